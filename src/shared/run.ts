@@ -1,0 +1,86 @@
+import { z } from 'zod'
+import { EncodedFrame, Id, IsoTime } from './bytes'
+import { RuleKind } from './rules'
+
+/** How a video is produced: the teacher-guided optimization or one of the baselines. */
+export const RunMethod = z.enum(['teacher', 'best-of-n', 'base', 'solver'])
+export type RunMethod = z.infer<typeof RunMethod>
+
+export const RunStatus = z.enum(['queued', 'running', 'done', 'cancelled', 'failed', 'interrupted'])
+export type RunStatus = z.infer<typeof RunStatus>
+
+/** Statuses a run never leaves. */
+export const FINISHED_RUN_STATUSES: readonly RunStatus[] = ['done', 'cancelled', 'failed', 'interrupted']
+
+export const ExecutionProvider = z.enum(['cpu', 'webgpu', 'cuda'])
+export type ExecutionProvider = z.infer<typeof ExecutionProvider>
+
+export const RunSettings = z.object({
+  seed: z.number().int().min(0).max(2 ** 31 - 1),
+  learningRate: z.number().positive().finite(),
+  /** Weight of the goal query against the mean of the process queries. */
+  lambda: z.number().min(0).max(1),
+  /** Early stop when the loss falls to tau or below. */
+  tau: z.number().min(0).finite(),
+  maxSteps: z.number().int().min(0).max(10_000),
+  provider: ExecutionProvider,
+  /** Number of candidates for best-of-n. */
+  candidates: z.number().int().min(1).max(1000).optional(),
+})
+export type RunSettings = z.infer<typeof RunSettings>
+
+/** The queries a run used, copied at its start so later edits do not rewrite history. */
+export const RunQuery = z.object({
+  kind: RuleKind,
+  text: z.string(),
+  weight: z.number(),
+  ruleId: z.string().nullable(),
+})
+export type RunQuery = z.infer<typeof RunQuery>
+
+export const RunTimings = z.object({
+  createdAt: IsoTime,
+  startedAt: IsoTime.nullable(),
+  finishedAt: IsoTime.nullable(),
+})
+
+export const Run = z.object({
+  id: Id,
+  taskId: Id,
+  method: RunMethod,
+  status: RunStatus,
+  settings: RunSettings,
+  queries: z.array(RunQuery),
+  timings: RunTimings,
+  model: z.object({ packageId: z.string(), packageHash: z.string() }),
+  versions: z.object({ app: z.string(), onnxruntime: z.string() }),
+  error: z.string().nullable(),
+  stepCount: z.number().int().min(0),
+})
+export type Run = z.infer<typeof Run>
+
+/** One optimization step: loss, P(Yes) per run query (same order as Run.queries), previews. */
+export const Step = z.object({
+  runId: Id,
+  index: z.number().int().min(0),
+  loss: z.number(),
+  pYes: z.array(z.number().min(0).max(1)),
+  learningRate: z.number(),
+  gradNorm: z.number(),
+  durationMs: z.number().min(0),
+  previewFrames: z.array(EncodedFrame),
+})
+export type Step = z.infer<typeof Step>
+
+export const VideoKind = z.enum(['base', 'candidate', 'final'])
+export type VideoKind = z.infer<typeof VideoKind>
+
+export const Video = z.object({
+  id: Id,
+  runId: Id,
+  kind: VideoKind,
+  fps: z.number().positive(),
+  frames: z.array(EncodedFrame),
+  createdAt: IsoTime,
+})
+export type Video = z.infer<typeof Video>
