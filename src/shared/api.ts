@@ -64,23 +64,4 @@ export type StudioApi = { [M in StudioMethod]: MethodSignature<M> } & {
   onEvent(listener: (event: StudioEvent) => void): () => void
 }
 
-/** A failure the user can act on, as it crosses IPC or the WebSocket. */
-export const StudioFailure = z.object({
-  code: z.string(),
-  message: z.string(),
-})
-export type StudioFailure = z.infer<typeof StudioFailure>
-
-export type StudioResult<T> = { ok: true; value: T } | { ok: false; error: StudioFailure }
-
-/** Turns a failed result back into a thrown Error carrying the user-facing message. */
-export function unwrapResult<T>(result: StudioResult<T>): T {
-  if (result.ok) return result.value
-  const error = new Error(result.error.message)
-  ;(error as Error & { code?: string }).code = result.error.code
-  throw error
-}
-
-/** IPC channel names: one per method (electron/fiddle style). */
-export const ipcChannel = (method: StudioMethod) => `studio:${method}`
-export const IPC_EVENT_CHANNEL = 'studio:event'
+export { unwrapResult, ipcChannel, IPC_EVENT_CHANNEL, type StudioFailure, type StudioResult } from './result'

@@ -1,0 +1,23 @@
+import react from '@vitejs/plugin-react'
+import { defineConfig } from 'electron-vite'
+import { resolve } from 'node:path'
+
+const shared = { '@shared': resolve(import.meta.dirname, 'src/shared') }
+
+export default defineConfig({
+  main: {
+    resolve: { alias: shared },
+  },
+  preload: {
+    resolve: { alias: shared },
+    // Sandboxed preloads must be one CommonJS file with everything bundled in.
+    build: {
+      externalizeDeps: false,
+      rollupOptions: { output: { format: 'cjs', entryFileNames: '[name].cjs' } },
+    },
+  },
+  renderer: {
+    resolve: { alias: shared },
+    plugins: [react()],
+  },
+})

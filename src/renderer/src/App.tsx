@@ -1,0 +1,103 @@
+import { AppShell, Badge, Button, Group, ScrollArea, Text, Title } from '@mantine/core'
+import { notifications } from '@mantine/notifications'
+import { useCallback, useEffect, useState } from 'react'
+import type { StudioInfo, TaskSummary } from '../../shared'
+import { errorMessage, studioApi } from './bridge'
+import { ProjectPicker } from './projects/ProjectPicker'
+import { TaskDrop } from './tasks/TaskDrop'
+import { TaskList } from './tasks/TaskList'
+import { TaskView } from './tasks/TaskView'
+
+/** The studio shell: header with the project, task list on the left, the drop zone or a task. */
+export function App() {
+  const api = studioApi()
+  const [info, setInfo] = useState<StudioInfo | null>(null)
+  const [loadError, setLoadError] = useState<string | null>(null)
+  const [tasks, setTasks] = useState<TaskSummary[]>([])
+  const [selected, setSelected] = useState<string | null>(null)
+  const [picking, setPicking] = useState(false)
+
+  const refreshTasks = useCallback(async () => {
+    try {
+      setTasks(await api.listTasks())
+    } catch (error) {
+      notifications.show({ color: 'red', title: 'Could not list the tasks', message: errorMessage(error) })
+    }
+  }, [api])
+
+  useEffect(() => {
+    api.getStudioInfo().then(setInfo, (error: unknown) => setLoadError(errorMessage(error)))
+    return api.onEvent((event) => {
+      if (event.type === 'project-opened') {
+        setInfo((current) => current && { ...current, project: event.project })
+        setSelected(null)
+        setPicking(false)
+        if (event.project.interruptedRuns > 0) {
+          notifications.show({
+            color: 'yellow',
+            title: 'Interrupted runs',
+            message: `${event.project.interruptedRuns} run(s) stopped when the studio last closed; their steps are kept.`,
+          })
+        }
+      }
+      if (event.type === 'tasks-changed') void refreshTasks()
+    })
+  }, [api, refreshTasks])
+
+  const project = info?.project ?? null
+  useEffect(() => {
+    if (project) void refreshTasks()
+    else setTasks([])
+  }, [project, refreshTasks])
+
+  if (loadError) {
+    return (
+      <Text c="red" p="xl" role="alert">
+        {loadError}
+      </Text>
+    )
+  }
+
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 300, breakpoint: 'sm', collapsed: { mobile: !project } }} padding="lg">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between">
+          <Group gap="sm">
+            <Title order={3}>Teacher Studio</Title>
+            {project && (
+              <Badge variant="light" size="lg" data-testid="project-name">
+                {project.name}
+              </Badge>
+            )}
+          </Group>
+          {project && (
+            <Button variant="subtle" onClick={() => setPicking(true)}>
+              Projects
+            </Button>
+          )}
+        </Group>
+      </AppShell.Header>
+      {project && (
+        <AppShell.Navbar p="sm">
+          <Button variant="light" mb="sm" onClick={() => setSelected(null)} disabled={selected === null}>
+            + New task
+          </Button>
+          <ScrollArea style={{ flex: 1 }}>
+            <TaskList tasks={tasks} selected={selected} onSelect={setSelected} />
+          </ScrollArea>
+        </AppShell.Navbar>
+      )}
+      <AppShell.Main>
+        {!info ? (
+          <Text c="dimmed">Connecting to the studio…</Text>
+        ) : !project || picking ? (
+          <ProjectPicker projectsDir={info.projectsDir} onCancel={project ? () => setPicking(false) : undefined} />
+        ) : selected ? (
+          <TaskView key={selected} taskId={selected} />
+        ) : (
+          <TaskDrop onCreated={(task) => setSelected(task.id)} />
+        )}
+      </AppShell.Main>
+    </AppShell>
+  )
+}

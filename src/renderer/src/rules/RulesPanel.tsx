@@ -1,0 +1,117 @@
+import { ActionIcon, Alert, Button, Card, Group, NumberInput, Select, Stack, Text, TextInput, Title } from '@mantine/core'
+import { useCallback, useEffect, useState } from 'react'
+import { describeRuleSetProblem, type RuleKind, type RuleQuery } from '../../../shared'
+import { errorMessage, studioApi } from '../bridge'
+
+const KINDS = [
+  { value: 'goal', label: 'Goal' },
+  { value: 'process', label: 'Process' },
+]
+
+/** The task's yes/no rule queries: add, edit, re-weight and delete; every change is saved at once. */
+export function RulesPanel({ taskId }: { taskId: string }) {
+  const api = studioApi()
+  const [rules, setRules] = useState<RuleQuery[]>([])
+  const [error, setError] = useState<string | null>(null)
+
+  const reload = useCallback(() => {
+    api.listRules({ taskId }).then(setRules, (e: unknown) => setError(errorMessage(e)))
+  }, [api, taskId])
+  useEffect(reload, [reload])
+
+  const save = async (action: () => Promise<unknown>) => {
+    setError(null)
+    try {
+      await action()
+    } catch (e) {
+      setError(errorMessage(e))
+    }
+    reload()
+  }
+
+  const problem = describeRuleSetProblem(rules)
+  return (
+    <Stack>
+      <Title order={3}>Rules</Title>
+      <Text size="sm" c="dimmed">
+        Yes/no questions the teacher answers on each preview, phrased so that “Yes” means the rule holds.
+      </Text>
+      {error && (
+        <Alert color="red" role="alert" title="Not saved" withCloseButton onClose={() => setError(null)}>
+          {error}
+        </Alert>
+      )}
+      {problem && rules.length > 0 && (
+        <Text size="sm" c="orange" data-testid="rules-problem">
+          {problem}
+        </Text>
+      )}
+      <Stack gap="xs" data-testid="rules">
+        {rules.map((rule) => (
+          <RuleRow
+            key={`${rule.id}:${rule.text}:${rule.weight}:${rule.kind}`}
+            rule={rule}
+            onChange={(changes) => void save(() => api.updateRule({ id: rule.id, ...changes }))}
+            onDelete={() => void save(() => api.deleteRule({ id: rule.id }))}
+          />
+        ))}
+      </Stack>
+      <NewRule onAdd={(rule) => save(() => api.addRule({ taskId, ...rule }))} defaultKind={rules.some((r) => r.kind === 'goal') ? 'process' : 'goal'} />
+    </Stack>
+  )
+}
+
+function RuleRow({ rule, onChange, onDelete }: {
+  rule: RuleQuery
+  onChange: (changes: { kind?: RuleKind; text?: string; weight?: number }) => void
+  onDelete: () => void
+}) {
+  const [text, setText] = useState(rule.text)
+  const [weight, setWeight] = useState<number | string>(rule.weight)
+  const commitText = () => text !== rule.text && onChange({ text })
+  const commitWeight = () => weight !== '' && Number(weight) !== rule.weight && onChange({ weight: Number(weight) })
+  return (
+    <Card withBorder padding="xs" data-testid="rule-row">
+      <Group wrap="nowrap" align="center" gap="xs">
+        <Select aria-label="Kind" data={KINDS} value={rule.kind} allowDeselect={false} w={110}
+          onChange={(kind) => kind && kind !== rule.kind && onChange({ kind: kind as RuleKind })} />
+        <TextInput aria-label="Query" value={text} style={{ flex: 1 }}
+          onChange={(e) => setText(e.currentTarget.value)} onBlur={commitText}
+          onKeyDown={(e) => e.key === 'Enter' && commitText()} />
+        <NumberInput aria-label="Weight" value={weight} onChange={setWeight} onBlur={commitWeight}
+          onKeyDown={(e) => e.key === 'Enter' && commitWeight()} min={0} max={100} step={0.1} decimalScale={3} w={90} />
+        <ActionIcon variant="subtle" color="red" aria-label="Delete query" onClick={onDelete} size="lg">
+          ✕
+        </ActionIcon>
+      </Group>
+      <Text size="xs" c="dimmed" mt={4}>
+        written by {rule.origin}
+      </Text>
+    </Card>
+  )
+}
+
+function NewRule({ onAdd, defaultKind }: { onAdd: (rule: { kind: RuleKind; text: string; weight: number }) => Promise<void>; defaultKind: RuleKind }) {
+  const [kind, setKind] = useState<RuleKind>(defaultKind)
+  const [text, setText] = useState('')
+  const [weight, setWeight] = useState<number | string>(1)
+  useEffect(() => setKind(defaultKind), [defaultKind])
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault()
+        void onAdd({ kind, text, weight: Number(weight) }).then(() => setText(''))
+      }}
+    >
+      <Group wrap="nowrap" align="end" gap="xs">
+        <Select label="Kind" data={KINDS} value={kind} allowDeselect={false} onChange={(k) => k && setKind(k as RuleKind)} w={110} />
+        <TextInput label="New query" placeholder="Does the agent end on the goal?" value={text} style={{ flex: 1 }}
+          onChange={(e) => setText(e.currentTarget.value)} />
+        <NumberInput label="Weight" value={weight} onChange={setWeight} min={0} max={100} step={0.1} w={90} />
+        <Button type="submit" disabled={!text.trim()}>
+          Add
+        </Button>
+      </Group>
+    </form>
+  )
+}

@@ -1,0 +1,130 @@
+import { Alert, Button, Card, Group, NumberInput, Select, Stack, Text, Textarea, Title } from '@mantine/core'
+import { Dropzone } from '@mantine/dropzone'
+import { notifications } from '@mantine/notifications'
+import { useEffect, useState } from 'react'
+import { MAX_UPLOAD_BYTES, type SuiteFamily, type Task } from '../../../shared'
+import { errorMessage, studioApi } from '../bridge'
+
+const isTaskFile = (file: File) => file.name.toLowerCase().endsWith('.json') || file.type === 'application/json'
+const readBytes = async (file: File) => new Uint8Array(await file.arrayBuffer())
+
+/**
+ * Adds a task: drop (or pick) an image and write the instruction, drop a task file, or generate
+ * one from the built-in suite. The engine validates everything; its message is shown as is.
+ */
+export function TaskDrop({ onCreated }: { onCreated: (task: Task) => void }) {
+  const api = studioApi()
+  const [image, setImage] = useState<File | null>(null)
+  const [instruction, setInstruction] = useState('')
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState(false)
+
+  const submit = async (action: () => Promise<Task>) => {
+    setBusy(true)
+    setError(null)
+    try {
+      const task = await action()
+      notifications.show({ color: 'green', message: 'Task added.' })
+      setImage(null)
+      setInstruction('')
+      onCreated(task)
+    } catch (e) {
+      setError(errorMessage(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  const onDrop = (files: File[]) => {
+    setError(null)
+    const file = files[0]
+    if (!file) return
+    if (file.size > MAX_UPLOAD_BYTES) {
+      setError(`"${file.name}" is ${(file.size / 1048576).toFixed(1)} MB, over the ${MAX_UPLOAD_BYTES / 1048576} MB limit: use a smaller file.`)
+      return
+    }
+    if (isTaskFile(file)) {
+      void submit(async () => api.importTaskFile({ fileName: file.name, content: await readBytes(file) }))
+    } else {
+      setImage(file)
+    }
+  }
+
+  return (
+    <Stack maw={760} gap="lg">
+      <Title order={2}>New task</Title>
+      {error && (
+        <Alert color="red" title="The task was not added" role="alert" withCloseButton onClose={() => setError(null)}>
+          {error}
+        </Alert>
+      )}
+      <Dropzone onDrop={onDrop} multiple={false} loading={busy} data-testid="task-dropzone">
+        <Stack align="center" gap={4} py="xl" style={{ pointerEvents: 'none' }}>
+          <Text size="lg" fw={600}>
+            Drop a first-frame image or a task file here
+          </Text>
+          <Text size="sm" c="dimmed">
+            PNG, JPEG or WebP plus an instruction, or a .task.json file · up to {MAX_UPLOAD_BYTES / 1048576} MB · or click to choose
+          </Text>
+        </Stack>
+      </Dropzone>
+      <Card withBorder>
+        <Stack>
+          <Text size="sm">
+            Image: <b data-testid="chosen-image">{image ? image.name : 'none chosen'}</b>
+          </Text>
+          <Textarea
+            label="Instruction"
+            placeholder="e.g. Move the red agent through the maze to the green goal without crossing walls."
+            autosize
+            minRows={2}
+            value={instruction}
+            onChange={(e) => setInstruction(e.currentTarget.value)}
+          />
+          <Group justify="flex-end">
+            <Button
+              disabled={!image || !instruction.trim()}
+              loading={busy}
+              onClick={() =>
+                image && void submit(async () => api.createTaskFromImage({ instruction, fileName: image.name, image: await readBytes(image) }))
+              }
+            >
+              Add task
+            </Button>
+          </Group>
+        </Stack>
+      </Card>
+      <SuitePicker busy={busy} onCreate={(family, seed) => void submit(() => api.createSuiteTask({ family, seed }))} />
+    </Stack>
+  )
+}
+
+function SuitePicker({ busy, onCreate }: { busy: boolean; onCreate: (family: string, seed: number) => void }) {
+  const api = studioApi()
+  const [families, setFamilies] = useState<SuiteFamily[] | null>(null)
+  const [family, setFamily] = useState<string | null>(null)
+  const [seed, setSeed] = useState<number>(0)
+  useEffect(() => {
+    api.listSuiteFamilies().then(setFamilies, () => setFamilies([]))
+  }, [api])
+  return (
+    <Card withBorder>
+      <Text fw={600} mb="xs">
+        From the built-in task suite
+      </Text>
+      {families && families.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          The task suite is not available in this build.
+        </Text>
+      ) : (
+        <Group align="end">
+          <Select label="Family" data={(families ?? []).map((f) => f.name)} value={family} onChange={setFamily} />
+          <NumberInput label="Seed" min={0} value={seed} onChange={(v) => setSeed(Number(v) || 0)} w={120} />
+          <Button variant="light" disabled={!family || busy} onClick={() => family && onCreate(family, seed)}>
+            Generate
+          </Button>
+        </Group>
+      )}
+    </Card>
+  )
+}
