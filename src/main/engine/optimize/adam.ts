@@ -2,6 +2,10 @@
  * Adam with bias correction (Kingma & Ba, 2015) over named Float32Array parameters.
  * The LoRA tensors are the only trainable state of a run; the frozen models never change.
  */
+import type { NamedTensors } from '../runtime/tensors'
+
+export type { NamedTensors }
+
 export interface AdamSettings {
   learningRate: number
   beta1: number
@@ -11,7 +15,6 @@ export interface AdamSettings {
 
 export const defaultAdamSettings: Omit<AdamSettings, 'learningRate'> = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }
 
-export type NamedTensors = Record<string, Float32Array>
 
 export interface AdamState {
   step: number

@@ -34,3 +34,6 @@ export function asFloat32(t: PlainTensor, name = 'tensor'): Float32Array {
   if (!(t.data instanceof Float32Array)) throw new Error(`${name} should be float32, got ${t.type}`)
   return t.data
 }
+
+/** Named float tensors, e.g. the LoRA parameters of a run or their gradients. */
+export type NamedTensors = Record<string, Float32Array>
