@@ -1,0 +1,81 @@
+/**
+ * Loads a model package folder: validates manifest.json, checks every listed file exists and
+ * matches its sha256, and reads the vocabulary. The package hash (sha256 of the manifest) is what a
+ * run records so its result can be tied to the exact weights.
+ */
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { basename, join, resolve } from 'node:path'
+import { manifestSchema, SUPPORTED_MANIFEST_SCHEMA, type ModelManifest } from './manifest'
+import { Tokenizer, vocabularySchema } from './tokenizer'
+
+export class ModelPackageError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ModelPackageError'
+  }
+}
+
+export interface ModelPackage {
+  dir: string
+  id: string
+  /** sha256 of manifest.json, which itself lists the sha256 of every file. */
+  hash: string
+  manifest: ModelManifest
+  tokenizer: Tokenizer
+  graphPath(name: keyof ModelManifest['graphs']): string
+}
+
+const rebuildHint = 'reinstall the studio or rebuild the package with `python -m teacher_studio_modelkit.build`'
+
+function sha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex')
+}
+
+export function loadModelPackage(dir: string, options: { verifyHashes?: boolean } = {}): ModelPackage {
+  const root = resolve(dir)
+  const name = basename(root)
+  const manifestPath = join(root, 'manifest.json')
+  if (!existsSync(manifestPath)) throw new ModelPackageError(`Model package "${name}" has no manifest.json in ${root}: ${rebuildHint}.`)
+  const raw = readFileSync(manifestPath)
+  let json: unknown
+  try {
+    json = JSON.parse(raw.toString('utf8'))
+  } catch (error) {
+    throw new ModelPackageError(`manifest.json of model package "${name}" is not valid JSON (${(error as Error).message}): ${rebuildHint}.`)
+  }
+  const version = (json as { schema?: unknown })?.schema
+  if (version !== SUPPORTED_MANIFEST_SCHEMA) {
+    throw new ModelPackageError(
+      `Model package "${name}" uses manifest schema ${String(version)}, but this studio reads schema ${SUPPORTED_MANIFEST_SCHEMA}: install a studio version that matches the package, or rebuild the package with this studio's modelkit.`,
+    )
+  }
+  const parsed = manifestSchema.safeParse(json)
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')
+    throw new ModelPackageError(`manifest.json of model package "${name}" does not match the expected format (${issues}): ${rebuildHint}.`)
+  }
+  const manifest = parsed.data
+  for (const [file, expected] of Object.entries(manifest.files)) {
+    const path = join(root, file)
+    if (!existsSync(path)) throw new ModelPackageError(`Model file ${file} is missing from ${root}: ${rebuildHint}.`)
+    if (options.verifyHashes !== false && sha256(path) !== expected) {
+      throw new ModelPackageError(`Model file ${file} in ${root} does not match its checksum in manifest.json (damaged or replaced): ${rebuildHint}.`)
+    }
+  }
+  for (const graph of Object.values(manifest.graphs)) {
+    if (!existsSync(join(root, graph.file))) throw new ModelPackageError(`Model file ${graph.file} is missing from ${root}: ${rebuildHint}.`)
+  }
+  const vocabularyPath = join(root, manifest.text.vocabulary)
+  if (!existsSync(vocabularyPath)) throw new ModelPackageError(`Model file ${manifest.text.vocabulary} is missing from ${root}: ${rebuildHint}.`)
+  const vocabulary = vocabularySchema.safeParse(JSON.parse(readFileSync(vocabularyPath, 'utf8')))
+  if (!vocabulary.success) throw new ModelPackageError(`${manifest.text.vocabulary} of model package "${name}" is malformed: ${rebuildHint}.`)
+  return {
+    dir: root,
+    id: manifest.name,
+    hash: createHash('sha256').update(raw).digest('hex'),
+    manifest,
+    tokenizer: new Tokenizer(vocabulary.data),
+    graphPath: (graph) => join(root, manifest.graphs[graph].file),
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * The test-time loop (method.md, "One optimization step"): a fresh LoRA, noise z1 fixed by the
+ * seed, one teacher step per iteration (loss, P(Yes) per query, preview frames, LoRA gradients),
+ * Adam on the LoRA only, early stop at tau, and the final render with the full sampler from the same
+ * z1. The final render uses the LoRA state with the lowest teacher loss seen (the small-model
+ * lessons: keep the best visited state, not the last).
+ */
+import type { Conditioning, QueryInput, StudioModels } from '../models'
+import type { NamedTensors } from '../runtime'
+import { adamStep, createAdamState, defaultAdamSettings } from './adam'
+import { BestSoFar, stopReason, type StopReason } from './early-stop'
+import { clipByGlobalNorm } from './gradients'
+
+export interface TeacherLoopSettings {
+  seed: number
+  learningRate: number
+  tau: number
+  maxSteps: number
+  /** false for fixed-budget ablations: exactly maxSteps updates, tau ignored. */
+  earlyStop: boolean
+  /** Clip the gradient's global norm to this value; 0 disables clipping. */
+  clipNorm: number
+}
+
+export interface StepReport {
+  index: number
+  loss: number
+  pYes: number[]
+  learningRate: number
+  gradientNorm: number
+  ms: number
+  preview: Uint8Array[]
+}
+
+export interface TeacherLoopResult {
+  steps: StepReport[]
+  stopReason: StopReason
+  /** Optimizer updates applied (steps.length - 1 unless cancelled mid-way). */
+  updates: number
+  bestStepIndex: number
+  /** Final video (full sampler + decoder) from the best LoRA; null when cancelled. */
+  finalFrames: Uint8Array[] | null
+  finalPYes: number[] | null
+  finalLoss: number | null
+}
+
+export interface TeacherLoopHooks {
+  onStep?: (step: StepReport) => void | Promise<void>
+  signal?: AbortSignal
+}
+
+const cloneTensors = (t: NamedTensors): NamedTensors => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v.slice()]))
+
+export async function optimizeWithTeacher(
+  models: StudioModels,
+  condition: Conditioning,
+  queries: readonly QueryInput[],
+  settings: TeacherLoopSettings,
+  hooks: TeacherLoopHooks = {},
+): Promise<TeacherLoopResult> {
+  if (queries.length === 0) throw new Error('The teacher needs at least one rule query to optimize against.')
+  const z1 = models.noise(settings.seed)
+  const lora = models.freshLora(settings.seed)
+  let adam = createAdamState(lora)
+  const best = new BestSoFar<NamedTensors>()
+  const steps: StepReport[] = []
+  let reason: StopReason | null = null
+  let updates = 0
+  for (let index = 0; reason === null; index++) {
+    if (hooks.signal?.aborted) {
+      reason = 'cancelled'
+      break
+    }
+    const started = performance.now()
+    const step = await models.teacherStep(lora, z1, condition, queries)
+    best.offer(step.loss, index, () => cloneTensors(lora))
+    reason = stopReason(step.loss, updates, { tau: settings.tau, maxSteps: settings.maxSteps, earlyStop: settings.earlyStop })
+    const gradientNorm = clipByGlobalNorm(step.gradients, settings.clipNorm)
+    if (reason === null) {
+      adam = adamStep(lora, step.gradients, adam, { ...defaultAdamSettings, learningRate: settings.learningRate })
+      updates++
+    }
+    const report: StepReport = {
+      index,
+      loss: step.loss,
+      pYes: step.pYes,
+      learningRate: settings.learningRate,
+      gradientNorm,
+      ms: performance.now() - started,
+      preview: step.preview,
+    }
+    steps.push(report)
+    await hooks.onStep?.(report)
+  }
+  if (reason === 'cancelled' || best.value === undefined) {
+    return { steps, stopReason: 'cancelled', updates, bestStepIndex: best.index, finalFrames: null, finalPYes: null, finalLoss: null }
+  }
+  const finalFrames = await models.render(best.value, z1, condition)
+  const finalPYes = await models.answer(finalFrames, queries)
+  const finalLoss = finalPYes.reduce((s, p, i) => s + queries[i].lossWeight * -Math.log(Math.max(p, 1e-12)), 0)
+  return { steps, stopReason: reason, updates, bestStepIndex: best.index, finalFrames, finalPYes, finalLoss }
+}

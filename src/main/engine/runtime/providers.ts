@@ -1,0 +1,37 @@
+/**
+ * Execution providers the studio knows. `cpu` always exists; `webgpu` is bundled in
+ * onnxruntime-node on Linux x64 and Windows (it needs a Vulkan/D3D12 GPU); `cuda` needs the CUDA
+ * provider files, installed with `npm install --onnxruntime-node-install=cuda12` where the CUDA
+ * download is reachable.
+ */
+export const providerNames = ['cpu', 'webgpu', 'cuda'] as const
+export type ProviderName = (typeof providerNames)[number]
+
+export function isProviderName(value: string): value is ProviderName {
+  return (providerNames as readonly string[]).includes(value)
+}
+
+export function parseProvider(value: string): ProviderName {
+  if (!isProviderName(value)) {
+    throw new Error(`Unknown execution provider "${value}": choose one of ${providerNames.join(', ')}.`)
+  }
+  return value
+}
+
+/** What the user asked for, what actually ran, and why they differ. */
+export interface ProviderChoice {
+  requested: ProviderName
+  actual: ProviderName
+  fallbackReason: string | null
+}
+
+/** A short, readable reason from onnxruntime's long native error text. */
+export function summarizeProviderError(provider: ProviderName, error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error)
+  if (provider === 'webgpu' && /adapter/i.test(text)) return 'no WebGPU adapter was found (no Vulkan-capable GPU or driver on this machine)'
+  if (provider === 'cuda' && /providers_shared|libonnxruntime_providers_cuda|Failed to load/i.test(text)) {
+    return 'the CUDA provider files are not installed (reinstall with `npm install --onnxruntime-node-install=cuda12` on a machine with a CUDA 12 driver)'
+  }
+  const firstLine = text.split('\n')[0]
+  return firstLine.length > 240 ? `${firstLine.slice(0, 240)}…` : firstLine
+}
