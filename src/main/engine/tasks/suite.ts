@@ -4,9 +4,10 @@ import { resolveGeometry, type Geometry } from './geometry'
 import { renderCells, renderVideo } from './render'
 import { segmentVideo } from './segment'
 import { maze } from './families/maze'
+import { push } from './families/push'
 import type { CorruptedVideo, FamilyInfo, FamilyModule, RuleDef, Split, SuiteTask, Verdict } from './types'
 
-const FAMILIES: FamilyModule[] = [maze]
+const FAMILIES: FamilyModule[] = [maze, push]
 
 export function familyModule(name: string): FamilyModule {
   const f = FAMILIES.find((x) => x.info.name === name)
