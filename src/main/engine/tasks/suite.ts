@@ -5,9 +5,10 @@ import { renderCells, renderVideo } from './render'
 import { segmentVideo } from './segment'
 import { maze } from './families/maze'
 import { push } from './families/push'
+import { collect } from './families/collect'
 import type { CorruptedVideo, FamilyInfo, FamilyModule, RuleDef, Split, SuiteTask, Verdict } from './types'
 
-const FAMILIES: FamilyModule[] = [maze, push]
+const FAMILIES: FamilyModule[] = [maze, push, collect]
 
 export function familyModule(name: string): FamilyModule {
   const f = FAMILIES.find((x) => x.info.name === name)
