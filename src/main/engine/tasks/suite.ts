@@ -6,9 +6,10 @@ import { segmentVideo } from './segment'
 import { maze } from './families/maze'
 import { push } from './families/push'
 import { collect } from './families/collect'
+import { sort } from './families/sort'
 import type { CorruptedVideo, FamilyInfo, FamilyModule, RuleDef, Split, SuiteTask, Verdict } from './types'
 
-const FAMILIES: FamilyModule[] = [maze, push, collect]
+const FAMILIES: FamilyModule[] = [maze, push, collect, sort]
 
 export function familyModule(name: string): FamilyModule {
   const f = FAMILIES.find((x) => x.info.name === name)
