@@ -112,7 +112,7 @@ function shapeCovers(shape: Shape, x: number, y: number, n: number, edge: number
     case 'circle':
       return dx * dx + dy * dy <= (n * 0.42) ** 2
     case 'dot':
-      return dx * dx + dy * dy <= (n * 0.3) ** 2
+      return dx * dx + dy * dy <= (n * 0.36) ** 2
     case 'ring':
       return x < edge || y < edge || x >= n - edge || y >= n - edge
     case 'frame':
@@ -122,7 +122,7 @@ function shapeCovers(shape: Shape, x: number, y: number, n: number, edge: number
     case 'bar':
       return x >= edge && x < n - edge
     case 'path':
-      return Math.abs(dx) < n * 0.25 && Math.abs(dy) < n * 0.25
+      return Math.abs(dx) < Math.max(1, n / 8) || Math.abs(dy) < Math.max(1, n / 8)
   }
 }
 

@@ -27,7 +27,7 @@ export function resolveGeometry(partial?: Partial<Geometry>): Geometry {
   const g: Geometry = { ...DEFAULT_GEOMETRY, ...(partial ?? {}) }
   const problems: string[] = []
   if (!Number.isInteger(g.canvasCells) || g.canvasCells < 6 || g.canvasCells > 32) problems.push(`canvasCells must be an integer in 6..32 (got ${g.canvasCells})`)
-  if (!Number.isInteger(g.cellPx) || g.cellPx < 4 || g.cellPx > 64) problems.push(`cellPx must be an integer in 4..64 (got ${g.cellPx})`)
+  if (!Number.isInteger(g.cellPx) || g.cellPx < 6 || g.cellPx > 64) problems.push(`cellPx must be an integer in 6..64 (smaller cells cannot tell every sprite apart) (got ${g.cellPx})`)
   if (!Number.isInteger(g.frames) || g.frames < 4 || g.frames > 64) problems.push(`frames must be an integer in 4..64 (got ${g.frames})`)
   if (!(g.fps > 0)) problems.push(`fps must be positive (got ${g.fps})`)
   if (problems.length) throw new Error(`Invalid task geometry: ${problems.join('; ')}. Use the defaults (10 cells of 8 px, 12 frames) or fix these values.`)

@@ -7,9 +7,10 @@ import { maze } from './families/maze'
 import { push } from './families/push'
 import { collect } from './families/collect'
 import { sort } from './families/sort'
+import { connect } from './families/connect'
 import type { CorruptedVideo, FamilyInfo, FamilyModule, RuleDef, Split, SuiteTask, Verdict } from './types'
 
-const FAMILIES: FamilyModule[] = [maze, push, collect, sort]
+const FAMILIES: FamilyModule[] = [maze, push, collect, sort, connect]
 
 export function familyModule(name: string): FamilyModule {
   const f = FAMILIES.find((x) => x.info.name === name)
