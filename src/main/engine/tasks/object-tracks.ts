@@ -68,7 +68,8 @@ export interface MultiContext {
 
 const T = (ctx: MultiContext) => ctx.geometry.frames
 
-function withPath(ctx: MultiContext, obj: number, path: number[]): MultiPlan | null {
+/** The plan with one object's path replaced; null if it does not fit the frames or collides. */
+export function withPath(ctx: MultiContext, obj: number, path: number[]): MultiPlan | null {
   const paths = ctx.paths.map((p, i) => (i === obj ? path : p))
   const moves = ctx.together ? Math.max(...paths.map((p) => p.length - 1)) : paths.reduce((a, p) => a + p.length - 1, 0)
   if (moves > T(ctx) - 1) return null

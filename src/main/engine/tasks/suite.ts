@@ -8,9 +8,10 @@ import { push } from './families/push'
 import { collect } from './families/collect'
 import { sort } from './families/sort'
 import { connect } from './families/connect'
+import { fall } from './families/fall'
 import type { CorruptedVideo, FamilyInfo, FamilyModule, RuleDef, Split, SuiteTask, Verdict } from './types'
 
-const FAMILIES: FamilyModule[] = [maze, push, collect, sort, connect]
+const FAMILIES: FamilyModule[] = [maze, push, collect, sort, connect, fall]
 
 export function familyModule(name: string): FamilyModule {
   const f = FAMILIES.find((x) => x.info.name === name)
