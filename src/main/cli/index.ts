@@ -6,6 +6,7 @@ import { parseArgs, UsageError } from './args'
 import { allCommands, findCommand } from './commands'
 import './tasks'
 import './gen-data'
+import './tasks-evaluate'
 
 function help(): string {
   const lines = allCommands().map((c) => `  ${c.usage}\n      ${c.summary}`)
