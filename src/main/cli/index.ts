@@ -7,6 +7,7 @@ import { allCommands, findCommand } from './commands'
 import './tasks'
 import './gen-data'
 import './tasks-evaluate'
+import './tasks-report'
 
 function help(): string {
   const lines = allCommands().map((c) => `  ${c.usage}\n      ${c.summary}`)
