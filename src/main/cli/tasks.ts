@@ -1,0 +1,52 @@
+/** `tasks ...` commands: list the families, sample one task to files. */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { evaluateVideo, frameWidth, generateTask, listFamilies } from '../engine/tasks'
+import { flagInt, flagString, UsageError } from './args'
+import { registerCommand } from './commands'
+import { writePng, writeVideo } from './media'
+
+registerCommand({
+  name: 'tasks list',
+  usage: 'tasks list',
+  summary: 'List the task families with their rules, knobs and splits.',
+  run() {
+    for (const f of listFamilies()) {
+      process.stdout.write(`${f.name} — ${f.title}: ${f.description}\n`)
+      for (const r of f.rules) process.stdout.write(`  [${r.kind}] ${r.id}: ${r.query}\n`)
+      for (const k of f.knobs) process.stdout.write(`  knob ${k.name} (${k.description}): train ${k.train.join('-')}, held-out ${k.heldout.join('-')}\n`)
+      process.stdout.write(`  train: ${f.splits.train}\n  held-out: ${f.splits.heldout}\n`)
+      process.stdout.write(`  corruptions: ${f.corruptions.map((c) => c.name).join(', ')}\n\n`)
+    }
+  },
+})
+
+registerCommand({
+  name: 'tasks sample',
+  usage: 'tasks sample --family maze --seed 3 --out DIR [--split train|heldout] [--format gif|mp4]',
+  summary: 'Write one task: first-frame PNG, instruction, ground-truth video (GIF or MP4), task.json.',
+  run(args) {
+    const family = flagString(args, 'family')
+    const seed = flagInt(args, 'seed', 0)
+    const out = flagString(args, 'out')
+    const split = flagString(args, 'split', 'train')
+    const format = flagString(args, 'format', 'gif')
+    if (split !== 'train' && split !== 'heldout') throw new UsageError(`--split must be "train" or "heldout" (got "${split}").`)
+    if (format !== 'gif' && format !== 'mp4') throw new UsageError(`--format must be "gif" or "mp4" (got "${format}").`)
+    const task = generateTask(family, seed, { split })
+    const W = frameWidth(task.geometry)
+    mkdirSync(out, { recursive: true })
+    writePng(join(out, 'first-frame.png'), task.firstFrame, W, W)
+    writeFileSync(join(out, 'instruction.txt'), task.instruction + '\n')
+    writeVideo(join(out, `ground-truth.${format}`), task.frames, W, W, task.geometry.fps)
+    const verdict = evaluateVideo(family, task.frames, task.geometry)
+    const card = {
+      family, seed, split, variant: task.variant, geometry: task.geometry, knobs: task.knobs,
+      instruction: task.instruction, paraphrases: task.paraphrases, rules: task.rules,
+      entities: task.entities, states: task.states, verdict,
+    }
+    writeFileSync(join(out, 'task.json'), JSON.stringify(card, null, 2) + '\n')
+    process.stdout.write(`Wrote ${family} seed ${seed} (${split}, ${task.variant}) to ${out}: first-frame.png, ground-truth.${format}, instruction.txt, task.json\n`)
+    process.stdout.write(`Instruction: ${task.instruction}\nGround truth verdict: score ${verdict.score}, ${verdict.success ? 'every rule holds' : 'SOME RULE FAILS'}\n`)
+  },
+})
