@@ -44,6 +44,52 @@ export const RunTimings = z.object({
   finishedAt: IsoTime.nullable(),
 })
 
+/** What actually ran: the provider asked for, the one used, and why they differ. */
+export const ProviderUse = z.object({
+  requested: ExecutionProvider,
+  actual: ExecutionProvider,
+  fallbackReason: z.string().nullable(),
+})
+export type ProviderUse = z.infer<typeof ProviderUse>
+
+/** The rule-based evaluator's verdict on a video (suite tasks only; it never sees the teacher). */
+export const EvaluatorVerdict = z.object({
+  goal: z.boolean(),
+  process: z.array(z.object({ rule: z.string(), ok: z.boolean() })),
+  score: z.number().min(0).max(1),
+  success: z.boolean(),
+})
+export type EvaluatorVerdict = z.infer<typeof EvaluatorVerdict>
+
+/** A video the teacher scored while choosing (best-of-n samples, solver instructions). */
+export const ScoredCandidate = z.object({
+  label: z.string(),
+  seed: z.number().int(),
+  instruction: z.string(),
+  pYes: z.array(z.number()),
+  loss: z.number(),
+  evaluator: EvaluatorVerdict.nullable(),
+})
+export type ScoredCandidate = z.infer<typeof ScoredCandidate>
+
+/** How a finished run ended and what its final video scored. */
+export const RunResult = z.object({
+  /** teacher: confident | max-steps | cancelled; baselines: picked. */
+  stopReason: z.enum(['confident', 'max-steps', 'cancelled', 'picked']),
+  updates: z.number().int().min(0),
+  bestStepIndex: z.number().int().nullable(),
+  finalPYes: z.array(z.number()).nullable(),
+  finalLoss: z.number().nullable(),
+  provider: ProviderUse,
+  evaluator: EvaluatorVerdict.nullable(),
+  /** The base sample's verdict from the same noise (teacher runs), for before/after. */
+  baseEvaluator: EvaluatorVerdict.nullable(),
+  candidates: z.array(ScoredCandidate).nullable(),
+  chosenIndex: z.number().int().nullable(),
+  wallMs: z.number().min(0),
+})
+export type RunResult = z.infer<typeof RunResult>
+
 export const Run = z.object({
   id: Id,
   taskId: Id,
@@ -56,6 +102,7 @@ export const Run = z.object({
   versions: z.object({ app: z.string(), onnxruntime: z.string() }),
   error: z.string().nullable(),
   stepCount: z.number().int().min(0),
+  result: RunResult.nullable(),
 })
 export type Run = z.infer<typeof Run>
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Run, RunMethod, RunQuery, RunSettings, RunStatus, Step, Video, VideoKind } from '../../../shared'
+import type { Run, RunMethod, RunQuery, RunResult, RunSettings, RunStatus, Step, Video, VideoKind } from '../../../shared'
 import { FINISHED_RUN_STATUSES } from '../../../shared'
 import { encodeRgbFrame, type RgbFrame } from '../images'
 import type { ProjectDatabase } from './database'
@@ -40,6 +40,7 @@ interface RunRow {
   error: string | null
   owner_pid: number | null
   step_count: number
+  result_json: string | null
 }
 
 interface FrameRow { width: number; height: number; png: Buffer }
@@ -60,6 +61,7 @@ function toRun(row: RunRow): Run {
     versions: { app: row.app_version, onnxruntime: row.onnxruntime_version },
     error: row.error,
     stepCount: row.step_count,
+    result: row.result_json ? (JSON.parse(row.result_json) as RunResult) : null,
   }
 }
 
@@ -103,11 +105,11 @@ export class RunTable {
     return this.get(id)!
   }
 
-  finish(id: string, status: Exclude<RunStatus, 'queued' | 'running'>, error: string | null = null): Run {
+  finish(id: string, status: Exclude<RunStatus, 'queued' | 'running'>, error: string | null = null, result: RunResult | null = null): Run {
     const changed = this.db
-      .prepare(`UPDATE runs SET status = ?, finished_at = ?, error = ?, owner_pid = NULL
+      .prepare(`UPDATE runs SET status = ?, finished_at = ?, error = ?, result_json = ?, owner_pid = NULL
                 WHERE id = ? AND status IN ('queued', 'running')`)
-      .run(status, new Date().toISOString(), error, id).changes
+      .run(status, new Date().toISOString(), error, result && JSON.stringify(result), id).changes
     if (changed !== 1) throw new Error(`Run ${id} cannot finish as ${status}: it already ended (status ${this.get(id)?.status})`)
     return this.get(id)!
   }

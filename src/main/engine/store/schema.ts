@@ -96,4 +96,9 @@ export const PROJECT_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'run results (stop reason, final P(Yes), provider used, evaluator verdicts)',
+    up: `ALTER TABLE runs ADD COLUMN result_json TEXT;`,
+  },
 ]

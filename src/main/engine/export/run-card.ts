@@ -1,0 +1,36 @@
+/**
+ * The run card: everything needed to reproduce a run's video with the same studio and model
+ * package (the seed fixes the noise and the LoRA's initial values).
+ */
+import type { Run, TaskSummary } from '../../../shared'
+
+export interface RunCard {
+  format: 'teacher-studio.run-card'
+  version: 1
+  run: { id: string; method: Run['method']; status: Run['status']; createdAt: string; startedAt: string | null; finishedAt: string | null }
+  task: { id: string; instruction: string; source: TaskSummary['source']; family: string | null; seed: number | null; frameWidth: number; frameHeight: number }
+  settings: Run['settings']
+  rules: Run['queries']
+  model: Run['model']
+  versions: Run['versions']
+  result: Run['result']
+  steps: number
+  reproduce: string
+}
+
+export function buildRunCard(run: Run, task: TaskSummary): RunCard {
+  const source = task.source === 'suite' && task.family !== null && task.seed !== null ? `suite:${task.family}:${task.seed}` : '<task.json or image>'
+  return {
+    format: 'teacher-studio.run-card',
+    version: 1,
+    run: { id: run.id, method: run.method, status: run.status, createdAt: run.timings.createdAt, startedAt: run.timings.startedAt, finishedAt: run.timings.finishedAt },
+    task: { id: task.id, instruction: task.instruction, source: task.source, family: task.family, seed: task.seed, frameWidth: task.frameWidth, frameHeight: task.frameHeight },
+    settings: run.settings,
+    rules: run.queries,
+    model: run.model,
+    versions: run.versions,
+    result: run.result,
+    steps: run.stepCount,
+    reproduce: `npm run cli -- run --task ${source} --method ${run.method} --seed ${run.settings.seed} --lr ${run.settings.learningRate} --lambda ${run.settings.lambda} --tau ${run.settings.tau} --max-steps ${run.settings.maxSteps}`,
+  }
+}

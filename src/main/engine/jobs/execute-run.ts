@@ -1,0 +1,128 @@
+/**
+ * Executes one run request on loaded models: the teacher method (with the base sample from the
+ * same noise for before/after) or a baseline, then the teacher's final P(Yes) and, for suite tasks,
+ * the rule-based evaluator's verdict. Pure engine code: the worker and the CLI both call it.
+ */
+import type { EvaluatorVerdict, RunResult, ScoredCandidate } from '../../../shared'
+import type { Conditioning, QueryInput, StudioModels } from '../models'
+import { bestOfN, optimizeWithTeacher, queryLossWeights, sampleBase, solveWithTeacher, type Candidate, type CandidateSearchResult } from '../optimize'
+import { evaluateVideo } from '../tasks'
+import type { RunRequest, WorkerStep } from './messages'
+
+export interface RunHooks {
+  onStarted?: (maxSteps: number) => void
+  onStep?: (step: WorkerStep) => void | Promise<void>
+  onVideo?: (kind: 'base' | 'candidate' | 'final', frames: Uint8Array[]) => void | Promise<void>
+  onProgress?: (completed: number, total: number) => void
+  signal?: AbortSignal
+}
+
+export interface RunOutcome {
+  status: 'done' | 'cancelled'
+  result: RunResult
+}
+
+export function queryInputs(request: Pick<RunRequest, 'queries' | 'settings'>): QueryInput[] {
+  const weights = queryLossWeights(request.queries, request.settings.lambda)
+  return request.queries.map((q, i) => ({ kind: q.kind, text: q.text, lossWeight: weights[i] }))
+}
+
+function judge(family: string | null, frames: Uint8Array[], models: StudioModels): EvaluatorVerdict | null {
+  if (!family) return null
+  const v = models.video
+  const verdict = evaluateVideo(family, frames, { canvasCells: v.canvasCells, cellPx: v.cellPx, frames: v.frames })
+  return { goal: verdict.goal, process: verdict.process.map((p) => ({ rule: p.rule, ok: p.ok })), score: verdict.score, success: verdict.success }
+}
+
+function scored(c: Candidate, family: string | null, models: StudioModels): ScoredCandidate {
+  return { label: c.label, seed: c.seed, instruction: c.instruction, pYes: c.pYes, loss: c.loss, evaluator: judge(family, c.frames, models) }
+}
+
+export async function executeRun(models: StudioModels, request: RunRequest, hooks: RunHooks = {}): Promise<RunOutcome> {
+  const started = performance.now()
+  const { settings } = request
+  const frame = request.firstFrame
+  const { width, height } = models.video
+  if (frame.width !== width || frame.height !== height) {
+    throw new Error(`This task's first frame is ${frame.width}x${frame.height}, but model package "${models.pkg.id}" works at ${width}x${height}: use a task made for this package (the task suite's tasks are).`)
+  }
+  const condition: Conditioning = { firstFrame: frame.rgb, instruction: request.instruction }
+  const queries = queryInputs(request)
+  if (queries.length === 0) throw new Error('This task has no rule queries: ask the teacher to write them, or add one, before running.')
+  const base = {
+    provider: models.provider,
+    updates: 0,
+    bestStepIndex: null,
+    baseEvaluator: null,
+    candidates: null,
+    chosenIndex: null,
+  }
+
+  if (request.method === 'teacher') {
+    hooks.onStarted?.(settings.maxSteps + 1)
+    const baseSample = await sampleBase(models, condition, queries, settings.seed)
+    const baseFrames = baseSample.candidates[0].frames
+    await hooks.onVideo?.('base', baseFrames)
+    const loop = await optimizeWithTeacher(
+      models,
+      condition,
+      queries,
+      { seed: settings.seed, learningRate: settings.learningRate, tau: settings.tau, maxSteps: settings.maxSteps, earlyStop: true, clipNorm: 0 },
+      {
+        signal: hooks.signal,
+        onStep: async (s) => {
+          await hooks.onStep?.({ index: s.index, loss: s.loss, pYes: s.pYes, learningRate: s.learningRate, gradNorm: s.gradientNorm, durationMs: s.ms, preview: s.preview })
+          hooks.onProgress?.(s.index + 1, settings.maxSteps + 1)
+        },
+      },
+    )
+    if (loop.finalFrames) await hooks.onVideo?.('final', loop.finalFrames)
+    return {
+      status: loop.stopReason === 'cancelled' ? 'cancelled' : 'done',
+      result: {
+        ...base,
+        stopReason: loop.stopReason,
+        updates: loop.updates,
+        bestStepIndex: loop.bestStepIndex >= 0 ? loop.bestStepIndex : null,
+        finalPYes: loop.finalPYes,
+        finalLoss: loop.finalLoss,
+        evaluator: loop.finalFrames ? judge(request.family, loop.finalFrames, models) : null,
+        baseEvaluator: judge(request.family, baseFrames, models),
+        wallMs: performance.now() - started,
+      },
+    }
+  }
+
+  const total = request.method === 'best-of-n' ? (settings.candidates ?? 5) : request.method === 'solver' ? Math.min(queries.length, 3) + 1 + (queries.length > 1 ? 1 : 0) : 1
+  hooks.onStarted?.(total)
+  const candidateHooks = {
+    signal: hooks.signal,
+    onCandidate: async (c: Candidate, i: number, n: number) => {
+      if (request.method !== 'base') await hooks.onVideo?.('candidate', c.frames)
+      hooks.onProgress?.(i + 1, n)
+    },
+  }
+  let search: CandidateSearchResult
+  if (request.method === 'base') search = await sampleBase(models, condition, queries, settings.seed, candidateHooks)
+  else if (request.method === 'best-of-n') search = await bestOfN(models, condition, queries, settings.seed, settings.candidates ?? 5, candidateHooks)
+  else search = await solveWithTeacher(models, condition, queries, settings.seed, candidateHooks)
+  if (hooks.signal?.aborted || search.chosenIndex < 0) {
+    return { status: 'cancelled', result: { ...base, stopReason: 'cancelled', finalPYes: null, finalLoss: null, evaluator: null, wallMs: performance.now() - started } }
+  }
+  const chosen = search.candidates[search.chosenIndex]
+  await hooks.onVideo?.(request.method === 'base' ? 'base' : 'final', chosen.frames)
+  const candidates = request.method === 'base' ? null : search.candidates.map((c) => scored(c, request.family, models))
+  return {
+    status: 'done',
+    result: {
+      ...base,
+      stopReason: 'picked',
+      finalPYes: chosen.pYes,
+      finalLoss: chosen.loss,
+      evaluator: judge(request.family, chosen.frames, models),
+      candidates,
+      chosenIndex: request.method === 'base' ? null : search.chosenIndex,
+      wallMs: performance.now() - started,
+    },
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * The run queue (main thread). It owns the project file's writes for runs: it creates the run with a
+ * snapshot of the task's rules, hands runs one at a time to the run worker, stores every step the
+ * moment it arrives (one transaction per step, so a crash loses at most the step in flight), and
+ * tells subscribers with progress and an ETA measured from the run's start. Cancel reaches only the
+ * run it names; pause holds the queue after the current run.
+ */
+import type { Worker } from 'node:worker_threads'
+import type { Run, RunMethod, RunSettings, StudioEvent } from '../../../shared'
+import { decodePngFrame, encodeRgbFrame } from '../images'
+import type { ModelPackage } from '../models'
+import { runtimeVersion } from '../runtime'
+import type { ProjectStore } from '../store'
+import type { FromWorker, RunRequest, ToWorker } from './messages'
+import { startRunWorker } from './worker-thread'
+
+export interface RunQueueOptions {
+  store: () => ProjectStore
+  emit: (event: StudioEvent) => void
+  pkg: () => ModelPackage
+  appVersion: string
+  /** Built worker file (Electron); from source the TypeScript worker is used. */
+  workerEntry?: string
+}
+
+interface ActiveRun {
+  runId: string
+  taskId: string
+  store: ProjectStore
+  startedAt: number
+  total: number
+}
+
+export interface QueueState {
+  paused: boolean
+  activeRunId: string | null
+  queuedRunIds: string[]
+}
+
+export class RunQueue {
+  private worker: Worker | null = null
+  private readonly waiting: { runId: string; taskId: string; store: ProjectStore }[] = []
+  private active: ActiveRun | null = null
+  private paused = false
+  private nextPlanId = 1
+  private readonly plans = new Map<number, { resolve: (q: { kind: 'goal' | 'process'; text: string }[]) => void; reject: (e: Error) => void }>()
+
+  constructor(private readonly options: RunQueueOptions) {}
+
+  state(): QueueState {
+    return { paused: this.paused, activeRunId: this.active?.runId ?? null, queuedRunIds: this.waiting.map((w) => w.runId) }
+  }
+
+  /** Queues a run of `method` on a task, with the task's current rules copied into the run. */
+  enqueue(taskId: string, method: RunMethod, settings: RunSettings): Run {
+    const store = this.options.store()
+    const rules = store.rules.list(taskId)
+    if (rules.length === 0) throw new Error('This task has no rule queries yet: let the teacher write them or add one before running.')
+    const pkg = this.options.pkg()
+    const run = store.runs.create({
+      taskId,
+      method,
+      settings,
+      queries: rules.map((r) => ({ kind: r.kind, text: r.text, weight: r.weight, ruleId: r.ruleId })),
+      model: { packageId: pkg.id, packageHash: pkg.hash },
+      versions: { app: this.options.appVersion, onnxruntime: runtimeVersion() },
+    })
+    this.waiting.push({ runId: run.id, taskId, store })
+    this.emitStatus(run)
+    this.pump()
+    return run
+  }
+
+  cancel(runId: string): boolean {
+    const i = this.waiting.findIndex((w) => w.runId === runId)
+    if (i >= 0) {
+      const [entry] = this.waiting.splice(i, 1)
+      this.emitStatus(entry.store.runs.finish(runId, 'cancelled', 'Cancelled before it started.'))
+      return true
+    }
+    if (this.active?.runId === runId) {
+      this.post({ type: 'cancel', runId })
+      return true
+    }
+    return false
+  }
+
+  pause(): QueueState {
+    this.paused = true
+    return this.state()
+  }
+
+  resume(): QueueState {
+    this.paused = false
+    this.pump()
+    return this.state()
+  }
+
+  /** The teacher's query writer on an instruction (runs in the worker, between runs). */
+  planQueries(instruction: string): Promise<{ kind: 'goal' | 'process'; text: string }[]> {
+    const requestId = this.nextPlanId++
+    return new Promise((resolve, reject) => {
+      this.plans.set(requestId, { resolve, reject })
+      this.post({ type: 'plan', request: { requestId, instruction, packageDir: this.options.pkg().dir } })
+    })
+  }
+
+  /** Cancels what is queued or running for a project that is being closed. */
+  cancelAll(): void {
+    for (const w of [...this.waiting]) this.cancel(w.runId)
+    if (this.active) this.cancel(this.active.runId)
+  }
+
+  async close(): Promise<void> {
+    this.cancelAll()
+    const worker = this.worker
+    this.worker = null
+    if (worker) await worker.terminate()
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker
+    const worker = startRunWorker(this.options.workerEntry)
+    worker.on('message', (m: FromWorker) => this.onMessage(m))
+    worker.on('error', (error) => this.onWorkerDeath(error.message))
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.onWorkerDeath(`the run worker exited with code ${code}`)
+    })
+    worker.unref()
+    this.worker = worker
+    return worker
+  }
+
+  private post(message: ToWorker): void {
+    this.ensureWorker().postMessage(message)
+  }
+
+  private pump(): void {
+    if (this.paused || this.active || this.waiting.length === 0) return
+    const next = this.waiting.shift()!
+    const { store, runId, taskId } = next
+    try {
+      const run = store.runs.start(runId)
+      const task = store.tasks.get(taskId)
+      if (!task) throw new Error('The task of this run was deleted.')
+      const frame = decodePngFrame(task.firstFrame.png)
+      const request: RunRequest = {
+        runId,
+        method: run.method,
+        settings: run.settings,
+        queries: run.queries,
+        instruction: task.instruction,
+        firstFrame: frame,
+        family: task.source === 'suite' ? task.family : null,
+        packageDir: this.options.pkg().dir,
+      }
+      this.active = { runId, taskId, store, startedAt: Date.now(), total: run.settings.maxSteps + 1 }
+      this.emitStatus(run)
+      this.post({ type: 'run', request })
+    } catch (error) {
+      this.failActive(next.store, runId, (error as Error).message)
+      this.active = null
+      this.pump()
+    }
+  }
+
+  private onMessage(message: FromWorker): void {
+    if (message.type === 'plan-done' || message.type === 'plan-failed') {
+      const pending = this.plans.get(message.requestId)
+      this.plans.delete(message.requestId)
+      if (message.type === 'plan-done') pending?.resolve(message.queries)
+      else pending?.reject(new Error(message.error))
+      return
+    }
+    const active = this.active
+    if (!active || active.runId !== message.runId) return
+    const { store, runId, taskId } = active
+    switch (message.type) {
+      case 'run-started':
+        active.total = message.maxSteps
+        break
+      case 'run-step': {
+        const s = message.step
+        const width = store.tasks.get(taskId)?.frameWidth ?? 0
+        const height = store.tasks.get(taskId)?.frameHeight ?? 0
+        const previewFrames = s.preview.map((rgb) => ({ width, height, rgb }))
+        store.runs.appendStep(runId, { index: s.index, loss: s.loss, pYes: s.pYes, learningRate: s.learningRate, gradNorm: s.gradNorm, durationMs: s.durationMs, previewFrames })
+        this.options.emit({
+          type: 'run-step',
+          taskId,
+          step: {
+            runId, index: s.index, loss: s.loss, pYes: s.pYes, learningRate: s.learningRate, gradNorm: s.gradNorm, durationMs: s.durationMs,
+            previewFrames: previewFrames.map((f) => ({ width, height, png: encodeRgbFrame(f) })),
+          },
+        })
+        break
+      }
+      case 'run-progress':
+        this.emitProgress(active, message.completed, message.total)
+        break
+      case 'run-video':
+        store.runs.addVideo(runId, { kind: message.kind, fps: message.fps, frames: message.frames.map((rgb) => ({ width: message.width, height: message.height, rgb })) })
+        break
+      case 'run-finished':
+        this.active = null
+        this.emitStatus(store.runs.finish(runId, message.status, message.status === 'cancelled' ? 'Cancelled by the user.' : null, message.result))
+        this.pump()
+        break
+      case 'run-failed':
+        this.active = null
+        this.failActive(store, runId, message.error)
+        this.pump()
+        break
+    }
+  }
+
+  private onWorkerDeath(reason: string): void {
+    this.worker = null
+    for (const [, pending] of this.plans) pending.reject(new Error(`The teacher could not answer: ${reason}.`))
+    this.plans.clear()
+    if (this.active) {
+      const { store, runId } = this.active
+      this.active = null
+      this.failActive(store, runId, `The run stopped because ${reason}; the steps written before it are kept. Try again; if it repeats, lower the thread count or restart the studio.`)
+    }
+    this.pump()
+  }
+
+  private failActive(store: ProjectStore, runId: string, error: string): void {
+    if (store.runs.isFinished(runId)) return
+    this.emitStatus(store.runs.finish(runId, 'failed', error))
+  }
+
+  private emitStatus(run: Run): void {
+    this.options.emit({ type: 'run-status', runId: run.id, taskId: run.taskId, status: run.status, error: run.error })
+  }
+
+  private emitProgress(active: ActiveRun, completed: number, total: number): void {
+    const elapsedMs = Date.now() - active.startedAt
+    const etaMs = completed > 0 ? (elapsedMs / completed) * Math.max(total - completed, 0) : null
+    this.options.emit({ type: 'run-progress', runId: active.runId, completedSteps: completed, maxSteps: total, elapsedMs, etaMs })
+  }
+}
