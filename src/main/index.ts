@@ -44,4 +44,5 @@ export async function startStudioApp(): Promise<StudioService> {
   return service
 }
 
-void startStudioApp()
+/** The running app; resolves once the window and IPC handlers exist. */
+export const studioApp: Promise<StudioService> = startStudioApp()

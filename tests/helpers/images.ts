@@ -27,3 +27,33 @@ export function solidFrame(width: number, height: number, rgb: [number, number, 
   for (let i = 0; i < data.length; i += 3) data.set(rgb, i)
   return { width, height, rgb: data }
 }
+
+/**
+ * A maze-like first frame in the suite's style: a 10x10 grid of 8-pixel cells with grey walls,
+ * a red agent and a green goal (80x80 PNG).
+ */
+export async function makeMazeImage(): Promise<Uint8Array> {
+  const cells = [
+    '##########',
+    '#A.....#.#',
+    '#.####.#.#',
+    '#.#....#.#',
+    '#.#.####.#',
+    '#.#......#',
+    '#.######.#',
+    '#......#G#',
+    '#.####...#',
+    '##########',
+  ]
+  const colours: Record<string, [number, number, number]> = { '#': [70, 78, 92], '.': [236, 238, 242], A: [224, 49, 49], G: [47, 158, 68] }
+  const side = 80
+  const rgb = Buffer.alloc(side * side * 3)
+  for (let y = 0; y < side; y++)
+    for (let x = 0; x < side; x++) {
+      const cell = cells[Math.floor(y / 8)][Math.floor(x / 8)]
+      const inner = x % 8 >= 1 && x % 8 <= 6 && y % 8 >= 1 && y % 8 <= 6
+      const colour = (cell === 'A' || cell === 'G') && !inner ? colours['.'] : colours[cell]
+      rgb.set(colour, (y * side + x) * 3)
+    }
+  return new Uint8Array(await sharp(rgb, { raw: { width: side, height: side, channels: 3 } }).png().toBuffer())
+}

@@ -1,4 +1,4 @@
-import { ActionIcon, Alert, Button, Card, Group, NumberInput, Select, Stack, Text, TextInput, Title } from '@mantine/core'
+import { ActionIcon, Alert, Button, Card, Group, NumberInput, Select, Stack, Text, Textarea, TextInput, Title } from '@mantine/core'
 import { useCallback, useEffect, useState } from 'react'
 import { describeRuleSetProblem, type RuleKind, type RuleQuery } from '../../../shared'
 import { errorMessage, studioApi } from '../bridge'
@@ -19,14 +19,18 @@ export function RulesPanel({ taskId }: { taskId: string }) {
   }, [api, taskId])
   useEffect(reload, [reload])
 
-  const save = async (action: () => Promise<unknown>) => {
+  /** Runs a change, shows its error if any, reloads the list; true when it was saved. */
+  const save = async (action: () => Promise<unknown>): Promise<boolean> => {
     setError(null)
+    let saved = false
     try {
       await action()
+      saved = true
     } catch (e) {
       setError(errorMessage(e))
     }
     reload()
+    return saved
   }
 
   const problem = describeRuleSetProblem(rules)
@@ -75,9 +79,13 @@ function RuleRow({ rule, onChange, onDelete }: {
       <Group wrap="nowrap" align="center" gap="xs">
         <Select aria-label="Kind" data={KINDS} value={rule.kind} allowDeselect={false} w={110}
           onChange={(kind) => kind && kind !== rule.kind && onChange({ kind: kind as RuleKind })} />
-        <TextInput aria-label="Query" value={text} style={{ flex: 1 }}
+        <Textarea aria-label="Query" value={text} style={{ flex: 1 }} autosize minRows={1}
           onChange={(e) => setText(e.currentTarget.value)} onBlur={commitText}
-          onKeyDown={(e) => e.key === 'Enter' && commitText()} />
+          onKeyDown={(e) => {
+            if (e.key !== 'Enter') return
+            e.preventDefault() // a query is one line
+            commitText()
+          }} />
         <NumberInput aria-label="Weight" value={weight} onChange={setWeight} onBlur={commitWeight}
           onKeyDown={(e) => e.key === 'Enter' && commitWeight()} min={0} max={100} step={0.1} decimalScale={3} w={90} />
         <ActionIcon variant="subtle" color="red" aria-label="Delete query" onClick={onDelete} size="lg">
@@ -91,7 +99,7 @@ function RuleRow({ rule, onChange, onDelete }: {
   )
 }
 
-function NewRule({ onAdd, defaultKind }: { onAdd: (rule: { kind: RuleKind; text: string; weight: number }) => Promise<void>; defaultKind: RuleKind }) {
+function NewRule({ onAdd, defaultKind }: { onAdd: (rule: { kind: RuleKind; text: string; weight: number }) => Promise<boolean>; defaultKind: RuleKind }) {
   const [kind, setKind] = useState<RuleKind>(defaultKind)
   const [text, setText] = useState('')
   const [weight, setWeight] = useState<number | string>(1)
@@ -100,7 +108,11 @@ function NewRule({ onAdd, defaultKind }: { onAdd: (rule: { kind: RuleKind; text:
     <form
       onSubmit={(e) => {
         e.preventDefault()
-        void onAdd({ kind, text, weight: Number(weight) }).then(() => setText(''))
+        void onAdd({ kind, text, weight: Number(weight) }).then((saved) => {
+          if (!saved) return // keep what the user typed next to the error
+          setText('')
+          setWeight(1)
+        })
       }}
     >
       <Group wrap="nowrap" align="end" gap="xs">
