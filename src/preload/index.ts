@@ -33,6 +33,14 @@ const studio: StudioApi = {
   getRun: method('getRun'),
   listSteps: method('listSteps'),
   listVideos: method('listVideos'),
+  getRuntimeInfo: method('getRuntimeInfo'),
+  planRules: method('planRules'),
+  startRun: method('startRun'),
+  cancelRun: method('cancelRun'),
+  getQueue: method('getQueue'),
+  pauseQueue: method('pauseQueue'),
+  resumeQueue: method('resumeQueue'),
+  exportRun: method('exportRun'),
   onEvent(listener: (event: StudioEvent) => void) {
     const forward = (_event: IpcRendererEvent, payload: StudioEvent) => listener(payload)
     ipcRenderer.on(IPC_EVENT_CHANNEL, forward)

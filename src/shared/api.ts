@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Id } from './bytes'
+import { ExportResult, ExportRunInput, QueueState, RuntimeInfo, StartRunInput } from './engine'
 import { StudioEvent } from './events'
 import { ProjectInfo, ProjectName, RecentProject, StudioInfo } from './project'
 import { AddRuleInput, RuleQuery, UpdateRuleInput } from './rules'
@@ -46,6 +47,15 @@ export const studioContract = {
   getRun: contract(z.object({ id: Id }), Run),
   listSteps: contract(z.object({ runId: Id }), z.array(Step)),
   listVideos: contract(z.object({ runId: Id }), z.array(Video)),
+
+  getRuntimeInfo: contract(NoInput, RuntimeInfo),
+  planRules: contract(z.object({ taskId: Id }), z.array(RuleQuery)),
+  startRun: contract(StartRunInput, Run),
+  cancelRun: contract(z.object({ id: Id }), z.object({ cancelled: z.boolean() })),
+  getQueue: contract(NoInput, QueueState),
+  pauseQueue: contract(NoInput, QueueState),
+  resumeQueue: contract(NoInput, QueueState),
+  exportRun: contract(ExportRunInput, ExportResult),
 } as const
 
 export type StudioContract = typeof studioContract

@@ -6,4 +6,4 @@
  */
 export * from './studio'
 export { ProjectStore, RecentProjects, PROJECT_EXTENSION } from './store'
-export { taskSuiteFromModule, taskSuiteNotConnected, type TaskSuitePort } from './suite'
+export { builtInTaskSuite, taskSuiteFromModule, type TaskSuitePort } from './suite'

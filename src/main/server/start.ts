@@ -38,7 +38,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
   console.log(`Data folder: ${dataDir}`)
   const stop = async () => {
     await server.close()
-    service.close()
+    await service.close()
     process.exit(0)
   }
   process.once('SIGINT', stop)

@@ -105,28 +105,16 @@ describe('StudioService through dispatchStudioCall', () => {
     service.close()
   })
 
-  it('lists no suite family and refuses suite tasks until the suite is connected', async () => {
+  it('lists the built-in suite families and creates suite tasks from them', async () => {
     const { ok, call, service } = setup(tempDir())
     await ok('createProject', { name: 'p' })
-    expect(await ok('listSuiteFamilies')).toEqual([])
-    expect(await call('createSuiteTask', { family: 'maze', seed: 1 })).toMatchObject({ ok: false, error: { code: 'suite-unavailable' } })
-    service.close()
-  })
-
-  it('creates suite tasks through a connected suite module', async () => {
-    const rgb = new Uint8Array(4 * 2 * 3).fill(200)
-    const suite = taskSuiteFromModule({
-      listFamilies: () => ['maze'],
-      generateTask: (family, seed) => ({
-        firstFrame: rgb, instruction: `Solve ${family} #${seed}`, geometry: { height: 2, width: 4 },
-        rules: [{ id: 'maze.reach_goal', kind: 'goal', query: 'Does the agent reach the goal?' }],
-      }),
-    })
-    const { ok, call, service } = setup(tempDir(), suite)
-    await ok('createProject', { name: 'p' })
-    expect(await ok('listSuiteFamilies')).toEqual([{ name: 'maze', description: '' }])
+    const families = await ok('listSuiteFamilies')
+    expect(families.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(['maze', 'push', 'collect', 'sort', 'connect', 'fall']))
     const task = await ok('createSuiteTask', { family: 'maze', seed: 5 })
-    expect(task).toMatchObject({ source: 'suite', family: 'maze', seed: 5, instruction: 'Solve maze #5', frameWidth: 4, frameHeight: 2 })
+    expect(task).toMatchObject({ source: 'suite', family: 'maze', seed: 5, frameWidth: 80, frameHeight: 80 })
+    expect(task.instruction.length).toBeGreaterThan(10)
+    // The suite's rules are for the evaluator; the teacher writes the task's queries.
+    expect(await ok('listRules', { taskId: task.id })).toEqual([])
     expect(await call('createSuiteTask', { family: 'sokoban', seed: 5 })).toMatchObject({ ok: false, error: { code: 'suite-family' } })
     service.close()
   })

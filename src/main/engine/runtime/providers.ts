@@ -35,3 +35,18 @@ export function summarizeProviderError(provider: ProviderName, error: unknown): 
   const firstLine = text.split('\n')[0]
   return firstLine.length > 240 ? `${firstLine.slice(0, 240)}…` : firstLine
 }
+
+/** What each provider needs on this machine, for the settings screen (nothing is started here). */
+export function describeProviders(bundledCuda: boolean): { name: ProviderName; bundled: boolean; note: string }[] {
+  return [
+    { name: 'cpu', bundled: true, note: 'Always available.' },
+    { name: 'webgpu', bundled: process.platform !== 'darwin', note: 'Bundled for Linux x64 and Windows; needs a GPU with Vulkan (Linux) or D3D12 (Windows) drivers. Falls back to CPU with a notice if it cannot start.' },
+    {
+      name: 'cuda',
+      bundled: bundledCuda,
+      note: bundledCuda
+        ? 'CUDA provider files are installed; needs an NVIDIA GPU with a CUDA 12 driver.'
+        : 'Not installed: run `npm install --onnxruntime-node-install=cuda12` on a machine with internet and an NVIDIA GPU. Falls back to CPU until then.',
+    },
+  ]
+}

@@ -3,7 +3,8 @@
  * in the project that imports onnxruntime-node.
  */
 import { existsSync } from 'node:fs'
-import { basename, dirname } from 'node:path'
+import { createRequire } from 'node:module'
+import { basename, dirname, join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { summarizeProviderError, type ProviderChoice, type ProviderName } from './providers'
 import type { PlainTensor, TensorValues } from './tensors'
@@ -87,6 +88,12 @@ function wrap(path: string, session: ort.InferenceSession, provider: ProviderCho
     },
     release: () => session.release(),
   }
+}
+
+/** Whether onnxruntime-node's CUDA provider library was installed next to its binding. */
+export function cudaProviderInstalled(): boolean {
+  const binding = join(dirname(createRequire(import.meta.url).resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch)
+  return existsSync(join(binding, 'libonnxruntime_providers_cuda.so')) || existsSync(join(binding, 'onnxruntime_providers_cuda.dll'))
 }
 
 /** The onnxruntime-node version, recorded on every run. */

@@ -3,7 +3,9 @@ import { join, resolve } from 'node:path'
 import type { ProjectInfo, RuleQuery, StudioEvent, StudioInfo, Task } from '../../../shared'
 import { encodeRgbFrame, normaliseUploadedImage } from '../images'
 import { PROJECT_EXTENSION, ProjectStore, RecentProjects, type NewTask } from '../store'
-import { taskSuiteNotConnected, type TaskSuitePort } from '../suite'
+import { defaultPackageDir } from '../models'
+import { builtInTaskSuite, type TaskSuitePort } from '../suite'
+import { runHandlersOf, RunService } from './run-service'
 import { StudioError } from './errors'
 import type { StudioHandlers } from './dispatch'
 import { projectFileStem } from './paths'
@@ -16,6 +18,12 @@ export interface StudioServiceOptions {
   appVersion: string
   mode: StudioInfo['mode']
   suite?: TaskSuitePort
+  /** The model package folder; the built-in package when left out. */
+  packageDir?: string
+  /** Where exported videos go when no path is given; defaults to <dataDir>/exports. */
+  exportsDir?: string
+  /** The bundled run worker (Electron build); from source the TypeScript worker is used. */
+  workerEntry?: string
 }
 
 /**
@@ -28,11 +36,20 @@ export class StudioService {
   private readonly recent: RecentProjects
   private readonly projectsDir: string
   private readonly suite: TaskSuitePort
+  readonly runs: RunService
 
   constructor(private readonly options: StudioServiceOptions) {
     this.recent = new RecentProjects(options.dataDir)
     this.projectsDir = options.projectsDir ?? join(options.dataDir, 'projects')
-    this.suite = options.suite ?? taskSuiteNotConnected
+    this.suite = options.suite ?? builtInTaskSuite
+    this.runs = new RunService({
+      store: () => this.currentStore(),
+      emit: (event) => this.emit(event),
+      packageDir: options.packageDir ?? defaultPackageDir(),
+      appVersion: options.appVersion,
+      exportsDir: options.exportsDir ?? join(options.dataDir, 'exports'),
+      workerEntry: options.workerEntry,
+    })
   }
 
   onEvent(listener: (event: StudioEvent) => void): () => void {
@@ -50,7 +67,9 @@ export class StudioService {
     return this.project
   }
 
-  close(): void {
+  /** Stops the run queue (a running run ends as cancelled) and closes the project. */
+  async close(): Promise<void> {
+    await this.runs.close()
     this.project?.close()
     this.project = null
   }
@@ -134,9 +153,12 @@ export class StudioService {
     },
     listSteps: ({ runId }) => this.currentStore().runs.steps(runId),
     listVideos: ({ runId }) => this.currentStore().runs.videos(runId),
+    ...runHandlersOf(() => this.runs),
   }
 
   private activate(store: ProjectStore): ProjectInfo {
+    // Runs belong to the project they were started in: switching projects cancels them.
+    this.runs.queue.cancelAll()
     this.project?.close()
     this.project = store
     this.recent.remember(store.name, store.path)

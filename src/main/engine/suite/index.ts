@@ -6,6 +6,6 @@ export {
   type TaskSuitePort,
   type SuiteTask,
   type TaskSuiteModule,
-  taskSuiteNotConnected,
   taskSuiteFromModule,
+  builtInTaskSuite,
 } from './port'

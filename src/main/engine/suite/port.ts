@@ -1,5 +1,6 @@
 import type { RuleKind, SuiteFamily } from '../../../shared'
 import { StudioError } from '../studio/errors'
+import * as suiteModule from '../tasks'
 
 /** A generated suite task: first frame as raw RGB (H*W*3), instruction and the family's rules. */
 export interface SuiteTask {
@@ -15,18 +16,6 @@ export interface TaskSuitePort {
   generateTask(family: string, seed: number): SuiteTask
 }
 
-/** Used until the task suite is wired in: lists no family and refuses to generate. */
-export const taskSuiteNotConnected: TaskSuitePort = {
-  listFamilies: () => [],
-  generateTask: (family) => {
-    throw new StudioError(
-      'suite-unavailable',
-      `The built-in task suite is not part of this build, so task family "${family}" cannot be generated: ` +
-        'drop an image with an instruction or a task file instead.',
-    )
-  },
-}
-
 /** The shape of src/main/engine/tasks/index.ts exports this adapter relies on. */
 export interface TaskSuiteModule {
   listFamilies(): readonly (string | { name: string; description?: string })[]
@@ -37,7 +26,7 @@ export interface TaskSuiteModule {
   ): {
     firstFrame: Uint8Array
     instruction: string
-    geometry: { height: number; width: number }
+    geometry: { canvasCells: number; cellPx: number }
     rules: readonly { id: string; kind: RuleKind; query: string }[]
   }
 }
@@ -57,10 +46,13 @@ export function taskSuiteFromModule(suite: TaskSuiteModule): TaskSuitePort {
       return {
         instruction: task.instruction,
         firstFrame: task.firstFrame,
-        width: task.geometry.width,
-        height: task.geometry.height,
+        width: task.geometry.canvasCells * task.geometry.cellPx,
+        height: task.geometry.canvasCells * task.geometry.cellPx,
         rules: [...task.rules],
       }
     },
   }
 }
+
+/** The task suite of src/main/engine/tasks behind the port. */
+export const builtInTaskSuite: TaskSuitePort = taskSuiteFromModule(suiteModule)
