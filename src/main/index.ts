@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { IPC_EVENT_CHANNEL } from '../shared/result'
 import { defaultDataDir, StudioService } from './engine'
+import { defaultPackageDir } from './engine/models'
 import { registerStudioIpc } from './ipc'
 import { studioWindowOptions } from './window'
 
@@ -31,7 +32,14 @@ function createWindow(service: StudioService): BrowserWindow {
 
 export async function startStudioApp(): Promise<StudioService> {
   await app.whenReady()
-  const service = new StudioService({ dataDir: defaultDataDir(), appVersion: app.getVersion(), mode: 'electron' })
+  const service = new StudioService({
+    dataDir: defaultDataDir(),
+    appVersion: app.getVersion(),
+    mode: 'electron',
+    // Packaged apps carry the model package under resources/; from a checkout it is found in the tree.
+    packageDir: defaultPackageDir(app.isPackaged ? process.resourcesPath : undefined),
+    workerEntry: join(here, 'jobs-worker.js'),
+  })
   registerStudioIpc(ipcMain, service)
   createWindow(service)
   app.on('activate', () => {
