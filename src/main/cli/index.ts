@@ -8,6 +8,9 @@ import './tasks'
 import './gen-data'
 import './tasks-evaluate'
 import './tasks-report'
+import './run'
+import './export'
+import './serve'
 
 function help(): string {
   const lines = allCommands().map((c) => `  ${c.usage}\n      ${c.summary}`)

@@ -6,7 +6,7 @@
 import type { EvaluatorVerdict, RunResult, ScoredCandidate } from '../../../shared'
 import type { Conditioning, QueryInput, StudioModels } from '../models'
 import { bestOfN, optimizeWithTeacher, queryLossWeights, sampleBase, solveWithTeacher, type Candidate, type CandidateSearchResult } from '../optimize'
-import { evaluateVideo } from '../tasks'
+import { evaluateVideo, listFamilies } from '../tasks'
 import type { RunRequest, WorkerStep } from './messages'
 
 export interface RunHooks {
@@ -28,7 +28,7 @@ export function queryInputs(request: Pick<RunRequest, 'queries' | 'settings'>): 
 }
 
 function judge(family: string | null, frames: Uint8Array[], models: StudioModels): EvaluatorVerdict | null {
-  if (!family) return null
+  if (!family || !listFamilies().some((f) => f.name === family)) return null
   const v = models.video
   const verdict = evaluateVideo(family, frames, { canvasCells: v.canvasCells, cellPx: v.cellPx, frames: v.frames })
   return { goal: verdict.goal, process: verdict.process.map((p) => ({ rule: p.rule, ok: p.ok })), score: verdict.score, success: verdict.success }

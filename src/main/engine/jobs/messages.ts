@@ -13,7 +13,7 @@ export interface RunRequest {
   queries: RunQuery[]
   instruction: string
   firstFrame: { width: number; height: number; rgb: Uint8Array }
-  /** Set for suite tasks: the rule-based evaluator judges the final video. */
+  /** The task's suite family, when it has one: the rule-based evaluator judges the videos. */
   family: string | null
   packageDir: string
 }

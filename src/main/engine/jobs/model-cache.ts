@@ -12,7 +12,10 @@ export class ModelCache {
     const key = `${packageDir}\u0000${provider}`
     let models = this.open.get(key)
     if (!models) {
-      models = StudioModels.open(loadModelPackage(packageDir), provider)
+      models = StudioModels.open(loadModelPackage(packageDir), provider).then(async (m) => {
+        await m.warmUp()
+        return m
+      })
       models.catch(() => this.open.delete(key))
       this.open.set(key, models)
     }

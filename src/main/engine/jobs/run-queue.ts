@@ -127,13 +127,20 @@ export class RunQueue {
     worker.on('exit', (code) => {
       if (this.worker === worker) this.onWorkerDeath(`the run worker exited with code ${code}`)
     })
-    worker.unref()
     this.worker = worker
     return worker
   }
 
   private post(message: ToWorker): void {
     this.ensureWorker().postMessage(message)
+    this.holdProcessWhileBusy()
+  }
+
+  /** Pending work keeps the process alive (CLI); an idle worker never does. */
+  private holdProcessWhileBusy(): void {
+    if (!this.worker) return
+    if (this.active || this.plans.size > 0) this.worker.ref()
+    else this.worker.unref()
   }
 
   private pump(): void {
@@ -152,7 +159,7 @@ export class RunQueue {
         queries: run.queries,
         instruction: task.instruction,
         firstFrame: frame,
-        family: task.source === 'suite' ? task.family : null,
+        family: task.family,
         packageDir: this.options.pkg().dir,
       }
       this.active = { runId, taskId, store, startedAt: Date.now(), total: run.settings.maxSteps + 1 }
@@ -166,6 +173,11 @@ export class RunQueue {
   }
 
   private onMessage(message: FromWorker): void {
+    this.handleMessage(message)
+    this.holdProcessWhileBusy()
+  }
+
+  private handleMessage(message: FromWorker): void {
     if (message.type === 'plan-done' || message.type === 'plan-failed') {
       const pending = this.plans.get(message.requestId)
       this.plans.delete(message.requestId)

@@ -50,6 +50,18 @@ export class StudioModels {
     return new StudioModels(pkg, graphs)
   }
 
+  /**
+   * Runs the teacher step and the sampler once on neutral inputs, so the first real step of a run
+   * does not pay onnxruntime's one-time costs (memory planning, kernel selection).
+   */
+  async warmUp(): Promise<void> {
+    const frame = new Uint8Array(this.frameSize)
+    const condition = { firstFrame: frame, instruction: '' }
+    const lora = this.freshLora(0)
+    await this.teacherStep(lora, this.noise(0), condition, [{ kind: 'goal', text: '', lossWeight: 1 }])
+    await this.render(lora, this.noise(0), condition)
+  }
+
   /** What actually ran (the tto_step graph decides; every graph is opened the same way). */
   get provider(): ProviderChoice {
     return this.graphs.tto_step.provider

@@ -1,0 +1,81 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { queryLossWeights } from '../../../src/main/engine/optimize'
+import { generateTask } from '../../../src/main/engine/tasks'
+import { builtInModels } from '../../helpers/model-package'
+
+const task = generateTask('maze', 7, { split: 'heldout' })
+const condition = { firstFrame: task.firstFrame, instruction: task.instruction }
+const weights = queryLossWeights(task.rules.map((r) => ({ kind: r.kind, weight: 1 })), 0.5)
+const queries = task.rules.map((r, i) => ({ kind: r.kind, text: r.query, lossWeight: weights[i] }))
+
+afterAll(async () => (await builtInModels()).release())
+
+/** A LoRA away from the identity (B = 0 makes every A-gradient vanish). */
+async function perturbedLora(seed: number) {
+  const models = await builtInModels()
+  const lora = models.freshLora(seed)
+  const b = models.freshLora(seed + 1)
+  for (const [name, t] of Object.entries(lora)) if (name.endsWith('.B')) t.set(b[name.replace(/\.B$/, '.A')].length === t.length ? b[name.replace(/\.B$/, '.A')] : t.map((_, i) => Math.sin(i + seed) * 0.05))
+  return lora
+}
+
+describe('StudioModels on the built-in package', () => {
+  it('returns a loss that matches the weighted P(Yes), a preview per frame and one gradient per LoRA tensor', async () => {
+    const models = await builtInModels()
+    const lora = await perturbedLora(3)
+    const step = await models.teacherStep(lora, models.noise(3), condition, queries)
+    const expected = step.pYes.reduce((s, p, i) => s + queries[i].lossWeight * -Math.log(p), 0)
+    expect(step.loss).toBeCloseTo(expected, 4)
+    expect(step.pYes).toHaveLength(queries.length)
+    expect(step.preview).toHaveLength(models.video.frames)
+    expect(step.preview[0]).toHaveLength(models.frameSize)
+    for (const spec of models.pkg.manifest.lora.tensors) expect(step.gradients[spec.name]).toHaveLength(spec.shape.reduce((a, b) => a * b, 1))
+  })
+
+  it('has gradients that match central finite differences of its loss', async () => {
+    const models = await builtInModels()
+    const lora = await perturbedLora(5)
+    const z1 = models.noise(5)
+    const step = await models.teacherStep(lora, z1, condition, queries)
+    // The 8 largest-magnitude gradient coordinates across all tensors: FD in float32 is only
+    // meaningful where the directional change is well above rounding noise.
+    const coords = Object.entries(step.gradients)
+      .flatMap(([name, g]) => Array.from(g, (v, i) => ({ name, i, v })))
+      .sort((a, b) => Math.abs(b.v) - Math.abs(a.v))
+      .slice(0, 8)
+    expect(Math.abs(coords[0].v)).toBeGreaterThan(1e-4)
+    const eps = 1e-2
+    for (const { name, i, v } of coords) {
+      const original = lora[name][i]
+      lora[name][i] = original + eps
+      const up = (await models.teacherStep(lora, z1, condition, queries)).loss
+      lora[name][i] = original - eps
+      const down = (await models.teacherStep(lora, z1, condition, queries)).loss
+      lora[name][i] = original
+      const fd = (up - down) / (2 * eps)
+      expect(Math.abs(fd - v)).toBeLessThan(0.05 * Math.abs(v) + 2e-4)
+    }
+  })
+
+  it('renders the base video starting from the task first frame and scores it', async () => {
+    const models = await builtInModels()
+    const frames = await models.render(models.freshLora(1), models.noise(1), condition)
+    expect(frames).toHaveLength(models.video.frames)
+    expect(Buffer.from(frames[0]).equals(Buffer.from(task.firstFrame))).toBe(true)
+    const pYes = await models.answer(frames, queries)
+    pYes.forEach((p) => expect(p).toBeGreaterThanOrEqual(0))
+    pYes.forEach((p) => expect(p).toBeLessThanOrEqual(1))
+  })
+
+  it('samples differ with the seed', async () => {
+    const models = await builtInModels()
+    const a = await models.render(models.freshLora(1), models.noise(1), condition)
+    const b = await models.render(models.freshLora(2), models.noise(2), condition)
+    expect(a.some((f, i) => !Buffer.from(f).equals(Buffer.from(b[i])))).toBe(true)
+  })
+
+  it('refuses a first frame of the wrong size with what to do', async () => {
+    const models = await builtInModels()
+    await expect(models.render(models.freshLora(1), models.noise(1), { ...condition, firstFrame: new Uint8Array(30) })).rejects.toThrow(/resize it first/)
+  })
+})
