@@ -57,16 +57,24 @@ function permutations(items: number[]): number[][] {
 
 /** The shortest tour start -> every coin (best order) -> exit, as a cell path. */
 function tour(g: Geometry, open: (c: number) => boolean, start: number, coins: number[], exit: number): number[] | null {
+  const searches = new Map<number, ReturnType<typeof bfs>>()
+  const from = (cell: number) => {
+    let s = searches.get(cell)
+    if (!s) searches.set(cell, (s = bfs(g, cell, open)))
+    return s
+  }
   let best: number[] | null = null
   for (const order of permutations(coins)) {
     const stops = [start, ...order, exit]
-    let path: number[] = [start]
-    for (let i = 1; i < stops.length && path; i++) {
-      const { dist, prev } = bfs(g, stops[i - 1], open)
-      if (dist[stops[i]] < 0) { path = null as unknown as number[]; break }
-      path = path.concat(pathTo(prev, stops[i - 1], stops[i]).slice(1))
+    let length = 0
+    for (let i = 1; i < stops.length && length >= 0; i++) {
+      const d = from(stops[i - 1]).dist[stops[i]]
+      length = d < 0 ? -1 : length + d
     }
-    if (path && (!best || path.length < best.length)) best = path
+    if (length < 0 || (best && length + 1 >= best.length)) continue
+    let path = [start]
+    for (let i = 1; i < stops.length; i++) path = path.concat(pathTo(from(stops[i - 1]).prev, stops[i - 1], stops[i]).slice(1))
+    best = path
   }
   return best
 }
