@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { corruptTask, evaluateVideo, generateTask, listFamilies, renderVideo, resolveGeometry, ruleVocabulary } from '../../../src/main/engine/tasks'
+import { corruptTask, evaluateVideo, generateTask, heldoutTestSet, listFamilies, renderVideo, resolveGeometry, ruleVocabulary } from '../../../src/main/engine/tasks'
 
 describe('suite API', () => {
   it('lists six families with rules, knobs, splits and corruptions', () => {
@@ -74,5 +74,28 @@ describe('suite API', () => {
     expect(v.goal).toBe(false)
     expect(v.process.every((p) => p.ok)).toBe(true)
     expect(v.score).toBe(0.5)
+  })
+})
+
+describe('difficulty knobs and the held-out test set', () => {
+  it('pins knobs when asked and keeps the ground truth correct', () => {
+    const t = generateTask('maze', 5, { knobs: { grid: 10, pathLength: 11 } })
+    expect(t.knobs).toEqual({ grid: 10, pathLength: 11 })
+    expect(evaluateVideo('maze', t.frames).success).toBe(true)
+    const p = generateTask('push', 5, { knobs: { objects: 3, grid: 9 } })
+    expect(p.knobs.objects).toBe(3)
+    expect(p.knobs.grid).toBe(9)
+  })
+
+  it('explains an unknown or out-of-range knob', () => {
+    expect(() => generateTask('maze', 1, { knobs: { walls: 3 } })).toThrow(/no knob "walls". Its knobs: grid, pathLength/)
+    expect(() => generateTask('sort', 1, { knobs: { bars: 9 } })).toThrow(/sort.bars must be an integer in 3..5/)
+  })
+
+  it('fixes the held-out test set: 50 seeds per family', () => {
+    const set = heldoutTestSet()
+    expect(set).toHaveLength(300)
+    expect(set[0]).toEqual({ family: 'maze', seed: 0, split: 'heldout' })
+    expect(heldoutTestSet()).toEqual(set)
   })
 })

@@ -4,6 +4,7 @@ import { agentSprites, duplicate, planFromPath, shapeChange, stopShort, teleport
 import { readAgent } from '../agent-judge'
 import { type Geometry } from '../geometry'
 import { at, baseLayer, bfs, compose, makeArea, makeVerdict, pathTo, stateOf, type Placed } from '../grid'
+import { knobRange, type KnobValues } from '../knobs'
 import { rngFor, type Rng } from '../rng'
 import type { BuiltTask, CorruptedVideo, FamilyInfo, FamilyModule, RuleDef, Split } from '../types'
 
@@ -79,16 +80,15 @@ function tour(g: Geometry, open: (c: number) => boolean, start: number, coins: n
   return best
 }
 
-function build(seed: number, split: Split, g: Geometry): BuiltTask {
+function build(seed: number, split: Split, g: Geometry, knobs?: KnobValues): BuiltTask {
   const rng = rngFor(F, split, seed)
-  const range = (name: string) => {
-    const k = info.knobs.find((x) => x.name === name)!
-    return split === 'train' ? k.train : k.heldout
-  }
+  const range = (name: string) => knobRange(info, split, knobs, name)
   const size = Math.min(g.canvasCells, rng.range(...range('grid')))
-  const count = rng.range(...range('coins'))
+  const drawn = rng.range(...range('coins'))
   const [lo, hiRaw] = range('pathLength')
   const hi = Math.min(hiRaw, g.frames - 1)
+  // a short tour has room for few coins
+  const count = Math.min(drawn, Math.max(1, Math.floor(hi / 3)))
   const area = makeArea(g, size)
   for (let attempt = 0; attempt < 3000; attempt++) {
     const layout = baseLayer(area, A.floor)
@@ -105,7 +105,7 @@ function build(seed: number, split: Split, g: Geometry): BuiltTask {
     if (path.indexOf(exit) !== path.length - 1) continue
     return assemble(g, rng, layout, start, exit, coins, path, size)
   }
-  throw new Error(`collect: could not lay out ${count} coins in a ${size}-cell room for seed ${seed}`)
+  throw new Error(`collect: could not lay out ${count} coins in a ${size}-cell room for seed ${seed}. Try another seed, or pin fewer knobs.`)
 }
 
 function assemble(g: Geometry, rng: Rng, layout: Uint8Array, start: number, exit: number, coins: number[], path: number[], size: number): BuiltTask {
