@@ -3,16 +3,11 @@ import { appearanceTable } from './appearance'
 import { resolveGeometry, type Geometry } from './geometry'
 import { renderCells, renderVideo } from './render'
 import { segmentVideo } from './segment'
+import { FAMILY_MODULES } from './families'
 import { validateKnobs, type KnobValues } from './knobs'
-import { maze } from './families/maze'
-import { push } from './families/push'
-import { collect } from './families/collect'
-import { sort } from './families/sort'
-import { connect } from './families/connect'
-import { fall } from './families/fall'
 import type { CorruptedVideo, FamilyInfo, FamilyModule, RuleDef, Split, SuiteTask, Verdict } from './types'
 
-const FAMILIES: FamilyModule[] = [maze, push, collect, sort, connect, fall]
+const FAMILIES: readonly FamilyModule[] = FAMILY_MODULES
 
 export function familyModule(name: string): FamilyModule {
   const f = FAMILIES.find((x) => x.info.name === name)
