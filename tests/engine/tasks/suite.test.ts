@@ -47,6 +47,17 @@ describe('suite API', () => {
     }
   })
 
+  it('shrinks the knobs to fit a small canvas and a short video', () => {
+    const geometry = { canvasCells: 6, frames: 6 }
+    for (const f of listFamilies()) {
+      for (const split of ['train', 'heldout'] as const) {
+        const t = generateTask(f.name, 2, { geometry, split })
+        expect(t.knobs.grid).toBeLessThanOrEqual(6)
+        expect(evaluateVideo(f.name, t.frames, t.geometry).success, `${f.name} ${split}`).toBe(true)
+      }
+    }
+  })
+
   it('keeps held-out-only variants out of the training split', () => {
     for (const f of listFamilies()) {
       for (const v of f.heldoutOnlyVariants) {

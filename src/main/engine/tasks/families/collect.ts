@@ -85,8 +85,9 @@ function build(seed: number, split: Split, g: Geometry, knobs?: KnobValues): Bui
   const range = (name: string) => knobRange(info, split, knobs, name)
   const size = Math.min(g.canvasCells, rng.range(...range('grid')))
   const drawn = rng.range(...range('coins'))
-  const [lo, hiRaw] = range('pathLength')
+  const [loRaw, hiRaw] = range('pathLength')
   const hi = Math.min(hiRaw, g.frames - 1)
+  const lo = Math.min(loRaw, hi)
   // a short tour has room for few coins
   const count = Math.min(drawn, Math.max(1, Math.floor(hi / 3)))
   const area = makeArea(g, size)

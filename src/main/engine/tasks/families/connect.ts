@@ -85,8 +85,9 @@ function build(seed: number, split: Split, g: Geometry, knobs?: KnobValues): Bui
   const range = (name: string) => knobRange(info, split, knobs, name)
   const size = Math.min(g.canvasCells, rng.range(...range('grid')))
   const drawn = rng.range(...range('pairs'))
-  const [lo, hiRaw] = range('pathCells')
+  const [loRaw, hiRaw] = range('pathCells')
   const hi = Math.min(hiRaw, g.frames - 1)
+  const lo = Math.min(loRaw, hi)
   // every pair needs at least two path cells
   const pairs = Math.min(drawn, Math.max(1, Math.floor(hi / 2)))
   const area = makeArea(g, size)

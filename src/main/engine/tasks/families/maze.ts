@@ -92,7 +92,8 @@ function build(seed: number, split: Split, g: Geometry, knobs?: KnobValues): Bui
   const rng = rngFor(F, split, seed)
   const knob = (name: string) => {
     const [lo, hi] = knobRange(info, split, knobs, name)
-    return rng.range(lo, Math.min(hi, name === 'grid' ? g.canvasCells : g.frames - 1))
+    const top = Math.min(hi, name === 'grid' ? g.canvasCells : g.frames - 1)
+    return rng.range(Math.min(lo, top), top)
   }
   const size = knob('grid')
   const wanted = knob('pathLength')
@@ -106,7 +107,7 @@ function build(seed: number, split: Split, g: Geometry, knobs?: KnobValues): Bui
     const { dist, prev } = bfs(g, start, (c) => layout[c] === A.floor)
     // accept the wanted length, or after many tries anything within the split's range
     const [lo, hi] = knobRange(info, split, knobs, 'pathLength')
-    const goals = floor.filter((c) => (attempt < 300 ? dist[c] === wanted : dist[c] >= lo && dist[c] <= Math.min(hi, g.frames - 1)))
+    const goals = floor.filter((c) => (attempt < 300 ? dist[c] === wanted : dist[c] >= Math.min(lo, wanted) && dist[c] <= Math.min(hi, g.frames - 1)))
     if (!goals.length) continue
     const goal = rng.pick(goals)
     const path = pathTo(prev, start, goal)

@@ -55,8 +55,9 @@ function build(seed: number, split: Split, g: Geometry, knobs?: KnobValues): Bui
   const range = (name: string) => knobRange(info, split, knobs, name)
   const size = Math.min(g.canvasCells, rng.range(...range('grid')))
   const drawn = rng.range(...range('objects'))
-  const [lo, hiRaw] = range('moves')
+  const [loRaw, hiRaw] = range('moves')
   const hi = Math.min(hiRaw, g.frames - 1)
+  const lo = Math.min(loRaw, hi)
   // each block moves at least two cells, so few moves leave room for few blocks
   const count = Math.min(drawn, Math.max(1, Math.floor(hi / 2)))
   const area = makeArea(g, size)
