@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { writeDataset } from '../../src/main/cli/gen-data'
 import { readNpyBytes, readNpyHeader } from '../../src/main/cli/npy'
-import { evaluateBatch } from '../../src/main/cli/tasks-evaluate'
+import { evaluateBatch, evaluateCellBatch } from '../../src/main/cli/tasks-evaluate'
 
 const dir = mkdtempSync(join(tmpdir(), 'gen-data-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -49,6 +49,7 @@ describe('gen-data', () => {
     writeFileSync(join(out, 'families.json'), JSON.stringify(index.instances.map((x: { family: string }) => x.family)))
     const verdicts = evaluateBatch(out)
     expect(verdicts.map((v) => v.labels)).toEqual(index.instances.map((x: { labels: object }) => x.labels))
+    expect(evaluateCellBatch(out).map((v) => v.labels)).toEqual(verdicts.map((v) => v.labels))
   })
 
   it('tasks evaluate explains a count mismatch', () => {
