@@ -1,7 +1,7 @@
 /** `tasks evaluate`: judges a batch of videos (frames.npy + families.json) with the frame-only evaluators. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { evaluateVideo, familyModule, frameWidth, resolveGeometry } from '../engine/tasks'
+import { evaluateCells, evaluateVideo, familyModule, frameWidth, resolveGeometry } from '../engine/tasks'
 import { flagInt, flagString } from './args'
 import { registerCommand } from './commands'
 import { readNpyBytes, readNpyHeader } from './npy'
@@ -30,14 +30,35 @@ export function evaluateBatch(dir: string, cellPx?: number): { family: string; l
   })
 }
 
+/** Judges DIR/cells.npy (uint8 [N, T, C, C] appearance ids, 255 = unknown) without reading pixels. */
+export function evaluateCellBatch(dir: string): { family: string; labels: Record<string, 0 | 1>; score: number; success: boolean }[] {
+  const cellsPath = join(dir, 'cells.npy')
+  const familiesPath = join(dir, 'families.json')
+  for (const p of [cellsPath, familiesPath]) if (!existsSync(p)) throw new Error(`${p} is missing. The folder needs cells.npy (uint8 [N, T, C, C]) and families.json (N family names).`)
+  const families: unknown = JSON.parse(readFileSync(familiesPath, 'utf8'))
+  if (!Array.isArray(families) || families.some((f) => typeof f !== 'string')) throw new Error(`${familiesPath} must be a JSON array of family names.`)
+  const info = readNpyHeader(cellsPath)
+  const [N, T, C, C2] = info.shape
+  if (info.shape.length !== 4 || C !== C2) throw new Error(`${cellsPath} has shape [${info.shape}]; expected [N, T, C, C].`)
+  if (families.length !== N) throw new Error(`families.json names ${families.length} videos but cells.npy holds ${N}.`)
+  const geometry = resolveGeometry({ canvasCells: C, frames: T })
+  for (const f of new Set(families as string[])) familyModule(f)
+  return (families as string[]).map((family, n) => {
+    const bytes = readNpyBytes(cellsPath, info, n * T * C * C, T * C * C)
+    const cells = Array.from({ length: T }, (_, t) => bytes.subarray(t * C * C, (t + 1) * C * C))
+    const v = evaluateCells(family, cells, geometry)
+    return { family, labels: v.labels, score: v.score, success: v.success }
+  })
+}
+
 registerCommand({
   name: 'tasks evaluate',
-  usage: 'tasks evaluate --in DIR [--cell-px 8]',
-  summary: 'Judge DIR/frames.npy (uint8 [N,T,H,W,3]) with the families in DIR/families.json; writes DIR/verdicts.json.',
+  usage: 'tasks evaluate --in DIR [--cell-px 8] [--cells]',
+  summary: 'Judge DIR/frames.npy (uint8 [N,T,H,W,3]), or with --cells DIR/cells.npy ([N,T,C,C] ids), with the families in DIR/families.json; writes DIR/verdicts.json.',
   run(args) {
     const dir = flagString(args, 'in')
     const started = performance.now()
-    const verdicts = evaluateBatch(dir, flagInt(args, 'cell-px', 8))
+    const verdicts = args.flags.get('cells') === true ? evaluateCellBatch(dir) : evaluateBatch(dir, flagInt(args, 'cell-px', 8))
     writeFileSync(join(dir, 'verdicts.json'), JSON.stringify(verdicts))
     const ok = verdicts.filter((v) => v.success).length
     process.stdout.write(`Judged ${verdicts.length} videos in ${((performance.now() - started) / 1000).toFixed(1)} s: ${ok} pass every rule. Wrote ${join(dir, 'verdicts.json')}\n`)

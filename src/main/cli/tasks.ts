@@ -21,9 +21,22 @@ registerCommand({
   },
 })
 
+/** Parses `grid=9,pathLength=10` into knob values. */
+export function parseKnobs(text: string | true | undefined): Record<string, number> | undefined {
+  if (text === undefined) return undefined
+  if (text === true) throw new UsageError('--knobs needs a value such as grid=9,pathLength=10.')
+  const out: Record<string, number> = {}
+  for (const part of text.split(',').filter(Boolean)) {
+    const [name, value] = part.split('=')
+    if (!name || value === undefined || !/^-?\d+$/.test(value.trim())) throw new UsageError(`--knobs entry "${part}" is not name=integer.`)
+    out[name.trim()] = Number(value)
+  }
+  return out
+}
+
 registerCommand({
   name: 'tasks sample',
-  usage: 'tasks sample --family maze --seed 3 --out DIR [--split train|heldout] [--format gif|mp4]',
+  usage: 'tasks sample --family maze --seed 3 --out DIR [--split train|heldout] [--format gif|mp4] [--knobs grid=9,pathLength=10]',
   summary: 'Write one task: first-frame PNG, instruction, ground-truth video (GIF or MP4), task.json.',
   run(args) {
     const family = flagString(args, 'family')
@@ -33,7 +46,7 @@ registerCommand({
     const format = flagString(args, 'format', 'gif')
     if (split !== 'train' && split !== 'heldout') throw new UsageError(`--split must be "train" or "heldout" (got "${split}").`)
     if (format !== 'gif' && format !== 'mp4') throw new UsageError(`--format must be "gif" or "mp4" (got "${format}").`)
-    const task = generateTask(family, seed, { split })
+    const task = generateTask(family, seed, { split, knobs: parseKnobs(args.flags.get('knobs')) })
     const W = frameWidth(task.geometry)
     mkdirSync(out, { recursive: true })
     writePng(join(out, 'first-frame.png'), task.firstFrame, W, W)

@@ -3,15 +3,11 @@ import { appearanceTable } from './appearance'
 import { resolveGeometry, type Geometry } from './geometry'
 import { renderCells, renderVideo } from './render'
 import { segmentVideo } from './segment'
-import { maze } from './families/maze'
-import { push } from './families/push'
-import { collect } from './families/collect'
-import { sort } from './families/sort'
-import { connect } from './families/connect'
-import { fall } from './families/fall'
+import { FAMILY_MODULES } from './families'
+import { validateKnobs, type KnobValues } from './knobs'
 import type { CorruptedVideo, FamilyInfo, FamilyModule, RuleDef, Split, SuiteTask, Verdict } from './types'
 
-const FAMILIES: FamilyModule[] = [maze, push, collect, sort, connect, fall]
+const FAMILIES: readonly FamilyModule[] = FAMILY_MODULES
 
 export function familyModule(name: string): FamilyModule {
   const f = FAMILIES.find((x) => x.info.name === name)
@@ -33,6 +29,8 @@ export { appearanceTable }
 export interface GenerateOptions {
   split?: Split
   geometry?: Partial<Geometry>
+  /** Pin difficulty knobs (e.g. { grid: 9, pathLength: 10 }); others are drawn from the split's ranges. */
+  knobs?: KnobValues
 }
 
 function checkSeed(seed: number): void {
@@ -45,7 +43,8 @@ export function generateTask(family: string, seed: number, options: GenerateOpti
   const mod = familyModule(family)
   const geometry = resolveGeometry(options.geometry)
   const split = options.split ?? 'train'
-  const built = mod.build(seed, split, geometry)
+  validateKnobs(mod.info, options.knobs)
+  const built = mod.build(seed, split, geometry, options.knobs)
   const frames = renderVideo(built.cells, geometry)
   return {
     family,
@@ -70,7 +69,8 @@ export function corruptTask(family: string, seed: number, corruption: string, op
   checkSeed(seed)
   const mod = familyModule(family)
   const geometry = resolveGeometry(options.geometry)
-  return mod.build(seed, options.split ?? 'train', geometry).corrupt(corruption)
+  validateKnobs(mod.info, options.knobs)
+  return mod.build(seed, options.split ?? 'train', geometry, options.knobs).corrupt(corruption)
 }
 
 /** Judges RGB frames with the family's rule-based evaluator (reads the pixels only). */
@@ -87,3 +87,11 @@ export function evaluateCells(family: string, cells: Uint8Array[], geometry?: Pa
 }
 
 export { renderCells }
+
+/** Seeds per family in the fixed held-out test set. */
+export const HELDOUT_TEST_SEEDS = 50
+
+/** The fixed held-out test set: seeds 0..perFamily-1 of every family on the held-out split. */
+export function heldoutTestSet(perFamily = HELDOUT_TEST_SEEDS): { family: string; seed: number; split: Split }[] {
+  return FAMILIES.flatMap((f) => Array.from({ length: perFamily }, (_, seed) => ({ family: f.info.name, seed, split: 'heldout' as Split })))
+}

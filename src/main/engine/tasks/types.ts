@@ -120,7 +120,8 @@ export interface BuiltTask {
 
 export interface FamilyModule {
   info: FamilyInfo
-  build(seed: number, split: Split, geometry: Geometry): BuiltTask
+  /** Builds one instance; `knobs` pins difficulty knobs (validated by the suite). */
+  build(seed: number, split: Split, geometry: Geometry, knobs?: Partial<Record<string, number>>): BuiltTask
   /** Judges a segmented video (cells per frame, UNKNOWN for unreadable cells). */
   judge(cells: Uint8Array[], geometry: Geometry): Verdict
 }

@@ -4,6 +4,7 @@ import { agentSprites, duplicate, planFromPath, shapeChange, stopShort, teleport
 import { readAgent } from '../agent-judge'
 import { type Geometry } from '../geometry'
 import { at, baseLayer, bfs, compose, makeArea, makeVerdict, pathTo, stateOf, type Placed } from '../grid'
+import { knobRange, type KnobValues } from '../knobs'
 import { rngFor, type Rng } from '../rng'
 import type { BuiltTask, CorruptedVideo, FamilyInfo, FamilyModule, RuleDef, Split } from '../types'
 
@@ -57,30 +58,38 @@ function permutations(items: number[]): number[][] {
 
 /** The shortest tour start -> every coin (best order) -> exit, as a cell path. */
 function tour(g: Geometry, open: (c: number) => boolean, start: number, coins: number[], exit: number): number[] | null {
+  const searches = new Map<number, ReturnType<typeof bfs>>()
+  const from = (cell: number) => {
+    let s = searches.get(cell)
+    if (!s) searches.set(cell, (s = bfs(g, cell, open)))
+    return s
+  }
   let best: number[] | null = null
   for (const order of permutations(coins)) {
     const stops = [start, ...order, exit]
-    let path: number[] = [start]
-    for (let i = 1; i < stops.length && path; i++) {
-      const { dist, prev } = bfs(g, stops[i - 1], open)
-      if (dist[stops[i]] < 0) { path = null as unknown as number[]; break }
-      path = path.concat(pathTo(prev, stops[i - 1], stops[i]).slice(1))
+    let length = 0
+    for (let i = 1; i < stops.length && length >= 0; i++) {
+      const d = from(stops[i - 1]).dist[stops[i]]
+      length = d < 0 ? -1 : length + d
     }
-    if (path && (!best || path.length < best.length)) best = path
+    if (length < 0 || (best && length + 1 >= best.length)) continue
+    let path = [start]
+    for (let i = 1; i < stops.length; i++) path = path.concat(pathTo(from(stops[i - 1]).prev, stops[i - 1], stops[i]).slice(1))
+    best = path
   }
   return best
 }
 
-function build(seed: number, split: Split, g: Geometry): BuiltTask {
+function build(seed: number, split: Split, g: Geometry, knobs?: KnobValues): BuiltTask {
   const rng = rngFor(F, split, seed)
-  const range = (name: string) => {
-    const k = info.knobs.find((x) => x.name === name)!
-    return split === 'train' ? k.train : k.heldout
-  }
+  const range = (name: string) => knobRange(info, split, knobs, name)
   const size = Math.min(g.canvasCells, rng.range(...range('grid')))
-  const count = rng.range(...range('coins'))
-  const [lo, hiRaw] = range('pathLength')
+  const drawn = rng.range(...range('coins'))
+  const [loRaw, hiRaw] = range('pathLength')
   const hi = Math.min(hiRaw, g.frames - 1)
+  const lo = Math.min(loRaw, hi)
+  // a short tour has room for few coins
+  const count = Math.min(drawn, Math.max(1, Math.floor(hi / 3)))
   const area = makeArea(g, size)
   for (let attempt = 0; attempt < 3000; attempt++) {
     const layout = baseLayer(area, A.floor)
@@ -97,7 +106,7 @@ function build(seed: number, split: Split, g: Geometry): BuiltTask {
     if (path.indexOf(exit) !== path.length - 1) continue
     return assemble(g, rng, layout, start, exit, coins, path, size)
   }
-  throw new Error(`collect: could not lay out ${count} coins in a ${size}-cell room for seed ${seed}`)
+  throw new Error(`collect: could not lay out ${count} coins in a ${size}-cell room for seed ${seed}. Try another seed, or pin fewer knobs.`)
 }
 
 function assemble(g: Geometry, rng: Rng, layout: Uint8Array, start: number, exit: number, coins: number[], path: number[], size: number): BuiltTask {

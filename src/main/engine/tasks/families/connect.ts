@@ -2,6 +2,7 @@
 import { A, DOT_COLOURS, UNKNOWN, appearanceId } from '../appearance'
 import { type Geometry } from '../geometry'
 import { at, baseLayer, bfs, lRoutes, makeArea, makeVerdict, neighbours, pathTo } from '../grid'
+import { knobRange, type KnobValues } from '../knobs'
 import { rngFor, type Rng } from '../rng'
 import type { BuiltTask, CorruptedVideo, FamilyInfo, FamilyModule, RuleDef, Split } from '../types'
 
@@ -79,16 +80,16 @@ function render(s: Scene, o: Overlay = {}): Uint8Array[] {
   return frames
 }
 
-function build(seed: number, split: Split, g: Geometry): BuiltTask {
+function build(seed: number, split: Split, g: Geometry, knobs?: KnobValues): BuiltTask {
   const rng = rngFor(F, split, seed)
-  const range = (name: string) => {
-    const k = info.knobs.find((x) => x.name === name)!
-    return split === 'train' ? k.train : k.heldout
-  }
+  const range = (name: string) => knobRange(info, split, knobs, name)
   const size = Math.min(g.canvasCells, rng.range(...range('grid')))
-  const pairs = rng.range(...range('pairs'))
-  const [lo, hiRaw] = range('pathCells')
+  const drawn = rng.range(...range('pairs'))
+  const [loRaw, hiRaw] = range('pathCells')
   const hi = Math.min(hiRaw, g.frames - 1)
+  const lo = Math.min(loRaw, hi)
+  // every pair needs at least two path cells
+  const pairs = Math.min(drawn, Math.max(1, Math.floor(hi / 2)))
   const area = makeArea(g, size)
   for (let attempt = 0; attempt < 3000; attempt++) {
     const layout = baseLayer(area, A.floor)
@@ -113,7 +114,7 @@ function build(seed: number, split: Split, g: Geometry): BuiltTask {
     if (total < lo || total > hi) continue
     return assemble({ g, layout, dots, drawn }, rng, size)
   }
-  throw new Error(`connect: could not lay out ${pairs} pairs of dots in a ${size}-cell area for seed ${seed}`)
+  throw new Error(`connect: could not lay out ${pairs} pairs of dots in a ${size}-cell area for seed ${seed}. Try another seed, or pin fewer knobs.`)
 }
 
 function assemble(s: Scene, rng: Rng, size: number): BuiltTask {

@@ -3,6 +3,7 @@ import { A, OBJECT_COLOURS } from '../appearance'
 import { cellCol, cellRow, type Geometry } from '../geometry'
 import { at, baseLayer, compose, makeArea, makeVerdict, stateOf, type Area, type Placed } from '../grid'
 import { multiDuplicate, multiShapeChange, multiStopShort, multiTeleport, multiVanish, planOf, schedule, withPath, type MultiContext, type MultiPlan } from '../object-tracks'
+import { knobRange, type KnobValues } from '../knobs'
 import { rngFor, type Rng } from '../rng'
 import type { BuiltTask, CorruptedVideo, FamilyInfo, FamilyModule, RuleDef, Split } from '../types'
 import { BENT_IDS, OBJECT_IDS, everyMove, readObjects } from './objects-judge'
@@ -67,12 +68,9 @@ function simulate(area: Area, layout: Uint8Array, starts: number[], frames: numb
 
 const pathOf = (track: number[]) => track.filter((c, i) => i === 0 || c !== track[i - 1])
 
-function build(seed: number, split: Split, g: Geometry): BuiltTask {
+function build(seed: number, split: Split, g: Geometry, knobs?: KnobValues): BuiltTask {
   const rng = rngFor(F, split, seed)
-  const range = (name: string) => {
-    const k = info.knobs.find((x) => x.name === name)!
-    return split === 'train' ? k.train : k.heldout
-  }
+  const range = (name: string) => knobRange(info, split, knobs, name)
   const size = Math.min(g.canvasCells, rng.range(...range('grid')))
   const count = rng.range(...range('objects'))
   const ledges = rng.range(...range('ledges'))
@@ -100,7 +98,7 @@ function build(seed: number, split: Split, g: Geometry): BuiltTask {
     const colours = rng.shuffle(OBJECT_COLOURS.map((_, k) => k)).slice(0, count)
     return assemble(area, layout, paths, colours, rng, ledges)
   }
-  throw new Error(`fall: could not place ${count} blocks in a ${size}-cell area for seed ${seed}`)
+  throw new Error(`fall: could not place ${count} blocks in a ${size}-cell area for seed ${seed}. Try another seed, or pin fewer knobs.`)
 }
 
 function assemble(area: Area, layout: Uint8Array, paths: number[][], colours: number[], rng: Rng, ledges: number): BuiltTask {

@@ -4,6 +4,7 @@ import { agentSprites, duplicate, planFromPath, shapeChange, stopShort, teleport
 import { readAgent } from '../agent-judge'
 import { type Geometry } from '../geometry'
 import { at, baseLayer, bfs, compose, makeArea, makeVerdict, pathTo, stateOf, type Area } from '../grid'
+import { knobRange, type KnobValues } from '../knobs'
 import { rngFor, type Rng } from '../rng'
 import type { BuiltTask, CorruptedVideo, FamilyInfo, FamilyModule, RuleDef, Split } from '../types'
 
@@ -87,12 +88,12 @@ function carve(area: Area, rng: Rng): Uint8Array {
   return cells
 }
 
-function build(seed: number, split: Split, g: Geometry): BuiltTask {
+function build(seed: number, split: Split, g: Geometry, knobs?: KnobValues): BuiltTask {
   const rng = rngFor(F, split, seed)
   const knob = (name: string) => {
-    const k = info.knobs.find((x) => x.name === name)!
-    const [lo, hi] = split === 'train' ? k.train : k.heldout
-    return rng.range(lo, Math.min(hi, name === 'grid' ? g.canvasCells : g.frames - 1))
+    const [lo, hi] = knobRange(info, split, knobs, name)
+    const top = Math.min(hi, name === 'grid' ? g.canvasCells : g.frames - 1)
+    return rng.range(Math.min(lo, top), top)
   }
   const size = knob('grid')
   const wanted = knob('pathLength')
@@ -105,8 +106,8 @@ function build(seed: number, split: Split, g: Geometry): BuiltTask {
     const start = rng.pick(floor)
     const { dist, prev } = bfs(g, start, (c) => layout[c] === A.floor)
     // accept the wanted length, or after many tries anything within the split's range
-    const [lo, hi] = split === 'train' ? info.knobs[1].train : info.knobs[1].heldout
-    const goals = floor.filter((c) => (attempt < 300 ? dist[c] === wanted : dist[c] >= lo && dist[c] <= Math.min(hi, g.frames - 1)))
+    const [lo, hi] = knobRange(info, split, knobs, 'pathLength')
+    const goals = floor.filter((c) => (attempt < 300 ? dist[c] === wanted : dist[c] >= Math.min(lo, wanted) && dist[c] <= Math.min(hi, g.frames - 1)))
     if (!goals.length) continue
     const goal = rng.pick(goals)
     const path = pathTo(prev, start, goal)
@@ -119,7 +120,7 @@ function build(seed: number, split: Split, g: Geometry): BuiltTask {
     }
     return assemble({ g, rng, layout, start, goal, path, decoys, variant, size })
   }
-  throw new Error(`maze: could not build a maze of size ${size} with a path of ${wanted} steps for seed ${seed}`)
+  throw new Error(`maze: could not build a maze of size ${size} with a path of ${wanted} steps for seed ${seed}. Try another seed, or pin fewer knobs.`)
 }
 
 interface Scene {

@@ -3,6 +3,7 @@ import { A, OBJECT_COLOURS } from '../appearance'
 import { type Geometry } from '../geometry'
 import { at, baseLayer, bfs, compose, makeArea, makeVerdict, pathTo, stateOf, type Placed } from '../grid'
 import { multiDuplicate, multiShapeChange, multiStopShort, multiTeleport, multiVanish, multiWallClip, planOf, schedule, type MultiContext, type MultiPlan } from '../object-tracks'
+import { knobRange, type KnobValues } from '../knobs'
 import { rngFor } from '../rng'
 import type { BuiltTask, CorruptedVideo, FamilyInfo, FamilyModule, RuleDef, Split } from '../types'
 import { OBJECT_IDS, PLACED_IDS, BENT_IDS, TARGET_IDS, everyMove, readObjects, smallStep } from './objects-judge'
@@ -49,16 +50,16 @@ const PHRASES = [
   'Put every block on its same-coloured outline, moving one block at a time.',
 ]
 
-function build(seed: number, split: Split, g: Geometry): BuiltTask {
+function build(seed: number, split: Split, g: Geometry, knobs?: KnobValues): BuiltTask {
   const rng = rngFor(F, split, seed)
-  const range = (name: string) => {
-    const k = info.knobs.find((x) => x.name === name)!
-    return split === 'train' ? k.train : k.heldout
-  }
+  const range = (name: string) => knobRange(info, split, knobs, name)
   const size = Math.min(g.canvasCells, rng.range(...range('grid')))
-  const count = rng.range(...range('objects'))
-  const [lo, hiRaw] = range('moves')
+  const drawn = rng.range(...range('objects'))
+  const [loRaw, hiRaw] = range('moves')
   const hi = Math.min(hiRaw, g.frames - 1)
+  const lo = Math.min(loRaw, hi)
+  // each block moves at least two cells, so few moves leave room for few blocks
+  const count = Math.min(drawn, Math.max(1, Math.floor(hi / 2)))
   const area = makeArea(g, size)
   for (let attempt = 0; attempt < 2000; attempt++) {
     const layout = baseLayer(area, A.floor)
@@ -82,7 +83,7 @@ function build(seed: number, split: Split, g: Geometry): BuiltTask {
     if (total < lo || total > hi) continue
     return assemble(g, rng, layout, colours, starts, targets, paths, size, free.slice(2 * count))
   }
-  throw new Error(`push: could not place ${count} blocks in a ${size}-cell room for seed ${seed}`)
+  throw new Error(`push: could not place ${count} blocks in a ${size}-cell room for seed ${seed}. Try another seed, or pin fewer knobs.`)
 }
 
 function assemble(g: Geometry, rng: ReturnType<typeof rngFor>, layout: Uint8Array, colours: number[], starts: number[], targets: number[], paths: number[][], size: number, spare: number[]): BuiltTask {

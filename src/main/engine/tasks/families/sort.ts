@@ -2,6 +2,7 @@
 import { A, BAR_COLOURS, UNKNOWN, appearanceId } from '../appearance'
 import { cellIndex, cellRow, type Geometry } from '../geometry'
 import { baseLayer, makeArea, makeVerdict, type Area } from '../grid'
+import { knobRange, type KnobValues } from '../knobs'
 import { rngFor, type Rng } from '../rng'
 import type { BuiltTask, CorruptedVideo, EntityState, FamilyInfo, FamilyModule, RuleDef, Split } from '../types'
 
@@ -99,15 +100,15 @@ function render(s: Scene, seq: number[][], o: Overlay = {}): Uint8Array[] {
   return frames
 }
 
-function build(seed: number, split: Split, g: Geometry): BuiltTask {
+function build(seed: number, split: Split, g: Geometry, knobs?: KnobValues): BuiltTask {
   const rng = rngFor(F, split, seed)
-  const range = (name: string) => {
-    const k = info.knobs.find((x) => x.name === name)!
-    return split === 'train' ? k.train : k.heldout
-  }
-  const size = Math.min(g.canvasCells, rng.range(...range('grid')))
-  const n = Math.min(rng.range(...range('bars')), size - 1, BAR_COLOURS.length)
+  const range = (name: string) => knobRange(info, split, knobs, name)
+  let size = Math.min(g.canvasCells, rng.range(...range('grid')))
+  let n = Math.min(rng.range(...range('bars')), size - 1, BAR_COLOURS.length)
   const [lo, hiRaw] = range('swaps')
+  // enough bars (and room for them) for the swaps asked for
+  while ((n * (n - 1)) / 2 < lo && n < BAR_COLOURS.length) n++
+  size = Math.max(size, Math.min(g.canvasCells, n + 1))
   const hi = Math.min(hiRaw, g.frames - 1, (n * (n - 1)) / 2)
   const wanted = rng.range(Math.min(lo, hi), hi)
   const area = makeArea(g, size)
@@ -115,7 +116,7 @@ function build(seed: number, split: Split, g: Geometry): BuiltTask {
   const heights = rng.shuffle(pool).slice(0, n)
   let order = Array.from({ length: n }, (_, i) => i)
   for (let attempt = 0; attempt < 5000 && inversions(order.map((b) => heights[b])) !== wanted; attempt++) order = rng.shuffle(order)
-  if (inversions(order.map((b) => heights[b])) !== wanted) throw new Error(`sort: no order of ${n} bars with ${wanted} swaps for seed ${seed}`)
+  if (inversions(order.map((b) => heights[b])) !== wanted) throw new Error(`sort: no order of ${n} bars with ${wanted} swaps for seed ${seed}. Try another seed, or pin fewer knobs.`)
   const colours = rng.shuffle(BAR_COLOURS.map((_, i) => i)).slice(0, n)
   const firstCol = area.left + rng.int(size - n + 1)
   const scene: Scene = { g, area, heights, colours, firstCol }
