@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { evaluateVideo, frameWidth, generateTask, listFamilies } from '../engine/tasks'
 import { flagInt, flagString, UsageError } from './args'
 import { registerCommand } from './commands'
-import { writePng, writeVideo } from './media'
+import { exportVideo } from '../engine/export'
+import { encodeRgbFrame } from '../engine/images'
 
 registerCommand({
   name: 'tasks list',
@@ -38,7 +39,7 @@ registerCommand({
   name: 'tasks sample',
   usage: 'tasks sample --family maze --seed 3 --out DIR [--split train|heldout] [--format gif|mp4] [--knobs grid=9,pathLength=10]',
   summary: 'Write one task: first-frame PNG, instruction, ground-truth video (GIF or MP4), task.json.',
-  run(args) {
+  async run(args) {
     const family = flagString(args, 'family')
     const seed = flagInt(args, 'seed', 0)
     const out = flagString(args, 'out')
@@ -49,9 +50,9 @@ registerCommand({
     const task = generateTask(family, seed, { split, knobs: parseKnobs(args.flags.get('knobs')) })
     const W = frameWidth(task.geometry)
     mkdirSync(out, { recursive: true })
-    writePng(join(out, 'first-frame.png'), task.firstFrame, W, W)
+    writeFileSync(join(out, 'first-frame.png'), encodeRgbFrame({ width: W, height: W, rgb: task.firstFrame }))
     writeFileSync(join(out, 'instruction.txt'), task.instruction + '\n')
-    writeVideo(join(out, `ground-truth.${format}`), task.frames, W, W, task.geometry.fps)
+    await exportVideo({ frames: task.frames, width: W, height: W, fps: task.geometry.fps, format, outPath: join(out, `ground-truth.${format}`) })
     const verdict = evaluateVideo(family, task.frames, task.geometry)
     const card = {
       family, seed, split, variant: task.variant, geometry: task.geometry, knobs: task.knobs,
