@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest'
+import type { Run, StudioEvent } from '../../../src/shared'
+import { dispatchStudioCall, StudioService } from '../../../src/main/engine'
+import { generateTask } from '../../../src/main/engine/tasks'
+import { builtInPackageDir } from '../../helpers/model-package'
+import { useTempDirs } from '../../helpers/temp'
+
+/** A studio with a project, a maze task from the suite and the suite's own rules as user queries. */
+async function studioWithTask(dataDir: string, options: { packageDir?: string } = {}) {
+  const service = new StudioService({ dataDir, appVersion: '0.0.0-test', mode: 'browser', packageDir: options.packageDir ?? builtInPackageDir })
+  const events: StudioEvent[] = []
+  service.onEvent((e) => events.push(e))
+  const call = (method: string, input?: unknown) => dispatchStudioCall(service.handlers, method, input)
+  const ok = async <T = any>(method: string, input?: unknown): Promise<T> => {
+    const result = await call(method, input)
+    if (!result.ok) throw new Error(`${method} failed: ${result.error.message}`)
+    return result.value as T
+  }
+  await ok('createProject', { name: 'runs' })
+  const task = await ok('createSuiteTask', { family: 'maze', seed: 4 })
+  for (const rule of generateTask('maze', 4).rules) await ok('addRule', { taskId: task.id, kind: rule.kind, text: rule.query, weight: 1 })
+  const finished = (runId: string) =>
+    new Promise<Run>((resolve) => {
+      const check = async () => {
+        const run = await ok<Run>('getRun', { id: runId })
+        if (['done', 'failed', 'cancelled'].includes(run.status)) resolve(run)
+      }
+      service.onEvent((e) => {
+        if (e.type === 'run-status' && e.runId === runId) void check()
+      })
+      void check()
+    })
+  return { service, events, call, ok, task, finished }
+}
+
+describe('runs through the studio API (worker thread, built-in package)', () => {
+  const tempDir = useTempDirs()
+
+  it('runs the teacher method, storing every step, both videos, and the result with evaluator verdicts', async () => {
+    const { service, events, ok, task, finished } = await studioWithTask(tempDir())
+    const run = await ok<Run>('startRun', { taskId: task.id, method: 'teacher', settings: { maxSteps: 3, tau: 0.0001, seed: 2 } })
+    expect(run.status).toBe('queued')
+    expect(run.queries).toHaveLength(4)
+    const done = await finished(run.id)
+    expect(done.status).toBe('done')
+    expect(done.result).toMatchObject({ stopReason: 'max-steps', updates: 3, provider: { requested: 'cpu', actual: 'cpu' } })
+    expect(done.result!.evaluator).not.toBeNull()
+    expect(done.result!.baseEvaluator).not.toBeNull()
+    const steps = await ok<any[]>('listSteps', { runId: run.id })
+    expect(steps.map((s) => s.index)).toEqual([0, 1, 2, 3])
+    expect(steps[0].previewFrames).toHaveLength(12)
+    expect(steps[0].pYes).toHaveLength(4)
+    const videos = await ok<any[]>('listVideos', { runId: run.id })
+    expect(videos.map((v) => v.kind).sort()).toEqual(['base', 'final'])
+    const progress = events.filter((e) => e.type === 'run-progress')
+    expect(progress.length).toBeGreaterThanOrEqual(4)
+    expect(progress.at(-1)).toMatchObject({ completedSteps: 4, maxSteps: 4 })
+    expect(events.filter((e) => e.type === 'run-step')).toHaveLength(4)
+    expect(events.filter((e) => e.type === 'run-status' && e.runId === run.id).map((e) => (e as { status: string }).status)).toEqual(['queued', 'running', 'done'])
+    await service.close()
+  })
+
+  it('cancels the running run within a step and a queued run before it starts, leaving others alone', async () => {
+    const { service, events, ok, task, finished } = await studioWithTask(tempDir())
+    const first = await ok<Run>('startRun', { taskId: task.id, method: 'teacher', settings: { maxSteps: 40, tau: 0.0001 } })
+    const second = await ok<Run>('startRun', { taskId: task.id, method: 'teacher', settings: { maxSteps: 2, tau: 0.0001 } })
+    const third = await ok<Run>('startRun', { taskId: task.id, method: 'base' })
+    expect(await ok('getQueue')).toEqual({ paused: false, activeRunId: first.id, queuedRunIds: [second.id, third.id] })
+    await new Promise<void>((resolve) => service.onEvent((e) => e.type === 'run-step' && e.step.runId === first.id && e.step.index >= 1 && resolve()))
+    expect(await ok('cancelRun', { id: second.id })).toEqual({ cancelled: true })
+    expect(await ok('cancelRun', { id: first.id })).toEqual({ cancelled: true })
+    const cancelled = await finished(first.id)
+    expect(cancelled.status).toBe('cancelled')
+    expect(cancelled.stepCount).toBeGreaterThanOrEqual(2)
+    expect(cancelled.stepCount).toBeLessThan(10)
+    expect((await ok<Run>('getRun', { id: second.id })).status).toBe('cancelled')
+    expect((await ok<Run>('getRun', { id: second.id })).stepCount).toBe(0)
+    const base = await finished(third.id)
+    expect(base.status).toBe('done')
+    expect(base.result?.stopReason).toBe('picked')
+    expect(events.some((e) => e.type === 'run-status' && e.runId === second.id && e.status === 'running')).toBe(false)
+    await service.close()
+  })
+
+  it('holds the queue while paused and resumes it', async () => {
+    const { service, ok, task, finished } = await studioWithTask(tempDir())
+    await ok('pauseQueue')
+    const run = await ok<Run>('startRun', { taskId: task.id, method: 'base' })
+    await new Promise((r) => setTimeout(r, 300))
+    expect((await ok<Run>('getRun', { id: run.id })).status).toBe('queued')
+    expect(await ok('resumeQueue')).toMatchObject({ paused: false })
+    expect((await finished(run.id)).status).toBe('done')
+    await service.close()
+  })
+
+  it('best-of-n and solver record every candidate the teacher scored', async () => {
+    const { service, ok, task, finished } = await studioWithTask(tempDir())
+    const best = await ok<Run>('startRun', { taskId: task.id, method: 'best-of-n', settings: { candidates: 3, seed: 10 } })
+    const solver = await ok<Run>('startRun', { taskId: task.id, method: 'solver', settings: { seed: 10 } })
+    const b = await finished(best.id)
+    expect(b.result!.candidates!.map((c) => c.seed)).toEqual([10, 11, 12])
+    const losses = b.result!.candidates!.map((c) => c.loss)
+    expect(b.result!.finalLoss).toBe(Math.min(...losses))
+    expect(b.result!.candidates![b.result!.chosenIndex!].loss).toBe(Math.min(...losses))
+    const s = await finished(solver.id)
+    expect(s.result!.candidates![0].instruction).toBe(task.instruction)
+    expect(s.result!.candidates!.length).toBe(6) // original, one per query, all queries
+    expect((await ok<any[]>('listVideos', { runId: best.id })).filter((v) => v.kind === 'candidate')).toHaveLength(3)
+    await service.close()
+  })
+
+  it('refuses to run without rule queries, and explains a missing model package', async () => {
+    const dir = tempDir()
+    const { service, call, ok } = await studioWithTask(dir, { packageDir: '/nonexistent/models/gridworld' })
+    const bare = await ok('createSuiteTask', { family: 'sort', seed: 1 })
+    expect(await call('startRun', { taskId: bare.id, method: 'teacher' })).toMatchObject({ ok: false, error: { code: 'model-package', message: expect.stringMatching(/has no manifest\.json/) } })
+    const info = await ok('getRuntimeInfo')
+    expect(info.package).toBeNull()
+    expect(info.packageError).toMatch(/reinstall the studio or rebuild the package/)
+    expect(info.providers.map((p: { name: string }) => p.name)).toEqual(['cpu', 'webgpu', 'cuda'])
+    await service.close()
+    const good = await studioWithTask(tempDir())
+    const empty = await good.ok('createSuiteTask', { family: 'sort', seed: 1 })
+    expect(await good.call('startRun', { taskId: empty.id, method: 'teacher' })).toMatchObject({ ok: false, error: { code: 'no-rules' } })
+    await good.service.close()
+  })
+})
