@@ -46,6 +46,8 @@ export interface TeacherLoopResult {
 
 export interface TeacherLoopHooks {
   onStep?: (step: StepReport) => void | Promise<void>
+  /** The LoRA after `updates` optimizer updates (0 = fresh); benchmarks render fixed budgets from it. */
+  onLora?: (updates: number, lora: NamedTensors) => void | Promise<void>
   signal?: AbortSignal
 }
 
@@ -66,6 +68,7 @@ export async function optimizeWithTeacher(
   const steps: StepReport[] = []
   let reason: StopReason | null = null
   let updates = 0
+  await hooks.onLora?.(0, lora)
   for (let index = 0; reason === null; index++) {
     if (hooks.signal?.aborted) {
       reason = 'cancelled'
@@ -79,6 +82,7 @@ export async function optimizeWithTeacher(
     if (reason === null) {
       adam = adamStep(lora, step.gradients, adam, { ...defaultAdamSettings, learningRate: settings.learningRate })
       updates++
+      await hooks.onLora?.(updates, lora)
     }
     const report: StepReport = {
       index,

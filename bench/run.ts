@@ -1,0 +1,123 @@
+/**
+ * `npm run bench -- [--quick] [--per-family N] [--families maze,push] [--quality-only | --speed-only] [--out bench/results]`
+ *
+ * Quality on the held-out split (fixed seeds 0..N-1 per family), every video judged by the
+ * rule-based evaluator, and speed on this machine; prints the tables and writes them, with the
+ * command, commit and machine, as markdown + JSON + PNG plots under bench/results/.
+ */
+import { execSync } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { defaultPackageDir, loadModelPackage, StudioModels } from '../src/main/engine/models'
+import { runtimeVersion } from '../src/main/engine/runtime'
+import { listFamilies } from '../src/main/engine/tasks'
+import { familyBarsPng, successCurvePng } from './plots'
+import { benchTask } from './quality'
+import { measureSpeed, type SpeedReport } from './speed'
+import { ablationRows, bestOf, markdownTable, matchedN, methodRows, successCurve, type TaskRecord } from './summarize'
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    'per-family': { type: 'string' },
+    families: { type: 'string' },
+    'quality-only': { type: 'boolean', default: false },
+    'speed-only': { type: 'boolean', default: false },
+    out: { type: 'string', default: 'bench/results' },
+    checkpoint: { type: 'string', default: 'modelkit/checkpoints/gridworld.pt' },
+  },
+})
+
+const perFamily = Number(values['per-family'] ?? (values.quick ? 3 : 50))
+const pkg = loadModelPackage(defaultPackageDir())
+const trained = ((pkg.manifest as { families?: { name: string }[] }).families ?? []).map((f) => f.name)
+const families = values.families ? values.families.split(',') : trained.length ? trained : listFamilies().map((f) => f.name)
+const models = await StudioModels.open(pkg, 'cpu')
+await models.warmUp()
+const d = pkg.manifest.defaults
+const MAX_CANDIDATES = 12
+const commit = (() => {
+  try {
+    return execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim()
+  } catch {
+    return 'unknown'
+  }
+})()
+const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${process.platform} ${process.arch}, node ${process.versions.node}, onnxruntime-node ${runtimeVersion()}`
+const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim()
+const date = new Date().toISOString().slice(0, 10)
+const lines: string[] = [`# Benchmark ${date}`, '', `- command: \`${command}\``, `- commit: ${commit}`, `- machine: ${machine}`, `- model package: ${pkg.id} (${pkg.hash.slice(0, 12)}), defaults lr ${d.learningRate}, lambda ${d.lambda}, tau ${d.tau}, max steps ${d.maxSteps}`, '']
+const print = (s = '') => {
+  console.log(s)
+  lines.push(s)
+}
+mkdirSync(values.out, { recursive: true })
+const stem = join(values.out, values.quick ? `${date}-quick` : date)
+
+if (!values['speed-only']) {
+  const records: TaskRecord[] = []
+  const started = performance.now()
+  for (const family of families) {
+    for (let seed = 0; seed < perFamily; seed++) {
+      records.push(await benchTask(models, family, seed, { learningRate: d.learningRate, tau: d.tau, maxSteps: d.maxSteps, maxBudget: 16, candidates: MAX_CANDIDATES }))
+      process.stderr.write(`\r${family} ${seed + 1}/${perFamily}  (${((performance.now() - started) / 1000).toFixed(0)} s)   `)
+    }
+  }
+  process.stderr.write('\n')
+  const n = matchedN(records, d.samplerSteps, MAX_CANDIDATES)
+  print(`## Quality: held-out split, ${perFamily} tasks per family (seeds 0-${perFamily - 1}), ${records.length} tasks`)
+  print()
+  print(`Best-of-N uses N = ${n}: the teacher method's mean reasoner + teacher passes divided by one candidate's (${d.samplerSteps} sampler steps + 1 answer). Oracle pass@N: the evaluator picks among the same N samples.`)
+  print(`Teacher-hacking: the teacher gives P(Yes) >= 0.8 on every query of the final video while the evaluator fails it. Query writer exact rule set: ${((100 * records.filter((r) => r.writerCorrect).length) / records.length).toFixed(1)} % of tasks.`)
+  print()
+  print('### Overall')
+  print()
+  print(markdownTable(methodRows(records, n)))
+  print()
+  print('### Per family')
+  for (const family of families) {
+    print()
+    print(`#### ${family}`)
+    print()
+    print(markdownTable(methodRows(records.filter((r) => r.family === family), n)))
+  }
+  print()
+  print('### Ablations (overall)')
+  print()
+  print(markdownTable(ablationRows(records)))
+  const curve = successCurve(records)
+  print()
+  print(`Success against steps (fixed budget k = 0..${curve.length - 1}, no early stop): ${curve.map((v) => v.toFixed(1)).join(', ')}`)
+  const base = methodRows(records, n)[0].successPct
+  const best = methodRows(records, n)[1]
+  await successCurvePng(`${stem}-success-vs-steps.png`, curve, [{ label: 'base', value: base }, { label: `best-of-${n}`, value: best.successPct }, { label: `oracle pass@${n}`, value: best.oraclePct ?? 0 }])
+  const perFamilyRows = families.map((f) => methodRows(records.filter((r) => r.family === f), n))
+  await familyBarsPng(`${stem}-per-family.png`, families, perFamilyRows[0].map((row, j) => ({ name: row.method.replace(' (teacher picks)', '').replace(' (ours)', ''), values: perFamilyRows.map((rows) => rows[j].successPct) })))
+  print()
+  print(`![success against steps](${stem.split('/').at(-1)}-success-vs-steps.png)`)
+  print(`![per family](${stem.split('/').at(-1)}-per-family.png)`)
+  writeFileSync(`${stem}-records.json`, JSON.stringify({ n, oracle: records.map((r) => bestOf(r, n).oracle), records }, null, 1))
+  print()
+}
+
+if (!values['quality-only']) {
+  const speed: SpeedReport = await measureSpeed(models, values.quick ? 10 : 30, values.checkpoint)
+  print('## Speed (CPU, this machine)')
+  print()
+  print('| graph | onnxruntime-node median ms | mean ms | PyTorch eager median ms | mean ms | speed-up (median) |')
+  print('|---|---|---|---|---|---|')
+  const t = 'skipped' in speed.torch ? null : speed.torch
+  const row = (name: string, o: { median: number; mean: number }, p: { median: number; mean: number } | undefined) =>
+    print(`| ${name} | ${o.median.toFixed(1)} | ${o.mean.toFixed(1)} | ${p ? p.median.toFixed(1) : '–'} | ${p ? p.mean.toFixed(1) : '–'} | ${p ? `${(p.median / o.median).toFixed(2)}x` : '–'} |`)
+  row('teacher step (tto_step: forward + LoRA gradients)', speed.stepMs, t?.stepMs)
+  row('full sampler (sample, 4 steps)', speed.sampleMs, t?.sampleMs)
+  if ('skipped' in speed.torch) print(`\nPyTorch eager: ${speed.torch.skipped}`)
+  else print(`\nPyTorch ${speed.torch.version}, 2 threads, same machine, same run.`)
+  print()
+}
+
+await models.release()
+writeFileSync(`${stem}.md`, `${lines.join('\n')}\n`)
+console.log(`\nwrote ${stem}.md`)

@@ -1,0 +1,121 @@
+/**
+ * Pure aggregation of per-task benchmark records into the tables the benchmark prints.
+ * Kept free of I/O so it is unit-tested (tests/bench/summarize.test.ts).
+ */
+export interface Outcome {
+  success: boolean
+  score: number
+}
+
+export interface TeacherOutcome extends Outcome {
+  updates: number
+  seconds: number
+  /** Teacher confident (P(Yes) >= confidence) on every query of the final video. */
+  confident: boolean
+}
+
+export interface TaskRecord {
+  family: string
+  seed: number
+  writerCorrect: boolean
+  base: Outcome & { seconds: number }
+  teacher: TeacherOutcome
+  lambdaOne: TeacherOutcome
+  generic: TeacherOutcome
+  /** Fixed budgets without early stop: outcome after k updates, k = 0..maxBudget. */
+  budgets: Outcome[]
+  /** Candidates from seeds seed..seed+N-1: teacher loss and evaluator outcome. */
+  candidates: (Outcome & { loss: number })[]
+  candidateSeconds: number
+  solver: Outcome & { seconds: number }
+}
+
+export interface MethodRow {
+  method: string
+  tasks: number
+  successPct: number
+  meanScore: number
+  meanSteps: number | null
+  secondsPerTask: number
+  hackingPct: number | null
+  oraclePct: number | null
+}
+
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0)
+const pct = (xs: boolean[]) => 100 * mean(xs.map(Number))
+
+/** Passes of the reasoner + teacher one teacher run costs: each step runs both once, then the final render (sampler steps) and one answer. */
+export function teacherPasses(updates: number, samplerSteps: number): number {
+  return 2 * (updates + 1) + samplerSteps + 1
+}
+
+/** Best-of-N with N matched to the teacher method's mean passes (each candidate: sampler steps + one answer). */
+export function matchedN(records: readonly TaskRecord[], samplerSteps: number, maxN: number): number {
+  const passes = mean(records.map((r) => teacherPasses(r.teacher.updates, samplerSteps)))
+  return Math.min(maxN, Math.max(1, Math.round(passes / (samplerSteps + 1))))
+}
+
+/** The teacher's pick among the first n candidates (lowest loss) and whether any of them succeeds (oracle). */
+export function bestOf(record: TaskRecord, n: number): { pick: Outcome; oracle: boolean } {
+  const first = record.candidates.slice(0, n)
+  const pick = first.reduce((best, c) => (c.loss < best.loss ? c : best), first[0])
+  return { pick, oracle: first.some((c) => c.success) }
+}
+
+function teacherRow(method: string, rs: readonly TaskRecord[], get: (r: TaskRecord) => TeacherOutcome): MethodRow {
+  const outs = rs.map(get)
+  return {
+    method,
+    tasks: rs.length,
+    successPct: pct(outs.map((o) => o.success)),
+    meanScore: mean(outs.map((o) => o.score)),
+    meanSteps: mean(outs.map((o) => o.updates)),
+    secondsPerTask: mean(outs.map((o) => o.seconds)),
+    hackingPct: pct(outs.map((o) => o.confident && !o.success)),
+    oraclePct: null,
+  }
+}
+
+export function methodRows(rs: readonly TaskRecord[], n: number): MethodRow[] {
+  const base: MethodRow = {
+    method: 'base (1 sample)', tasks: rs.length, successPct: pct(rs.map((r) => r.base.success)), meanScore: mean(rs.map((r) => r.base.score)),
+    meanSteps: null, secondsPerTask: mean(rs.map((r) => r.base.seconds)), hackingPct: null, oraclePct: null,
+  }
+  const picks = rs.map((r) => bestOf(r, n))
+  const best: MethodRow = {
+    method: `best-of-${n} (teacher picks)`, tasks: rs.length, successPct: pct(picks.map((p) => p.pick.success)), meanScore: mean(picks.map((p) => p.pick.score)),
+    meanSteps: null, secondsPerTask: mean(rs.map((r) => (r.candidateSeconds * n) / Math.max(r.candidates.length, 1))), hackingPct: null,
+    oraclePct: pct(picks.map((p) => p.oracle)),
+  }
+  const solver: MethodRow = {
+    method: 'VLM-as-solver', tasks: rs.length, successPct: pct(rs.map((r) => r.solver.success)), meanScore: mean(rs.map((r) => r.solver.score)),
+    meanSteps: null, secondsPerTask: mean(rs.map((r) => r.solver.seconds)), hackingPct: null, oraclePct: null,
+  }
+  return [base, best, solver, teacherRow('VLM-as-teacher (ours)', rs, (r) => r.teacher)]
+}
+
+export function ablationRows(rs: readonly TaskRecord[]): MethodRow[] {
+  const rows = [teacherRow('teacher, lambda = 1 (no process queries)', rs, (r) => r.lambdaOne), teacherRow('teacher, generic queries', rs, (r) => r.generic)]
+  const maxBudget = Math.min(...rs.map((r) => r.budgets.length - 1))
+  for (const k of [0, 5, 10, 16].filter((b) => b <= maxBudget)) {
+    rows.push({
+      method: `fixed budget ${k} steps (no early stop)`, tasks: rs.length, successPct: pct(rs.map((r) => r.budgets[k].success)),
+      meanScore: mean(rs.map((r) => r.budgets[k].score)), meanSteps: k, secondsPerTask: NaN, hackingPct: null, oraclePct: null,
+    })
+  }
+  return rows
+}
+
+/** Success rate after k fixed updates, k = 0..max: the curve of success against steps. */
+export function successCurve(rs: readonly TaskRecord[]): number[] {
+  const maxBudget = Math.min(...rs.map((r) => r.budgets.length - 1))
+  return Array.from({ length: maxBudget + 1 }, (_, k) => pct(rs.map((r) => r.budgets[k].success)))
+}
+
+const cell = (v: number | null, digits = 1) => (v === null || Number.isNaN(v) ? '–' : v.toFixed(digits))
+
+export function markdownTable(rows: readonly MethodRow[]): string {
+  const head = '| method | tasks | success % | mean score | mean steps | s / task | hacking % | oracle pass@N % |\n|---|---|---|---|---|---|---|---|'
+  const body = rows.map((r) => `| ${r.method} | ${r.tasks} | ${cell(r.successPct)} | ${cell(r.meanScore, 3)} | ${cell(r.meanSteps)} | ${cell(r.secondsPerTask, 2)} | ${cell(r.hackingPct)} | ${cell(r.oraclePct)} |`)
+  return [head, ...body].join('\n')
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest'
+import { ablationRows, bestOf, matchedN, methodRows, successCurve, teacherPasses, type TaskRecord } from '../../bench/summarize'
+
+const out = (success: boolean, score = success ? 1 : 0.5) => ({ success, score })
+const teacher = (success: boolean, updates: number, confident: boolean) => ({ ...out(success), updates, seconds: 1, confident })
+
+function record(o: { base: boolean; teacher: [boolean, number, boolean]; candidates: [boolean, number][] }): TaskRecord {
+  return {
+    family: 'maze', seed: 0, writerCorrect: true,
+    base: { ...out(o.base), seconds: 0.1 },
+    teacher: teacher(...o.teacher), lambdaOne: teacher(false, 3, false), generic: teacher(false, 3, true),
+    budgets: Array.from({ length: 17 }, (_, k) => out(k >= 5)),
+    candidates: o.candidates.map(([success, loss]) => ({ ...out(success), loss })),
+    candidateSeconds: 1.2,
+    solver: { ...out(false), seconds: 0.5 },
+  }
+}
+
+const records = [
+  record({ base: false, teacher: [true, 4, true], candidates: [[false, 0.9], [true, 0.5], [false, 0.2], [true, 0.1]] }),
+  record({ base: true, teacher: [false, 16, true], candidates: [[true, 0.3], [false, 0.4], [false, 0.6], [false, 0.8]] }),
+]
+
+describe('benchmark summaries', () => {
+  it('counts a teacher run as both models once per step plus the final render and answer', () => {
+    expect(teacherPasses(4, 4)).toBe(2 * 5 + 4 + 1)
+  })
+
+  it('matches best-of-N to the teacher method’s mean passes', () => {
+    // mean updates 10 -> 2 * 11 + 5 = 27 passes; one candidate = 5 passes -> N = 5, capped at 4
+    expect(matchedN(records, 4, 12)).toBe(5)
+    expect(matchedN(records, 4, 4)).toBe(4)
+  })
+
+  it('lets the teacher pick by loss and the oracle by the evaluator', () => {
+    expect(bestOf(records[0], 2)).toEqual({ pick: expect.objectContaining({ success: true, loss: 0.5 }), oracle: true })
+    expect(bestOf(records[0], 3).pick.success).toBe(false) // the teacher prefers loss 0.2, a failure
+    expect(bestOf(records[1], 3)).toEqual({ pick: expect.objectContaining({ success: true }), oracle: true })
+  })
+
+  it('reports success, steps and the hacking rate per method', () => {
+    const [base, best, , ours] = methodRows(records, 3)
+    expect(base.successPct).toBe(50)
+    expect(best.successPct).toBe(50)
+    expect(best.oraclePct).toBe(100)
+    expect(ours).toMatchObject({ successPct: 50, meanSteps: 10, hackingPct: 50 })
+  })
+
+  it('reads fixed budgets from the rendered curve', () => {
+    expect(successCurve(records).slice(4, 6)).toEqual([0, 100])
+    expect(ablationRows(records).map((r) => r.method)).toEqual([
+      'teacher, lambda = 1 (no process queries)', 'teacher, generic queries',
+      'fixed budget 0 steps (no early stop)', 'fixed budget 5 steps (no early stop)', 'fixed budget 10 steps (no early stop)', 'fixed budget 16 steps (no early stop)',
+    ])
+    expect(ablationRows(records)[1].hackingPct).toBe(100)
+  })
+})
