@@ -114,7 +114,7 @@ describe('the studio in a browser (serve + Chromium)', () => {
     await page.close()
   })
 
-  it('shows clear errors for a corrupt PNG and a malformed task file, and adds nothing', { timeout: 120_000 }, async () => {
+  it('shows clear errors for a corrupt PNG, malformed task files and an oversized file, and adds nothing', { timeout: 120_000 }, async () => {
     await serve?.stop()
     serve = await startServe(tempDir())
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
@@ -135,6 +135,9 @@ describe('the studio in a browser (serve + Chromium)', () => {
     const wrong = JSON.stringify({ format: 'teacher-studio.task', version: 1, instruction: 'x', image: 'AAAA', colour: 'red' })
     await dropFile(page, 'wrong.task.json', 'application/json', new TextEncoder().encode(wrong))
     await expect.poll(() => alert.textContent()).toMatch(/does not match the task format.*colour/)
+
+    await dropFile(page, 'huge.png', 'image/png', new Uint8Array(21 * 1024 * 1024))
+    await expect.poll(() => alert.textContent()).toMatch(/"huge.png" is 21.0 MB, over the 20 MB limit/)
 
     expect(await page.getByText('No tasks yet').count()).toBe(1)
     await page.close()

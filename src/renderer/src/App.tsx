@@ -3,10 +3,8 @@ import { notifications } from '@mantine/notifications'
 import { useCallback, useEffect, useState } from 'react'
 import type { StudioInfo, TaskSummary } from '../../shared'
 import { errorMessage, studioApi } from './bridge'
-import { ProjectPicker } from './projects/ProjectPicker'
-import { TaskDrop } from './tasks/TaskDrop'
-import { TaskList } from './tasks/TaskList'
-import { TaskView } from './tasks/TaskView'
+import { ProjectPicker } from './projects'
+import { TaskDrop, TaskList, TaskView } from './tasks'
 
 /** The studio shell: header with the project, task list on the left, the drop zone or a task. */
 export function App() {

@@ -2,7 +2,7 @@ import { Alert, Badge, Grid, Group, Stack, Text, Title } from '@mantine/core'
 import { useEffect, useState } from 'react'
 import type { Task } from '../../../shared'
 import { errorMessage, studioApi } from '../bridge'
-import { RulesPanel } from '../rules/RulesPanel'
+import { RulesPanel } from '../rules'
 import { FirstFrame } from './FirstFrame'
 
 /** One task: its first frame and instruction beside its rules. */
