@@ -14,19 +14,13 @@ async function dropFile(page: Page, name: string, mimeType: string, bytes: Uint8
   await page.getByTestId('task-dropzone').locator('input[type=file]').setInputFiles({ name, mimeType, buffer: Buffer.from(bytes) })
 }
 
-async function ruleTexts(page: Page) {
-  const rows = page.getByTestId('rule-row')
-  const count = await rows.count()
-  const out: [string, string, string][] = []
-  for (let i = 0; i < count; i++) {
-    const row = rows.nth(i)
-    out.push([
-      await row.getByLabel('Kind', { exact: true }).inputValue(),
-      await row.getByLabel('Query', { exact: true }).inputValue(),
-      await row.getByLabel('Weight', { exact: true }).inputValue(),
-    ])
-  }
-  return out
+/** [kind, query, weight] of every rule row, read in one pass (rows re-render after each save). */
+function ruleTexts(page: Page) {
+  return page.getByTestId('rule-row').evaluateAll((rows) =>
+    rows.map((row) =>
+      ['Kind', 'Query', 'Weight'].map((label) => (row.querySelector(`[aria-label="${label}"]`) as HTMLInputElement | null)?.value ?? null),
+    ),
+  )
 }
 
 const EXPECTED_RULES = [
