@@ -104,6 +104,11 @@ describe('the studio in a browser (serve + Chromium)', () => {
     mkdirSync(join(repoRoot, 'docs', 'images'), { recursive: true })
     await page.screenshot({ path: SCREENSHOT })
 
+    // Deleting asks for a second click, then the task is gone.
+    await page.getByRole('button', { name: 'Delete task' }).click()
+    await page.getByRole('button', { name: 'Click again to delete' }).click()
+    await expect.poll(() => page.getByText('No tasks yet').count()).toBe(1)
+
     expect(pageErrors).toEqual([])
     await page.close()
   })
@@ -112,7 +117,13 @@ describe('the studio in a browser (serve + Chromium)', () => {
     await serve?.stop()
     serve = await startServe(tempDir())
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    page.setDefaultTimeout(15_000)
     await page.goto(serve.url)
+    await page.getByLabel('Open a project file').fill('/nowhere/lost.tstudio')
+    await page.getByRole('button', { name: 'Open', exact: true }).click()
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toMatch(/The project was not opened.*No project file at \/nowhere\/lost.tstudio: it was moved or deleted/)
     await page.getByLabel('New project').fill('Errors')
     await page.getByRole('button', { name: 'Create project' }).click()
     await expect.poll(() => page.getByTestId('project-name').textContent()).toBe('Errors')

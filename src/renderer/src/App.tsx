@@ -91,7 +91,7 @@ export function App() {
         ) : !project || picking ? (
           <ProjectPicker projectsDir={info.projectsDir} onCancel={project ? () => setPicking(false) : undefined} />
         ) : selected ? (
-          <TaskView key={selected} taskId={selected} />
+          <TaskView key={selected} taskId={selected} onDeleted={() => setSelected(null)} />
         ) : (
           <TaskDrop onCreated={(task) => setSelected(task.id)} />
         )}
