@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import { existsSync } from 'node:fs'
-import { StudioError } from '../studio/errors'
+import { StudioError } from '../errors'
 import { migrate, PROJECT_APPLICATION_ID, SchemaTooNewError, type Migration } from './migrations'
 import { nativeBindingPath } from './native-binding'
 

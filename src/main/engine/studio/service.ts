@@ -4,7 +4,7 @@ import type { ProjectInfo, RuleQuery, StudioEvent, StudioInfo, Task } from '../.
 import { encodeRgbFrame, normaliseUploadedImage } from '../images'
 import { PROJECT_EXTENSION, ProjectStore, RecentProjects, type NewTask } from '../store'
 import { taskSuiteNotConnected, type TaskSuitePort } from '../suite'
-import { StudioError } from './errors'
+import { StudioError } from '../errors'
 import type { StudioHandlers } from './dispatch'
 import { projectFileStem } from './paths'
 import { parseTaskFile } from './task-file'

@@ -1,5 +1,5 @@
 import type { RuleKind, SuiteFamily } from '../../../shared'
-import { StudioError } from '../studio/errors'
+import { StudioError } from '../errors'
 
 /** A generated suite task: first frame as raw RGB (H*W*3), instruction and the family's rules. */
 export interface SuiteTask {
