@@ -49,6 +49,7 @@ describe('the studio in a browser (serve + Chromium)', () => {
     page.setDefaultTimeout(15_000)
     const pageErrors: string[] = []
     page.on('pageerror', (e) => pageErrors.push(e.message))
+    page.on('console', (m) => m.type() === 'error' && pageErrors.push(`console: ${m.text()}`))
     await page.goto(serve.url)
 
     // Create a project.
