@@ -14,19 +14,13 @@ async function dropFile(page: Page, name: string, mimeType: string, bytes: Uint8
   await page.getByTestId('task-dropzone').locator('input[type=file]').setInputFiles({ name, mimeType, buffer: Buffer.from(bytes) })
 }
 
-async function ruleTexts(page: Page) {
-  const rows = page.getByTestId('rule-row')
-  const count = await rows.count()
-  const out: [string, string, string][] = []
-  for (let i = 0; i < count; i++) {
-    const row = rows.nth(i)
-    out.push([
-      await row.getByLabel('Kind', { exact: true }).inputValue(),
-      await row.getByLabel('Query', { exact: true }).inputValue(),
-      await row.getByLabel('Weight', { exact: true }).inputValue(),
-    ])
-  }
-  return out
+/** [kind, query, weight] of every rule row, read in one pass (rows re-render after each save). */
+function ruleTexts(page: Page) {
+  return page.getByTestId('rule-row').evaluateAll((rows) =>
+    rows.map((row) =>
+      ['Kind', 'Query', 'Weight'].map((label) => (row.querySelector(`[aria-label="${label}"]`) as HTMLInputElement | null)?.value ?? null),
+    ),
+  )
 }
 
 const EXPECTED_RULES = [
@@ -55,6 +49,7 @@ describe('the studio in a browser (serve + Chromium)', () => {
     page.setDefaultTimeout(15_000)
     const pageErrors: string[] = []
     page.on('pageerror', (e) => pageErrors.push(e.message))
+    page.on('console', (m) => m.type() === 'error' && pageErrors.push(`console: ${m.text()}`))
     await page.goto(serve.url)
 
     // Create a project.
@@ -110,15 +105,26 @@ describe('the studio in a browser (serve + Chromium)', () => {
     mkdirSync(join(repoRoot, 'docs', 'images'), { recursive: true })
     await page.screenshot({ path: SCREENSHOT })
 
+    // Deleting asks for a second click, then the task is gone.
+    await page.getByRole('button', { name: 'Delete task' }).click()
+    await page.getByRole('button', { name: 'Click again to delete' }).click()
+    await expect.poll(() => page.getByText('No tasks yet').count()).toBe(1)
+
     expect(pageErrors).toEqual([])
     await page.close()
   })
 
-  it('shows clear errors for a corrupt PNG and a malformed task file, and adds nothing', { timeout: 120_000 }, async () => {
+  it('shows clear errors for a corrupt PNG, malformed task files and an oversized file, and adds nothing', { timeout: 120_000 }, async () => {
     await serve?.stop()
     serve = await startServe(tempDir())
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    page.setDefaultTimeout(15_000)
     await page.goto(serve.url)
+    await page.getByLabel('Open a project file').fill('/nowhere/lost.tstudio')
+    await page.getByRole('button', { name: 'Open', exact: true }).click()
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toMatch(/The project was not opened.*No project file at \/nowhere\/lost.tstudio: it was moved or deleted/)
     await page.getByLabel('New project').fill('Errors')
     await page.getByRole('button', { name: 'Create project' }).click()
     await expect.poll(() => page.getByTestId('project-name').textContent()).toBe('Errors')
@@ -135,6 +141,9 @@ describe('the studio in a browser (serve + Chromium)', () => {
     const wrong = JSON.stringify({ format: 'teacher-studio.task', version: 1, instruction: 'x', image: 'AAAA', colour: 'red' })
     await dropFile(page, 'wrong.task.json', 'application/json', new TextEncoder().encode(wrong))
     await expect.poll(() => alert.textContent()).toMatch(/does not match the task format.*colour/)
+
+    await dropFile(page, 'huge.png', 'image/png', new Uint8Array(21 * 1024 * 1024))
+    await expect.poll(() => alert.textContent()).toMatch(/"huge.png" is 21.0 MB, over the 20 MB limit/)
 
     expect(await page.getByText('No tasks yet').count()).toBe(1)
     await page.close()

@@ -3,10 +3,8 @@ import { notifications } from '@mantine/notifications'
 import { useCallback, useEffect, useState } from 'react'
 import type { StudioInfo, TaskSummary } from '../../shared'
 import { errorMessage, studioApi } from './bridge'
-import { ProjectPicker } from './projects/ProjectPicker'
-import { TaskDrop } from './tasks/TaskDrop'
-import { TaskList } from './tasks/TaskList'
-import { TaskView } from './tasks/TaskView'
+import { ProjectPicker } from './projects'
+import { TaskDrop, TaskList, TaskView } from './tasks'
 
 /** The studio shell: header with the project, task list on the left, the drop zone or a task. */
 export function App() {
@@ -93,7 +91,7 @@ export function App() {
         ) : !project || picking ? (
           <ProjectPicker projectsDir={info.projectsDir} onCancel={project ? () => setPicking(false) : undefined} />
         ) : selected ? (
-          <TaskView key={selected} taskId={selected} />
+          <TaskView key={selected} taskId={selected} onDeleted={() => setSelected(null)} />
         ) : (
           <TaskDrop onCreated={(task) => setSelected(task.id)} />
         )}

@@ -26,7 +26,9 @@ function writeUntilKilled(path: string, minSteps: number): Promise<{ runId: stri
       }
       if (committed + 1 >= minSteps && !child.killed) child.kill('SIGKILL')
     })
-    child.on('exit', (_code, signal) => {
+    // 'close' comes after all output the writer produced before it died has been read. Pipes are
+    // synchronous on Linux, so each reported step was committed, and at most one more may be.
+    child.on('close', (_code, signal) => {
       if (signal === 'SIGKILL') resolve({ runId, committed: committed + 1 })
       else reject(new Error(`writer exited without being killed: ${err}`))
     })

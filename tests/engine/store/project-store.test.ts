@@ -87,6 +87,7 @@ describe('ProjectStore', () => {
     expect(done.status).toBe('done')
     expect(done.stepCount).toBe(1)
     expect(() => store.runs.finish(run.id, 'failed')).toThrow(/already ended/)
+    expect(() => store.runs.appendStep(run.id, { index: 1, loss: 0, pYes: [], learningRate: 0, gradNorm: 0, durationMs: 0, previewFrames: [] })).toThrow(/is done: steps are written only while it runs/)
 
     const [step] = store.runs.steps(run.id)
     expect(step.pYes).toEqual([0.41])

@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { StudioEvent } from '../../../src/shared'
 import { bytesToBase64 } from '../../../src/shared'
-import { dispatchStudioCall, StudioService, taskSuiteFromModule } from '../../../src/main/engine'
+import { dispatchStudioCall, StudioService } from '../../../src/main/engine'
 import { makeImage, makeTruncatedPng } from '../../helpers/images'
 import { useTempDirs } from '../../helpers/temp'
 
@@ -102,6 +102,16 @@ describe('StudioService through dispatchStudioCall', () => {
     const task = await ok('importTaskFile', { fileName: 'dots.task.json', content: new TextEncoder().encode(JSON.stringify(file)) })
     expect(task).toMatchObject({ source: 'file', family: 'dots', seed: 3, frameWidth: 16 })
     expect((await ok('listRules', { taskId: task.id })).map((r: any) => [r.kind, r.weight])).toEqual([['goal', 1], ['process', 0.5]])
+    service.close()
+  })
+
+  it('imports the example task shipped in resources/examples', async () => {
+    const { ok, service } = setup(tempDir())
+    await ok('createProject', { name: 'p' })
+    const content = new Uint8Array(readFileSync(join(import.meta.dirname, '../../../resources/examples/maze.task.json')))
+    const task = await ok('importTaskFile', { fileName: 'maze.task.json', content })
+    expect(task).toMatchObject({ source: 'file', frameWidth: 80, frameHeight: 80 })
+    expect((await ok('listRules', { taskId: task.id })).map((r: any) => r.kind)).toEqual(['goal', 'process', 'process'])
     service.close()
   })
 

@@ -1,6 +1,6 @@
 import sharp from 'sharp'
 import { MAX_UPLOAD_BYTES } from '../../../shared/task'
-import { StudioError } from '../studio/errors'
+import { StudioError } from '../errors'
 
 const ACCEPTED_FORMATS = new Set(['png', 'jpeg', 'webp'])
 /** Largest side accepted for a first frame; the reasoner works on far smaller frames. */

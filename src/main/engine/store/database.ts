@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import { existsSync } from 'node:fs'
-import { StudioError } from '../studio/errors'
+import { StudioError } from '../errors'
 import { migrate, PROJECT_APPLICATION_ID, SchemaTooNewError, type Migration } from './migrations'
 import { nativeBindingPath } from './native-binding'
 
@@ -33,7 +33,8 @@ export function openProjectDatabase(
       throw new StudioError('not-a-project', `${path} is a SQLite file of another application, not a Teacher Studio project: pick a .tstudio file.`)
     }
     db.pragma('journal_mode = WAL')
-    db.pragma('synchronous = NORMAL')
+    // FULL: a committed step survives power loss too, not only a killed process (one fsync per step).
+    db.pragma('synchronous = FULL')
     db.pragma('foreign_keys = ON')
     if (appId !== PROJECT_APPLICATION_ID) db.pragma(`application_id = ${PROJECT_APPLICATION_ID}`)
     const schemaVersion = migrate(db, options.migrations)

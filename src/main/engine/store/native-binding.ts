@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { StudioError } from '../errors'
 
 /**
  * better-sqlite3 is compiled for Node's ABI (what `npm test` and `npm run serve` use). Inside
@@ -19,7 +20,8 @@ export function nativeBindingPath(
     const candidate = join(dir, 'native', 'electron', 'better_sqlite3.node')
     if (existsSync(candidate)) return candidate
   }
-  throw new Error(
+  throw new StudioError(
+    'sqlite-binding-missing',
     `Running in Electron ${versions.electron} but native/electron/better_sqlite3.node is missing: ` +
       'run `npm run rebuild:electron` (needs internet for the Electron headers).',
   )

@@ -119,6 +119,8 @@ export class RunTable {
     const frames = step.previewFrames.map((f) => ({ width: f.width, height: f.height, png: encodeRgbFrame(f) }))
     const now = new Date().toISOString()
     this.db.transaction(() => {
+      const run = this.db.prepare(`SELECT status FROM runs WHERE id = ?`).get(runId) as { status: RunStatus } | undefined
+      if (run?.status !== 'running') throw new Error(`Run ${runId} is ${run?.status ?? 'missing'}: steps are written only while it runs`)
       this.db
         .prepare(
           `INSERT INTO steps (run_id, idx, loss, p_yes_json, learning_rate, grad_norm, duration_ms, created_at)

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { studioContract, type StudioMethod, type StudioResult } from '../../../shared'
-import { StudioError } from './errors'
+import { StudioError } from '../errors'
 
 type Contract = typeof studioContract
 

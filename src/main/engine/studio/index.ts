@@ -4,6 +4,5 @@
  */
 export { StudioService, type StudioServiceOptions } from './service'
 export { dispatchStudioCall, type StudioHandlers } from './dispatch'
-export { StudioError } from './errors'
 export { defaultDataDir, projectFileStem } from './paths'
 export { parseTaskFile, taskFileJsonSchema } from './task-file'

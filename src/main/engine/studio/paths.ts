@@ -20,6 +20,7 @@ export function defaultDataDir(
 export function projectFileStem(name: string): string {
   const stem = name
     .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
     .replace(/[^\p{L}\p{N}]+/gu, '-')
     .replace(/^-+|-+$/g, '')
     .toLowerCase()

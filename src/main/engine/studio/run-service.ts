@@ -12,7 +12,7 @@ import { loadModelPackage, ModelPackageError, type ModelPackage } from '../model
 import { cudaProviderInstalled, describeProviders, runtimeVersion } from '../runtime'
 import type { ProjectStore } from '../store'
 import type { StudioHandlers } from './dispatch'
-import { StudioError } from './errors'
+import { StudioError } from '../errors'
 
 export interface RunServiceOptions {
   store: () => ProjectStore

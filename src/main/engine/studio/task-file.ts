@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { MAX_UPLOAD_BYTES, TaskFile } from '../../../shared'
 import { base64ToBytes } from '../../../shared/wire'
-import { StudioError } from './errors'
+import { StudioError } from '../errors'
 
 /** The task file's JSON Schema, as published in resources/schemas/task.schema.json. */
 export function taskFileJsonSchema(): Record<string, unknown> {

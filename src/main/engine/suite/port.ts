@@ -1,5 +1,5 @@
 import type { RuleKind, SuiteFamily } from '../../../shared'
-import { StudioError } from '../studio/errors'
+import { StudioError } from '../errors'
 import * as suiteModule from '../tasks'
 
 /** A generated suite task: first frame as raw RGB (H*W*3), instruction and the family's rules. */

@@ -9,20 +9,20 @@ export function ProjectPicker({ projectsDir, onCancel }: { projectsDir: string; 
   const [recent, setRecent] = useState<RecentProject[]>([])
   const [name, setName] = useState('')
   const [path, setPath] = useState('')
-  const [error, setError] = useState<string | null>(null)
+  const [error, setError] = useState<{ title: string; message: string } | null>(null)
   const [busy, setBusy] = useState(false)
 
   useEffect(() => {
-    api.listRecentProjects().then(setRecent, (e: unknown) => setError(errorMessage(e)))
+    api.listRecentProjects().then(setRecent, (e: unknown) => setError({ title: 'Could not list recent projects', message: errorMessage(e) }))
   }, [api])
 
-  const attempt = async (action: () => Promise<unknown>) => {
+  const attempt = async (title: string, action: () => Promise<unknown>) => {
     setBusy(true)
     setError(null)
     try {
       await action()
     } catch (e) {
-      setError(errorMessage(e))
+      setError({ title, message: errorMessage(e) })
     } finally {
       setBusy(false)
     }
@@ -39,15 +39,15 @@ export function ProjectPicker({ projectsDir, onCancel }: { projectsDir: string; 
         )}
       </Group>
       {error && (
-        <Alert color="red" title="Could not open the project" role="alert">
-          {error}
+        <Alert color="red" title={error.title} role="alert">
+          {error.message}
         </Alert>
       )}
       <Card withBorder>
         <form
           onSubmit={(e) => {
             e.preventDefault()
-            void attempt(() => api.createProject({ name }))
+            void attempt('The project was not created', () => api.createProject({ name }))
           }}
         >
           <Group align="end">
@@ -83,7 +83,7 @@ export function ProjectPicker({ projectsDir, onCancel }: { projectsDir: string; 
                     {p.path}
                   </Text>
                 </div>
-                <Button variant="light" disabled={!p.exists || busy} onClick={() => void attempt(() => api.openProject({ path: p.path }))}>
+                <Button variant="light" disabled={!p.exists || busy} onClick={() => void attempt('The project was not opened', () => api.openProject({ path: p.path }))}>
                   {p.exists ? 'Open' : 'Missing'}
                 </Button>
               </Group>
@@ -95,7 +95,7 @@ export function ProjectPicker({ projectsDir, onCancel }: { projectsDir: string; 
         <form
           onSubmit={(e) => {
             e.preventDefault()
-            void attempt(() => api.openProject({ path }))
+            void attempt('The project was not opened', () => api.openProject({ path }))
           }}
         >
           <Group align="end">

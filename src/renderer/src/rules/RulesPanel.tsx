@@ -18,6 +18,8 @@ export function RulesPanel({ taskId }: { taskId: string }) {
     api.listRules({ taskId }).then(setRules, (e: unknown) => setError(errorMessage(e)))
   }, [api, taskId])
   useEffect(reload, [reload])
+  // Changes made elsewhere (another window or browser tab) show up here too.
+  useEffect(() => api.onEvent((event) => event.type === 'rules-changed' && event.taskId === taskId && reload()), [api, taskId, reload])
 
   /** Runs a change, shows its error if any, reloads the list; true when it was saved. */
   const save = async (action: () => Promise<unknown>): Promise<boolean> => {

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Group, NumberInput, Select, Stack, Text, Textarea, Title } from '@mantine/core'
+import { Alert, Button, Card, Group, Image, NumberInput, Select, Stack, Text, Textarea, Title } from '@mantine/core'
 import { Dropzone } from '@mantine/dropzone'
 import { notifications } from '@mantine/notifications'
 import { useEffect, useState } from 'react'
@@ -70,9 +70,12 @@ export function TaskDrop({ onCreated }: { onCreated: (task: Task) => void }) {
       </Dropzone>
       <Card withBorder>
         <Stack>
-          <Text size="sm">
-            Image: <b data-testid="chosen-image">{image ? image.name : 'none chosen'}</b>
-          </Text>
+          <Group gap="sm">
+            {image && <ChosenImagePreview file={image} />}
+            <Text size="sm">
+              Image: <b data-testid="chosen-image">{image ? image.name : 'none chosen'}</b>
+            </Text>
+          </Group>
           <Textarea
             label="Instruction"
             placeholder="e.g. Move the red agent through the maze to the green goal without crossing walls."
@@ -97,6 +100,17 @@ export function TaskDrop({ onCreated }: { onCreated: (task: Task) => void }) {
       <SuitePicker busy={busy} onCreate={(family, seed) => void submit(() => api.createSuiteTask({ family, seed }))} />
     </Stack>
   )
+}
+
+/** A thumbnail of the chosen file as the browser sees it; the engine still validates it on add. */
+function ChosenImagePreview({ file }: { file: File }) {
+  const [url, setUrl] = useState<string>()
+  useEffect(() => {
+    const objectUrl = URL.createObjectURL(file)
+    setUrl(objectUrl)
+    return () => URL.revokeObjectURL(objectUrl)
+  }, [file])
+  return <Image src={url} alt="Chosen image" w={64} h={64} fit="contain" radius="sm" style={{ imageRendering: 'pixelated' }} />
 }
 
 function SuitePicker({ busy, onCreate }: { busy: boolean; onCreate: (family: string, seed: number) => void }) {

@@ -1,12 +1,12 @@
-import { Alert, Badge, Grid, Group, Stack, Text, Title } from '@mantine/core'
+import { Alert, Badge, Button, Grid, Group, Stack, Text, Title } from '@mantine/core'
 import { useEffect, useState } from 'react'
 import type { Task } from '../../../shared'
 import { errorMessage, studioApi } from '../bridge'
-import { RulesPanel } from '../rules/RulesPanel'
+import { RulesPanel } from '../rules'
 import { FirstFrame } from './FirstFrame'
 
 /** One task: its first frame and instruction beside its rules. */
-export function TaskView({ taskId }: { taskId: string }) {
+export function TaskView({ taskId, onDeleted }: { taskId: string; onDeleted: () => void }) {
   const api = studioApi()
   const [task, setTask] = useState<Task | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -20,7 +20,14 @@ export function TaskView({ taskId }: { taskId: string }) {
     <Grid gap="xl">
       <Grid.Col span={{ base: 12, md: 5 }}>
         <Stack>
-          <Title order={3}>Task</Title>
+          <Group justify="space-between">
+            <Title order={3}>Task</Title>
+            <DeleteTaskButton
+              onConfirm={() =>
+                api.deleteTask({ id: taskId }).then(onDeleted, (e: unknown) => setError(errorMessage(e)))
+              }
+            />
+          </Group>
           <FirstFrame frame={task.firstFrame} alt="First frame" />
           <Text data-testid="task-instruction" size="lg">
             {task.instruction}
@@ -39,5 +46,26 @@ export function TaskView({ taskId }: { taskId: string }) {
         <RulesPanel taskId={task.id} />
       </Grid.Col>
     </Grid>
+  )
+}
+
+/** Deleting takes a second click within a few seconds; it removes the task's rules, runs and videos. */
+function DeleteTaskButton({ onConfirm }: { onConfirm: () => void }) {
+  const [armed, setArmed] = useState(false)
+  useEffect(() => {
+    if (!armed) return
+    const timer = setTimeout(() => setArmed(false), 4000)
+    return () => clearTimeout(timer)
+  }, [armed])
+  return (
+    <Button
+      size="xs"
+      color="red"
+      variant={armed ? 'filled' : 'subtle'}
+      title="Deletes the task with its rules, runs and videos"
+      onClick={() => (armed ? onConfirm() : setArmed(true))}
+    >
+      {armed ? 'Click again to delete' : 'Delete task'}
+    </Button>
   )
 }

@@ -1,0 +1,2 @@
+/** Creating, opening and reopening project files. */
+export { ProjectPicker } from './ProjectPicker'
