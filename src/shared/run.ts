@@ -26,6 +26,8 @@ export const RunSettings = z.object({
   provider: ExecutionProvider,
   /** Number of candidates for best-of-n. */
   candidates: z.number().int().min(1).max(1000).optional(),
+  /** Clip the LoRA gradient's global L2 norm to this value before each Adam update; 0 or absent: off. */
+  gradientClip: z.number().min(0).finite().optional(),
 })
 export type RunSettings = z.infer<typeof RunSettings>
 

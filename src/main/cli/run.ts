@@ -36,7 +36,7 @@ const fmt = (p: number[]) => p.map((v) => v.toFixed(3)).join(' ')
 
 registerCommand({
   name: 'run',
-  usage: 'run --task <suite:FAMILY:SEED | task.json | image.png --instruction TEXT> [--method teacher|base|best-of-n|solver] [--provider cpu|webgpu|cuda] [--seed N] [--lr X] [--lambda X] [--tau X] [--max-steps N] [--candidates N] [--project FILE] [--json]',
+  usage: 'run --task <suite:FAMILY:SEED | task.json | image.png --instruction TEXT> [--method teacher|base|best-of-n|solver] [--provider cpu|webgpu|cuda] [--seed N] [--lr X] [--lambda X] [--tau X] [--max-steps N] [--candidates N] [--clip X] [--project FILE] [--json]',
   summary: 'Runs the teacher method or a baseline on one task, printing a line per step; saves the run in the project.',
   async run(args) {
     const method = RunMethod.safeParse(flagString(args, 'method', 'teacher'))
@@ -60,6 +60,7 @@ registerCommand({
         tau: optionalNumber(args, 'tau'),
         maxSteps: args.flags.has('max-steps') ? flagInt(args, 'max-steps') : undefined,
         candidates: args.flags.has('candidates') ? flagInt(args, 'candidates') : undefined,
+        gradientClip: optionalNumber(args, 'clip'),
         provider,
       }
       const finished = new Promise<Run>((resolve) => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Run, StudioEvent } from '../../../src/shared'
 import { dispatchStudioCall, StudioService } from '../../../src/main/engine'
 import { generateTask } from '../../../src/main/engine/tasks'
+import { makeImage } from '../../helpers/images'
 import { builtInPackageDir } from '../../helpers/model-package'
 import { useTempDirs } from '../../helpers/temp'
 
@@ -122,6 +123,11 @@ describe('runs through the studio API (worker thread, built-in package)', () => 
     const good = await studioWithTask(tempDir())
     const empty = await good.ok('createSuiteTask', { family: 'sort', seed: 1 })
     expect(await good.call('startRun', { taskId: empty.id, method: 'teacher' })).toMatchObject({ ok: false, error: { code: 'no-rules' } })
+    // An image of another size than the model's video: a clear error before anything is queued.
+    const photo = await good.ok('createTaskFromImage', { instruction: 'Move the red square right.', fileName: 'photo.png', image: await makeImage('png', 64, 48) })
+    await good.ok('addRule', { taskId: photo.id, kind: 'goal', text: 'Is the red square on the right?', weight: 1 })
+    expect(await good.call('startRun', { taskId: photo.id, method: 'teacher' })).toMatchObject({ ok: false, error: { code: 'frame-size', message: expect.stringMatching(/64x48, but model package "gridworld" generates 80x80/) } })
+    expect(await good.ok('listRuns', { taskId: photo.id })).toEqual([])
     await good.service.close()
   })
 })

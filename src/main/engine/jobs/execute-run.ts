@@ -67,7 +67,7 @@ export async function executeRun(models: StudioModels, request: RunRequest, hook
       models,
       condition,
       queries,
-      { seed: settings.seed, learningRate: settings.learningRate, tau: settings.tau, maxSteps: settings.maxSteps, earlyStop: true, clipNorm: 0 },
+      { seed: settings.seed, learningRate: settings.learningRate, tau: settings.tau, maxSteps: settings.maxSteps, earlyStop: true, clipNorm: settings.gradientClip ?? 0 },
       {
         signal: hooks.signal,
         onStep: async (s) => {

@@ -110,8 +110,13 @@ export class RunService {
     },
     startRun: ({ taskId, method, settings }) => {
       const store = this.options.store()
-      if (!store.tasks.get(taskId)) throw new StudioError('task-missing', `Task ${taskId} is not in this project: it may have been deleted.`)
+      const task = store.tasks.get(taskId)
+      if (!task) throw new StudioError('task-missing', `Task ${taskId} is not in this project: it may have been deleted.`)
       const pkg = this.modelPackage()
+      const { width, height } = pkg.manifest.video
+      if (task.frameWidth !== width || task.frameHeight !== height) {
+        throw new StudioError('frame-size', `This task's first frame is ${task.frameWidth}x${task.frameHeight}, but model package "${pkg.id}" generates ${width}x${height} videos: pick a task from the built-in suite, or drop a ${width}x${height} first frame drawn in the suite's cell world.`)
+      }
       const full = { ...this.defaultSettings(pkg), ...Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) } as RunSettings
       const rules = store.rules.list(taskId)
       if (rules.length === 0) throw new StudioError('no-rules', 'This task has no rule queries yet: click "Extract rules" to let the teacher write them, or add one yourself.')
