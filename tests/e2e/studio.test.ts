@@ -112,10 +112,10 @@ describe('the studio in a browser (serve + Chromium)', () => {
 
     expect(pageErrors).toEqual([])
     await page.close()
+    await serve.stop()
   })
 
   it('shows clear errors for a corrupt PNG, malformed task files and an oversized file, and adds nothing', { timeout: 120_000 }, async () => {
-    await serve?.stop()
     serve = await startServe(tempDir())
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
     page.setDefaultTimeout(15_000)

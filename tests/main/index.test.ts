@@ -1,7 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { STUDIO_METHODS } from '../../src/shared'
-import { useTempDirs } from '../helpers/temp'
+import type { StudioService } from '../../src/main/engine'
 
 // The Electron binary cannot be installed here: mock the module, run the real main process code.
 const electron = vi.hoisted(() => {
@@ -37,16 +39,18 @@ const electron = vi.hoisted(() => {
 vi.mock('electron', () => electron.module)
 
 describe('Electron main process', () => {
-  const tempDir = useTempDirs()
   let dataDir: string
+  let service: StudioService
   beforeAll(async () => {
-    dataDir = tempDir()
+    dataDir = mkdtempSync(join(tmpdir(), 'studio-electron-'))
     process.env.TEACHER_STUDIO_HOME = dataDir
     const { studioApp } = await import('../../src/main/index')
-    await studioApp
+    service = await studioApp
   })
   afterAll(() => {
     delete process.env.TEACHER_STUDIO_HOME
+    service.close()
+    rmSync(dataDir, { recursive: true, force: true })
   })
 
   it('opens one window', () => {
