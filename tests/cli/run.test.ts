@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { describe, expect, it } from 'vitest'
@@ -48,6 +48,17 @@ describe('npm run cli -- run', () => {
     const result = lines.at(-1)
     expect(result).toMatchObject({ type: 'result', status: 'done', steps: 4, result: { stopReason: 'max-steps', updates: 3 } })
     expect(result.result.evaluator).toHaveProperty('score')
+
+    // export: the final video as MP4 with the run card beside it
+    const video = join(dir, 'out', 'final.mp4')
+    const exported = cli(['export', '--run', result.runId, '--format', 'mp4', '--out', video, '--project', join(dir, 'p.tstudio')], dir)
+    expect(await new Promise((r) => exported.child.on('close', r)), exported.stderr.join('')).toBe(0)
+    const frames = execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', video], { encoding: 'utf8' })
+    expect(Number(frames.trim())).toBe(12)
+    const card = JSON.parse(readFileSync(`${video}.json`, 'utf8'))
+    expect(card).toMatchObject({ format: 'teacher-studio.run-card', run: { id: result.runId, method: 'teacher' }, settings: { seed: 0, maxSteps: 3 }, model: { packageId: 'gridworld' } })
+    expect(card.model.packageHash).toMatch(/^[0-9a-f]{64}$/)
+    expect(card.rules).toHaveLength(4)
   })
 
   it('leaves every written step in the project when killed mid-run; reopening marks it interrupted', async () => {
