@@ -3,8 +3,13 @@ import { notifications } from '@mantine/notifications'
 import { useCallback, useEffect, useState } from 'react'
 import type { StudioInfo, TaskSummary } from '../../shared'
 import { errorMessage, studioApi } from './bridge'
+import { ProjectHistory } from './history'
 import { ProjectPicker } from './projects'
-import { TaskDrop, TaskList, TaskView } from './tasks'
+import { SettingsPage } from './settings'
+import { TaskDrop, TaskList, TaskView, WindowDrop } from './tasks'
+
+/** What the main area shows besides the project picker. */
+type Screen = { kind: 'new-task' } | { kind: 'task'; taskId: string; runId?: string } | { kind: 'history' } | { kind: 'settings' }
 
 /** The studio shell: header with the project, task list on the left, the drop zone or a task. */
 export function App() {
@@ -12,8 +17,11 @@ export function App() {
   const [info, setInfo] = useState<StudioInfo | null>(null)
   const [loadError, setLoadError] = useState<string | null>(null)
   const [tasks, setTasks] = useState<TaskSummary[]>([])
-  const [selected, setSelected] = useState<string | null>(null)
+  const [screen, setScreen] = useState<Screen>({ kind: 'new-task' })
+  const [droppedImage, setDroppedImage] = useState<File | null>(null)
   const [picking, setPicking] = useState(false)
+  const selected = screen.kind === 'task' ? screen.taskId : null
+  const setSelected = (taskId: string | null) => setScreen(taskId ? { kind: 'task', taskId } : { kind: 'new-task' })
 
   const refreshTasks = useCallback(async () => {
     try {
@@ -28,7 +36,7 @@ export function App() {
     return api.onEvent((event) => {
       if (event.type === 'project-opened') {
         setInfo((current) => current && { ...current, project: event.project })
-        setSelected(null)
+        setScreen({ kind: 'new-task' })
         setPicking(false)
         if (event.project.interruptedRuns > 0) {
           notifications.show({
@@ -69,15 +77,23 @@ export function App() {
             )}
           </Group>
           {project && (
-            <Button variant="subtle" onClick={() => setPicking(true)}>
-              Projects
-            </Button>
+            <Group gap={4}>
+              <Button variant={screen.kind === 'history' && !picking ? 'light' : 'subtle'} onClick={() => { setPicking(false); setScreen({ kind: 'history' }) }}>
+                History
+              </Button>
+              <Button variant={screen.kind === 'settings' && !picking ? 'light' : 'subtle'} onClick={() => { setPicking(false); setScreen({ kind: 'settings' }) }}>
+                Settings
+              </Button>
+              <Button variant="subtle" onClick={() => setPicking(true)}>
+                Projects
+              </Button>
+            </Group>
           )}
         </Group>
       </AppShell.Header>
       {project && (
         <AppShell.Navbar p="sm">
-          <Button variant="light" mb="sm" onClick={() => setSelected(null)} disabled={selected === null}>
+          <Button variant="light" mb="sm" onClick={() => setSelected(null)} disabled={screen.kind === 'new-task'}>
             + New task
           </Button>
           <ScrollArea style={{ flex: 1 }}>
@@ -90,10 +106,21 @@ export function App() {
           <Text c="dimmed">Connecting to the studio…</Text>
         ) : !project || picking ? (
           <ProjectPicker projectsDir={info.projectsDir} onCancel={project ? () => setPicking(false) : undefined} />
-        ) : selected ? (
-          <TaskView key={selected} taskId={selected} onDeleted={() => setSelected(null)} />
+        ) : screen.kind === 'task' ? (
+          <TaskView key={`${screen.taskId}:${screen.runId ?? ''}`} taskId={screen.taskId} initialRunId={screen.runId} onDeleted={() => setSelected(null)} />
+        ) : screen.kind === 'history' ? (
+          <ProjectHistory onOpen={(run) => setScreen({ kind: 'task', taskId: run.taskId, runId: run.id })} />
+        ) : screen.kind === 'settings' ? (
+          <SettingsPage info={info} />
         ) : (
-          <TaskDrop onCreated={(task) => setSelected(task.id)} />
+          <TaskDrop initialImage={droppedImage} onCreated={(task) => { setDroppedImage(null); setSelected(task.id) }} />
+        )}
+        {project && !picking && (
+          <WindowDrop
+            active={screen.kind !== 'new-task'}
+            onImage={(file) => { setDroppedImage(file); setScreen({ kind: 'new-task' }) }}
+            onTask={(task) => setSelected(task.id)}
+          />
         )}
       </AppShell.Main>
     </AppShell>

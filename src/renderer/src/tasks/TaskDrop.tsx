@@ -4,17 +4,18 @@ import { notifications } from '@mantine/notifications'
 import { useEffect, useState } from 'react'
 import { MAX_UPLOAD_BYTES, type SuiteFamily, type Task } from '../../../shared'
 import { errorMessage, studioApi } from '../bridge'
+import { isTaskFile } from './files'
 
-const isTaskFile = (file: File) => file.name.toLowerCase().endsWith('.json') || file.type === 'application/json'
 const readBytes = async (file: File) => new Uint8Array(await file.arrayBuffer())
 
 /**
  * Adds a task: drop (or pick) an image and write the instruction, drop a task file, or generate
  * one from the built-in suite. The engine validates everything; its message is shown as is.
  */
-export function TaskDrop({ onCreated }: { onCreated: (task: Task) => void }) {
+export function TaskDrop({ onCreated, initialImage = null }: { onCreated: (task: Task) => void; initialImage?: File | null }) {
   const api = studioApi()
-  const [image, setImage] = useState<File | null>(null)
+  const [image, setImage] = useState<File | null>(initialImage)
+  useEffect(() => setImage(initialImage), [initialImage])
   const [instruction, setInstruction] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
