@@ -1,2 +1,2 @@
-/** Drawing encoded (PNG) video frames: object URLs and a crisp, scaled-up frame. */
-export { PixelFrame, useFrameUrl } from './PixelFrame'
+/** Drawing encoded (PNG) video frames: cached object URLs and a crisp, scaled-up frame. */
+export { frameUrl, PixelFrame } from './PixelFrame'

@@ -1,0 +1,188 @@
+/**
+ * The studio's whole loop in Chromium against browser mode, on the built-in model package:
+ * suite task -> extract rules -> edit one -> teacher run with live charts -> queue and cancel a
+ * second run -> timeline -> export MP4 (frame count checked with ffprobe) -> history -> settings.
+ * Saves a screenshot of each screen to docs/images/.
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from '../helpers/chromium'
+import { repoRoot, startServe, type ServeProcess } from '../helpers/serve'
+import { useTempDirs } from '../helpers/temp'
+
+const IMAGES = join(repoRoot, 'docs', 'images')
+/** Enough steps (about 0.25 s each on 2 CPU cores) to queue a second run while the first runs. */
+const MAX_STEPS = 30
+/** Steps scored: the start (step 0) and one after each of the MAX_STEPS updates. */
+const SCORED_STEPS = MAX_STEPS + 1
+/**
+ * Only for developing against an untrained smoke package whose query writer writes nothing:
+ * add the rules by hand instead of asserting the teacher's. Never set in the real suite.
+ */
+const HAND_RULES = process.env.TEACHER_STUDIO_E2E_HAND_RULES === '1'
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(IMAGES, `${name}.png`), fullPage: true })
+
+/** Every attribute the test watches on the run being looked at, read in one pass. */
+function runState(page: Page) {
+  return page.evaluate(() => {
+    const details = document.querySelector('[data-testid="run-details"]')
+    const chart = document.querySelector('[data-testid="loss-chart"]')
+    return {
+      status: details?.getAttribute('data-status') ?? null,
+      points: Number(chart?.getAttribute('data-points') ?? 0),
+      dots: chart?.querySelectorAll('.recharts-line-dots circle, .recharts-dot').length ?? 0,
+    }
+  })
+}
+
+describe('the whole studio loop in a browser', () => {
+  const tempDir = useTempDirs()
+  let browser: Browser
+  let serve: ServeProcess | undefined
+
+  beforeAll(async () => {
+    browser = await launchChromium()
+    mkdirSync(IMAGES, { recursive: true })
+  })
+  afterAll(async () => {
+    await serve?.stop()
+    await browser?.close()
+  })
+
+  it('picks a suite task, extracts and edits rules, runs the teacher live, cancels a queued run and exports an MP4', { timeout: 300_000 }, async () => {
+    const dataDir = tempDir()
+    serve = await startServe(dataDir)
+    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
+    page.setDefaultTimeout(30_000)
+    const pageErrors: string[] = []
+    page.on('pageerror', (e) => pageErrors.push(e.message))
+    page.on('console', (m) => m.type() === 'error' && pageErrors.push(`console: ${m.text()}`))
+    await page.goto(serve.url)
+
+    await page.getByLabel('New project').fill('Loop study')
+    await page.getByRole('button', { name: 'Create project' }).click()
+    await expect.poll(() => page.getByTestId('project-name').textContent()).toBe('Loop study')
+
+    // 1. Pick a task from the suite; its first frame shows at once.
+    await page.getByRole('combobox', { name: 'Family' }).click()
+    await page.getByRole('option', { name: 'maze', exact: true }).click()
+    await page.getByLabel('Seed', { exact: true }).fill('3')
+    await shot(page, 'new-task')
+    await page.getByRole('button', { name: 'Generate' }).click()
+    await expect.poll(() => page.getByAltText('First frame').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(80)
+
+    // 2. Extract rules: the teacher's goal and process queries appear, marked as the teacher's.
+    await page.getByRole('button', { name: 'Extract rules' }).click()
+    if (HAND_RULES) {
+      await expect.poll(() => page.getByRole('alert').filter({ hasText: 'The teacher wrote no rules' }).count(), { timeout: 60_000 }).toBe(1)
+      for (const [kind, text] of [['Goal', 'Does the red agent end on the green goal?'], ['Process', 'Does the red agent stay off every grey wall?']]) {
+        await page.getByRole('combobox', { name: 'Kind', exact: true }).last().click()
+        await page.getByRole('option', { name: kind, exact: true }).click()
+        await page.getByLabel('New query').fill(text)
+        const before = await page.getByTestId('rule-row').count()
+        await page.getByRole('button', { name: 'Add', exact: true }).click()
+        await expect.poll(() => page.getByTestId('rule-row').count()).toBe(before + 1)
+      }
+    } else {
+      await expect.poll(() => page.getByTestId('rule-origin').filter({ hasText: "teacher's" }).count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(2)
+    }
+    const rows = page.getByTestId('rule-row')
+    const ruleCount = await rows.count()
+    expect(ruleCount).toBeGreaterThanOrEqual(2)
+    // Edit one: re-weight the last query and see the weight saved.
+    await rows.last().getByLabel('Weight', { exact: true }).fill('0.5')
+    await rows.last().getByLabel('Weight', { exact: true }).press('Enter')
+    await expect.poll(() => page.getByTestId('rule-row').last().getByLabel('Weight', { exact: true }).inputValue()).toBe('0.5')
+    expect(await page.getByLabel('λ (goal weight)').inputValue()).toMatch(/^0?\.\d+|^[01]$/)
+    await shot(page, 'rules')
+
+    // 3. Run the teacher method with a small budget (tau 0 so every step runs).
+    await page.getByRole('tab', { name: 'Runs' }).click()
+    await page.getByLabel('Max steps').fill(String(MAX_STEPS))
+    await page.getByLabel('Tau').fill('0')
+    await page.getByRole('button', { name: 'Run', exact: true }).click()
+
+    // 4. At least two chart points appear while the run is still running.
+    let live = { status: null as string | null, points: 0, dots: 0 }
+    await expect
+      .poll(async () => {
+        live = await runState(page)
+        return live.points >= 2 || live.status === 'done'
+      }, { timeout: 120_000, interval: 100 })
+      .toBe(true)
+    expect(live).toMatchObject({ status: 'running' })
+    expect(live.points).toBeGreaterThanOrEqual(2)
+    expect(live.dots).toBeGreaterThanOrEqual(2)
+    await expect.poll(() => page.getByTestId('run-progress').textContent()).toMatch(new RegExp(`step \\d+ of ${SCORED_STEPS} .* ETA`))
+
+    // Queue a second run, then cancel it without touching the first.
+    const firstId = await page.getByTestId('run-details').getAttribute('data-run-id')
+    await page.getByRole('button', { name: 'Run', exact: true }).click()
+    await expect.poll(() => page.getByTestId('queued-run').count()).toBe(2)
+    const second = page.locator('[data-testid="queued-run"][data-status="queued"]')
+    const secondId = await second.first().getAttribute('data-run-id')
+    expect(secondId).toBeTruthy()
+    await shot(page, 'run')
+    await second.first().getByRole('button', { name: /^Cancel run/ }).click()
+    await expect.poll(() => page.locator(`[data-testid="run-row"][data-run-id="${secondId}"]`).getAttribute('data-status')).toBe('cancelled')
+
+    // The first run finishes on its own; reopen it from the task's runs.
+    expect(await page.locator(`[data-testid="queued-run"][data-run-id="${firstId}"]`).getAttribute('data-status')).toBe('running')
+    await page.locator(`[data-testid="run-row"][data-run-id="${firstId}"]`).getByRole('button', { name: /^Open run/ }).click()
+    await expect.poll(() => runState(page).then((s) => s.status), { timeout: 120_000 }).toBe('done')
+    expect((await runState(page)).points).toBe(SCORED_STEPS)
+    expect(await page.locator('[data-testid="run-row"][data-status="done"]').count()).toBe(1)
+
+    // 5. Timeline: the step slider and the frame slider answer the keyboard.
+    const stepSlider = page.getByRole('slider', { name: 'Step' })
+    await stepSlider.focus()
+    await page.keyboard.press('Home')
+    await page.keyboard.press('ArrowRight')
+    await expect.poll(() => page.getByTestId('step-scrubber').textContent()).toMatch(`Step 1 of ${MAX_STEPS}`)
+    const frameSlider = page.getByRole('slider', { name: 'Frame', exact: true })
+    await frameSlider.focus()
+    await page.keyboard.press('End')
+    await expect.poll(() => page.getByTestId('step-scrubber').textContent()).toMatch(/Preview frame (\d+) of \1/)
+    await expect.poll(() => page.getByTestId('video-compare').getByRole('img').count()).toBe(2)
+    await page.getByTestId('verdicts').scrollIntoViewIfNeeded()
+    await shot(page, 'timeline')
+
+    // 6. Export an MP4 and count its frames with ffprobe; the browser can download it.
+    await page.getByRole('button', { name: 'Export', exact: true }).click()
+    await expect.poll(() => page.getByTestId('export-result').count(), { timeout: 60_000 }).toBe(1)
+    const path = (await page.getByTestId('export-path').textContent())!
+    expect(existsSync(path)).toBe(true)
+    expect(existsSync(`${path}.json`)).toBe(true)
+    const probe = execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,nb_read_frames', '-of', 'json', path], { encoding: 'utf8' })
+    const stream = (JSON.parse(probe) as { streams: { codec_name: string; nb_read_frames: string }[] }).streams[0]
+    expect(stream.codec_name).toBe('h264')
+    expect(Number(stream.nb_read_frames)).toBe(12)
+    expect(await page.getByTestId('export-result').textContent()).toMatch(/12 frames, 320×320/)
+    const href = await page.getByRole('link', { name: /^Download .*\.mp4$/ }).getAttribute('href')
+    const download = await page.request.get(new URL(href!, serve.url).href)
+    expect(download.status()).toBe(200)
+    expect(download.headers()['content-type']).toBe('video/mp4')
+    await page.getByTestId('export-panel').scrollIntoViewIfNeeded()
+    await shot(page, 'export')
+
+    // 7. History lists both runs with their status; reopening one shows it.
+    await page.getByRole('button', { name: 'History' }).click()
+    await expect.poll(() => page.getByTestId('run-row').count()).toBe(2)
+    expect(await page.locator('[data-testid="run-row"][data-status="cancelled"]').count()).toBe(1)
+    await shot(page, 'history')
+    await page.locator('[data-testid="run-row"][data-status="done"]').getByRole('button', { name: /^Open run/ }).click()
+    await expect.poll(() => runState(page).then((s) => s.points)).toBe(SCORED_STEPS)
+
+    // 8. Settings: providers and what actually ran.
+    await page.getByRole('button', { name: 'Settings' }).click()
+    await expect.poll(() => page.getByTestId('last-provider').textContent()).toMatch(/asked for cpu and ran on cpu/)
+    await shot(page, 'settings')
+
+    expect(pageErrors).toEqual([])
+    await page.close()
+  })
+})
