@@ -24,7 +24,18 @@ const SCORED_STEPS = MAX_STEPS + 1
  */
 const HAND_RULES = process.env.TEACHER_STUDIO_E2E_HAND_RULES === '1'
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(IMAGES, `${name}.png`), fullPage: true })
+/** A screenshot of the window, scrolled so that `testId` (when given) sits just under the header. */
+async function shot(page: Page, name: string, testId?: string) {
+  if (testId) {
+    await page.getByTestId(testId).first().evaluate((el) => {
+      el.scrollIntoView({ block: 'start' })
+      window.scrollBy(0, -72)
+    })
+  } else {
+    await page.evaluate(() => window.scrollTo(0, 0))
+  }
+  await page.screenshot({ path: join(IMAGES, `${name}.png`) })
+}
 
 /** Every attribute the test watches on the run being looked at, read in one pass. */
 function runState(page: Page) {
@@ -56,7 +67,7 @@ describe('the whole studio loop in a browser', () => {
   it('picks a suite task, extracts and edits rules, runs the teacher live, cancels a queued run and exports an MP4', { timeout: 300_000 }, async () => {
     const dataDir = tempDir()
     serve = await startServe(dataDir)
-    const page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
+    const page = await browser.newPage({ viewport: { width: 1360, height: 1000 } })
     page.setDefaultTimeout(30_000)
     const pageErrors: string[] = []
     page.on('pageerror', (e) => pageErrors.push(e.message))
@@ -126,13 +137,14 @@ describe('the whole studio loop in a browser', () => {
     const second = page.locator('[data-testid="queued-run"][data-status="queued"]')
     const secondId = await second.first().getAttribute('data-run-id')
     expect(secondId).toBeTruthy()
-    await shot(page, 'run')
     await second.first().getByRole('button', { name: /^Cancel run/ }).click()
     await expect.poll(() => page.locator(`[data-testid="run-row"][data-run-id="${secondId}"]`).getAttribute('data-status')).toBe('cancelled')
 
     // The first run finishes on its own; reopen it from the task's runs.
     expect(await page.locator(`[data-testid="queued-run"][data-run-id="${firstId}"]`).getAttribute('data-status')).toBe('running')
     await page.locator(`[data-testid="run-row"][data-run-id="${firstId}"]`).getByRole('button', { name: /^Open run/ }).click()
+    await expect.poll(() => runState(page).then((s) => s.points > 0)).toBe(true)
+    await shot(page, 'run', 'queue')
     await expect.poll(() => runState(page).then((s) => s.status), { timeout: 120_000 }).toBe('done')
     expect((await runState(page)).points).toBe(SCORED_STEPS)
     expect(await page.locator('[data-testid="run-row"][data-status="done"]').count()).toBe(1)
@@ -148,8 +160,7 @@ describe('the whole studio loop in a browser', () => {
     await page.keyboard.press('End')
     await expect.poll(() => page.getByTestId('step-scrubber').textContent()).toMatch(/Preview frame (\d+) of \1/)
     await expect.poll(() => page.getByTestId('video-compare').getByRole('img').count()).toBe(2)
-    await page.getByTestId('verdicts').scrollIntoViewIfNeeded()
-    await shot(page, 'timeline')
+    await shot(page, 'timeline', 'step-scrubber')
 
     // 6. Export an MP4 and count its frames with ffprobe; the browser can download it.
     await page.getByRole('button', { name: 'Export', exact: true }).click()
@@ -166,8 +177,7 @@ describe('the whole studio loop in a browser', () => {
     const download = await page.request.get(new URL(href!, serve.url).href)
     expect(download.status()).toBe(200)
     expect(download.headers()['content-type']).toBe('video/mp4')
-    await page.getByTestId('export-panel').scrollIntoViewIfNeeded()
-    await shot(page, 'export')
+    await shot(page, 'export', 'video-compare')
 
     // 7. History lists both runs with their status; reopening one shows it.
     await page.getByRole('button', { name: 'History' }).click()

@@ -28,11 +28,11 @@ export function RunsPanel({ taskId, runtime, settings, onSettings, selectedRunId
       )}
       <RunQueuePanel runs={runs} progress={progress} queue={queue} onQueue={setQueue} onSelect={onSelectRun} />
       {error && <Alert color="red" role="alert" title="Could not list the runs">{error}</Alert>}
+      {selectedRunId && <RunDetails key={selectedRunId} runId={selectedRunId} />}
       <Stack gap="xs">
         <Title order={4}>Runs of this task</Title>
         <RunTable rows={runs.map((run) => ({ run }))} selectedId={selectedRunId} onOpen={(run) => onSelectRun(run.id)} />
       </Stack>
-      {selectedRunId && <RunDetails key={selectedRunId} runId={selectedRunId} />}
     </Stack>
   )
 }

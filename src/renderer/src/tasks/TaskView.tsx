@@ -28,7 +28,7 @@ export function TaskView({ taskId, initialRunId, onDeleted }: { taskId: string; 
   return (
     <Stack gap="lg">
       <Group align="flex-start" wrap="nowrap" gap="lg">
-        <FirstFrame frame={task.firstFrame} alt="First frame" size={160} />
+        <FirstFrame frame={task.firstFrame} alt="First frame" size={128} />
         <Stack gap="xs" style={{ flex: 1 }}>
           <Group justify="space-between" wrap="nowrap">
             <Title order={3}>Task</Title>

@@ -34,8 +34,8 @@ export function Verdicts({ run }: { run: Run }) {
             return (
               <Table.Tr key={i}>
                 <Table.Td><Text size="sm"><Badge size="xs" variant="outline" mr={6}>{q.kind}</Badge>{q.text}</Text></Table.Td>
-                <Table.Td>{formatProbability(p)}</Table.Td>
-                <Table.Td><Pass ok={p === null ? null : p >= 0.5} /></Table.Td>
+                <Table.Td w={90}>{formatProbability(p)}</Table.Td>
+                <Table.Td w={72}><Pass ok={p === null ? null : p >= 0.5} /></Table.Td>
               </Table.Tr>
             )
           })}

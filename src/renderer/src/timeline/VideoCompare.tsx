@@ -26,7 +26,7 @@ export function VideoCompare({ videos }: { videos: Video[] }) {
         {shown.map(({ title, video }) => (
           <Stack key={video.id} gap={4} align="center">
             <Text size="sm" fw={600}>{title}</Text>
-            <PixelFrame frame={video.frames[Math.min(frame, video.frames.length - 1)]} alt={`${title}, frame ${frame + 1}`} size={240} />
+            <PixelFrame frame={video.frames[Math.min(frame, video.frames.length - 1)]} alt={`${title}, frame ${frame + 1}`} size={180} />
           </Stack>
         ))}
       </Group>
