@@ -179,12 +179,28 @@ describe('the whole studio loop in a browser', () => {
     expect(download.headers()['content-type']).toBe('video/mp4')
     await shot(page, 'export', 'video-compare')
 
-    // 7. History lists both runs with their status; reopening one shows it.
+    // Pause the queue: a new run waits until the queue resumes.
+    await page.getByRole('button', { name: 'Pause queue' }).click()
+    await page.getByLabel('Max steps').fill('4')
+    await page.getByLabel('Seed', { exact: true }).fill('1')
+    await page.getByRole('button', { name: 'Run', exact: true }).click()
+    await expect.poll(() => page.locator('[data-testid="queued-run"][data-status="queued"]').count()).toBe(1)
+    await new Promise((done) => setTimeout(done, 1500))
+    expect(await page.locator('[data-testid="queued-run"][data-status="queued"]').count()).toBe(1)
+    await page.getByRole('button', { name: 'Resume queue' }).click()
+    await expect.poll(() => runState(page).then((s) => s.status), { timeout: 120_000 }).toBe('done')
+
+    // 7. History lists every run with its status; compare two runs' curves; reopen one.
     await page.getByRole('button', { name: 'History' }).click()
-    await expect.poll(() => page.getByTestId('run-row').count()).toBe(2)
+    await expect.poll(() => page.getByTestId('run-row').count()).toBe(3)
     expect(await page.locator('[data-testid="run-row"][data-status="cancelled"]').count()).toBe(1)
+    const done = page.locator('[data-testid="run-row"][data-status="done"]')
+    expect(await done.count()).toBe(2)
+    await done.nth(0).getByRole('checkbox', { name: /^Compare run/ }).check()
+    await done.nth(1).getByRole('checkbox', { name: /^Compare run/ }).check()
+    await expect.poll(() => page.getByTestId('compare-chart').getAttribute('data-points')).toBe(String(SCORED_STEPS))
     await shot(page, 'history')
-    await page.locator('[data-testid="run-row"][data-status="done"]').getByRole('button', { name: /^Open run/ }).click()
+    await page.locator(`[data-testid="run-row"][data-run-id="${firstId}"]`).getByRole('button', { name: /^Open run/ }).click()
     await expect.poll(() => runState(page).then((s) => s.points)).toBe(SCORED_STEPS)
 
     // 8. Settings: providers and what actually ran.

@@ -24,13 +24,6 @@ export function RunCurves({ run, steps }: { run: Run; steps: Step[] }) {
   }))
   const stop = earlyStopStep(run, steps)
   const stopLine = stop === null ? [] : [{ x: stop, color: 'red.6', label: 'early stop', strokeDasharray: '4 4' }]
-  if (run.method !== 'teacher') {
-    return (
-      <Text size="sm" c="dimmed">
-        {run.method} runs take no optimization steps: see their candidates and videos below.
-      </Text>
-    )
-  }
   return (
     <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">
       <Stack gap={4} data-testid="loss-chart" data-points={data.length}>

@@ -1,7 +1,7 @@
 import { Alert, Badge, Card, Grid, Group, Stack, Text, Title } from '@mantine/core'
 import { RunCurves } from '../charts'
 import { ExportPanel } from '../export'
-import { StepScrubber, Verdicts, VideoCompare } from '../timeline'
+import { Candidates, StepScrubber, Verdicts, VideoCompare } from '../timeline'
 import { FINISHED_RUN_STATUSES } from '../../../shared'
 import { formatDuration, METHOD_LABELS, shortId } from './format'
 import { useRun, useRunSteps, useRunVideos } from './hooks'
@@ -45,9 +45,18 @@ export function RunDetails({ runId }: { runId: string }) {
           {provider.fallbackReason}
         </Alert>
       )}
-      <Card withBorder>
-        <RunCurves run={run} steps={steps} />
-      </Card>
+      {run.method === 'teacher' ? (
+        <Card withBorder>
+          <RunCurves run={run} steps={steps} />
+        </Card>
+      ) : (
+        run.result?.candidates?.length ? (
+          <Card withBorder>
+            <Title order={4} mb="sm">Candidates the teacher scored</Title>
+            <Candidates run={run} />
+          </Card>
+        ) : null
+      )}
       {run.method === 'teacher' && (
         <Card withBorder>
           <Title order={4} mb="sm">Timeline: the teacher's previews, step by step</Title>

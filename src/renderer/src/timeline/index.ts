@@ -2,3 +2,4 @@
 export { StepScrubber } from './StepScrubber'
 export { VideoCompare } from './VideoCompare'
 export { Verdicts } from './Verdicts'
+export { Candidates } from './Candidates'
