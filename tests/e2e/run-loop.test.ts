@@ -183,12 +183,21 @@ describe('the whole studio loop in a browser', () => {
     await page.getByRole('button', { name: 'Pause queue' }).click()
     await page.getByLabel('Max steps').fill('4')
     await page.getByLabel('Seed', { exact: true }).fill('1')
+    // On WebGPU: where no GPU adapter exists the run falls back to CPU and says why.
+    await page.getByRole('combobox', { name: 'Provider' }).click()
+    await page.getByRole('option', { name: 'webgpu', exact: true }).click()
     await page.getByRole('button', { name: 'Run', exact: true }).click()
     await expect.poll(() => page.locator('[data-testid="queued-run"][data-status="queued"]').count()).toBe(1)
     await new Promise((done) => setTimeout(done, 1500))
     expect(await page.locator('[data-testid="queued-run"][data-status="queued"]').count()).toBe(1)
     await page.getByRole('button', { name: 'Resume queue' }).click()
     await expect.poll(() => runState(page).then((s) => s.status), { timeout: 120_000 }).toBe('done')
+    const ranOn = (await page.getByTestId('provider-used').textContent())!
+    if (ranOn === 'ran on cpu') {
+      await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Ran on cpu instead of webgpu' }).textContent()).toMatch(/webgpu could not start|WebGPU|adapter/i)
+    } else {
+      expect(ranOn).toBe('ran on webgpu')
+    }
 
     // 7. History lists every run with its status; compare two runs' curves; reopen one.
     await page.getByRole('button', { name: 'History' }).click()
@@ -205,7 +214,7 @@ describe('the whole studio loop in a browser', () => {
 
     // 8. Settings: providers and what actually ran.
     await page.getByRole('button', { name: 'Settings' }).click()
-    await expect.poll(() => page.getByTestId('last-provider').textContent()).toMatch(/asked for cpu and ran on cpu/)
+    await expect.poll(() => page.getByTestId('last-provider').textContent()).toMatch(/asked for webgpu and ran on (cpu: .+|webgpu\.)/)
     await shot(page, 'settings')
 
     expect(pageErrors).toEqual([])

@@ -26,7 +26,7 @@ export function RunDetails({ runId }: { runId: string }) {
           {run.result && <Badge size="lg" variant="outline">stopped: {run.result.stopReason}</Badge>}
           {run.result && <Badge size="lg" variant="outline" color="gray">{formatDuration(run.result.wallMs)}</Badge>}
           {provider && (
-            <Badge size="lg" variant="outline" color={provider.actual === provider.requested ? 'gray' : 'yellow'}>
+            <Badge size="lg" variant="outline" color={provider.actual === provider.requested ? 'gray' : 'yellow'} data-testid="provider-used">
               ran on {provider.actual}
             </Badge>
           )}
