@@ -5,11 +5,12 @@
  * Saves a screenshot of each screen to docs/images/.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from '../helpers/chromium'
+import { makeMazeImage } from '../helpers/images'
 import { repoRoot, startServe, type ServeProcess } from '../helpers/serve'
 import { useTempDirs } from '../helpers/temp'
 
@@ -245,6 +246,40 @@ describe('the whole studio loop in a browser', () => {
     await shot(page, 'missing-model')
     expect(await page.getByTestId('task-list').count()).toBe(1)
     expect(await page.getByText('No tasks yet').count()).toBe(0)
+    await page.close()
+  })
+
+  it('adds what is dropped anywhere on the window: a task file at once, an image into the new-task form', { timeout: 120_000 }, async () => {
+    await serve?.stop()
+    serve = await startServe(tempDir())
+    const page = await browser.newPage({ viewport: { width: 1360, height: 1000 } })
+    page.setDefaultTimeout(30_000)
+    await page.goto(serve.url)
+    await page.getByLabel('New project').fill('Drops')
+    await page.getByRole('button', { name: 'Create project' }).click()
+    await page.getByRole('button', { name: 'Settings' }).click()
+
+    /** Drags a file over the window (away from the new-task form) and drops it on the overlay. */
+    const dropOnWindow = async (name: string, type: string, bytes: Uint8Array) => {
+      const transfer = await page.evaluateHandle(({ name, type, data }) => {
+        const dt = new DataTransfer()
+        dt.items.add(new File([new Uint8Array(data)], name, { type }))
+        return dt
+      }, { name, type, data: [...bytes] })
+      await page.dispatchEvent('body', 'dragenter', { dataTransfer: transfer })
+      await page.getByText('Drop to add a task').dispatchEvent('drop', { dataTransfer: transfer })
+    }
+    const taskFile = readFileSync(join(repoRoot, 'resources', 'examples', 'maze.task.json'))
+    await dropOnWindow('maze.task.json', 'application/json', taskFile)
+    const instruction = (JSON.parse(taskFile.toString()) as { instruction: string }).instruction
+    await expect.poll(() => page.getByTestId('task-instruction').textContent()).toBe(instruction)
+    await expect.poll(() => page.getByTestId('rule-row').count()).toBeGreaterThan(0)
+
+    await dropOnWindow('dropped.png', 'image/png', await makeMazeImage())
+    await expect.poll(() => page.getByTestId('chosen-image').textContent()).toBe('dropped.png')
+    await page.getByLabel('Instruction').fill('Bring the red agent to the green goal.')
+    await page.getByRole('button', { name: 'Add task' }).click()
+    await expect.poll(() => page.getByTestId('task-instruction').textContent()).toBe('Bring the red agent to the green goal.')
     await page.close()
   })
 })
