@@ -6,7 +6,7 @@ import { queryLabels } from '../runs/format'
 const QUERY_COLOURS = ['teal.6', 'orange.6', 'grape.6', 'cyan.6', 'pink.6', 'lime.7']
 
 /** The step where the run stopped early (loss at or under tau), if it did. */
-function earlyStopStep(run: Run, steps: Step[]): number | null {
+export function earlyStopStep(run: Run, steps: Step[]): number | null {
   if (run.result?.stopReason !== 'confident' || steps.length === 0) return null
   return steps[steps.length - 1].index
 }
@@ -32,7 +32,7 @@ export function RunCurves({ run, steps }: { run: Run; steps: Step[] }) {
         </Text>
         <LineChart h={220} data={data} dataKey="step" curveType="linear" withLegend
           series={[{ name: 'loss', label: 'total loss', color: 'indigo.6' }]}
-          referenceLines={[{ y: run.settings.tau, label: `tau ${run.settings.tau}`, color: 'gray.6', strokeDasharray: '6 3' }, ...stopLine]}
+          referenceLines={[{ y: run.settings.tau, label: `tau ${run.settings.tau}`, color: 'gray.6', strokeDasharray: '6 3', ifOverflow: 'extendDomain' }, ...stopLine]}
           xAxisLabel="step" valueFormatter={(v) => v.toFixed(4)} lineProps={{ isAnimationActive: false }} />
       </Stack>
       <Stack gap={4} data-testid="pyes-chart" data-points={data.length}>
