@@ -35,7 +35,12 @@ async function shot(page: Page, name: string, testId?: string) {
   } else {
     await page.evaluate(() => window.scrollTo(0, 0))
   }
+  // Passing toasts ("Task added.") are left out of the pictures.
+  const toasts = (visibility: string) =>
+    page.evaluate((v) => document.querySelectorAll<HTMLElement>('.mantine-Notifications-root').forEach((n) => (n.style.visibility = v)), visibility)
+  await toasts('hidden')
   await page.screenshot({ path: join(IMAGES, `${name}.png`) })
+  await toasts('')
 }
 
 /** Every attribute the test watches on the run being looked at, read in one pass. */
@@ -123,7 +128,7 @@ describe('the whole studio loop in a browser', () => {
     await expect
       .poll(async () => {
         live = await runState(page)
-        return live.points >= 2 || live.status === 'done'
+        return (live.points >= 2 && live.dots >= 2) || live.status === 'done'
       }, { timeout: 120_000, interval: 100 })
       .toBe(true)
     expect(live).toMatchObject({ status: 'running' })
