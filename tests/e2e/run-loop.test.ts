@@ -166,7 +166,7 @@ describe('the whole studio loop in a browser', () => {
     await page.keyboard.press('End')
     await expect.poll(() => page.getByTestId('step-scrubber').textContent()).toMatch(/Preview frame (\d+) of \1/)
     await expect.poll(() => page.getByTestId('video-compare').getByRole('img').count()).toBe(2)
-    await shot(page, 'timeline', 'step-scrubber')
+    await shot(page, 'timeline', 'timeline')
 
     // 6. Export an MP4 and count its frames with ffprobe; the browser can download it.
     await page.getByRole('button', { name: 'Export', exact: true }).click()

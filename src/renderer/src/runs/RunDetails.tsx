@@ -58,7 +58,7 @@ export function RunDetails({ runId }: { runId: string }) {
         ) : null
       )}
       {run.method === 'teacher' && (
-        <Card withBorder>
+        <Card withBorder data-testid="timeline">
           <Title order={4} mb="sm">Timeline: the teacher's previews, step by step</Title>
           <StepScrubber run={run} steps={steps} />
         </Card>
