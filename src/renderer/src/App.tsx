@@ -5,8 +5,12 @@ import type { StudioInfo, TaskSummary } from '../../shared'
 import { errorMessage, studioApi } from './bridge'
 import { ProjectHistory } from './history'
 import { ProjectPicker } from './projects'
+import { ScreenErrorBoundary } from './ScreenErrorBoundary'
 import { SettingsPage } from './settings'
 import { TaskDrop, TaskList, TaskView, WindowDrop } from './tasks'
+
+/** Identifies a screen, so a screen's error notice clears when the user moves elsewhere. */
+const screenKey = (screen: Screen, picking: boolean) => (picking ? 'projects' : screen.kind === 'task' ? `task:${screen.taskId}` : screen.kind)
 
 /** What the main area shows besides the project picker. */
 type Screen = { kind: 'new-task' } | { kind: 'task'; taskId: string; runId?: string } | { kind: 'history' } | { kind: 'settings' }
@@ -47,6 +51,9 @@ export function App() {
         }
       }
       if (event.type === 'tasks-changed') void refreshTasks()
+      if (event.type === 'run-status' && event.status === 'failed') {
+        notifications.show({ color: 'red', title: 'A run failed', message: event.error ?? 'No reason was given: open the run for details.', autoClose: false })
+      }
     })
   }, [api, refreshTasks])
 
@@ -102,19 +109,21 @@ export function App() {
         </AppShell.Navbar>
       )}
       <AppShell.Main>
-        {!info ? (
-          <Text c="dimmed">Connecting to the studio…</Text>
-        ) : !project || picking ? (
-          <ProjectPicker projectsDir={info.projectsDir} onCancel={project ? () => setPicking(false) : undefined} />
-        ) : screen.kind === 'task' ? (
-          <TaskView key={`${screen.taskId}:${screen.runId ?? ''}`} taskId={screen.taskId} initialRunId={screen.runId} onDeleted={() => setSelected(null)} />
-        ) : screen.kind === 'history' ? (
-          <ProjectHistory onOpen={(run) => setScreen({ kind: 'task', taskId: run.taskId, runId: run.id })} />
-        ) : screen.kind === 'settings' ? (
-          <SettingsPage info={info} />
-        ) : (
-          <TaskDrop initialImage={droppedImage} onCreated={(task) => { setDroppedImage(null); setSelected(task.id) }} />
-        )}
+        <ScreenErrorBoundary key={screenKey(screen, picking)} onReset={() => setScreen({ kind: 'new-task' })}>
+          {!info ? (
+            <Text c="dimmed">Connecting to the studio…</Text>
+          ) : !project || picking ? (
+            <ProjectPicker projectsDir={info.projectsDir} onCancel={project ? () => setPicking(false) : undefined} />
+          ) : screen.kind === 'task' ? (
+            <TaskView key={`${screen.taskId}:${screen.runId ?? ''}`} taskId={screen.taskId} initialRunId={screen.runId} onDeleted={() => setSelected(null)} />
+          ) : screen.kind === 'history' ? (
+            <ProjectHistory onOpen={(run) => setScreen({ kind: 'task', taskId: run.taskId, runId: run.id })} />
+          ) : screen.kind === 'settings' ? (
+            <SettingsPage info={info} />
+          ) : (
+            <TaskDrop initialImage={droppedImage} onCreated={(task) => { setDroppedImage(null); setSelected(task.id) }} />
+          )}
+        </ScreenErrorBoundary>
         {project && !picking && (
           <WindowDrop
             active={screen.kind !== 'new-task'}
