@@ -155,6 +155,10 @@ describe('the whole studio loop in a browser', () => {
     expect((await runState(page)).points).toBe(SCORED_STEPS)
     expect(await page.locator('[data-testid="run-row"][data-status="done"]').count()).toBe(1)
 
+    // Hovering the loss chart shows the step's values.
+    await page.getByTestId('loss-chart').locator('.recharts-surface').hover()
+    await expect.poll(() => page.getByTestId('loss-chart').locator('.recharts-tooltip-wrapper').textContent()).toMatch(/total loss\s*0\.\d{4}/)
+
     // 5. Timeline: the step slider and the frame slider answer the keyboard.
     const stepSlider = page.getByRole('slider', { name: 'Step' })
     await stepSlider.focus()
