@@ -19,7 +19,7 @@ export function RunQueuePanel({ runs, progress, queue, onQueue, onSelect }: {
   const act = (action: () => Promise<unknown>, what: string) =>
     action().catch((e: unknown) => notifications.show({ color: 'red', title: what, message: errorMessage(e) }))
   return (
-    <Card withBorder>
+    <Card withBorder data-testid="queue-panel">
       <Group justify="space-between" mb="xs">
         <Group gap="xs">
           <Text fw={600}>Queue</Text>
