@@ -15,8 +15,8 @@ import { repoRoot, startServe, type ServeProcess } from '../helpers/serve'
 import { useTempDirs } from '../helpers/temp'
 
 const IMAGES = join(repoRoot, 'docs', 'images')
-/** Enough steps to queue a second run while the first runs (30-250 ms a step on 2 CPU cores). */
-const MAX_STEPS = 40
+/** Enough steps (30-250 ms each on 2 CPU cores) to watch the curves grow while the run runs. */
+const MAX_STEPS = 120
 /** Steps scored: the start (step 0) and one after each of the MAX_STEPS updates. */
 const SCORED_STEPS = MAX_STEPS + 1
 /**
@@ -138,15 +138,18 @@ describe('the whole studio loop in a browser', () => {
     expect(live.progress).toMatch(new RegExp(`step \\d+ of ${SCORED_STEPS} .* ETA`))
     await shot(page, 'run', 'queue-panel')
 
-    // Queue a second run, then cancel it without touching the first.
+    // Queue a second run, then cancel it without touching the first. The queue is paused meanwhile
+    // so the second run is still waiting however fast the first one is.
     const firstId = await page.getByTestId('run-details').getAttribute('data-run-id')
+    await page.getByRole('button', { name: 'Pause queue' }).click()
     await page.getByRole('button', { name: 'Run', exact: true }).click()
-    await expect.poll(() => page.getByTestId('queued-run').count()).toBe(2)
     const second = page.locator('[data-testid="queued-run"][data-status="queued"]')
-    const secondId = await second.first().getAttribute('data-run-id')
-    expect(secondId).toBeTruthy()
-    await second.first().getByRole('button', { name: /^Cancel run/ }).click()
+    await expect.poll(() => second.count()).toBe(1)
+    const secondId = await second.getAttribute('data-run-id')
+    expect(secondId).not.toBe(firstId)
+    await second.getByRole('button', { name: /^Cancel run/ }).click()
     await expect.poll(() => page.locator(`[data-testid="run-row"][data-run-id="${secondId}"]`).getAttribute('data-status')).toBe('cancelled')
+    await page.getByRole('button', { name: 'Resume queue' }).click()
 
     // The first run finishes on its own; reopen it from the task's runs.
     await page.locator(`[data-testid="run-row"][data-run-id="${firstId}"]`).getByRole('button', { name: /^Open run/ }).click()
@@ -156,7 +159,7 @@ describe('the whole studio loop in a browser', () => {
 
     // Hovering the loss chart shows the step's values.
     await page.getByTestId('loss-chart').locator('.recharts-surface').hover()
-    await expect.poll(() => page.getByTestId('loss-chart').locator('.recharts-tooltip-wrapper').textContent()).toMatch(/total loss\s*0\.\d{4}/)
+    await expect.poll(() => page.getByTestId('loss-chart').locator('.recharts-tooltip-wrapper').textContent()).toMatch(/total loss\s*\d+\.\d{4}/)
 
     // 5. Timeline: the step slider and the frame slider answer the keyboard.
     const stepSlider = page.getByRole('slider', { name: 'Step' })
