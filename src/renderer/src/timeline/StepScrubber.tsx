@@ -36,7 +36,7 @@ export function StepScrubber({ run, steps }: { run: Run; steps: Step[] }) {
           <Slider thumbLabel="Frame" min={0} max={Math.max(frames - 1, 0)} value={frame} onChange={setFrame}
             label={(v) => `frame ${v + 1}`} disabled={frames <= 1} />
         </div>
-        <Group gap={4} wrap="nowrap" style={{ overflowX: 'auto' }} data-testid="filmstrip">
+        <Group gap={6} p={3} wrap="nowrap" style={{ overflowX: 'auto' }} data-testid="filmstrip">
           {step.previewFrames.map((f, i) => (
             <button key={i} type="button" onClick={() => setFrame(i)} aria-label={`Show preview frame ${i + 1}`} tabIndex={-1}
               style={{ all: 'unset', cursor: 'pointer', outline: i === frame ? '2px solid var(--mantine-color-indigo-6)' : 'none', borderRadius: 4 }}>
