@@ -40,7 +40,7 @@ export async function startStudioApp(): Promise<StudioService> {
     packageDir: defaultPackageDir(app.isPackaged ? process.resourcesPath : undefined),
     workerEntry: join(here, 'jobs-worker.js'),
   })
-  registerStudioIpc(ipcMain, service)
+  registerStudioIpc(ipcMain, service, shell)
   createWindow(service)
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow(service)

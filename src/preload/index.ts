@@ -41,6 +41,7 @@ const studio: StudioApi = {
   pauseQueue: method('pauseQueue'),
   resumeQueue: method('resumeQueue'),
   exportRun: method('exportRun'),
+  revealExport: method('revealExport'),
   onEvent(listener: (event: StudioEvent) => void) {
     const forward = (_event: IpcRendererEvent, payload: StudioEvent) => listener(payload)
     ipcRenderer.on(IPC_EVENT_CHANNEL, forward)

@@ -56,6 +56,8 @@ export const studioContract = {
   pauseQueue: contract(NoInput, QueueState),
   resumeQueue: contract(NoInput, QueueState),
   exportRun: contract(ExportRunInput, ExportResult),
+  /** Shows an exported file in the system file manager (desktop app only; the browser downloads it). */
+  revealExport: contract(z.object({ path: z.string().min(1) }), z.object({ revealed: z.boolean() })),
 } as const
 
 export type StudioContract = typeof studioContract

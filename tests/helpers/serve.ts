@@ -10,13 +10,17 @@ export interface ServeProcess {
   stop(): Promise<void>
 }
 
-/** Runs the real `serve` entry (browser mode) on a free port and waits for its printed address. */
-export async function startServe(dataDir: string): Promise<ServeProcess> {
+/**
+ * Runs the real `serve` entry (browser mode) on a free port and waits for its printed address.
+ * `env` adds to (or overrides) this process's environment, e.g. TEACHER_STUDIO_MODEL_DIR.
+ */
+export async function startServe(dataDir: string, env: Record<string, string> = {}): Promise<ServeProcess> {
   if (!existsSync(join(repoRoot, 'out', 'renderer', 'index.html'))) {
     throw new Error('out/renderer is missing: run `npm run build` before the end-to-end tests (npm test does).')
   }
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/main/server/start.ts'), '--port', '0', '--data-dir', dataDir], {
     cwd: repoRoot,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''

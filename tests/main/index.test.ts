@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -9,6 +9,7 @@ import type { StudioService } from '../../src/main/engine'
 const electron = vi.hoisted(() => {
   const handlers = new Map<string, (event: unknown, input: unknown) => unknown>()
   const windows: { options: any; sent: [string, unknown][]; loaded: string[] }[] = []
+  const revealed: string[] = []
   class BrowserWindow {
     static getAllWindows = () => windows
     webContents: any
@@ -28,11 +29,12 @@ const electron = vi.hoisted(() => {
   return {
     handlers,
     windows,
+    revealed,
     module: {
       app: { whenReady: () => Promise.resolve(), getVersion: () => '9.9.9', on: () => undefined, quit: () => undefined },
       BrowserWindow,
       ipcMain: { handle: (channel: string, fn: any) => handlers.set(channel, fn) },
-      shell: { openExternal: () => Promise.resolve() },
+      shell: { openExternal: () => Promise.resolve(), showItemInFolder: (path: string) => revealed.push(path) },
     },
   }
 })
@@ -75,5 +77,16 @@ describe('Electron main process', () => {
     expect(created).toMatchObject({ ok: true, value: { name: 'From Electron', path: join(dataDir, 'projects', 'from-electron.tstudio') } })
     expect(electron.windows[0].sent).toContainEqual(['studio:event', { type: 'project-opened', project: created.value }])
     expect(await call('getStudioInfo')).toMatchObject({ ok: true, value: { appVersion: '9.9.9', mode: 'electron' } })
+  })
+
+  it('reveals an exported file in the file manager, and refuses missing or relative paths', async () => {
+    const call = (input?: unknown) => electron.handlers.get('studio:revealExport')!({}, input)
+    const file = join(dataDir, 'teacher-1.mp4')
+    writeFileSync(file, 'video')
+    expect(await call({ path: file })).toEqual({ ok: true, value: { revealed: true } })
+    expect(electron.revealed).toEqual([file])
+    expect(await call({ path: join(dataDir, 'gone.mp4') })).toMatchObject({ ok: false, error: { code: 'export-missing' } })
+    expect(await call({ path: 'teacher-1.mp4' })).toMatchObject({ ok: false, error: { code: 'invalid-input' } })
+    expect(electron.revealed).toHaveLength(1)
   })
 })

@@ -5,6 +5,7 @@ import { resolve } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { decodeWire, encodeWire, type WireMessage, type WireRequest } from '../../shared/wire'
 import { dispatchStudioCall, type StudioService } from '../engine'
+import { EXPORTS_PATH, serveExportFile } from './export-files'
 import { serveRendererFile } from './static-files'
 
 export const LOOPBACK_HOSTS = ['127.0.0.1', '::1', 'localhost'] as const
@@ -15,6 +16,8 @@ const MAX_MESSAGE_BYTES = 32 * 1024 * 1024
 export interface StudioServerOptions {
   service: StudioService
   rendererDir: string
+  /** Exported videos, served for download under /exports/ (the studio's exports folder). */
+  exportsDir?: string
   host?: string
   port?: number
 }
@@ -50,7 +53,13 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
       res.writeHead(405, { allow: 'GET, HEAD' }).end()
       return
     }
-    serveRendererFile(rendererDir, req.url ?? '/', res)
+    const url = req.url ?? '/'
+    if (url.startsWith(EXPORTS_PATH)) {
+      if (options.exportsDir) serveExportFile(options.exportsDir, url, res)
+      else res.writeHead(404, { 'content-type': 'text/plain' }).end('This server serves no exports.')
+      return
+    }
+    serveRendererFile(rendererDir, url, res)
   })
 
   const sockets = new WebSocketServer({

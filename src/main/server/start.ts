@@ -27,13 +27,15 @@ export async function serveCommand(argv: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535 (0 picks a free port), not "${values.port}"`)
   const dataDir = resolve(values['data-dir'] ?? defaultDataDir())
   const appVersion = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version
+  const exportsDir = join(dataDir, 'exports')
   const service = new StudioService({
     dataDir,
+    exportsDir,
     projectsDir: values['projects-dir'] && resolve(values['projects-dir']),
     appVersion,
     mode: 'browser',
   })
-  const server = await startStudioServer({ service, rendererDir: values['renderer-dir'], host: values.host, port })
+  const server = await startStudioServer({ service, rendererDir: values['renderer-dir'], exportsDir, host: values.host, port })
   console.log(`Teacher Studio (browser mode) at ${server.url}`)
   console.log(`Data folder: ${dataDir}`)
   const stop = async () => {

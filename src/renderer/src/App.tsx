@@ -3,8 +3,17 @@ import { notifications } from '@mantine/notifications'
 import { useCallback, useEffect, useState } from 'react'
 import type { StudioInfo, TaskSummary } from '../../shared'
 import { errorMessage, studioApi } from './bridge'
+import { ProjectHistory } from './history'
 import { ProjectPicker } from './projects'
-import { TaskDrop, TaskList, TaskView } from './tasks'
+import { ScreenErrorBoundary } from './ScreenErrorBoundary'
+import { SettingsPage } from './settings'
+import { TaskDrop, TaskList, TaskView, WindowDrop } from './tasks'
+
+/** Identifies a screen, so a screen's error notice clears when the user moves elsewhere. */
+const screenKey = (screen: Screen, picking: boolean) => (picking ? 'projects' : screen.kind === 'task' ? `task:${screen.taskId}` : screen.kind)
+
+/** What the main area shows besides the project picker. */
+type Screen = { kind: 'new-task' } | { kind: 'task'; taskId: string; runId?: string } | { kind: 'history' } | { kind: 'settings' }
 
 /** The studio shell: header with the project, task list on the left, the drop zone or a task. */
 export function App() {
@@ -12,8 +21,11 @@ export function App() {
   const [info, setInfo] = useState<StudioInfo | null>(null)
   const [loadError, setLoadError] = useState<string | null>(null)
   const [tasks, setTasks] = useState<TaskSummary[]>([])
-  const [selected, setSelected] = useState<string | null>(null)
+  const [screen, setScreen] = useState<Screen>({ kind: 'new-task' })
+  const [droppedImage, setDroppedImage] = useState<File | null>(null)
   const [picking, setPicking] = useState(false)
+  const selected = screen.kind === 'task' ? screen.taskId : null
+  const setSelected = (taskId: string | null) => setScreen(taskId ? { kind: 'task', taskId } : { kind: 'new-task' })
 
   const refreshTasks = useCallback(async () => {
     try {
@@ -28,7 +40,7 @@ export function App() {
     return api.onEvent((event) => {
       if (event.type === 'project-opened') {
         setInfo((current) => current && { ...current, project: event.project })
-        setSelected(null)
+        setScreen({ kind: 'new-task' })
         setPicking(false)
         if (event.project.interruptedRuns > 0) {
           notifications.show({
@@ -39,6 +51,9 @@ export function App() {
         }
       }
       if (event.type === 'tasks-changed') void refreshTasks()
+      if (event.type === 'run-status' && event.status === 'failed') {
+        notifications.show({ color: 'red', title: 'A run failed', message: event.error ?? 'No reason was given: open the run for details.', autoClose: false })
+      }
     })
   }, [api, refreshTasks])
 
@@ -69,15 +84,23 @@ export function App() {
             )}
           </Group>
           {project && (
-            <Button variant="subtle" onClick={() => setPicking(true)}>
-              Projects
-            </Button>
+            <Group gap={4}>
+              <Button variant={screen.kind === 'history' && !picking ? 'light' : 'subtle'} onClick={() => { setPicking(false); setScreen({ kind: 'history' }) }}>
+                History
+              </Button>
+              <Button variant={screen.kind === 'settings' && !picking ? 'light' : 'subtle'} onClick={() => { setPicking(false); setScreen({ kind: 'settings' }) }}>
+                Settings
+              </Button>
+              <Button variant="subtle" onClick={() => setPicking(true)}>
+                Projects
+              </Button>
+            </Group>
           )}
         </Group>
       </AppShell.Header>
       {project && (
         <AppShell.Navbar p="sm">
-          <Button variant="light" mb="sm" onClick={() => setSelected(null)} disabled={selected === null}>
+          <Button variant="light" mb="sm" onClick={() => setSelected(null)} disabled={screen.kind === 'new-task'}>
             + New task
           </Button>
           <ScrollArea style={{ flex: 1 }}>
@@ -86,14 +109,27 @@ export function App() {
         </AppShell.Navbar>
       )}
       <AppShell.Main>
-        {!info ? (
-          <Text c="dimmed">Connecting to the studio…</Text>
-        ) : !project || picking ? (
-          <ProjectPicker projectsDir={info.projectsDir} onCancel={project ? () => setPicking(false) : undefined} />
-        ) : selected ? (
-          <TaskView key={selected} taskId={selected} onDeleted={() => setSelected(null)} />
-        ) : (
-          <TaskDrop onCreated={(task) => setSelected(task.id)} />
+        <ScreenErrorBoundary key={screenKey(screen, picking)} onReset={() => setScreen({ kind: 'new-task' })}>
+          {!info ? (
+            <Text c="dimmed">Connecting to the studio…</Text>
+          ) : !project || picking ? (
+            <ProjectPicker projectsDir={info.projectsDir} onCancel={project ? () => setPicking(false) : undefined} />
+          ) : screen.kind === 'task' ? (
+            <TaskView key={`${screen.taskId}:${screen.runId ?? ''}`} taskId={screen.taskId} initialRunId={screen.runId} onDeleted={() => setSelected(null)} />
+          ) : screen.kind === 'history' ? (
+            <ProjectHistory onOpen={(run) => setScreen({ kind: 'task', taskId: run.taskId, runId: run.id })} />
+          ) : screen.kind === 'settings' ? (
+            <SettingsPage info={info} />
+          ) : (
+            <TaskDrop initialImage={droppedImage} onCreated={(task) => { setDroppedImage(null); setSelected(task.id) }} />
+          )}
+        </ScreenErrorBoundary>
+        {project && !picking && (
+          <WindowDrop
+            active={screen.kind !== 'new-task'}
+            onImage={(file) => { setDroppedImage(file); setScreen({ kind: 'new-task' }) }}
+            onTask={(task) => setSelected(task.id)}
+          />
         )}
       </AppShell.Main>
     </AppShell>

@@ -39,6 +39,15 @@ describe('StudioService through dispatchStudioCall', () => {
     second.service.close()
   })
 
+  it('answers revealExport in browser mode with what to do instead (the desktop shell handles it itself)', async () => {
+    const { call, service } = setup(tempDir())
+    expect(await call('revealExport', { path: '/tmp/teacher-1.mp4' })).toEqual({
+      ok: false,
+      error: { code: 'reveal-unavailable', message: expect.stringMatching(/desktop app only.*download link/) },
+    })
+    await service.close()
+  })
+
   it('refuses a second project with the same file name', async () => {
     const { ok, call, service } = setup(tempDir())
     await ok('createProject', { name: 'A b' })

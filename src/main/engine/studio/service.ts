@@ -108,6 +108,10 @@ export class StudioService {
       })
     },
     listSuiteFamilies: () => this.suite.listFamilies(),
+    // The desktop shell answers this itself (src/main/ipc.ts); only browser mode reaches the engine.
+    revealExport: () => {
+      throw new StudioError('reveal-unavailable', 'Showing a file in its folder works in the desktop app only: in the browser, use the download link.')
+    },
     createSuiteTask: ({ family, seed }) => {
       this.currentStore()
       const generated = this.suite.generateTask(family, seed)

@@ -1,4 +1,4 @@
-import { ActionIcon, Alert, Button, Card, Group, NumberInput, Select, Stack, Text, Textarea, TextInput, Title } from '@mantine/core'
+import { ActionIcon, Alert, Badge, Button, Card, Group, NumberInput, Select, Stack, Text, Textarea, TextInput, Title } from '@mantine/core'
 import { useCallback, useEffect, useState } from 'react'
 import { describeRuleSetProblem, type RuleKind, type RuleQuery } from '../../../shared'
 import { errorMessage, studioApi } from '../bridge'
@@ -8,28 +8,33 @@ const KINDS = [
   { value: 'process', label: 'Process' },
 ]
 
-/** The task's yes/no rule queries: add, edit, re-weight and delete; every change is saved at once. */
-export function RulesPanel({ taskId }: { taskId: string }) {
+/**
+ * The task's yes/no rule queries: the teacher writes them ("Extract rules"), the user adds, edits,
+ * re-weights and deletes; every change is saved at once. Lambda (goal vs process weight) is shown
+ * and edited here when the run settings are known.
+ */
+export function RulesPanel({ taskId, lambda, onLambda }: { taskId: string; lambda?: number; onLambda?: (lambda: number) => void }) {
   const api = studioApi()
   const [rules, setRules] = useState<RuleQuery[]>([])
-  const [error, setError] = useState<string | null>(null)
+  const [error, setError] = useState<{ title: string; message: string } | null>(null)
+  const [planning, setPlanning] = useState(false)
 
   const reload = useCallback(() => {
-    api.listRules({ taskId }).then(setRules, (e: unknown) => setError(errorMessage(e)))
+    api.listRules({ taskId }).then(setRules, (e: unknown) => setError({ title: 'Could not load the rules', message: errorMessage(e) }))
   }, [api, taskId])
   useEffect(reload, [reload])
   // Changes made elsewhere (another window or browser tab) show up here too.
   useEffect(() => api.onEvent((event) => event.type === 'rules-changed' && event.taskId === taskId && reload()), [api, taskId, reload])
 
   /** Runs a change, shows its error if any, reloads the list; true when it was saved. */
-  const save = async (action: () => Promise<unknown>): Promise<boolean> => {
+  const save = async (action: () => Promise<unknown>, title = 'Not saved'): Promise<boolean> => {
     setError(null)
     let saved = false
     try {
       await action()
       saved = true
     } catch (e) {
-      setError(errorMessage(e))
+      setError({ title, message: errorMessage(e) })
     }
     reload()
     return saved
@@ -38,13 +43,28 @@ export function RulesPanel({ taskId }: { taskId: string }) {
   const problem = describeRuleSetProblem(rules)
   return (
     <Stack>
-      <Title order={3}>Rules</Title>
+      <Group justify="space-between">
+        <Title order={3}>Rules</Title>
+        <Group gap="sm" align="end">
+          {lambda !== undefined && onLambda && (
+            <NumberInput label="λ (goal weight)" description="process queries get 1 − λ" min={0} max={1} step={0.05} decimalScale={3} w={150}
+              value={lambda} onChange={(v) => v !== '' && Number(v) >= 0 && Number(v) <= 1 && onLambda(Number(v))} />
+          )}
+          <Button variant="light" loading={planning}
+            onClick={() => {
+              setPlanning(true)
+              void save(() => api.planRules({ taskId }), 'The teacher wrote no rules').finally(() => setPlanning(false))
+            }}>
+            Extract rules
+          </Button>
+        </Group>
+      </Group>
       <Text size="sm" c="dimmed">
         Yes/no questions the teacher answers on each preview, phrased so that “Yes” means the rule holds.
       </Text>
       {error && (
-        <Alert color="red" role="alert" title="Not saved" withCloseButton onClose={() => setError(null)}>
-          {error}
+        <Alert color="red" role="alert" title={error.title} withCloseButton onClose={() => setError(null)}>
+          {error.message}
         </Alert>
       )}
       {problem && rules.length > 0 && (
@@ -94,9 +114,12 @@ function RuleRow({ rule, onChange, onDelete }: {
           ✕
         </ActionIcon>
       </Group>
-      <Text size="xs" c="dimmed" mt={4}>
-        written by {rule.origin}
-      </Text>
+      <Group gap={6} mt={4}>
+        <Badge size="xs" variant={rule.origin === 'teacher' ? 'filled' : 'outline'} color={rule.origin === 'teacher' ? 'grape' : 'gray'} data-testid="rule-origin">
+          {rule.origin === 'teacher' ? "teacher's" : 'yours'}
+        </Badge>
+        {rule.ruleId && <Text size="xs" c="dimmed">{rule.ruleId}</Text>}
+      </Group>
     </Card>
   )
 }

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react'
 import type { EncodedFrame } from '../../../shared'
 
 /** Shows a PNG frame; small frames are scaled up with crisp (pixelated) edges. */
-export function FirstFrame({ frame, alt }: { frame: EncodedFrame; alt: string }) {
+export function FirstFrame({ frame, alt, size }: { frame: EncodedFrame; alt: string; size?: number }) {
   const [url, setUrl] = useState<string>()
   useEffect(() => {
     const objectUrl = URL.createObjectURL(new Blob([frame.png.slice().buffer as ArrayBuffer], { type: 'image/png' }))
@@ -17,7 +17,7 @@ export function FirstFrame({ frame, alt }: { frame: EncodedFrame; alt: string })
       alt={alt}
       radius="sm"
       fit="contain"
-      w={small ? Math.min(320, frame.width * 4) : '100%'}
+      w={size ?? (small ? Math.min(320, frame.width * 4) : '100%')}
       maw={480}
       style={{ imageRendering: small ? 'pixelated' : 'auto', border: '1px solid var(--mantine-color-gray-3)' }}
     />

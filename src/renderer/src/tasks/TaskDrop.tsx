@@ -4,17 +4,18 @@ import { notifications } from '@mantine/notifications'
 import { useEffect, useState } from 'react'
 import { MAX_UPLOAD_BYTES, type SuiteFamily, type Task } from '../../../shared'
 import { errorMessage, studioApi } from '../bridge'
+import { isTaskFile } from './files'
 
-const isTaskFile = (file: File) => file.name.toLowerCase().endsWith('.json') || file.type === 'application/json'
 const readBytes = async (file: File) => new Uint8Array(await file.arrayBuffer())
 
 /**
  * Adds a task: drop (or pick) an image and write the instruction, drop a task file, or generate
  * one from the built-in suite. The engine validates everything; its message is shown as is.
  */
-export function TaskDrop({ onCreated }: { onCreated: (task: Task) => void }) {
+export function TaskDrop({ onCreated, initialImage = null }: { onCreated: (task: Task) => void; initialImage?: File | null }) {
   const api = studioApi()
-  const [image, setImage] = useState<File | null>(null)
+  const [image, setImage] = useState<File | null>(initialImage)
+  useEffect(() => setImage(initialImage), [initialImage])
   const [instruction, setInstruction] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -61,7 +62,7 @@ export function TaskDrop({ onCreated }: { onCreated: (task: Task) => void }) {
       <Dropzone onDrop={onDrop} multiple={false} loading={busy} data-testid="task-dropzone">
         <Stack align="center" gap={4} py="xl" style={{ pointerEvents: 'none' }}>
           <Text size="lg" fw={600}>
-            Drop a first-frame image or a task file here
+            Drop a first-frame image or a task file here, or anywhere on the window
           </Text>
           <Text size="sm" c="dimmed">
             PNG, JPEG or WebP plus an instruction, or a .task.json file · up to {MAX_UPLOAD_BYTES / 1048576} MB · or click to choose
@@ -132,12 +133,17 @@ function SuitePicker({ busy, onCreate }: { busy: boolean; onCreate: (family: str
         </Text>
       ) : (
         <Group align="end">
-          <Select label="Family" data={(families ?? []).map((f) => f.name)} value={family} onChange={setFamily} />
+          <Select label="Family" data={(families ?? []).map((f) => f.name)} value={family} onChange={setFamily} w={200} />
           <NumberInput label="Seed" min={0} value={seed} onChange={(v) => setSeed(Number(v) || 0)} w={120} />
           <Button variant="light" disabled={!family || busy} onClick={() => family && onCreate(family, seed)}>
             Generate
           </Button>
         </Group>
+      )}
+      {family && (
+        <Text size="sm" c="dimmed" mt="xs" data-testid="family-description">
+          {families?.find((f) => f.name === family)?.description}
+        </Text>
       )}
     </Card>
   )

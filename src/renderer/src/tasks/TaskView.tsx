@@ -1,34 +1,41 @@
-import { Alert, Badge, Button, Grid, Group, Stack, Text, Title } from '@mantine/core'
+import { Alert, Badge, Button, Group, Stack, Tabs, Text, Title } from '@mantine/core'
 import { useEffect, useState } from 'react'
-import type { Task } from '../../../shared'
+import type { RunSettings, Task } from '../../../shared'
 import { errorMessage, studioApi } from '../bridge'
 import { RulesPanel } from '../rules'
+import { RunsPanel, useRuntimeInfo } from '../runs'
+import { loadRunDefaults } from '../settings/preferences'
 import { FirstFrame } from './FirstFrame'
 
-/** One task: its first frame and instruction beside its rules. */
-export function TaskView({ taskId, onDeleted }: { taskId: string; onDeleted: () => void }) {
+/** One task: its first frame and instruction above two tabs, its rules and its runs. */
+export function TaskView({ taskId, initialRunId, onDeleted }: { taskId: string; initialRunId?: string | null; onDeleted: () => void }) {
   const api = studioApi()
   const [task, setTask] = useState<Task | null>(null)
   const [error, setError] = useState<string | null>(null)
+  const [tab, setTab] = useState<string | null>(initialRunId ? 'runs' : 'rules')
+  const [selectedRunId, setSelectedRunId] = useState<string | null>(initialRunId ?? null)
+  const { info: runtime, error: runtimeError } = useRuntimeInfo()
+  const [settings, setSettings] = useState<RunSettings | null>(null)
   useEffect(() => {
     api.getTask({ id: taskId }).then(setTask, (e: unknown) => setError(errorMessage(e)))
   }, [api, taskId])
+  useEffect(() => {
+    if (runtime?.package) setSettings((s) => s ?? loadRunDefaults(runtime.package!.defaults))
+  }, [runtime])
 
   if (error) return <Alert color="red" role="alert" title="Could not load the task">{error}</Alert>
   if (!task) return <Text c="dimmed">Loading…</Text>
   return (
-    <Grid gap="xl">
-      <Grid.Col span={{ base: 12, md: 5 }}>
-        <Stack>
-          <Group justify="space-between">
+    <Stack gap="lg">
+      <Group align="flex-start" wrap="nowrap" gap="lg">
+        <FirstFrame frame={task.firstFrame} alt="First frame" size={128} />
+        <Stack gap="xs" style={{ flex: 1 }}>
+          <Group justify="space-between" wrap="nowrap">
             <Title order={3}>Task</Title>
             <DeleteTaskButton
-              onConfirm={() =>
-                api.deleteTask({ id: taskId }).then(onDeleted, (e: unknown) => setError(errorMessage(e)))
-              }
+              onConfirm={() => api.deleteTask({ id: taskId }).then(onDeleted, (e: unknown) => setError(errorMessage(e)))}
             />
           </Group>
-          <FirstFrame frame={task.firstFrame} alt="First frame" />
           <Text data-testid="task-instruction" size="lg">
             {task.instruction}
           </Text>
@@ -41,11 +48,26 @@ export function TaskView({ taskId, onDeleted }: { taskId: string; onDeleted: () 
             </Badge>
           </Group>
         </Stack>
-      </Grid.Col>
-      <Grid.Col span={{ base: 12, md: 7 }}>
-        <RulesPanel taskId={task.id} />
-      </Grid.Col>
-    </Grid>
+      </Group>
+      {runtimeError && <Alert color="red" role="alert" title="Could not read the runtime">{runtimeError}</Alert>}
+      <Tabs value={tab} onChange={setTab} keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="rules">Rules</Tabs.Tab>
+          <Tabs.Tab value="runs">Runs</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="rules" pt="md">
+          <RulesPanel taskId={task.id} lambda={settings?.lambda} onLambda={(lambda) => settings && setSettings({ ...settings, lambda })} />
+        </Tabs.Panel>
+        <Tabs.Panel value="runs" pt="md">
+          {runtime ? (
+            <RunsPanel taskId={task.id} runtime={runtime} settings={settings} onSettings={setSettings}
+              selectedRunId={selectedRunId} onSelectRun={setSelectedRunId} />
+          ) : (
+            <Text c="dimmed">Loading the model package…</Text>
+          )}
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
   )
 }
 

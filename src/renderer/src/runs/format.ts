@@ -1,0 +1,33 @@
+import type { Run, RunMethod } from '../../../shared'
+
+export const METHOD_LABELS: Record<RunMethod, string> = {
+  teacher: 'Teacher',
+  'best-of-n': 'Best-of-N',
+  base: 'Base sample',
+  solver: 'Solver',
+}
+
+/** "1 m 05 s", "12.3 s", "850 ms". */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—'
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`
+  const s = Math.round(ms / 1000)
+  return `${Math.floor(s / 60)} m ${String(s % 60).padStart(2, '0')} s`
+}
+
+export const formatProbability = (p: number | null | undefined) => (p === null || p === undefined ? '—' : p.toFixed(3))
+
+/** The lowest final P(Yes) across the run's queries: the rule the video satisfies least. */
+export function weakestPYes(run: Run): number | null {
+  const p = run.result?.finalPYes
+  return p && p.length ? Math.min(...p) : null
+}
+
+/** Short label of a run query for legends: "goal", "process 1", ... */
+export function queryLabels(run: Pick<Run, 'queries'>): string[] {
+  let process = 0
+  return run.queries.map((q) => (q.kind === 'goal' ? 'goal' : `process ${++process}`))
+}
+
+export const shortId = (id: string) => id.slice(0, 8)

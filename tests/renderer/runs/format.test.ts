@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest'
+import { formatDuration, formatProbability, queryLabels, weakestPYes } from '../../../src/renderer/src/runs/format'
+import type { Run } from '../../../src/shared'
+
+const run = (finalPYes: number[] | null) => ({ result: finalPYes === null ? null : { finalPYes } }) as unknown as Run
+
+describe('run formatting', () => {
+  it('formats durations for progress and ETA', () => {
+    expect(formatDuration(null)).toBe('—')
+    expect(formatDuration(850.4)).toBe('850 ms')
+    expect(formatDuration(12_345)).toBe('12.3 s')
+    expect(formatDuration(65_000)).toBe('1 m 05 s')
+  })
+
+  it('labels queries goal, process 1, process 2 in run order', () => {
+    expect(queryLabels({ queries: [{ kind: 'process' }, { kind: 'goal' }, { kind: 'process' }] } as Run)).toEqual(['process 1', 'goal', 'process 2'])
+  })
+
+  it('reports the weakest final P(Yes), or nothing before the run ends', () => {
+    expect(weakestPYes(run([0.9, 0.42, 0.7]))).toBe(0.42)
+    expect(weakestPYes(run(null))).toBeNull()
+    expect(formatProbability(0.42)).toBe('0.420')
+  })
+})
