@@ -125,9 +125,10 @@ def write_manifest(out_dir, reasoner, vocab, appearances, rules, families, defau
         "video": {"frames": reasoner.T, "height": reasoner.C * reasoner.px, "width": reasoner.C * reasoner.px,
                   "fps": 6, "canvasCells": reasoner.C, "cellPx": reasoner.px,
                   "frameFormat": "float32 RGB 0-255 [T, H, W, 3] for inputs/previews; uint8 from decode"},
-        "latent": {"name": "z1", "shape": [reasoner.T - 1, reasoner.C * reasoner.C, LATENT],
+        "latent": {"name": "z1", "shape": [reasoner.T - 1, LATENT],
                    "distribution": "standard normal, drawn once per task and kept fixed",
-                   "description": "per-cell code of frames 1..T-1; the sampler copies frame 0 from first_frame"},
+                   "description": "per-transition code of the agent's move (stay/up/down/left/right) for "
+                                  "frames 1..T-1; frames are rendered at the cell level from first_frame"},
         "lora": {"rank": LORA_RANK, "scale": 1.0,
                  "init": {"A": {"distribution": "normal", "std": LORA_A_STD}, "B": {"distribution": "zeros"}},
                  "tensors": [{"name": n, "shape": list(s)} for n, s in reasoner.lora_specs()],
@@ -154,7 +155,7 @@ def write_manifest(out_dir, reasoner, vocab, appearances, rules, families, defau
 
 
 def save_checkpoint(path, reasoner, answerer, writer, vocab, meta):
-    torch.save({"config": {"A": reasoner.A, "V": len(vocab), "static": reasoner.static.nonzero()[:, 0].tolist(),
+    torch.save({"config": {"A": reasoner.A, "V": len(vocab), "agent": reasoner.agent_id, "floor": reasoner.floor_id,
                            "C": reasoner.C, "T": reasoner.T, "px": reasoner.px},
                 "reasoner": reasoner.state_dict(), "answerer": answerer.state_dict(),
                 "writer": writer.state_dict(), "vocab": vocab.words, "meta": meta}, path)
@@ -167,7 +168,7 @@ def load_checkpoint(path):
     from .writer import QueryWriter
     ck = torch.load(path, weights_only=False)
     c = ck["config"]
-    r = Reasoner(c["A"], c["V"], c["static"], c["C"], c["T"], c["px"])
+    r = Reasoner(c["A"], c["V"], c["agent"], c["floor"], c["C"], c["T"], c["px"])
     a = Answerer(c["A"], c["V"], c["C"], c["T"], c["px"], MAX_QUERY)
     w = QueryWriter(c["V"], MAX_INSTRUCTION, MAX_PLAN)
     r.load_state_dict(ck["reasoner"]), a.load_state_dict(ck["answerer"]), w.load_state_dict(ck["writer"])

@@ -19,9 +19,11 @@ class Attention(nn.Module):
     def forward(self, x, lora=None, mask=None):
         q, k, v = self.q(x), self.k(x), self.v(x)
         if lora is not None:
-            qa, qb, va, vb = lora
-            q = q + (x @ qa.t()) @ qb.t()
-            v = v + (x @ va.t()) @ vb.t()
+            qa, qb, va, vb = (w.transpose(-1, -2) for w in lora)
+            if qa.dim() == 3:  # one LoRA per batch item: [B, d, r] against x [B, ..., n, d]
+                qa, qb, va, vb = (w.unsqueeze(1) for w in (qa, qb, va, vb))
+            q = q + (x @ qa) @ qb
+            v = v + (x @ va) @ vb
         *lead, n, d = x.shape
         h = self.heads
         q = q.reshape(*lead, n, h, d // h).transpose(-2, -3)

@@ -1,0 +1,112 @@
+"""MODEL_CARD.md from the measured results (runs/results.json)."""
+import json
+
+
+def pct(x):
+    return "n/a" if x is None else f"{100 * x:.1f} %"
+
+
+def rule_rows(table):
+    return "\n".join(f"| {k} | {pct(v)} |" for k, v in table.items() if k not in ("n", "seed1_success"))
+
+
+def acc_rows(name, acc):
+    return "\n".join(f"| {name} | {r} | {pct(v['balanced'])} | {pct(v['tpr'])} | {pct(v['tnr'])} | "
+                     f"{v['n_yes']} / {v['n_no']} |" for r, v in sorted(acc.items()))
+
+
+def verdict(ok):
+    return "meets the bar" if ok else "**does not meet the bar**"
+
+
+def write_card(path, r):
+    tto, bon = r["tto"], r["best_of_n"]
+    accs = {"held-out reasoner samples": r["teacher_heldout_reasoner_samples"],
+            "held-out optimized samples": r["teacher_heldout_optimized_samples"],
+            "held-out ground truth + corruptions": r["teacher_heldout_gt_and_corruptions"]}
+    ans_ok = all(v["balanced"] >= 0.9 for k in ("held-out reasoner samples", "held-out optimized samples")
+                 for v in accs[k].values())
+    tto_ok = tto["success"] > tto["base_success"] and tto["success"] > bon["teacher_picked"] and tto["hacking_rate"] <= 0.1
+    curve = " ".join(f"{i}:{pct(x)}" for i, x in enumerate(tto["curve_success_vs_step_budget"]))
+    text = f"""# gridworld — the built-in model package (MODEL_CARD)
+
+A small reasoner + teacher pair trained from scratch by `modelkit` on the task suite's **maze**
+family only (the other families were not available when this package was built). All numbers below
+are measured on the task suite's **held-out split** (mazes of 9-10 cells, paths of 9-11 steps,
+half with decoy squares never seen in training), labelled by the Python port of the suite's
+rule-based evaluator (agreement with the TypeScript evaluator on gen-data labels is a test:
+`modelkit/tests/test_rules.py`).
+
+Reproduce: `cd modelkit && python -m teacher_studio_modelkit.build --fresh` (gen-data via
+`npm run cli -- gen-data`, training, export, this card; numbers in `modelkit/runs/results.json`).
+
+## Models
+- **Reasoner** ({r['parameters']['reasoner']:,} parameters): cell-level latent (per frame, per cell a
+  16-d code of the appearance id), few-step rectified flow with x0 (categorical) prediction,
+  factorised space-time transformer, walls/void copied from frame 0 by construction, LoRA (rank 4)
+  on q and v of every attention. `tto_step` uses the one-step clean prediction at t = 1, decoded by
+  the surrogate (soft sprite mix); `sample` runs the 4-step sampler and the hard argmax renderer.
+  Training: {r.get('reasoner_training', {}).get('steps', '?')} steps.
+- **Answerer** ({r['parameters']['answerer']:,} parameters): factorised space-time transformer over
+  cell patches + frame differences, query words and frame tokens; P(Yes | frames, query). Trained on
+  ground truth + corruptions, reasoner samples, one-step previews, then a hardening round on
+  previews/finals optimized against it (video counts: {json.dumps(r['answerer_training_videos'])}),
+  labels from the evaluator, balanced per rule.
+- **Query writer** ({r['parameters']['writer']:,} parameters): prefix LM over words, greedy decoding.
+
+## Reasoner base success (held-out, one sample, seed 0, n = {r['base_heldout']['n']})
+| rule | holds |
+|---|---|
+{rule_rows(r['base_heldout'])}
+
+Second seed: success {pct(r['base_heldout']['seed1_success'])}. Samples differ across seeds on
+{pct(r['samples_differ_across_seeds'])} of tasks. By layout: {', '.join(f"{k} {pct(v['success'])}" for k, v in r['base_heldout_by_layout'].items())}.
+On train-split tasks not used for training (n = 200): success {pct(r['base_train_split']['success'])}.
+
+## Teacher answerer: balanced accuracy per rule (threshold 0.5) — {verdict(ans_ok)} (>= 90 %)
+| data | rule | balanced | TPR | TNR | yes / no |
+|---|---|---|---|---|---|
+{chr(10).join(acc_rows(k, v) for k, v in accs.items())}
+
+Ground-truth held-out videos: mean P(Yes) {r['teacher_on_ground_truth']['mean_p_yes']:.3f}; loss <= tau
+for {pct(r['teacher_on_ground_truth']['loss_below_tau'])} of them.
+
+## Query writer
+Right rule set on {pct(r['writer']['heldout_rule_set_accuracy'])} of held-out instructions
+({verdict(r['writer']['heldout_rule_set_accuracy'] >= 0.95)}; with one family the rule set is the
+same for every instruction, so this tests decoding, not family recognition). Example:
+`{r['writer']['examples'][0]['instruction']}` -> `{r['writer']['examples'][0]['plan']}`
+
+## Test-time optimization (held-out, n = {tto['n']}) — {verdict(tto_ok)}
+Loop as in the method: fixed z1 per task (the base sample's noise), fresh LoRA only, Adam lr
+{r['settings']['lr']}, lambda {r['settings']['lambda']}, early stop at loss <= tau = {r['settings']['tau']},
+at most {r['settings']['max_steps']} steps; final video = 4-step sampler with the LoRA.
+
+| method | success |
+|---|---|
+| base (one sample) | {pct(tto['base_success'])} |
+| test-time optimization with the teacher | {pct(tto['success'])} |
+| best-of-{bon['n']} picked by the teacher (compute-matched) | {pct(bon['teacher_picked'])} |
+| oracle pass@{bon['n']} | {pct(bon['oracle_pass_at_n'])} |
+
+Mean steps {tto['mean_steps']:.1f}; stopped early (teacher confident) {pct(tto['stopped_early'])};
+**teacher-hacking rate** (teacher confident, evaluator says fail) {pct(tto['hacking_rate'])} of runs
+({pct(tto['hacking_among_stopped'])} of confident runs); fixed {tto['fixed']}, broken {tto['broken']}.
+Compute match: one TTO step {1000 * bon['t_step_s']:.0f} ms/task, one candidate (sample + teacher)
+{1000 * bon['t_candidate_s']:.0f} ms/task (PyTorch, 2 CPU cores).
+Per-rule after optimization: {', '.join(f"{k} {pct(v)}" for k, v in tto['rules'].items())}.
+
+Success against step budget (step: success): {curve}
+
+## Runtime
+Package size {r['package_mb']:.1f} MB. One `tto_step` on onnxruntime CPU: {r['ort_tto_step_ms']:.0f} ms
+(this 2-core machine, shared). Parity: `cd modelkit && pytest tests/test_parity.py` (onnxruntime vs
+PyTorch on every graph, outputs and gradients within 1e-3; finite differences on tto_step).
+
+## Limits
+- Maze only; other families are not in this package.
+- Held-out mazes are larger and longer than anything trained on; decoy squares are unseen
+  appearances. Numbers above are the honest values on that split.
+"""
+    with open(path, "w") as f:
+        f.write(text)
