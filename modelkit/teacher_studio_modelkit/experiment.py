@@ -58,6 +58,19 @@ def run(sets, vocab, reasoner, answerer, writer, judges, n_tto, lr=TTO_LR):
     out["teacher_heldout_reasoner_samples"] = ev.balanced_accuracy(ps, samp_tb_labels, all_tb.rules + all_tb.rules)
     # test-time optimization on the first n_tto held-out tasks (noise of sample seed 0 = the base sample)
     tb = ev.TaskBatch(H, vocab, range(min(n_tto, len(H.instances))))
+    out.update(tto_experiment(reasoner, answerer, judges, tb, lr))
+    tr_tb = ev.TaskBatch(T, vocab, tr_idx[-n_tto:])
+    out["in_domain"] = tto_experiment(reasoner, answerer, judges, tr_tb, lr)
+    acc, ex = ev.writer_rule_set_accuracy(writer, vocab, H, range(len(H.instances)))
+    out["writer"] = {"heldout_rule_set_accuracy": acc, "examples": ex}
+    log(f"tto {out['tto']}  best-of-n {out['best_of_n']}")
+    return out
+
+
+def tto_experiment(reasoner, answerer, judges, tb, lr):
+    """Base (seed 0), TTO from the same noise, compute-matched best-of-N, oracle pass@N."""
+    out = {}
+    base_labels = ev.judge_all(judges, tb.families, ev.sample_cells(reasoner, tb, 0))
     results, t0 = [], time.time()
     for s in range(0, len(tb), ev.CHUNK):
         b = tb.sub(slice(s, s + ev.CHUNK))
@@ -71,7 +84,7 @@ def run(sets, vocab, reasoner, answerer, writer, judges, n_tto, lr=TTO_LR):
     curve = np.concatenate([r["curve"] for r in results]).mean(0)
     tto_labels = ev.judge_all(judges, tb.families, final)
     tto_success = np.array([success(l) for l in tto_labels])
-    base_success = np.array([success(l) for l in base_labels[:len(tb)]])
+    base_success = np.array([success(l) for l in base_labels])
     _, pt = teacher_loss(answerer, reasoner, final, tb)
     out["teacher_heldout_optimized_samples"] = ev.balanced_accuracy(pt, tto_labels, tb.rules)
     out["tto"] = {"n": len(tb), "base_success": float(base_success.mean()), "success": float(tto_success.mean()),
@@ -100,7 +113,4 @@ def run(sets, vocab, reasoner, answerer, writer, judges, n_tto, lr=TTO_LR):
     out["best_of_n"] = {"n": n_match, "t_step_s": t_step, "t_candidate_s": t_cand,
                         "teacher_picked": float(cands[np.arange(len(tb)), pick].mean()),
                         "oracle_pass_at_n": float(cands.max(1).mean())}
-    acc, ex = ev.writer_rule_set_accuracy(writer, vocab, H, range(len(H.instances)))
-    out["writer"] = {"heldout_rule_set_accuracy": acc, "examples": ex}
-    log(f"tto {out['tto']}  best-of-n {out['best_of_n']}")
     return out

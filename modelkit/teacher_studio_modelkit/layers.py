@@ -21,7 +21,8 @@ class Attention(nn.Module):
         if lora is not None:
             qa, qb, va, vb = (w.transpose(-1, -2) for w in lora)
             if qa.dim() == 3:  # one LoRA per batch item: [B, d, r] against x [B, ..., n, d]
-                qa, qb, va, vb = (w.unsqueeze(1) for w in (qa, qb, va, vb))
+                extra = x.dim() - 3
+                qa, qb, va, vb = (w.reshape(w.shape[0], *([1] * extra), *w.shape[1:]) for w in (qa, qb, va, vb))
             q = q + (x @ qa) @ qb
             v = v + (x @ va) @ vb
         *lead, n, d = x.shape

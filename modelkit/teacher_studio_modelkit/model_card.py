@@ -98,6 +98,15 @@ Per-rule after optimization: {', '.join(f"{k} {pct(v)}" for k, v in tto['rules']
 
 Success against step budget (step: success): {curve}
 
+In-domain check (train-split tasks never used to train the reasoner, n = {r['in_domain']['tto']['n']}; the
+answerer saw their ground-truth videos): base {pct(r['in_domain']['tto']['base_success'])}, TTO
+{pct(r['in_domain']['tto']['success'])} (mean steps {r['in_domain']['tto']['mean_steps']:.1f}, hacking
+{pct(r['in_domain']['tto']['hacking_rate'])}, fixed {r['in_domain']['tto']['fixed']}, broken
+{r['in_domain']['tto']['broken']}), best-of-{r['in_domain']['best_of_n']['n']} teacher-picked
+{pct(r['in_domain']['best_of_n']['teacher_picked'])}, oracle pass@{r['in_domain']['best_of_n']['n']}
+{pct(r['in_domain']['best_of_n']['oracle_pass_at_n'])}; curve
+{" ".join(f"{i}:{pct(x)}" for i, x in enumerate(r['in_domain']['tto']['curve_success_vs_step_budget']))}.
+
 ## Runtime
 Package size {r['package_mb']:.1f} MB. One `tto_step` on onnxruntime CPU: {r['ort_tto_step_ms']:.0f} ms
 (this 2-core machine, shared). Parity: `cd modelkit && pytest tests/test_parity.py` (onnxruntime vs
