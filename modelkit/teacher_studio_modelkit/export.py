@@ -92,7 +92,7 @@ def export_all(reasoner, answerer, writer, out_dir, names=None):
 def _onnx_io(path):
     import onnxruntime as ort
     s = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
-    io = lambda xs: [{"name": x.name, "shape": x.shape, "dtype": x.type.replace("tensor(", "").rstrip(")")}
+    io = lambda xs: [{"name": x.name, "shape": x.shape, "dtype": {"float": "float32"}.get(t := x.type.replace("tensor(", "").rstrip(")"), t)}
                      for x in xs]
     return io(s.get_inputs()), io(s.get_outputs())
 

@@ -41,12 +41,16 @@ Reproduce: `cd modelkit && python -m teacher_studio_modelkit.build --fresh` (gen
 `npm run cli -- gen-data`, training, export, this card; numbers in `modelkit/runs/results.json`).
 
 ## Models
-- **Reasoner** ({r['parameters']['reasoner']:,} parameters): cell-level latent (per frame, per cell a
-  16-d code of the appearance id), few-step rectified flow with x0 (categorical) prediction,
-  factorised space-time transformer, walls/void copied from frame 0 by construction, LoRA (rank 4)
-  on q and v of every attention. `tto_step` uses the one-step clean prediction at t = 1, decoded by
-  the surrogate (soft sprite mix); `sample` runs the 4-step sampler and the hard argmax renderer.
-  Training: {r.get('reasoner_training', {}).get('steps', '?')} steps.
+- **Reasoner** ({r['parameters']['reasoner']:,} parameters): few-step rectified flow over the agent's
+  moves (per transition an 8-d code of stay/up/down/left/right; z1 is [11, 8]), x0 (categorical)
+  prediction by a transformer over the first frame's cells + instruction + one token per transition;
+  frames are built at the cell level by construction (frame 0 without the agent as background, the
+  agent placed where its moves lead), so "one agent" and "one-cell steps" always hold and staying off
+  walls and reaching the goal are learned. LoRA (rank 4) on q and v of all 6 attention blocks.
+  `tto_step` uses the one-step clean prediction at t = 1, decoded by the surrogate (the agent's
+  position distribution propagated through the soft moves, rendered as a soft sprite mix);
+  `sample` runs the 4-step sampler, `decode` the hard sprite copy (identical to the suite renderer).
+  Training: {r.get('reasoner_training', {}).get('steps', '?')} steps (14 CPU minutes).
 - **Answerer** ({r['parameters']['answerer']:,} parameters): factorised space-time transformer over
   cell patches + frame differences, query words and frame tokens; P(Yes | frames, query). Trained on
   ground truth + corruptions, reasoner samples, one-step previews, then a hardening round on
@@ -113,7 +117,19 @@ Package size {r['package_mb']:.1f} MB. One `tto_step` on onnxruntime CPU: {r['or
 PyTorch on every graph, outputs and gradients within 1e-3; finite differences on tto_step).
 
 ## Limits
-- Maze only; other families are not in this package.
+- Maze only; other families are not in this package. The move latent fits single-agent families
+  (maze, collect); push/sort/connect/fall need another latent (the generic per-cell appearance
+  flow was tried first and gave 0 % success after 300 CPU steps: agents vanished or duplicated).
+- Held-out base success is 0 %: the reasoner never saw paths longer than 8 steps or grids above 8
+  cells, and fails systematically there (oracle pass@N is ~1 %, so neither best-of-N nor TTO can
+  help). In-domain its base success is about 23 %.
+- Teacher: the process rules "one agent" and "one-cell steps" hold by construction for every
+  reasoner sample, so their accuracy on reasoner/optimized samples measures only the yes side; on
+  corruptions the answerer misses teleports (step rule TNR above). "Stays off walls" has a TPR of
+  about 70 % on reasoner samples (below the 90 % bar).
+- TTO in-domain improves on the base (fixed > broken) but loses clearly to compute-matched best-of-N
+  and hacks the teacher often (the soft one-step preview passes while the 4-step sample fails):
+  this is the "random failures + good verifier" regime where best-of-N wins.
 - Held-out mazes are larger and longer than anything trained on; decoy squares are unseen
   appearances. Numbers above are the honest values on that split.
 """
