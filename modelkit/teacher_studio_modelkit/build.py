@@ -99,6 +99,7 @@ def main():
     ap.add_argument("--fresh", action="store_true", help="redo every stage")
     ap.add_argument("--until", default="card", help="stop after this stage")
     a = ap.parse_args()
+    a.t_start = time.time()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
     os.makedirs(RUNS, exist_ok=True)
     gen_data(a.tasks_root, a.fresh)

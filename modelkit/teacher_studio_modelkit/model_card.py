@@ -112,6 +112,8 @@ answerer saw their ground-truth videos): base {pct(r['in_domain']['tto']['base_s
 {" ".join(f"{i}:{pct(x)}" for i, x in enumerate(r['in_domain']['tto']['curve_success_vs_step_budget']))}.
 
 ## Runtime
+Build: {r.get('build_minutes_this_run', float('nan')):.0f} minutes end to end on 2 shared CPU cores (stages loaded from the
+`modelkit/runs/` cache count as 0; the reasoner has a 14-minute budget, the answerer 8 + 4).
 Package size {r['package_mb']:.1f} MB. One `tto_step` on onnxruntime CPU: {r['ort_tto_step_ms']:.0f} ms
 (this 2-core machine, shared). Parity: `cd modelkit && pytest tests/test_parity.py` (onnxruntime vs
 PyTorch on every graph, outputs and gradients within 1e-3; finite differences on tto_step).

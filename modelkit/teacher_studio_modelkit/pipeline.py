@@ -172,6 +172,7 @@ def run_rest(a, sets, vocab, reasoner):
         p = os.path.join(RUNS, f"{k}.json")
         if os.path.exists(p):
             results[f"{k}_training"] = json.load(open(p))
+    results["build_minutes_this_run"] = (time.time() - a.t_start) / 60  # excludes stages loaded from cache
     json.dump(results, open(os.path.join(RUNS, "results.json"), "w"), indent=1)
     write_card(os.path.join(PACKAGE, "MODEL_CARD.md"), results)
     log(f"MODEL_CARD.md written; stages after the reasoner took {time.time() - t0:.0f}s")
