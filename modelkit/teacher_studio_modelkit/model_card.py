@@ -111,6 +111,11 @@ answerer saw their ground-truth videos): base {pct(r['in_domain']['tto']['base_s
 {pct(r['in_domain']['best_of_n']['oracle_pass_at_n'])}; curve
 {" ".join(f"{i}:{pct(x)}" for i, x in enumerate(r['in_domain']['tto']['curve_success_vs_step_budget']))}.
 
+Learning-rate sweep in-domain (96 tasks, `python -m teacher_studio_modelkit.lr_sweep`, base 24.0 %):
+lr 0.005 -> 25.0 % (hacking 35.4 %), 0.02 (default, 128 tasks above) -> 29.7 % (39.1 %),
+0.05 -> 21.9 % (13.5 %), 0.1 -> 16.7 % (10.4 %). Most hacking is the teacher accepting a failing
+one-step preview at step 0 or 1, not optimization pushing it there.
+
 ## Runtime
 Build: {r.get('build_minutes_this_run', float('nan')):.0f} minutes end to end on 2 shared CPU cores (stages loaded from the
 `modelkit/runs/` cache count as 0; the reasoner has a 14-minute budget, the answerer 8 + 4).
