@@ -112,9 +112,11 @@ answerer saw their ground-truth videos): base {pct(r['in_domain']['tto']['base_s
 {" ".join(f"{i}:{pct(x)}" for i, x in enumerate(r['in_domain']['tto']['curve_success_vs_step_budget']))}.
 
 Learning-rate sweep in-domain (96 tasks, `python -m teacher_studio_modelkit.lr_sweep`, base 24.0 %):
-lr 0.005 -> 25.0 % (hacking 35.4 %), 0.02 (default, 128 tasks above) -> 29.7 % (39.1 %),
-0.05 -> 21.9 % (13.5 %), 0.1 -> 16.7 % (10.4 %). Most hacking is the teacher accepting a failing
-one-step preview at step 0 or 1, not optimization pushing it there.
+lr 0.005 -> 25.0 % (hacking 35.4 %), 0.02 -> 27.1 % (39.6 %), 0.05 -> 21.9 % (13.5 %),
+0.1 -> 16.7 % (10.4 %). Of the 38 hacked runs at lr 0.02, 16 were accepted at step 0 or 1 (the
+teacher passes a failing preview) and 22 after more steps (the optimization finds previews the
+teacher accepts); they fail "reach goal" (30) and "off walls" (27)
+(`python -m teacher_studio_modelkit.hacking_check`).
 
 ## Runtime
 Build: {r.get('build_minutes_this_run', float('nan')):.0f} minutes end to end on 2 shared CPU cores (stages loaded from the
