@@ -1,0 +1,117 @@
+"""One command that builds the built-in package from scratch:
+    python -m teacher_studio_modelkit.build [--tasks-root REPO] [--fresh]
+gen-data (task-suite CLI via npm) -> vocabulary -> reasoner -> query writer -> answerer (ground
+truth, corruptions, reasoner samples) -> hardening round on optimized samples -> export ONNX ->
+evaluate on the held-out split -> MODEL_CARD.md. Each stage caches its result under modelkit/runs/
+(delete it or pass --fresh to redo). Budgets in minutes are set below."""
+import argparse
+import json
+import os
+import subprocess
+import time
+
+import numpy as np
+import torch
+
+from .data import MAX_INSTRUCTION, SuiteData, Vocabulary
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MODELKIT = os.path.dirname(HERE)
+REPO = os.path.dirname(MODELKIT)
+DATA = os.path.join(MODELKIT, "data")
+SMOKE = os.environ.get("MODELKIT_SMOKE") == "1"  # tiny budgets + temp outputs, to test the pipeline
+RUNS = os.path.join(MODELKIT, "runs") if not SMOKE else "/tmp/modelkit-smoke/runs"
+PACKAGE = os.path.join(REPO, "resources", "models", "gridworld") if not SMOKE else "/tmp/modelkit-smoke/pkg"
+CHECKPOINT = os.path.join(MODELKIT, "checkpoints", "gridworld.pt") if not SMOKE else "/tmp/modelkit-smoke/ck.pt"
+FAMILIES = "maze"  # families trained into the package
+DATASETS = {  # name -> gen-data arguments
+    "train_gt": "--split train --n 5000 --corrupt-fraction 0 --first-seed 0",
+    "train_mix": "--split train --n 4000 --corrupt-fraction 0.6 --first-seed 100000",
+    "heldout_gt": "--split heldout --n 400 --corrupt-fraction 0 --first-seed 0",
+    "heldout_mix": "--split heldout --n 1000 --corrupt-fraction 0.6 --first-seed 50000",
+}
+REASONER_MINUTES = 14  # wall-clock training budgets on 2 CPU cores
+WRITER_MINUTES = 3
+ANSWERER_MINUTES = 8
+HARDEN_MINUTES = 4
+if SMOKE:
+    REASONER_MINUTES = WRITER_MINUTES = ANSWERER_MINUTES = HARDEN_MINUTES = 0.1
+
+
+def log(msg):
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def gen_data(tasks_root, force=False):
+    for name, args in DATASETS.items():
+        out = os.path.join(DATA, name)
+        if os.path.exists(os.path.join(out, "index.json")) and not force:
+            continue
+        cmd = f"npm run --silent cli -- gen-data {args} --families {FAMILIES} --out {out} --force"
+        log(f"gen-data: {cmd}")
+        subprocess.run(cmd, shell=True, cwd=tasks_root, check=True)
+
+
+def build_vocab(datasets):
+    texts = ["goal : process |"]
+    for d in datasets:
+        texts += [i["instruction"] for i in d.instances] + [r["query"] for r in d.rules.values()]
+    return Vocabulary.build(texts)
+
+
+def encode_instructions(vocab, data, idx=None):
+    insts = data.instances if idx is None else [data.instances[i] for i in idx]
+    return torch.tensor([vocab.encode(i["instruction"], MAX_INSTRUCTION) for i in insts])
+
+
+def make_reasoner(vocab, train_gt):
+    from .reasoner import Reasoner
+    g = train_gt.geometry
+    A = len(train_gt.appearances)
+    ids = {a["name"]: a["id"] for a in train_gt.appearances}
+    r = Reasoner(A, len(vocab), ids["agent"], ids["floor"], g["canvasCells"], g["frames"], g["cellPx"])
+    r.sprites.copy_(torch.from_numpy(train_gt.sprites.reshape(A, -1).astype(np.float32)))
+    return r
+
+
+def stage_reasoner(vocab, train_gt, fresh):
+    from .reasoner import moves_from_cells
+    from .train import train_reasoner
+    path = os.path.join(RUNS, "reasoner.pt")
+    r = make_reasoner(vocab, train_gt)
+    if os.path.exists(path) and not fresh:
+        r.load_state_dict(torch.load(path))
+        r.eval()
+        return r
+    cells = torch.from_numpy(train_gt.cells.reshape(len(train_gt.cells), train_gt.cells.shape[1], -1)).long()
+    moves = moves_from_cells(cells, r.agent_id, r.C)
+    log(f"reasoner: {sum(p.numel() for p in r.parameters())} parameters")
+    stats = train_reasoner(r, moves, cells[:, 0], encode_instructions(vocab, train_gt), REASONER_MINUTES, log,
+                           save=lambda m: torch.save(m.state_dict(), path + ".partial"))
+    torch.save(r.state_dict(), path)
+    json.dump(stats, open(os.path.join(RUNS, "reasoner.json"), "w"))
+    return r
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--tasks-root", default=REPO, help="repository whose `npm run cli -- gen-data` writes the data")
+    ap.add_argument("--fresh", action="store_true", help="redo every stage")
+    ap.add_argument("--until", default="card", help="stop after this stage")
+    a = ap.parse_args()
+    a.t_start = time.time()
+    torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
+    os.makedirs(RUNS, exist_ok=True)
+    gen_data(a.tasks_root, a.fresh)
+    sets = {n: SuiteData(os.path.join(DATA, n)) for n in DATASETS}
+    vocab = build_vocab([sets["train_gt"], sets["train_mix"]])
+    log(f"vocabulary: {len(vocab)} words")
+    reasoner = stage_reasoner(vocab, sets["train_gt"], a.fresh)
+    if a.until == "reasoner":
+        return
+    from .pipeline import run_rest
+    run_rest(a, sets, vocab, reasoner)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""Measurements on the held-out split: base success per rule, best-of-N (teacher-picked and oracle),
+answerer balanced accuracy per rule, writer rule-set accuracy, and batched helpers they share."""
+import numpy as np
+import torch
+
+from .data import MAX_INSTRUCTION, MAX_QUERIES, MAX_QUERY, parse_plan
+from .rules import success
+from .tto import query_weights
+
+CHUNK = 32  # tasks per forward batch
+
+
+class TaskBatch:
+    """The inputs of a set of suite tasks: first-frame cells, instruction, the family's canonical
+    queries (goal first) and their weights."""
+
+    def __init__(self, data, vocab, idx):
+        self.idx = list(idx)
+        insts = [data.instances[i] for i in self.idx]
+        C = data.cells.shape[-1]
+        self.families = [i["family"] for i in insts]
+        self.cells0 = torch.from_numpy(data.cells[self.idx, 0].reshape(len(self.idx), C * C).astype(np.int64))
+        self.instr = torch.tensor([vocab.encode(i["instruction"], MAX_INSTRUCTION) for i in insts])
+        self.rules, q, w = [], [], []
+        for inst in insts:
+            ids = sorted(inst["rules"], key=lambda r: data.rules[r]["kind"] != "goal")[:MAX_QUERIES]
+            self.rules.append(ids)
+            enc = [vocab.encode(data.rules[r]["query"], MAX_QUERY, bos=True) for r in ids]
+            q.append(enc + [[0] * MAX_QUERY] * (MAX_QUERIES - len(enc)))
+            w.append(query_weights([data.rules[r]["kind"] for r in ids]))
+        self.queries, self.weights = torch.tensor(q), torch.stack(w)
+        self.gt_cells = data.cells[self.idx].reshape(len(self.idx), data.cells.shape[1], C * C)
+
+    def __len__(self):
+        return len(self.idx)
+
+    def sub(self, sl):
+        b = TaskBatch.__new__(TaskBatch)
+        for k, v in self.__dict__.items():
+            b.__dict__[k] = v[sl]
+        return b
+
+
+def noise_for(reasoner, task_ids, sample_seed):
+    """z1 per (task, sample seed): deterministic, so base / best-of-N / TTO share noises."""
+    return torch.cat([reasoner.noise(1_000_003 * sample_seed + int(t)) for t in task_ids])
+
+
+@torch.no_grad()
+def sample_cells(reasoner, tb, sample_seed, lora=None):
+    out = []
+    for s in range(0, len(tb), CHUNK):
+        b = tb.sub(slice(s, s + CHUNK))
+        z1 = noise_for(reasoner, b.idx, sample_seed)
+        out.append(reasoner.hard_cells(reasoner.sample_logits(z1, b.cells0, b.instr, lora), b.cells0))
+    return torch.cat(out)
+
+
+@torch.no_grad()
+def one_step_previews(reasoner, tb, sample_seed):
+    frames, cells = [], []
+    for s in range(0, len(tb), CHUNK):
+        b = tb.sub(slice(s, s + CHUNK))
+        logits = reasoner.one_step_logits(noise_for(reasoner, b.idx, sample_seed), b.cells0, b.instr)
+        frames.append(reasoner.surrogate_frames(logits, b.cells0).to(torch.float16))
+        cells.append(reasoner.hard_cells(logits, b.cells0))
+    return torch.cat(frames), torch.cat(cells)
+
+
+@torch.no_grad()
+def teacher_probs(answerer, frames, queries):
+    """frames [B, T, H, W, 3] (any float dtype, 0-255); queries [B, Q, Lq] -> P(Yes) [B, Q]."""
+    out = []
+    for s in range(0, len(frames), CHUNK):
+        out.append(torch.sigmoid(answerer(frames[s:s + CHUNK].float(), queries[s:s + CHUNK])))
+    return torch.cat(out)
+
+
+def judge_all(judges, families, cells):
+    cells = cells.numpy() if torch.is_tensor(cells) else cells
+    return [judges[f](c) for f, c in zip(families, cells)]
+
+
+def rule_table(labels_list):
+    """Mean of each rule's verdict and of full success."""
+    rules = sorted({r for l in labels_list for r in l})
+    t = {r: float(np.mean([l[r] for l in labels_list if r in l])) for r in rules}
+    t["success"] = float(np.mean([success(l) for l in labels_list]))
+    return t
+
+
+def balanced_accuracy(probs, labels_list, rules_list, threshold=0.5):
+    """Per rule: mean of the true-positive and true-negative rates (a class that is absent is
+    reported as None and the rule's value is the one rate that exists)."""
+    per = {}
+    for p, labels, rules in zip(probs, labels_list, rules_list):
+        for q, r in enumerate(rules):
+            per.setdefault(r, []).append((float(p[q]) >= threshold, labels[r]))
+    out = {}
+    for r, xs in per.items():
+        xs = np.array(xs, dtype=int)
+        pos, neg = xs[xs[:, 1] == 1], xs[xs[:, 1] == 0]
+        tpr = float(pos[:, 0].mean()) if len(pos) else None
+        tnr = float(1 - neg[:, 0].mean()) if len(neg) else None
+        vals = [v for v in (tpr, tnr) if v is not None]
+        out[r] = {"balanced": float(np.mean(vals)), "tpr": tpr, "tnr": tnr, "n_yes": int(len(pos)),
+                  "n_no": int(len(neg))}
+    return out
+
+
+def writer_rule_set_accuracy(writer, vocab, data, idx):
+    """Fraction of instructions whose decoded plan names exactly the family's canonical queries."""
+    insts = [data.instances[i] for i in idx]
+    instr = torch.tensor([vocab.encode(i["instruction"], MAX_INSTRUCTION) for i in insts])
+    outs = torch.cat([writer.greedy(instr[s:s + 64]) for s in range(0, len(instr), 64)])
+    ok, examples = 0, []
+    for inst, ids in zip(insts, outs.tolist()):
+        text = vocab.decode(ids)
+        got = sorted(parse_plan(text))
+        want = sorted((data.rules[r]["kind"], vocab.decode(vocab.encode(data.rules[r]["query"], 64)))
+                      for r in inst["rules"])
+        ok += int(got == want)
+        if len(examples) < 3:
+            examples.append({"instruction": inst["instruction"], "plan": text})
+    return ok / max(len(insts), 1), examples

@@ -1,0 +1,116 @@
+"""The held-out experiment: base, best-of-N (teacher-picked, oracle pass@N) and test-time
+optimization with the teacher; the answerer's balanced accuracy on reasoner and optimized samples;
+the writer's rule-set accuracy. Returns a JSON-able dict that MODEL_CARD.md is written from."""
+import math
+import time
+
+import numpy as np
+import torch
+
+from . import evaluate as ev
+from .build import log
+from .rules import success
+from .tto import TTO_LAMBDA, TTO_LR, TTO_MAX_STEPS, TTO_TAU, optimize
+
+
+def teacher_loss(answerer, reasoner, cells, tb):
+    p = ev.teacher_probs(answerer, reasoner.render(cells), tb.queries).clamp(min=1e-6)
+    return (tb.weights * -torch.log(p)).sum(-1), p
+
+
+def time_per_task(fn, n):
+    t = time.time()
+    fn()
+    return (time.time() - t) / n
+
+
+def run(sets, vocab, reasoner, answerer, writer, judges, n_tto, lr=TTO_LR):
+    H = sets["heldout_gt"]
+    out = {"settings": {"lr": lr, "lambda": TTO_LAMBDA, "tau": TTO_TAU, "max_steps": TTO_MAX_STEPS}}
+    all_tb = ev.TaskBatch(H, vocab, range(len(H.instances)))
+    # base, every held-out task, two seeds
+    c0, c1 = ev.sample_cells(reasoner, all_tb, 0), ev.sample_cells(reasoner, all_tb, 1)
+    base_labels = ev.judge_all(judges, all_tb.families, c0)
+    out["base_heldout"] = ev.rule_table(base_labels)
+    out["base_heldout"]["n"] = len(base_labels)
+    out["base_heldout"]["seed1_success"] = ev.rule_table(ev.judge_all(judges, all_tb.families, c1))["success"]
+    out["samples_differ_across_seeds"] = float((c0 != c1).flatten(1).any(1).float().mean())
+    by_layout = {}
+    for inst, l in zip(H.instances, base_labels):
+        by_layout.setdefault(inst["layout"], []).append(l)
+    out["base_heldout_by_layout"] = {k: ev.rule_table(v) for k, v in by_layout.items()}
+    T = sets["train_mix"]
+    tr_idx = [i for i, inst in enumerate(T.instances) if inst["variant"] == "gt"][-200:]
+    tr_tb = ev.TaskBatch(T, vocab, tr_idx)
+    out["base_train_split"] = ev.rule_table(ev.judge_all(judges, tr_tb.families, ev.sample_cells(reasoner, tr_tb, 0)))
+    log(f"base held-out {out['base_heldout']}  train-split {out['base_train_split']}")
+    # teacher on ground truth, corruptions, reasoner samples
+    M = sets["heldout_mix"]
+    mtb = ev.TaskBatch(M, vocab, range(len(M.instances)))
+    pm = ev.teacher_probs(answerer, torch.from_numpy(np.asarray(M.frames)).float(), mtb.queries)
+    mlabels = [inst["labels"] for inst in M.instances]
+    out["teacher_heldout_gt_and_corruptions"] = ev.balanced_accuracy(pm, mlabels, mtb.rules)
+    gt_loss, gt_p = teacher_loss(answerer, reasoner, torch.from_numpy(all_tb.gt_cells.astype(np.int64)), all_tb)
+    out["teacher_on_ground_truth"] = {"mean_p_yes": float(gt_p[:, :4][all_tb.weights > 0].mean()),
+                                      "loss_below_tau": float((gt_loss <= TTO_TAU).float().mean())}
+    samp_tb_labels = base_labels + ev.judge_all(judges, all_tb.families, c1)
+    ps = torch.cat([teacher_loss(answerer, reasoner, c, all_tb)[1] for c in (c0, c1)])
+    out["teacher_heldout_reasoner_samples"] = ev.balanced_accuracy(ps, samp_tb_labels, all_tb.rules + all_tb.rules)
+    # test-time optimization on the first n_tto held-out tasks (noise of sample seed 0 = the base sample)
+    tb = ev.TaskBatch(H, vocab, range(min(n_tto, len(H.instances))))
+    out.update(tto_experiment(reasoner, answerer, judges, tb, lr))
+    tr_tb = ev.TaskBatch(T, vocab, tr_idx[-n_tto:])
+    out["in_domain"] = tto_experiment(reasoner, answerer, judges, tr_tb, lr)
+    acc, ex = ev.writer_rule_set_accuracy(writer, vocab, H, range(len(H.instances)))
+    out["writer"] = {"heldout_rule_set_accuracy": acc, "examples": ex}
+    log(f"tto {out['tto']}  best-of-n {out['best_of_n']}")
+    return out
+
+
+def tto_experiment(reasoner, answerer, judges, tb, lr):
+    """Base (seed 0), TTO from the same noise, compute-matched best-of-N, oracle pass@N."""
+    out = {}
+    base_labels = ev.judge_all(judges, tb.families, ev.sample_cells(reasoner, tb, 0))
+    results, t0 = [], time.time()
+    for s in range(0, len(tb), ev.CHUNK):
+        b = tb.sub(slice(s, s + ev.CHUNK))
+        jf = lambda cells, b=b: np.array([success(l) for l in ev.judge_all(judges, b.families, cells)])
+        results.append(optimize(reasoner, answerer, ev.noise_for(reasoner, b.idx, 0), b.cells0, b.instr, b.queries,
+                                b.weights, lr=lr, judge_fn=jf))
+        log(f"tto {s + len(b.idx)}/{len(tb)} ({time.time() - t0:.0f}s)")
+    final = torch.cat([r["final_cells"] for r in results])
+    stop = torch.cat([r["stop_step"] for r in results]).float()
+    confident = torch.cat([r["confident"] for r in results])
+    curve = np.concatenate([r["curve"] for r in results]).mean(0)
+    tto_labels = ev.judge_all(judges, tb.families, final)
+    tto_success = np.array([success(l) for l in tto_labels])
+    base_success = np.array([success(l) for l in base_labels])
+    _, pt = teacher_loss(answerer, reasoner, final, tb)
+    out["teacher_heldout_optimized_samples"] = ev.balanced_accuracy(pt, tto_labels, tb.rules)
+    out["tto"] = {"n": len(tb), "base_success": float(base_success.mean()), "success": float(tto_success.mean()),
+                  "rules": ev.rule_table(tto_labels), "mean_steps": float(stop.mean()),
+                  "stopped_early": float(confident.float().mean()),
+                  "hacking_rate": float((confident.numpy() & (tto_success == 0)).mean()),
+                  "hacking_among_stopped": float((tto_success[confident.numpy()] == 0).mean()) if confident.any() else None,
+                  "fixed": int(((tto_success == 1) & (base_success == 0)).sum()),
+                  "broken": int(((tto_success == 0) & (base_success == 1)).sum()),
+                  "curve_success_vs_step_budget": [float(x) for x in curve]}
+    # compute-matched best-of-N: per-task cost of a TTO step and of one candidate (sample + teacher)
+    sub = tb.sub(slice(0, min(16, len(tb))))
+    z = ev.noise_for(reasoner, sub.idx, 0)
+    t_step = time_per_task(lambda: optimize(reasoner, answerer, z, sub.cells0, sub.instr, sub.queries, sub.weights,
+                                            tau=-1, max_steps=3), len(sub.idx)) / 3
+    t_cand = time_per_task(lambda: teacher_loss(answerer, reasoner, ev.sample_cells(reasoner, sub, 0), sub),
+                           len(sub.idx))
+    n_match = max(2, int(round((float(stop.mean()) * t_step + t_cand) / t_cand)))
+    cands, losses = [], []
+    for k in range(n_match):
+        c = ev.sample_cells(reasoner, tb, k)
+        cands.append(np.array([success(l) for l in ev.judge_all(judges, tb.families, c)]))
+        losses.append(teacher_loss(answerer, reasoner, c, tb)[0].numpy())
+    cands, losses = np.stack(cands, 1), np.stack(losses, 1)
+    pick = losses.argmin(1)
+    out["best_of_n"] = {"n": n_match, "t_step_s": t_step, "t_candidate_s": t_cand,
+                        "teacher_picked": float(cands[np.arange(len(tb)), pick].mean()),
+                        "oracle_pass_at_n": float(cands.max(1).mean())}
+    return out

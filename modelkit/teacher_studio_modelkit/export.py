@@ -1,0 +1,177 @@
+"""Export: trace each graph with make_fx (core ATen decompositions; gradients come from
+torch.func.grad_and_value inside tto_step) and write standard ONNX with the dynamo exporter."""
+import hashlib
+import json
+import os
+
+import numpy as np
+import torch
+from torch._decomp import core_aten_decompositions
+from torch.fx.experimental.proxy_tensor import make_fx
+
+from . import graphs
+from .data import MAX_INSTRUCTION, MAX_PLAN, MAX_QUERIES, MAX_QUERY
+from .reasoner import LATENT, LORA_A_STD, LORA_RANK, SAMPLER_STEPS
+
+MANIFEST_SCHEMA = 1
+OPSET = 18  # ONNX opset of every graph
+
+
+def export_graph(fn, example, path, input_names, output_names):
+    gm = make_fx(fn, decomposition_table=core_aten_decompositions())(*example)
+    prog = torch.onnx.export(gm, tuple(example), path, input_names=input_names,
+                             output_names=output_names, dynamo=True, opset_version=OPSET,
+                             optimize=True, verbose=False, external_data=False)
+    del prog
+    return path
+
+
+def example_inputs(reasoner, seed=0):
+    """Inputs of every graph for one task (shapes the engine passes)."""
+    g = torch.Generator().manual_seed(seed)
+    C, T, px = reasoner.C, reasoner.T, reasoner.px
+    cells0 = torch.randint(0, reasoner.A, (C * C,), generator=g)
+    first = reasoner.render(cells0)
+    V = reasoner.words.num_embeddings
+    ex = {
+        "z1": reasoner.noise(seed)[0],
+        "first_frame": first,
+        "instruction": torch.randint(4, V, (MAX_INSTRUCTION,), generator=g),
+        "queries": torch.randint(4, V, (MAX_QUERIES, MAX_QUERY), generator=g),
+        "query_weights": torch.tensor([0.5, 0.25, 0.25, 0.0]),
+        "frames": reasoner.render(torch.randint(0, reasoner.A, (T, C * C), generator=g)),
+        "cells": torch.randint(0, reasoner.A, (T, C, C), generator=g),
+        "prefix": torch.cat([torch.tensor([2]), torch.randint(4, V, (MAX_PLAN - 1,), generator=g)]),
+        "position": torch.tensor(5),
+    }
+    ex["queries"][:, 0] = 2
+    return ex
+
+
+def graph_specs(reasoner):
+    """name -> (input names, output names). The order is the graph's argument order."""
+    lora = [n for n, _ in reasoner.lora_specs()]
+    grads = [f"grad.{n}" for n in lora]
+    return {
+        "tto_step": (lora + ["z1", "first_frame", "instruction", "queries", "query_weights"],
+                     ["loss", "p_yes", "preview"] + grads),
+        "sample": (lora + ["z1", "first_frame", "instruction"], ["cells"]),
+        "decode": (["cells"], ["frames"]),
+        "vqa": (["frames", "queries"], ["p_yes"]),
+        "plan": (["instruction", "prefix", "position"], ["logits"]),
+    }
+
+
+def graph_functions(reasoner, answerer, writer):
+    return {"tto_step": graphs.make_tto_step(reasoner, answerer), "sample": graphs.make_sample(reasoner),
+            "decode": graphs.make_decode(reasoner), "vqa": graphs.make_vqa(answerer),
+            "plan": graphs.make_plan(writer)}
+
+
+def graph_args(name, reasoner, ex, lora):
+    return {"tto_step": list(lora) + [ex["z1"], ex["first_frame"], ex["instruction"], ex["queries"],
+                                      ex["query_weights"]],
+            "sample": list(lora) + [ex["z1"], ex["first_frame"], ex["instruction"]],
+            "decode": [ex["cells"]], "vqa": [ex["frames"], ex["queries"]],
+            "plan": [ex["instruction"], ex["prefix"], ex["position"]]}[name]
+
+
+def export_all(reasoner, answerer, writer, out_dir, names=None):
+    os.makedirs(out_dir, exist_ok=True)
+    for m in (reasoner, answerer, writer):
+        m.eval()
+    ex = example_inputs(reasoner)
+    lora = reasoner.lora_init()
+    fns, specs = graph_functions(reasoner, answerer, writer), graph_specs(reasoner)
+    for name in names or list(specs):
+        ins, outs = specs[name]
+        export_graph(fns[name], graph_args(name, reasoner, ex, lora), os.path.join(out_dir, f"{name}.onnx"),
+                     ins, outs)
+
+
+def _onnx_io(path):
+    import onnxruntime as ort
+    s = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    io = lambda xs: [{"name": x.name, "shape": x.shape, "dtype": {"float": "float32"}.get(t := x.type.replace("tensor(", "").rstrip(")"), t)}
+                     for x in xs]
+    return io(s.get_inputs()), io(s.get_outputs())
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_manifest(out_dir, reasoner, vocab, appearances, rules, families, defaults, name="gridworld"):
+    files = {}
+    graphs_json = {}
+    for g in graph_specs(reasoner):
+        path = os.path.join(out_dir, f"{g}.onnx")
+        ins, outs = _onnx_io(path)
+        graphs_json[g] = {"file": f"{g}.onnx", "inputs": ins, "outputs": outs}
+    with open(os.path.join(out_dir, "vocabulary.json"), "w") as f:
+        json.dump(vocab.to_json(), f)
+    np.save(os.path.join(out_dir, "sprites.npy"), reasoner.sprites.reshape(
+        reasoner.A, reasoner.px, reasoner.px, 3).round().clamp(0, 255).to(torch.uint8).numpy())
+    for fn in sorted(os.listdir(out_dir)):
+        if fn.endswith((".onnx", ".json", ".npy")) and fn != "manifest.json":
+            files[fn] = sha256(os.path.join(out_dir, fn))
+    manifest = {
+        "schema": MANIFEST_SCHEMA,
+        "name": name,
+        "video": {"frames": reasoner.T, "height": reasoner.C * reasoner.px, "width": reasoner.C * reasoner.px,
+                  "fps": 6, "canvasCells": reasoner.C, "cellPx": reasoner.px,
+                  "frameFormat": "float32 RGB 0-255 [T, H, W, 3] for inputs/previews; uint8 from decode"},
+        "latent": {"name": "z1", "shape": [reasoner.T - 1, LATENT],
+                   "distribution": "standard normal, drawn once per task and kept fixed",
+                   "description": "per-transition code of the agent's move (stay/up/down/left/right) for "
+                                  "frames 1..T-1; frames are rendered at the cell level from first_frame"},
+        "lora": {"rank": LORA_RANK, "scale": 1.0,
+                 "init": {"A": {"distribution": "normal", "std": LORA_A_STD}, "B": {"distribution": "zeros"}},
+                 "tensors": [{"name": n, "shape": list(s)} for n, s in reasoner.lora_specs()],
+                 "gradientOutputPrefix": "grad."},
+        "defaults": defaults,
+        "text": {"vocabulary": "vocabulary.json", "maxInstruction": MAX_INSTRUCTION, "maxQuery": MAX_QUERY,
+                 "maxPlan": MAX_PLAN, "maxQueries": MAX_QUERIES,
+                 "queryEncoding": "bos + tokens, padded with 0 to maxQuery",
+                 "instructionEncoding": "tokens, padded with 0 to maxInstruction (no bos/eos)",
+                 "planDecoding": "prefix[0] = bos; greedy argmax of plan(instruction, prefix, position=i) "
+                                 "is written to prefix[i + 1]; stop at eos; text = tokens joined by "
+                                 "spaces, no space before ?.,!;:)'; format 'goal: q | process: q | ...'",
+                 "queryWeights": "goal lambda, each process (1 - lambda) / M, empty slots 0"},
+        "appearances": appearances,
+        "sprites": "sprites.npy",
+        "rules": rules,
+        "families": families,
+        "graphs": graphs_json,
+        "files": files,
+    }
+    with open(os.path.join(out_dir, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=1)
+    return manifest
+
+
+def save_checkpoint(path, reasoner, answerer, writer, vocab, meta):
+    torch.save({"config": {"A": reasoner.A, "V": len(vocab), "agent": reasoner.agent_id, "floor": reasoner.floor_id,
+                           "C": reasoner.C, "T": reasoner.T, "px": reasoner.px},
+                "reasoner": reasoner.state_dict(), "answerer": answerer.state_dict(),
+                "writer": writer.state_dict(), "vocab": vocab.words, "meta": meta}, path)
+
+
+def load_checkpoint(path):
+    from .data import Vocabulary
+    from .reasoner import Reasoner
+    from .teacher import Answerer
+    from .writer import QueryWriter
+    ck = torch.load(path, weights_only=False)
+    c = ck["config"]
+    r = Reasoner(c["A"], c["V"], c["agent"], c["floor"], c["C"], c["T"], c["px"])
+    a = Answerer(c["A"], c["V"], c["C"], c["T"], c["px"], MAX_QUERY)
+    w = QueryWriter(c["V"], MAX_INSTRUCTION, MAX_PLAN)
+    r.load_state_dict(ck["reasoner"]), a.load_state_dict(ck["answerer"]), w.load_state_dict(ck["writer"])
+    for m in (r, a, w):
+        m.eval()
+    return r, a, w, Vocabulary(ck["vocab"]), ck["meta"]

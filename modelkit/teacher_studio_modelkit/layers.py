@@ -1,0 +1,90 @@
+"""Small transformer pieces written with plain ops (MatMul, Softmax, LayerNorm) so that traced
+gradients export to standard ONNX operators. LoRA is functional: tensors are passed in, never
+stored, so tto_step can take them as graph inputs and return their gradients."""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Attention(nn.Module):
+    """Multi-head self-attention; optional LoRA (A [r, d], B [d, r]) on the q and v projections."""
+
+    def __init__(self, d, heads):
+        super().__init__()
+        self.d, self.heads = d, heads
+        self.q, self.k, self.v, self.o = (nn.Linear(d, d) for _ in range(4))
+
+    def forward(self, x, lora=None, mask=None):
+        q, k, v = self.q(x), self.k(x), self.v(x)
+        if lora is not None:
+            qa, qb, va, vb = (w.transpose(-1, -2) for w in lora)
+            if qa.dim() == 3:  # one LoRA per batch item: [B, d, r] against x [B, ..., n, d]
+                extra = x.dim() - 3
+                qa, qb, va, vb = (w.reshape(w.shape[0], *([1] * extra), *w.shape[1:]) for w in (qa, qb, va, vb))
+            q = q + (x @ qa) @ qb
+            v = v + (x @ va) @ vb
+        *lead, n, d = x.shape
+        h = self.heads
+        q = q.reshape(*lead, n, h, d // h).transpose(-2, -3)
+        k = k.reshape(*lead, n, h, d // h).transpose(-2, -3)
+        v = v.reshape(*lead, n, h, d // h).transpose(-2, -3)
+        att = (q @ k.transpose(-1, -2)) * (1.0 / math.sqrt(d // h))
+        if mask is not None:
+            att = att + mask
+        att = torch.softmax(att, dim=-1)
+        y = (att @ v).transpose(-2, -3).reshape(*lead, n, d)
+        return self.o(y)
+
+
+class MLP(nn.Module):
+    def __init__(self, d, mult=4):
+        super().__init__()
+        self.fc, self.proj = nn.Linear(d, mult * d), nn.Linear(mult * d, d)
+
+    def forward(self, x):
+        return self.proj(F.gelu(self.fc(x), approximate="tanh"))
+
+
+class Block(nn.Module):
+    """Pre-norm transformer block."""
+
+    def __init__(self, d, heads):
+        super().__init__()
+        self.ln1, self.ln2 = nn.LayerNorm(d), nn.LayerNorm(d)
+        self.attn, self.mlp = Attention(d, heads), MLP(d)
+
+    def forward(self, x, lora=None, mask=None):
+        x = x + self.attn(self.ln1(x), lora, mask)
+        return x + self.mlp(self.ln2(x))
+
+
+def cell_patches(frames, cells, px):
+    """frames float [..., H, W, 3] -> per-cell patches [..., C*C, px*px*3]."""
+    lead = frames.shape[:-3]
+    x = frames.reshape(*lead, cells, px, cells, px, 3)
+    nd = len(lead)
+    perm = list(range(nd)) + [nd, nd + 2, nd + 1, nd + 3, nd + 4]
+    return x.permute(perm).reshape(*lead, cells * cells, px * px * 3)
+
+
+def patches_to_frames(patches, cells, px):
+    """[..., C*C, px*px*3] -> [..., H, W, 3]."""
+    lead = patches.shape[:-2]
+    x = patches.reshape(*lead, cells, cells, px, px, 3)
+    nd = len(lead)
+    perm = list(range(nd)) + [nd, nd + 2, nd + 1, nd + 3, nd + 4]
+    return x.permute(perm).reshape(*lead, cells * px, cells * px, 3)
+
+
+def frame_to_cells(frame, sprites_flat, cells, px):
+    """Nearest-sprite segmentation of one frame float [H, W, 3] (0-255) -> appearance ids [C*C]."""
+    p = cell_patches(frame, cells, px)  # [N, S]
+    d = (p * p).sum(-1, keepdim=True) - 2 * p @ sprites_flat.t() + (sprites_flat * sprites_flat).sum(-1)
+    return torch.argmin(d, dim=-1)
+
+
+def one_hot(ids, n):
+    """Trace-safe one-hot (no data-dependent size check) -> float32 [..., n]."""
+    return (ids[..., None] == torch.arange(n, device=ids.device)).to(torch.float32)

@@ -1,0 +1,146 @@
+"""MODEL_CARD.md from the measured results (runs/results.json)."""
+import json
+
+
+def pct(x):
+    return "n/a" if x is None else f"{100 * x:.1f} %"
+
+
+def rule_rows(table):
+    return "\n".join(f"| {k} | {pct(v)} |" for k, v in table.items() if k not in ("n", "seed1_success"))
+
+
+def acc_rows(name, acc):
+    return "\n".join(f"| {name} | {r} | {pct(v['balanced'])} | {pct(v['tpr'])} | {pct(v['tnr'])} | "
+                     f"{v['n_yes']} / {v['n_no']} |" for r, v in sorted(acc.items()))
+
+
+def verdict(ok):
+    return "meets the bar" if ok else "**does not meet the bar**"
+
+
+def write_card(path, r):
+    tto, bon = r["tto"], r["best_of_n"]
+    accs = {"held-out reasoner samples": r["teacher_heldout_reasoner_samples"],
+            "held-out optimized samples": r["teacher_heldout_optimized_samples"],
+            "held-out ground truth + corruptions": r["teacher_heldout_gt_and_corruptions"]}
+    ans_ok = all(v["balanced"] >= 0.9 for k in ("held-out reasoner samples", "held-out optimized samples")
+                 for v in accs[k].values())
+    tto_ok = tto["success"] > tto["base_success"] and tto["success"] > bon["teacher_picked"] and tto["hacking_rate"] <= 0.1
+    curve = " ".join(f"{i}:{pct(x)}" for i, x in enumerate(tto["curve_success_vs_step_budget"]))
+    text = f"""# gridworld — the built-in model package (MODEL_CARD)
+
+A small reasoner + teacher pair trained from scratch by `modelkit` on the task suite's **maze**
+family only (the other families were not available when this package was built). All numbers below
+are measured on the task suite's **held-out split** (mazes of 9-10 cells, paths of 9-11 steps,
+half with decoy squares never seen in training), labelled by the Python port of the suite's
+rule-based evaluator (agreement with the TypeScript evaluator on gen-data labels is a test:
+`modelkit/tests/test_rules.py`).
+
+Reproduce: `cd modelkit && python -m teacher_studio_modelkit.build --fresh` (gen-data via
+`npm run cli -- gen-data`, training, export, this card; numbers in `modelkit/runs/results.json`).
+
+## Models
+- **Reasoner** ({r['parameters']['reasoner']:,} parameters): few-step rectified flow over the agent's
+  moves (per transition an 8-d code of stay/up/down/left/right; z1 is [11, 8]), x0 (categorical)
+  prediction by a transformer over the first frame's cells + instruction + one token per transition;
+  frames are built at the cell level by construction (frame 0 without the agent as background, the
+  agent placed where its moves lead), so "one agent" and "one-cell steps" always hold and staying off
+  walls and reaching the goal are learned. LoRA (rank 4) on q and v of all 6 attention blocks.
+  `tto_step` uses the one-step clean prediction at t = 1, decoded by the surrogate (the agent's
+  position distribution propagated through the soft moves, rendered as a soft sprite mix);
+  `sample` runs the 4-step sampler, `decode` the hard sprite copy (identical to the suite renderer).
+  Training: {r.get('reasoner_training', {}).get('steps', '?')} steps (14 CPU minutes).
+- **Answerer** ({r['parameters']['answerer']:,} parameters): factorised space-time transformer over
+  cell patches + frame differences, query words and frame tokens; P(Yes | frames, query). Trained on
+  ground truth + corruptions, reasoner samples, one-step previews, then a hardening round on
+  previews/finals optimized against it (video counts: {json.dumps(r['answerer_training_videos'])}),
+  labels from the evaluator, balanced per rule.
+- **Query writer** ({r['parameters']['writer']:,} parameters): prefix LM over words, greedy decoding.
+
+## Reasoner base success (held-out, one sample, seed 0, n = {r['base_heldout']['n']})
+| rule | holds |
+|---|---|
+{rule_rows(r['base_heldout'])}
+
+Second seed: success {pct(r['base_heldout']['seed1_success'])}. Samples differ across seeds on
+{pct(r['samples_differ_across_seeds'])} of tasks. By layout: {', '.join(f"{k} {pct(v['success'])}" for k, v in r['base_heldout_by_layout'].items())}.
+On train-split tasks not used for training (n = 200): success {pct(r['base_train_split']['success'])}.
+
+## Teacher answerer: balanced accuracy per rule (threshold 0.5) — {verdict(ans_ok)} (>= 90 %)
+| data | rule | balanced | TPR | TNR | yes / no |
+|---|---|---|---|---|---|
+{chr(10).join(acc_rows(k, v) for k, v in accs.items())}
+
+Ground-truth held-out videos: mean P(Yes) {r['teacher_on_ground_truth']['mean_p_yes']:.3f}; loss <= tau
+for {pct(r['teacher_on_ground_truth']['loss_below_tau'])} of them.
+
+## Query writer
+Right rule set on {pct(r['writer']['heldout_rule_set_accuracy'])} of held-out instructions
+({verdict(r['writer']['heldout_rule_set_accuracy'] >= 0.95)}; with one family the rule set is the
+same for every instruction, so this tests decoding, not family recognition). Example:
+`{r['writer']['examples'][0]['instruction']}` -> `{r['writer']['examples'][0]['plan']}`
+
+## Test-time optimization (held-out, n = {tto['n']}) — {verdict(tto_ok)}
+Loop as in the method: fixed z1 per task (the base sample's noise), fresh LoRA only, Adam lr
+{r['settings']['lr']}, lambda {r['settings']['lambda']}, early stop at loss <= tau = {r['settings']['tau']},
+at most {r['settings']['max_steps']} steps; final video = 4-step sampler with the LoRA.
+
+| method | success |
+|---|---|
+| base (one sample) | {pct(tto['base_success'])} |
+| test-time optimization with the teacher | {pct(tto['success'])} |
+| best-of-{bon['n']} picked by the teacher (compute-matched) | {pct(bon['teacher_picked'])} |
+| oracle pass@{bon['n']} | {pct(bon['oracle_pass_at_n'])} |
+
+Mean steps {tto['mean_steps']:.1f}; stopped early (teacher confident) {pct(tto['stopped_early'])};
+**teacher-hacking rate** (teacher confident, evaluator says fail) {pct(tto['hacking_rate'])} of runs
+({pct(tto['hacking_among_stopped'])} of confident runs); fixed {tto['fixed']}, broken {tto['broken']}.
+Compute match: one TTO step {1000 * bon['t_step_s']:.0f} ms/task, one candidate (sample + teacher)
+{1000 * bon['t_candidate_s']:.0f} ms/task (PyTorch, 2 CPU cores).
+Per-rule after optimization: {', '.join(f"{k} {pct(v)}" for k, v in tto['rules'].items())}.
+
+Success against step budget (step: success): {curve}
+
+In-domain check (train-split tasks never used to train the reasoner, n = {r['in_domain']['tto']['n']}; the
+answerer saw their ground-truth videos): base {pct(r['in_domain']['tto']['base_success'])}, TTO
+{pct(r['in_domain']['tto']['success'])} (mean steps {r['in_domain']['tto']['mean_steps']:.1f}, hacking
+{pct(r['in_domain']['tto']['hacking_rate'])}, fixed {r['in_domain']['tto']['fixed']}, broken
+{r['in_domain']['tto']['broken']}), best-of-{r['in_domain']['best_of_n']['n']} teacher-picked
+{pct(r['in_domain']['best_of_n']['teacher_picked'])}, oracle pass@{r['in_domain']['best_of_n']['n']}
+{pct(r['in_domain']['best_of_n']['oracle_pass_at_n'])}; curve
+{" ".join(f"{i}:{pct(x)}" for i, x in enumerate(r['in_domain']['tto']['curve_success_vs_step_budget']))}.
+
+Learning-rate sweep in-domain (96 tasks, `python -m teacher_studio_modelkit.lr_sweep`, base 24.0 %):
+lr 0.005 -> 25.0 % (hacking 35.4 %), 0.02 -> 27.1 % (39.6 %), 0.05 -> 21.9 % (13.5 %),
+0.1 -> 16.7 % (10.4 %). Of the 38 hacked runs at lr 0.02, 16 were accepted at step 0 or 1 (the
+teacher passes a failing preview) and 22 after more steps (the optimization finds previews the
+teacher accepts); they fail "reach goal" (30) and "off walls" (27)
+(`python -m teacher_studio_modelkit.hacking_check`).
+
+## Runtime
+Build: {r.get('build_minutes_this_run', float('nan')):.0f} minutes end to end on 2 shared CPU cores (stages loaded from the
+`modelkit/runs/` cache count as 0; the reasoner has a 14-minute budget, the answerer 8 + 4).
+Package size {r['package_mb']:.1f} MB. One `tto_step` on onnxruntime CPU: {r['ort_tto_step_ms']:.0f} ms
+(this 2-core machine, shared). Parity: `cd modelkit && pytest tests/test_parity.py` (onnxruntime vs
+PyTorch on every graph, outputs and gradients within 1e-3; finite differences on tto_step).
+
+## Limits
+- Maze only; other families are not in this package. The move latent fits single-agent families
+  (maze, collect); push/sort/connect/fall need another latent (the generic per-cell appearance
+  flow was tried first and gave 0 % success after 300 CPU steps: agents vanished or duplicated).
+- Held-out base success is 0 %: the reasoner never saw paths longer than 8 steps or grids above 8
+  cells, and fails systematically there (oracle pass@N is ~1 %, so neither best-of-N nor TTO can
+  help). In-domain its base success is about 23 %.
+- Teacher: the process rules "one agent" and "one-cell steps" hold by construction for every
+  reasoner sample, so their accuracy on reasoner/optimized samples measures only the yes side; on
+  corruptions the answerer misses teleports (step rule TNR above). "Stays off walls" has a TPR of
+  about 70 % on reasoner samples (below the 90 % bar).
+- TTO in-domain improves on the base (fixed > broken) but loses clearly to compute-matched best-of-N
+  and hacks the teacher often (the soft one-step preview passes while the 4-step sample fails):
+  this is the "random failures + good verifier" regime where best-of-N wins.
+- Held-out mazes are larger and longer than anything trained on; decoy squares are unseen
+  appearances. Numbers above are the honest values on that split.
+"""
+    with open(path, "w") as f:
+        f.write(text)

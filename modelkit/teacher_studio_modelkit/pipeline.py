@@ -1,0 +1,178 @@
+"""Stages after the reasoner: query writer, answerer (+ hardening round), export, experiment."""
+import json
+import os
+import time
+
+import numpy as np
+import torch
+
+from . import evaluate as ev
+from .build import CHECKPOINT, PACKAGE, RUNS, log
+from .data import MAX_INSTRUCTION, MAX_PLAN, MAX_QUERY, plan_text
+from .rules import make_judges, success
+from .teacher import Answerer
+from .tto import TTO_LAMBDA, TTO_LR, TTO_MAX_STEPS, TTO_TAU, optimize
+from .writer import QueryWriter
+
+SAMPLE_TASKS = 1200  # train tasks whose reasoner samples (hard + one-step previews) train the answerer
+HARDEN_TASKS = 192  # train tasks optimized against the round-0 answerer for the hardening round
+HARDEN_LR_SCALE = 0.5  # answerer learning-rate scale in the hardening round
+TTO_TASKS = 128  # held-out tasks in the test-time optimization experiment
+PREVIEW_EVERY = 3  # hardening: keep the previews of every n-th step
+if os.environ.get("MODELKIT_SMOKE") == "1":
+    SAMPLE_TASKS, HARDEN_TASKS, TTO_TASKS = 48, 32, 40
+
+
+def rule_list(data):
+    return sorted(data.rules)
+
+
+def stage_writer(a, sets, vocab, minutes):
+    from .train import train_writer
+    path = os.path.join(RUNS, "writer.pt")
+    w = QueryWriter(len(vocab), MAX_INSTRUCTION, MAX_PLAN)
+    if os.path.exists(path) and not a.fresh:
+        w.load_state_dict(torch.load(path))
+        return w.eval()
+    instr, plans = [], []
+    for d in (sets["train_gt"], sets["train_mix"]):
+        for inst in d.instances:
+            instr.append(vocab.encode(inst["instruction"], MAX_INSTRUCTION))
+            plans.append(vocab.encode(plan_text(d.rule_queries(inst)), MAX_PLAN, bos=True, eos=True))
+    train_writer(w, torch.tensor(instr), torch.tensor(plans), minutes, log)
+    torch.save(w.state_dict(), path)
+    return w.eval()
+
+
+def labelled(judges, tb, cells):
+    labels = ev.judge_all(judges, tb.families, cells)
+    lab = np.array([[l[r] for r in rules] + [-1] * (4 - len(rules)) for l, rules in zip(labels, tb.rules)])
+    return labels, lab
+
+
+def rule_index(tb, rules_all):
+    return np.array([[rules_all.index(r) for r in rules] + [-1] * (4 - len(rules)) for rules in tb.rules])
+
+
+def add_cells_videos(aset, reasoner, judges, tb, cells, rules_all, source):
+    """Hard-rendered videos from cells [B, T, N]."""
+    frames = reasoner.render(cells).to(torch.float16).numpy()
+    _, lab = labelled(judges, tb, cells)
+    aset.add(frames, cells.numpy().astype(np.uint8), tb.queries.numpy(), lab, rule_index(tb, rules_all), source)
+
+
+def stage_answerer(a, sets, vocab, reasoner, judges, minutes, harden_minutes):
+    from .train import AnswerSet, train_answerer
+    rules_all = rule_list(sets["train_mix"])
+    d = sets["train_mix"]
+    C = reasoner.C
+    path0, path1 = os.path.join(RUNS, "answerer0.pt"), os.path.join(RUNS, "answerer1.pt")
+    ans = Answerer(reasoner.A, len(vocab), C, reasoner.T, reasoner.px, MAX_QUERY)
+    if os.path.exists(path1) and not a.fresh:
+        ans.load_state_dict(torch.load(path1))
+        return ans.eval(), json.load(open(os.path.join(RUNS, "answerer_data.json")))
+    aset = AnswerSet()
+    all_idx = list(range(len(d.instances)))
+    tb_all = ev.TaskBatch(d, vocab, all_idx)
+    lab = np.array([[inst["labels"][r] for r in rules] + [-1] * (4 - len(rules))
+                    for inst, rules in zip(d.instances, tb_all.rules)])
+    aset.add(np.asarray(d.frames).astype(np.float16), d.cells.reshape(len(all_idx), reasoner.T, -1),
+             tb_all.queries.numpy(), lab, rule_index(tb_all, rules_all), "gt+corruptions")
+    gt_idx = [i for i, inst in enumerate(d.instances) if inst["variant"] == "gt"][:SAMPLE_TASKS]
+    tb = ev.TaskBatch(d, vocab, gt_idx)
+    log(f"answerer: sampling the reasoner on {len(gt_idx)} train tasks")
+    add_cells_videos(aset, reasoner, judges, tb, ev.sample_cells(reasoner, tb, 101), rules_all, "reasoner samples")
+    pf, pc = ev.one_step_previews(reasoner, tb, 102)
+    _, lab = labelled(judges, tb, pc)
+    aset.add(pf.numpy(), pc.numpy().astype(np.uint8), tb.queries.numpy(), lab, rule_index(tb, rules_all),
+             "one-step previews")
+    counts = {p[5]: int(len(p[0])) for p in aset.parts}
+    if os.path.exists(path0) and not a.fresh:
+        ans.load_state_dict(torch.load(path0))
+    else:
+        train_answerer(ans, aset.cat(), len(rules_all), minutes, log)
+        torch.save(ans.state_dict(), path0)
+    ans.eval()
+    # hardening round: optimize train tasks against this answerer, label what comes out, retrain
+    h_idx = [i for i, inst in enumerate(d.instances) if inst["variant"] == "gt"][SAMPLE_TASKS:][:HARDEN_TASKS]
+    if len(h_idx) < HARDEN_TASKS:
+        h_idx = gt_idx[:HARDEN_TASKS]
+    log(f"hardening: optimizing {len(h_idx)} train tasks against the round-0 answerer")
+    for s in range(0, len(h_idx), ev.CHUNK):
+        hb = ev.TaskBatch(d, vocab, h_idx[s:s + ev.CHUNK])
+        res = optimize(reasoner, ans, ev.noise_for(reasoner, hb.idx, 7), hb.cells0, hb.instr, hb.queries,
+                       hb.weights, keep_previews=True)
+        for k in range(0, len(res["previews"]), PREVIEW_EVERY):
+            _, lab = labelled(judges, hb, res["preview_cells"][k])
+            aset.add(res["previews"][k].numpy(), res["preview_cells"][k].numpy().astype(np.uint8),
+                     hb.queries.numpy(), lab, rule_index(hb, rules_all), "optimized previews")
+        add_cells_videos(aset, reasoner, judges, hb, res["final_cells"], rules_all, "optimized finals")
+    counts.update({k: sum(len(p[0]) for p in aset.parts if p[5] == k) for k in ("optimized previews",
+                                                                               "optimized finals")})
+    from .train import ANSWERER_LR
+    train_answerer(ans, aset.cat(), len(rules_all), harden_minutes, log, seed=1, lr=ANSWERER_LR * HARDEN_LR_SCALE)
+    torch.save(ans.state_dict(), path1)
+    json.dump(counts, open(os.path.join(RUNS, "answerer_data.json"), "w"))
+    return ans.eval(), counts
+
+
+def export_package(sets, vocab, reasoner, answerer, writer, defaults):
+    from .export import export_all, save_checkpoint, write_manifest
+    os.makedirs(PACKAGE, exist_ok=True)
+    os.makedirs(os.path.dirname(CHECKPOINT), exist_ok=True)
+    export_all(reasoner, answerer, writer, PACKAGE)
+    d = sets["train_mix"]
+    fams = [{"name": f["name"], "rules": f["rules"]} for f in d.index["families"]]
+    manifest = write_manifest(PACKAGE, reasoner, vocab, d.appearances, list(d.rules.values()), fams, defaults)
+    save_checkpoint(CHECKPOINT, reasoner, answerer, writer, vocab, {"defaults": defaults})
+    return manifest
+
+
+def ort_step_ms(reasoner, repeats=20):
+    import onnxruntime as ort
+    from .export import example_inputs, graph_args, graph_specs
+    s = ort.InferenceSession(os.path.join(PACKAGE, "tto_step.onnx"), providers=["CPUExecutionProvider"])
+    ins, _ = graph_specs(reasoner)["tto_step"]
+    feed = {n: x.numpy() for n, x in zip(ins, graph_args("tto_step", reasoner, example_inputs(reasoner),
+                                                            reasoner.lora_init()))}
+    s.run(None, feed)
+    t = time.time()
+    for _ in range(repeats):
+        s.run(None, feed)
+    return 1000 * (time.time() - t) / repeats
+
+
+def run_rest(a, sets, vocab, reasoner):
+    from .build import ANSWERER_MINUTES, HARDEN_MINUTES, WRITER_MINUTES
+    from .experiment import run as run_experiment
+    from .model_card import write_card
+    t0 = time.time()
+    judges = make_judges(sets["train_gt"].appearances, reasoner.C)
+    writer = stage_writer(a, sets, vocab, WRITER_MINUTES)
+    if a.until == "writer":
+        return
+    answerer, counts = stage_answerer(a, sets, vocab, reasoner, judges, ANSWERER_MINUTES, HARDEN_MINUTES)
+    if a.until == "answerer":
+        return
+    defaults = {"learningRate": TTO_LR, "lambda": TTO_LAMBDA, "tau": TTO_TAU, "maxSteps": TTO_MAX_STEPS,
+                "previewFrames": reasoner.T, "samplerSteps": __import__("teacher_studio_modelkit.reasoner",
+                                                                         fromlist=["x"]).SAMPLER_STEPS,
+                "optimizer": "adam", "adamBetas": [0.9, 0.999], "adamEps": 1e-8}
+    export_package(sets, vocab, reasoner, answerer, writer, defaults)
+    log("exported " + PACKAGE)
+    if a.until == "export":
+        return
+    results = run_experiment(sets, vocab, reasoner, answerer, writer, judges, TTO_TASKS)
+    results["answerer_training_videos"] = counts
+    results["ort_tto_step_ms"] = ort_step_ms(reasoner)
+    results["package_mb"] = sum(os.path.getsize(os.path.join(PACKAGE, f)) for f in os.listdir(PACKAGE)) / 2 ** 20
+    results["parameters"] = {n: sum(p.numel() for p in m.parameters()) for n, m in
+                             (("reasoner", reasoner), ("answerer", answerer), ("writer", writer))}
+    for k in ("reasoner",):
+        p = os.path.join(RUNS, f"{k}.json")
+        if os.path.exists(p):
+            results[f"{k}_training"] = json.load(open(p))
+    results["build_minutes_this_run"] = (time.time() - a.t_start) / 60  # excludes stages loaded from cache
+    json.dump(results, open(os.path.join(RUNS, "results.json"), "w"), indent=1)
+    write_card(os.path.join(PACKAGE, "MODEL_CARD.md"), results)
+    log(f"MODEL_CARD.md written; stages after the reasoner took {time.time() - t0:.0f}s")

@@ -1,0 +1,179 @@
+"""The reasoner: few-step rectified flow over the agent's moves, rendered at the cell level.
+
+Latent: for each of the T-1 transitions a D-dim code of the move (stay, up, down, left, right);
+clean code x0 = E[move] (E fixed, random, unit variance). x_t = (1 - t) x0 + t z1. The network sees
+the first frame's cells (one token per cell) and the instruction, plus one token per transition,
+and predicts move logits; x0_hat = softmax(logits) @ E, velocity u = (x_t - x0_hat) / t.
+Frames are built by construction: the background is frame 0 without the agent (walls, goal and
+every static cell copied), the agent is placed where its moves lead, so every frame holds exactly
+one agent and moves are at most one cell; staying off walls and reaching the goal are learned.
+Surrogate decoder: the agent's position distribution propagated through the soft moves, rendered
+as a soft sprite mix (p * agent sprite + (1 - p) * background sprite per cell). Full decoder: argmax
+moves -> hard cells -> sprite copy, identical to the task-suite renderer.
+LoRA slots: q and v projections of every attention block."""
+import math
+
+import torch
+import torch.nn as nn
+
+from .layers import Block, frame_to_cells, one_hot, patches_to_frames
+
+D_MODEL = 64  # transformer width
+HEADS = 4  # attention heads
+BLOCKS = 6  # transformer blocks over [cell tokens, transition tokens]
+LATENT = 8  # per-transition latent code size
+MOVES = ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1))  # stay, up, down, left, right
+LORA_RANK = 4  # LoRA rank of every slot
+LORA_A_STD = 0.1  # LoRA A init std (B is zero, so a fresh LoRA leaves the reasoner unchanged)
+SAMPLER_STEPS = 4  # Euler steps of the full sampler, t = 1 -> 0
+SURROGATE_TEMP = 1.0  # softmax temperature of the surrogate's moves
+
+
+class Reasoner(nn.Module):
+    def __init__(self, n_appearances, vocab_size, agent_id, floor_id, cells=10, frames=12, px=8):
+        super().__init__()
+        self.A, self.C, self.T, self.px = n_appearances, cells, frames, px
+        self.agent_id, self.floor_id = int(agent_id), int(floor_id)
+        N, K = cells * cells, len(MOVES)
+        g = torch.Generator().manual_seed(1234)
+        self.register_buffer("codes", torch.randn(K, LATENT, generator=g))
+        self.register_buffer("sprites", torch.zeros(n_appearances, px * px * 3))
+        shift = torch.zeros(K, N, N)
+        for k, (dr, dc) in enumerate(MOVES):
+            for i in range(N):
+                r, c = divmod(i, cells)
+                r2, c2 = r + dr, c + dc
+                j = r2 * cells + c2 if 0 <= r2 < cells and 0 <= c2 < cells else i
+                shift[k, i, j] = 1.0
+        self.register_buffer("shift", shift)
+        d = D_MODEL
+        self.cell = nn.Embedding(n_appearances, d)
+        self.row, self.col = nn.Embedding(cells, d), nn.Embedding(cells, d)
+        self.inp = nn.Linear(LATENT, d)
+        self.frame = nn.Embedding(frames, d)
+        self.time = nn.Linear(16, d)
+        self.words = nn.Embedding(vocab_size, d)
+        self.instr = nn.Linear(d, d)
+        self.blocks = nn.ModuleList(Block(d, HEADS) for _ in range(BLOCKS))
+        self.ln = nn.LayerNorm(d)
+        self.head = nn.Linear(d, K)
+
+    # ---- LoRA slots -------------------------------------------------------------------------
+    def lora_specs(self):
+        """[(name, shape)] in graph order: per block q_A q_B v_A v_B."""
+        d, r, out = D_MODEL, LORA_RANK, []
+        for i in range(BLOCKS):
+            for proj in ("q", "v"):
+                out += [(f"lora.block{i}.{proj}.A", (r, d)), (f"lora.block{i}.{proj}.B", (d, r))]
+        return out
+
+    def lora_init(self, seed=0):
+        g = torch.Generator().manual_seed(seed)
+        return tuple(torch.randn(s, generator=g) * LORA_A_STD if n.endswith(".A") else torch.zeros(s)
+                     for n, s in self.lora_specs())
+
+    # ---- network ----------------------------------------------------------------------------
+    def forward(self, x_t, t, cells0, instr, lora=None):
+        """x_t [B, T-1, LATENT], t [B], cells0 [B, C*C] long, instr [B, L] long -> move logits
+        [B, T-1, MOVES]."""
+        B, F, _ = x_t.shape
+        C, N = self.C, cells0.shape[1]
+        pos = torch.arange(N, device=x_t.device)
+        wmask = (instr > 0).to(x_t.dtype)
+        wmean = (self.words(instr) * wmask[..., None]).sum(1) / wmask.sum(1, keepdim=True).clamp(min=1)
+        ctx = self.instr(wmean)[:, None]
+        cell_tok = self.cell(cells0) + self.row(pos // C) + self.col(pos % C) + ctx
+        freqs = torch.exp(torch.arange(8, device=x_t.device, dtype=x_t.dtype) * -math.log(100.0) / 8)
+        ang = t[:, None] * freqs * 50.0
+        temb = self.time(torch.cat([ang.sin(), ang.cos()], -1))[:, None]
+        move_tok = self.inp(x_t) + self.frame(torch.arange(1, F + 1, device=x_t.device)) + temb + ctx
+        h = torch.cat([cell_tok, move_tok], 1)
+        for i, blk in enumerate(self.blocks):
+            h = blk(h, None if lora is None else lora[4 * i:4 * i + 4])
+        return self.head(self.ln(h[:, N:]))
+
+    def x0_hat(self, logits):
+        return torch.softmax(logits, -1) @ self.codes
+
+    def sample_logits(self, z1, cells0, instr, lora=None, steps=SAMPLER_STEPS):
+        """Full few-step sampler from fixed noise z1; returns the last step's move logits."""
+        x = z1
+        B = z1.shape[0]
+        for i in range(steps):
+            t, t_next = 1.0 - i / steps, 1.0 - (i + 1) / steps
+            logits = self.forward(x, torch.full((B,), t, dtype=z1.dtype), cells0, instr, lora)
+            x0 = self.x0_hat(logits)
+            x = x0 + (t_next / t) * (x - x0)
+        return logits
+
+    def one_step_logits(self, z1, cells0, instr, lora=None):
+        """The teacher's view: clean prediction from t = 1 in one step."""
+        return self.forward(z1, torch.ones(z1.shape[0], dtype=z1.dtype), cells0, instr, lora)
+
+    # ---- decoders ---------------------------------------------------------------------------
+    def _start_and_background(self, cells0):
+        is_agent = (cells0 == self.agent_id).to(torch.float32)  # [B, N]
+        start = is_agent / is_agent.sum(-1, keepdim=True).clamp(min=1)
+        background = torch.where(cells0 == self.agent_id, torch.full_like(cells0, self.floor_id), cells0)
+        return start, background
+
+    def positions(self, move_probs, cells0):
+        """Agent position distribution per frame [B, T, N], frame 0 included."""
+        p, _ = self._start_and_background(cells0)
+        out = [p]
+        for f in range(move_probs.shape[1]):
+            p = sum(move_probs[:, f, k:k + 1] * (p @ self.shift[k]) for k in range(len(MOVES)))
+            out.append(p)
+        return torch.stack(out, 1)
+
+    def surrogate_frames(self, logits, cells0):
+        """Soft frames [B, T, H, W, 3] (0-255): p * agent sprite + (1 - p) * background sprite."""
+        p = self.positions(torch.softmax(logits / SURROGATE_TEMP, -1), cells0)[..., None]  # [B, T, N, 1]
+        _, bg = self._start_and_background(cells0)
+        bg_px = (one_hot(bg, self.A) @ self.sprites)[:, None]  # [B, 1, N, S]
+        patches = p * self.sprites[self.agent_id] + (1 - p) * bg_px
+        return patches_to_frames(patches, self.C, self.px)
+
+    def hard_cells(self, logits, cells0):
+        """argmax moves -> cells of every frame [B, T, C*C] long (frame 0 = cells0)."""
+        moves = one_hot(logits.argmax(-1), len(MOVES))
+        p = self.positions(moves, cells0)  # one-hot positions
+        _, bg = self._start_and_background(cells0)
+        has = p > 0.5
+        cells = torch.where(has, torch.full_like(has, self.agent_id, dtype=torch.long), bg[:, None].expand_as(has))
+        return torch.cat([cells0[:, None], cells[:, 1:]], 1)
+
+    def render(self, cells):
+        """Full decoder: sprite copy. cells [..., C*C] long -> float frames [..., H, W, 3]."""
+        return patches_to_frames(self.sprites[cells], self.C, self.px)
+
+    def encode_first_frame(self, frame):
+        """Nearest-sprite cells of the first frame float [H, W, 3] -> [C*C] long."""
+        return frame_to_cells(frame, self.sprites, self.C, self.px)
+
+    def noise(self, seed, batch=1):
+        g = torch.Generator().manual_seed(int(seed))
+        return torch.randn(batch, self.T - 1, LATENT, generator=g)
+
+
+def moves_from_cells(cells, agent_id, canvas):
+    """Ground-truth moves [B, T-1] from cells [B, T, N] (one agent per frame, steps <= 1)."""
+    pos = (cells == agent_id).float().argmax(-1)  # [B, T]
+    dr = pos[:, 1:] // canvas - pos[:, :-1] // canvas
+    dc = pos[:, 1:] % canvas - pos[:, :-1] % canvas
+    moves = torch.zeros_like(dr)
+    for k, (a, b) in enumerate(MOVES):
+        moves[(dr == a) & (dc == b)] = k
+    return moves
+
+
+def flow_training_loss(model, moves, cells0, instr):
+    """Cross-entropy of the move logits at random t (a quarter of the batch at t = 1)."""
+    B = moves.shape[0]
+    x0 = model.codes[moves]
+    z1 = torch.randn_like(x0)
+    t = torch.rand(B)
+    t = torch.where(torch.rand(B) < 0.25, torch.ones_like(t), t.clamp(min=0.02))
+    x_t = (1 - t)[:, None, None] * x0 + t[:, None, None] * z1
+    logits = model(x_t, t, cells0, instr)
+    return torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), moves.reshape(-1))

@@ -1,0 +1,142 @@
+"""Training loops (wall-clock budgets so the whole build fits the CPU time limit)."""
+import math
+import time
+
+import numpy as np
+import torch
+
+from .reasoner import flow_training_loss
+
+REASONER_LR = 2e-3  # AdamW peak learning rate (cosine over the time budget)
+REASONER_BATCH = 64  # tasks per step
+WRITER_LR = 2e-3
+WRITER_BATCH = 32
+ANSWERER_LR = 1e-3
+ANSWERER_BATCH = 16  # videos per step (every rule of the video's family is asked)
+AUX_WEIGHT = 0.3  # weight of the answerer's per-cell appearance auxiliary loss
+WEIGHT_DECAY = 0.01
+
+
+def _lr(peak, frac):
+    warm = min(1.0, frac / 0.03)
+    return peak * warm * 0.5 * (1 + math.cos(math.pi * min(frac, 1.0)))
+
+
+def train_reasoner(model, moves, cells0, instr, minutes, log=print, seed=0, save=None):
+    """moves [N, T-1] long, cells0 [N, C*C] long, instr [N, L] long; save(model) every 200 steps."""
+    torch.manual_seed(seed)
+    opt = torch.optim.AdamW(model.parameters(), REASONER_LR, weight_decay=WEIGHT_DECAY)
+    model.train()
+    start, step, ema = time.time(), 0, None
+    while (frac := (time.time() - start) / (60 * minutes)) < 1:
+        for g in opt.param_groups:
+            g["lr"] = _lr(REASONER_LR, frac)
+        idx = torch.randint(0, len(moves), (REASONER_BATCH,))
+        loss = flow_training_loss(model, moves[idx], cells0[idx], instr[idx])
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        ema = loss.item() if ema is None else 0.98 * ema + 0.02 * loss.item()
+        step += 1
+        if step % 100 == 0:
+            log(f"reasoner step {step} loss {ema:.4f} ({time.time() - start:.0f}s)")
+        if save is not None and step % 200 == 0:
+            save(model)
+    model.eval()
+    return {"steps": step, "loss": ema}
+
+
+def train_writer(model, instr, plans, minutes, log=print, seed=0):
+    """instr [N, Li] long; plans [N, Lp] long (BOS, tokens, EOS, pad)."""
+    from .writer import WORD_DROPOUT
+    torch.manual_seed(seed)
+    opt = torch.optim.AdamW(model.parameters(), WRITER_LR, weight_decay=WEIGHT_DECAY)
+    model.train()
+    start, step = time.time(), 0
+    while (frac := (time.time() - start) / (60 * minutes)) < 1:
+        for g in opt.param_groups:
+            g["lr"] = _lr(WRITER_LR, frac)
+        idx = torch.randint(0, len(instr), (WRITER_BATCH,))
+        x, y = instr[idx].clone(), plans[idx]
+        drop = (torch.rand(x.shape) < WORD_DROPOUT) & (x > 3)
+        x[drop] = 1
+        inp = y.clone()
+        target = torch.cat([y[:, 1:], torch.zeros_like(y[:, :1])], 1)
+        logits = model(x, inp)
+        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), target.reshape(-1),
+                                                 ignore_index=0)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        step += 1
+        if step % 100 == 0:
+            log(f"writer step {step} loss {loss.item():.4f}")
+    model.eval()
+    return {"steps": step, "loss": loss.item()}
+
+
+class AnswerSet:
+    """Videos with per-rule labels for the answerer. frames float [N, T, H, W, 3] (0-255, uint8 or
+    float16 storage), cells [N, T, C*C] (for the auxiliary head), queries [N, Q, Lq], labels [N, Q]
+    (-1 = slot unused), rule ids [N, Q] (index into the rule list, -1 unused)."""
+
+    def __init__(self):
+        self.parts = []
+
+    def add(self, frames, cells, queries, labels, rule_idx, source):
+        self.parts.append((frames, cells, queries, labels, rule_idx, source))
+
+    def cat(self):
+        f = [p[0] for p in self.parts]
+        frames = np.concatenate([x.astype(np.float16) if x.dtype != np.float16 else x for x in f])
+        return (frames, *(np.concatenate([p[k] for p in self.parts]) for k in (1, 2, 3, 4)),
+                np.concatenate([np.full(len(p[0]), i) for i, p in enumerate(self.parts)]))
+
+
+def balance_weights(labels, rule_idx, n_rules):
+    """Per (rule, label) weights so every rule's yes and no carry equal total weight."""
+    w = np.zeros(labels.shape, np.float32)
+    for r in range(n_rules):
+        for y in (0, 1):
+            m = (rule_idx == r) & (labels == y)
+            if m.sum():
+                w[m] = 0.5 / m.sum()
+    return w / w[w > 0].mean()
+
+
+def train_answerer(model, data, n_rules, minutes, log=print, seed=0, lr=ANSWERER_LR):
+    frames, cells, queries, labels, rule_idx, _ = data
+    w = torch.from_numpy(balance_weights(labels, rule_idx, n_rules))
+    torch.manual_seed(seed)
+    opt = torch.optim.AdamW(model.parameters(), lr, weight_decay=WEIGHT_DECAY)
+    model.train()
+    # sample videos proportionally to their total balanced weight
+    p = w.clamp(min=0).sum(1).numpy().astype(np.float64)
+    p /= p.sum()
+    rng = np.random.default_rng(seed)
+    start, step, ema = time.time(), 0, None
+    while (frac := (time.time() - start) / (60 * minutes)) < 1:
+        for g in opt.param_groups:
+            g["lr"] = _lr(lr, frac)
+        idx = rng.choice(len(frames), ANSWERER_BATCH, p=p)
+        fr = torch.from_numpy(frames[idx].astype(np.float32))
+        ft, h = model.encode_frames(fr)
+        yes = model.answer(ft, torch.from_numpy(queries[idx]).long())
+        lab = torch.from_numpy(labels[idx]).float()
+        m = (lab >= 0).float()
+        bce = torch.nn.functional.binary_cross_entropy_with_logits(yes, lab.clamp(min=0), reduction="none")
+        loss = (bce * m).sum() / m.sum()
+        aux = torch.nn.functional.cross_entropy(model.aux_cell(h).reshape(-1, model.A),
+                                                torch.from_numpy(cells[idx]).long().reshape(-1))
+        total = loss + AUX_WEIGHT * aux
+        opt.zero_grad()
+        total.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        ema = loss.item() if ema is None else 0.98 * ema + 0.02 * loss.item()
+        step += 1
+        if step % 100 == 0:
+            log(f"answerer step {step} loss {ema:.4f} aux {aux.item():.3f} ({time.time() - start:.0f}s)")
+    model.eval()
+    return {"steps": step, "loss": ema}

@@ -1,0 +1,86 @@
+"""Test-time optimization in PyTorch, the same loop the engine runs on the tto_step graph: fixed
+noise z1 per task, a fresh LoRA (A random, B zero), Adam on the LoRA only, loss
+L = lambda * L(goal) + (1 - lambda) / M * sum L(process), early stop when L <= tau, final video from
+the full sampler with the optimized LoRA and the same z1. Batched over tasks: every task has its own
+LoRA slice and its own Adam state (Adam is elementwise, so this equals separate runs)."""
+import numpy as np
+import torch
+
+from .graphs import query_loss
+
+TTO_LR = 0.02  # Adam learning rate on the LoRA (engine default)
+TTO_LAMBDA = 0.5  # goal weight lambda
+TTO_TAU = 0.22  # early-stop threshold on the loss
+TTO_MAX_STEPS = 16  # step budget
+ADAM_BETAS = (0.9, 0.999)
+ADAM_EPS = 1e-8
+
+
+def query_weights(kinds, lam=TTO_LAMBDA, slots=4):
+    """kinds: list of 'goal'/'process' -> weights [slots] (0 pads empty slots)."""
+    m = sum(k == "process" for k in kinds)
+    w = [lam if k == "goal" else (1 - lam) / max(m, 1) for k in kinds]
+    return torch.tensor(w + [0.0] * (slots - len(w)))
+
+
+def batched_lora(reasoner, n, seed0=0):
+    per = [reasoner.lora_init(seed0 + i) for i in range(n)]
+    return [torch.stack([p[k] for p in per]) for k in range(len(per[0]))]
+
+
+def optimize(reasoner, answerer, z1, cells0, instr, queries, weights, lr=TTO_LR, tau=TTO_TAU,
+             max_steps=TTO_MAX_STEPS, judge_fn=None, keep_previews=False, seed0=0):
+    """Runs the loop for a batch of tasks. z1 [B, F, N, D]; cells0 [B, N]; instr [B, L];
+    queries [B, Q, Lq]; weights [B, Q]. judge_fn(cells [B, T, N]) -> success [B] (optional: the
+    success curve of the final video at every step budget). Returns a dict of per-task results."""
+    B = z1.shape[0]
+    lora = [t.clone().requires_grad_(True) for t in batched_lora(reasoner, B, seed0)]
+    m = [torch.zeros_like(t) for t in lora]
+    v = [torch.zeros_like(t) for t in lora]
+    active = torch.ones(B, dtype=torch.bool)
+    stop_step = torch.full((B,), max_steps)
+    losses, previews, preview_cells, curve = [], [], [], []
+    final_cells = None
+    for step in range(max_steps + 1):
+        logits = reasoner.one_step_logits(z1, cells0, instr, lora)
+        frames = reasoner.surrogate_frames(logits, cells0)
+        yes = answerer(frames, queries)
+        per_task = (weights * torch.nn.functional.softplus(-yes)).sum(-1)
+        losses.append(per_task.detach())
+        if keep_previews:
+            previews.append(frames.detach().to(torch.float16))
+            preview_cells.append(reasoner.hard_cells(logits.detach(), cells0))
+        if judge_fn is not None or step == max_steps:
+            with torch.no_grad():
+                cur = reasoner.hard_cells(reasoner.sample_logits(z1, cells0, instr, [t.detach() for t in lora]),
+                                          cells0)
+            final_cells = cur if final_cells is None else torch.where(active[:, None, None], cur, final_cells)
+            if judge_fn is not None:
+                curve.append(judge_fn(final_cells))
+        newly = active & (per_task.detach() <= tau)
+        stop_step[newly] = step
+        active &= ~newly
+        if step == max_steps or not active.any():
+            break
+        grads = torch.autograd.grad(per_task.sum(), lora)
+        with torch.no_grad():
+            for k, (p, g) in enumerate(zip(lora, grads)):
+                mask = active.view(-1, *([1] * (p.dim() - 1))).float()
+                m[k].mul_(ADAM_BETAS[0]).add_((1 - ADAM_BETAS[0]) * g)
+                v[k].mul_(ADAM_BETAS[1]).add_((1 - ADAM_BETAS[1]) * g * g)
+                mh = m[k] / (1 - ADAM_BETAS[0] ** (step + 1))
+                vh = v[k] / (1 - ADAM_BETAS[1] ** (step + 1))
+                p.sub_(mask * lr * mh / (vh.sqrt() + ADAM_EPS))
+    if final_cells is None or judge_fn is None:
+        with torch.no_grad():
+            final_cells = reasoner.hard_cells(reasoner.sample_logits(z1, cells0, instr, [t.detach() for t in lora]),
+                                              cells0)
+    # steps past the early stop keep the stopped video
+    while judge_fn is not None and len(curve) < max_steps + 1:
+        curve.append(curve[-1])
+    L = torch.stack(losses, 1)  # [B, steps run]
+    out = {"final_cells": final_cells, "stop_step": stop_step, "losses": L,
+           "confident": (L.min(1).values <= tau), "curve": np.stack(curve, 1) if curve else None}
+    if keep_previews:
+        out["previews"], out["preview_cells"] = previews, preview_cells
+    return out

@@ -1,0 +1,59 @@
+"""Shared fixtures: the committed package + checkpoint when present, else a tiny random package
+exported on the fly (so the export machinery itself is always exercised)."""
+import os
+
+import pytest
+import torch
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PACKAGE = os.path.join(ROOT, "resources", "models", "gridworld")
+CHECKPOINT = os.path.join(ROOT, "modelkit", "checkpoints", "gridworld.pt")
+
+torch.set_num_threads(2)
+
+
+@pytest.fixture(scope="session")
+def package():
+    """(package dir, reasoner, answerer, writer) for the trained, committed package."""
+    from teacher_studio_modelkit.export import load_checkpoint
+    if not (os.path.exists(CHECKPOINT) and os.path.exists(os.path.join(PACKAGE, "manifest.json"))):
+        pytest.skip("no committed package: run python -m teacher_studio_modelkit.build")
+    r, a, w, vocab, _ = load_checkpoint(CHECKPOINT)
+    return PACKAGE, r, a, w
+
+
+@pytest.fixture(scope="session")
+def random_package(tmp_path_factory):
+    """A small random-weight package exported now (tests the tracer/exporter on this torch)."""
+    from teacher_studio_modelkit.export import export_all
+    from teacher_studio_modelkit.reasoner import Reasoner
+    from teacher_studio_modelkit.teacher import Answerer
+    from teacher_studio_modelkit.writer import QueryWriter
+    from teacher_studio_modelkit.data import MAX_INSTRUCTION, MAX_PLAN, MAX_QUERY
+    torch.manual_seed(0)
+    A, V = 12, 60
+    r = Reasoner(A, V, agent_id=3, floor_id=1)
+    r.sprites.copy_(torch.rand(A, r.px * r.px * 3) * 255)
+    a, w = Answerer(A, V, max_query=MAX_QUERY), QueryWriter(V, MAX_INSTRUCTION, MAX_PLAN)
+    out = str(tmp_path_factory.mktemp("pkg"))
+    export_all(r, a, w, out, names=["tto_step", "vqa"])
+    return out, r, a, w
+
+
+@pytest.fixture(scope="session")
+def suite_data(tmp_path_factory):
+    """A gen-data set: modelkit/data/heldout_mix when a build made it, else a small one generated
+    now with the task suite's CLI (`npm run cli -- gen-data` at the repository root)."""
+    import subprocess
+    from teacher_studio_modelkit.data import SuiteData
+    built = os.path.join(ROOT, "modelkit", "data", "heldout_mix")
+    if os.path.exists(os.path.join(built, "index.json")):
+        return SuiteData(built)
+    root = os.environ.get("MODELKIT_TASKS_ROOT", ROOT)
+    out = str(tmp_path_factory.mktemp("gen"))
+    r = subprocess.run(f"npm run --silent cli -- gen-data --split heldout --n 80 --families maze "
+                       f"--corrupt-fraction 0.7 --out {out} --force", shell=True, cwd=root,
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.skip(f"gen-data is not available here ({r.stderr.strip()[:200]})")
+    return SuiteData(out)

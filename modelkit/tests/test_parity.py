@@ -1,0 +1,90 @@
+"""onnxruntime vs PyTorch on every graph (outputs and LoRA gradients), and a finite-difference
+check of tto_step's gradients. Tolerances: outputs and gradients within 1e-3 absolute + 1e-3
+relative of PyTorch (float32, different op orders); FD directional derivative within 5 %."""
+import os
+
+import numpy as np
+import onnxruntime as ort
+import pytest
+import torch
+
+from teacher_studio_modelkit.export import example_inputs, graph_args, graph_functions, graph_specs
+
+ATOL, RTOL = 1e-3, 1e-3
+
+
+def session(path):
+    return ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+
+
+def run_onnx(pkg_dir, name, args, specs):
+    ins, outs = specs[name]
+    s = session(os.path.join(pkg_dir, f"{name}.onnx"))
+    return s.run(outs, {n: a.numpy() for n, a in zip(ins, args)})
+
+
+def lora_for_test(reasoner, seed=3):
+    """A LoRA with non-zero B so that every gradient (A and B) is exercised."""
+    g = torch.Generator().manual_seed(seed)
+    return tuple(torch.randn(s, generator=g) * 0.05 for _, s in reasoner.lora_specs())
+
+
+def check_graph(pkg_dir, r, a, w, name):
+    specs = graph_specs(r)
+    ex = example_inputs(r, seed=7)
+    args = graph_args(name, r, ex, lora_for_test(r))
+    with torch.no_grad() if name != "tto_step" else torch.enable_grad():
+        ref = graph_functions(r, a, w)[name](*args)
+    got = run_onnx(pkg_dir, name, args, specs)
+    assert len(got) == len(ref)
+    for o, (g, t) in enumerate(zip(got, ref)):
+        t = t.detach().numpy()
+        assert g.shape == t.shape, (name, o, g.shape, t.shape)
+        if t.dtype.kind in "iu":
+            assert (g == t).mean() > 0.999, (name, specs[name][1][o])
+        else:
+            np.testing.assert_allclose(g, t, atol=ATOL + RTOL * np.abs(t).max(), rtol=RTOL,
+                                       err_msg=f"{name}:{specs[name][1][o]}")
+
+
+def fd_check(pkg_dir, r):
+    """Directional finite difference of the ONNX loss vs the ONNX gradient, along 3 directions."""
+    specs = graph_specs(r)
+    ex = example_inputs(r, seed=11)
+    lora = lora_for_test(r, seed=5)
+    ins, outs = specs["tto_step"]
+    s = session(os.path.join(pkg_dir, "tto_step.onnx"))
+
+    def run(lo):
+        feed = {n: x.numpy() for n, x in zip(ins, graph_args("tto_step", r, ex, lo))}
+        return s.run(None, feed)
+
+    res = run(lora)
+    grads = res[3:]
+    g = torch.Generator().manual_seed(0)
+    for _ in range(3):
+        d = [torch.randn(x.shape, generator=g) for x in lora]
+        analytic = sum(float((torch.from_numpy(gr) * di).sum()) for gr, di in zip(grads, d))
+        eps = 1e-2
+        plus = run(tuple(x + eps * di for x, di in zip(lora, d)))[0]
+        minus = run(tuple(x - eps * di for x, di in zip(lora, d)))[0]
+        numeric = float(plus - minus) / (2 * eps)
+        assert abs(numeric - analytic) <= 0.05 * abs(analytic) + 1e-3, (numeric, analytic)
+
+
+@pytest.mark.parametrize("name", ["tto_step", "sample", "decode", "vqa", "plan"])
+def test_committed_graph_matches_pytorch(package, name):
+    check_graph(*package, name)
+
+
+def test_committed_tto_step_gradients_match_finite_differences(package):
+    fd_check(package[0], package[1])
+
+
+@pytest.mark.parametrize("name", ["tto_step", "vqa"])
+def test_fresh_export_matches_pytorch(random_package, name):
+    check_graph(*random_package, name)
+
+
+def test_fresh_export_gradients_match_finite_differences(random_package):
+    fd_check(random_package[0], random_package[1])
