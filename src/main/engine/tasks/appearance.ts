@@ -37,7 +37,9 @@ const BAR_RGB: Record<(typeof BAR_COLOURS)[number], Rgb> = {
 const DOT_RGB: Record<DotColour, Rgb> = { teal: [0, 160, 160], magenta: [210, 50, 150] }
 
 const defs: Omit<Appearance, 'id'>[] = [
-  { name: 'void', rgb: [150, 150, 158], shape: 'fill', label: 'grey border' },
+  // The built-in model package was trained on this border colour: changing any colour or sprite here
+  // means re-exporting the package (tests/engine/models/package.test.ts checks they agree).
+  { name: 'void', rgb: [40, 40, 48], shape: 'fill', label: 'dark border' },
   { name: 'floor', rgb: FLOOR_RGB, shape: 'fill', label: 'floor' },
   { name: 'wall', rgb: [62, 72, 92], shape: 'fill', label: 'wall' },
   { name: 'agent', rgb: [220, 40, 40], shape: 'block', label: 'red square' },
