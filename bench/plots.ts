@@ -21,7 +21,7 @@ function frame(title: string, yLabel: string, body: string): string {
 }
 
 /** Success (%) against the number of optimization steps, with reference lines. */
-export async function successCurvePng(path: string, curve: number[], refs: { label: string; value: number }[]): Promise<void> {
+export async function successCurvePng(path: string, split: string, curve: number[], refs: { label: string; value: number }[]): Promise<void> {
   const pw = W - M.left - M.right
   const ph = H - M.top - M.bottom
   const x = (k: number) => M.left + (k / Math.max(curve.length - 1, 1)) * pw
@@ -33,11 +33,11 @@ export async function successCurvePng(path: string, curve: number[], refs: { lab
     .join('')
   const dots = curve.map((v, k) => `<circle cx="${x(k)}" cy="${y(v)}" r="3" fill="${COLORS[3]}"/>`).join('')
   const body = `${refLines}<path d="${line}" fill="none" stroke="${COLORS[3]}" stroke-width="2"/>${dots}${xt}<text x="${M.left + pw / 2}" y="${H - 10}" text-anchor="middle" font-size="12">optimization steps (fixed budget, no early stop)</text>`
-  await sharp(Buffer.from(frame('Success against steps (held-out, rule-based evaluator)', 'success %', body))).png().toFile(path)
+  await sharp(Buffer.from(frame(`Success against steps (${split}, rule-based evaluator)`, 'success %', body))).png().toFile(path)
 }
 
 /** Grouped bars: success (%) per family for each method. */
-export async function familyBarsPng(path: string, families: string[], methods: { name: string; values: number[] }[]): Promise<void> {
+export async function familyBarsPng(path: string, split: string, families: string[], methods: { name: string; values: number[] }[]): Promise<void> {
   const pw = W - M.left - M.right
   const ph = H - M.top - M.bottom
   const group = pw / families.length
@@ -55,5 +55,5 @@ export async function familyBarsPng(path: string, families: string[], methods: {
     )
     .join('')
   const legend = methods.map((m, j) => `<rect x="${M.left + j * 150}" y="${H - 18}" width="10" height="10" fill="${COLORS[j % COLORS.length]}"/><text x="${M.left + j * 150 + 14}" y="${H - 9}" font-size="11">${esc(m.name)}</text>`).join('')
-  await sharp(Buffer.from(frame('Success per family (held-out, rule-based evaluator)', 'success %', bars + legend))).png().toFile(path)
+  await sharp(Buffer.from(frame(`Success per family (${split}, rule-based evaluator)`, 'success %', bars + legend))).png().toFile(path)
 }

@@ -7,7 +7,7 @@
 import type { QueryInput, StudioModels } from '../src/main/engine/models'
 import { optimizeWithTeacher, queryLossWeights, sampleBase, solveWithTeacher, teacherLoss } from '../src/main/engine/optimize'
 import type { NamedTensors } from '../src/main/engine/runtime'
-import { evaluateVideo, generateTask } from '../src/main/engine/tasks'
+import { evaluateVideo, generateTask, type Split } from '../src/main/engine/tasks'
 import type { Outcome, TaskRecord, TeacherOutcome } from './summarize'
 
 /** Task-agnostic queries for the "generic queries" ablation (method.md: 0.712 vs 0.781). */
@@ -35,8 +35,8 @@ function weighted(queries: readonly { kind: 'goal' | 'process'; text: string }[]
 
 const seconds = (start: number) => (performance.now() - start) / 1000
 
-export async function benchTask(models: StudioModels, family: string, seed: number, s: QualitySettings): Promise<TaskRecord> {
-  const task = generateTask(family, seed, { split: 'heldout' })
+export async function benchTask(models: StudioModels, family: string, seed: number, s: QualitySettings, split: Split = 'heldout'): Promise<TaskRecord> {
+  const task = generateTask(family, seed, { split })
   const geometry = task.geometry
   const judge = (frames: Uint8Array[]): Outcome => {
     const v = evaluateVideo(family, frames, geometry)
@@ -44,8 +44,10 @@ export async function benchTask(models: StudioModels, family: string, seed: numb
   }
   const condition = { firstFrame: task.firstFrame, instruction: task.instruction }
   const planned = await models.planQueries(task.instruction)
-  const expected = task.rules.map((r) => `${r.kind}:${r.query}`).sort()
-  const writerCorrect = JSON.stringify(planned.map((q) => `${q.kind}:${q.text}`).sort()) === JSON.stringify(expected)
+  // The writer's words are lower-cased tokens re-joined: compare rule sets case- and space-blind.
+  const canonical = (kind: string, text: string) => `${kind}:${text.toLowerCase().replace(/\s+/g, '')}`
+  const expected = task.rules.map((r) => canonical(r.kind, r.query)).sort()
+  const writerCorrect = JSON.stringify(planned.map((q) => canonical(q.kind, q.text)).sort()) === JSON.stringify(expected)
   const queries = weighted(planned.length ? planned : GENERIC_QUERIES, 0.5)
 
   let t = performance.now()

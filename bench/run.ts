@@ -1,7 +1,8 @@
 /**
- * `npm run bench -- [--quick] [--per-family N] [--families maze,push] [--quality-only | --speed-only] [--out bench/results]`
+ * `npm run bench -- [--quick] [--per-family N] [--families maze,push] [--split heldout|train] [--quality-only | --speed-only] [--out bench/results]`
  *
- * Quality on the held-out split (fixed seeds 0..N-1 per family), every video judged by the
+ * Quality on the held-out split (fixed seeds 0..N-1 per family; `--split train` for unseen tasks
+ * drawn from the training distribution), every video judged by the
  * rule-based evaluator, and speed on this machine; prints the tables and writes them, with the
  * command, commit and machine, as markdown + JSON + PNG plots under bench/results/.
  */
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     'per-family': { type: 'string' },
     families: { type: 'string' },
+    split: { type: 'string', default: 'heldout' },
     'quality-only': { type: 'boolean', default: false },
     'speed-only': { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench/results' },
@@ -31,6 +33,10 @@ const { values } = parseArgs({
 })
 
 const perFamily = Number(values['per-family'] ?? (values.quick ? 3 : 50))
+if (values.split !== 'heldout' && values.split !== 'train') throw new Error(`--split must be heldout or train, not "${values.split}"`)
+const split = values.split as 'heldout' | 'train'
+// Train-split seeds start far from those modelkit trains on (gen-data rows use seeds < 200000).
+const firstSeed = split === 'train' ? 900_000 : 0
 const pkg = loadModelPackage(defaultPackageDir())
 const trained = ((pkg.manifest as { families?: { name: string }[] }).families ?? []).map((f) => f.name)
 const families = values.families ? values.families.split(',') : trained.length ? trained : listFamilies().map((f) => f.name)
@@ -54,20 +60,20 @@ const print = (s = '') => {
   lines.push(s)
 }
 mkdirSync(values.out, { recursive: true })
-const stem = join(values.out, values.quick ? `${date}-quick` : date)
+const stem = join(values.out, `${date}-${split}${values.quick ? '-quick' : ''}`)
 
 if (!values['speed-only']) {
   const records: TaskRecord[] = []
   const started = performance.now()
   for (const family of families) {
-    for (let seed = 0; seed < perFamily; seed++) {
-      records.push(await benchTask(models, family, seed, { learningRate: d.learningRate, tau: d.tau, maxSteps: d.maxSteps, maxBudget: 16, candidates: MAX_CANDIDATES }))
-      process.stderr.write(`\r${family} ${seed + 1}/${perFamily}  (${((performance.now() - started) / 1000).toFixed(0)} s)   `)
+    for (let seed = firstSeed; seed < firstSeed + perFamily; seed++) {
+      records.push(await benchTask(models, family, seed, { learningRate: d.learningRate, tau: d.tau, maxSteps: d.maxSteps, maxBudget: 16, candidates: MAX_CANDIDATES }, split))
+      process.stderr.write(`\r${family} ${seed - firstSeed + 1}/${perFamily}  (${((performance.now() - started) / 1000).toFixed(0)} s)   `)
     }
   }
   process.stderr.write('\n')
   const n = matchedN(records, d.samplerSteps, MAX_CANDIDATES)
-  print(`## Quality: held-out split, ${perFamily} tasks per family (seeds 0-${perFamily - 1}), ${records.length} tasks`)
+  print(`## Quality: ${split === 'heldout' ? 'held-out' : 'train (in-domain, unseen seeds)'} split, ${perFamily} tasks per family (seeds ${firstSeed}-${firstSeed + perFamily - 1}), ${records.length} tasks`)
   print()
   print(`Best-of-N uses N = ${n}: the teacher method's mean reasoner + teacher passes divided by one candidate's (${d.samplerSteps} sampler steps + 1 answer). Oracle pass@N: the evaluator picks among the same N samples.`)
   print(`Teacher-hacking: the teacher gives P(Yes) >= 0.8 on every query of the final video while the evaluator fails it. Query writer exact rule set: ${((100 * records.filter((r) => r.writerCorrect).length) / records.length).toFixed(1)} % of tasks.`)
@@ -92,9 +98,9 @@ if (!values['speed-only']) {
   print(`Success against steps (fixed budget k = 0..${curve.length - 1}, no early stop): ${curve.map((v) => v.toFixed(1)).join(', ')}`)
   const base = methodRows(records, n)[0].successPct
   const best = methodRows(records, n)[1]
-  await successCurvePng(`${stem}-success-vs-steps.png`, curve, [{ label: 'base', value: base }, { label: `best-of-${n}`, value: best.successPct }, { label: `oracle pass@${n}`, value: best.oraclePct ?? 0 }])
+  await successCurvePng(`${stem}-success-vs-steps.png`, split === 'heldout' ? 'held-out' : 'train split', curve, [{ label: 'base', value: base }, { label: `best-of-${n}`, value: best.successPct }, { label: `oracle pass@${n}`, value: best.oraclePct ?? 0 }])
   const perFamilyRows = families.map((f) => methodRows(records.filter((r) => r.family === f), n))
-  await familyBarsPng(`${stem}-per-family.png`, families, perFamilyRows[0].map((row, j) => ({ name: row.method.replace(' (teacher picks)', '').replace(' (ours)', ''), values: perFamilyRows.map((rows) => rows[j].successPct) })))
+  await familyBarsPng(`${stem}-per-family.png`, split === 'heldout' ? 'held-out' : 'train split', families, perFamilyRows[0].map((row, j) => ({ name: row.method.replace(' (teacher picks)', '').replace(' (ours)', ''), values: perFamilyRows.map((rows) => rows[j].successPct) })))
   print()
   print(`![success against steps](${stem.split('/').at(-1)}-success-vs-steps.png)`)
   print(`![per family](${stem.split('/').at(-1)}-per-family.png)`)
