@@ -31,7 +31,7 @@ def write_card(path, r):
     text = f"""# gridworld — the built-in model package (MODEL_CARD)
 
 A small reasoner + teacher pair trained from scratch by `modelkit` on the task suite's **maze**
-family only (the other families were not available when this package was built). All numbers below
+family only (its move-level latent fits single-agent families, and the CPU budget went to one). All numbers below
 are measured on the task suite's **held-out split** (mazes of 9-10 cells, paths of 9-11 steps,
 half with decoy squares never seen in training), labelled by the Python port of the suite's
 rule-based evaluator (agreement with the TypeScript evaluator on gen-data labels is a test:
