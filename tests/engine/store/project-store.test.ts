@@ -59,7 +59,9 @@ describe('ProjectStore', () => {
       model: { packageId: 'gridworld', packageHash: 'abc' }, versions: { app: '0.1.0', onnxruntime: '1.30.0' },
     })
     store.runs.start(run.id)
-    store.runs.appendStep(run.id, { index: 0, loss: 1, pYes: [0.4], learningRate: 0.01, gradNorm: 1, durationMs: 3, previewFrames: [solidFrame(4, 4, [1, 2, 3])] })
+    const written = store.runs.appendStep(run.id, { index: 0, loss: 1, pYes: [0.4], learningRate: 0.01, gradNorm: 1, durationMs: 3, previewFrames: [solidFrame(4, 4, [1, 2, 3])] })
+    // What appendStep hands back (for live events) is exactly what a later read finds.
+    expect(store.runs.steps(run.id)).toEqual([written])
     expect(store.tasks.delete(task.id)).toBe(true)
     expect(store.runs.get(run.id)).toBeUndefined()
     expect(store.runs.steps(run.id)).toEqual([])

@@ -5,6 +5,7 @@
  */
 import type { RunMethod, RunQuery, RunResult, RunSettings } from '../../../shared'
 import type { ProviderChoice } from '../runtime'
+import type { NewStep } from '../store'
 
 export interface RunRequest {
   runId: string
@@ -29,15 +30,8 @@ export type ToWorker =
   | { type: 'cancel'; runId: string }
   | { type: 'plan'; request: PlanRequest }
 
-export interface WorkerStep {
-  index: number
-  loss: number
-  pYes: number[]
-  learningRate: number
-  gradNorm: number
-  durationMs: number
-  preview: Uint8Array[]
-}
+/** A step as the worker reports it: the stored step's metrics, preview frames as raw RGB. */
+export type WorkerStep = Omit<NewStep, 'previewFrames'> & { preview: Uint8Array[] }
 
 export type FromWorker =
   | { type: 'run-started'; runId: string; provider: ProviderChoice; maxSteps: number }

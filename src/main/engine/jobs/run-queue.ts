@@ -7,7 +7,7 @@
  */
 import type { Worker } from 'node:worker_threads'
 import type { Run, RunMethod, RunSettings, StudioEvent } from '../../../shared'
-import { decodePngFrame, encodeRgbFrame } from '../images'
+import { decodePngFrame } from '../images'
 import type { ModelPackage } from '../models'
 import { runtimeVersion } from '../runtime'
 import type { ProjectStore } from '../store'
@@ -193,19 +193,10 @@ export class RunQueue {
         active.total = message.maxSteps
         break
       case 'run-step': {
-        const s = message.step
-        const width = store.tasks.get(taskId)?.frameWidth ?? 0
-        const height = store.tasks.get(taskId)?.frameHeight ?? 0
-        const previewFrames = s.preview.map((rgb) => ({ width, height, rgb }))
-        store.runs.appendStep(runId, { index: s.index, loss: s.loss, pYes: s.pYes, learningRate: s.learningRate, gradNorm: s.gradNorm, durationMs: s.durationMs, previewFrames })
-        this.options.emit({
-          type: 'run-step',
-          taskId,
-          step: {
-            runId, index: s.index, loss: s.loss, pYes: s.pYes, learningRate: s.learningRate, gradNorm: s.gradNorm, durationMs: s.durationMs,
-            previewFrames: previewFrames.map((f) => ({ width, height, png: encodeRgbFrame(f) })),
-          },
-        })
+        const { preview, ...metrics } = message.step
+        const { width, height } = this.options.pkg().manifest.video
+        const step = store.runs.appendStep(runId, { ...metrics, previewFrames: preview.map((rgb) => ({ width, height, rgb })) })
+        this.options.emit({ type: 'run-step', taskId, step })
         break
       }
       case 'run-progress':

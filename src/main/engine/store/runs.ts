@@ -114,8 +114,11 @@ export class RunTable {
     return this.get(id)!
   }
 
-  /** Writes one step and its preview frames atomically; PNG encoding happens before the transaction. */
-  appendStep(runId: string, step: NewStep): void {
+  /**
+   * Writes one step and its preview frames atomically (PNG encoding happens before the
+   * transaction) and returns the step as stored, frames encoded, for events.
+   */
+  appendStep(runId: string, step: NewStep): Step {
     const frames = step.previewFrames.map((f) => ({ width: f.width, height: f.height, png: encodeRgbFrame(f) }))
     const now = new Date().toISOString()
     this.db.transaction(() => {
@@ -132,6 +135,8 @@ export class RunTable {
       )
       frames.forEach((f, i) => insertFrame.run(runId, step.index, i, f.width, f.height, f.png))
     })()
+    const { previewFrames: _raw, ...metrics } = step
+    return { runId, ...metrics, previewFrames: frames }
   }
 
   steps(runId: string): Step[] {
