@@ -5,7 +5,7 @@
  */
 import type { EvaluatorVerdict, RunResult, ScoredCandidate } from '../../../shared'
 import type { Conditioning, QueryInput, StudioModels } from '../models'
-import { bestOfN, optimizeWithTeacher, queryLossWeights, sampleBase, solveWithTeacher, type Candidate, type CandidateSearchResult } from '../optimize'
+import { bestOfN, optimizeWithTeacher, queryLossWeights, sampleBase, solverInstructions, solveWithTeacher, type Candidate, type CandidateSearchResult } from '../optimize'
 import { evaluateVideo, listFamilies } from '../tasks'
 import type { RunRequest, WorkerStep } from './messages'
 
@@ -93,7 +93,8 @@ export async function executeRun(models: StudioModels, request: RunRequest, hook
     }
   }
 
-  const total = request.method === 'best-of-n' ? (settings.candidates ?? 5) : request.method === 'solver' ? Math.min(queries.length, 3) + 1 + (queries.length > 1 ? 1 : 0) : 1
+  const sampleCount = settings.candidates ?? 5
+  const total = request.method === 'best-of-n' ? sampleCount : request.method === 'solver' ? solverInstructions(request.instruction, queries).length : 1
   hooks.onStarted?.(total)
   const candidateHooks = {
     signal: hooks.signal,
@@ -104,7 +105,7 @@ export async function executeRun(models: StudioModels, request: RunRequest, hook
   }
   let search: CandidateSearchResult
   if (request.method === 'base') search = await sampleBase(models, condition, queries, settings.seed, candidateHooks)
-  else if (request.method === 'best-of-n') search = await bestOfN(models, condition, queries, settings.seed, settings.candidates ?? 5, candidateHooks)
+  else if (request.method === 'best-of-n') search = await bestOfN(models, condition, queries, settings.seed, sampleCount, candidateHooks)
   else search = await solveWithTeacher(models, condition, queries, settings.seed, candidateHooks)
   if (hooks.signal?.aborted || search.chosenIndex < 0) {
     return { status: 'cancelled', result: { ...base, stopReason: 'cancelled', finalPYes: null, finalLoss: null, evaluator: null, wallMs: performance.now() - started } }

@@ -6,7 +6,7 @@
  * run it names; pause holds the queue after the current run.
  */
 import type { Worker } from 'node:worker_threads'
-import type { Run, RunMethod, RunSettings, StudioEvent } from '../../../shared'
+import type { RuleQuery, Run, RunMethod, RunSettings, StudioEvent } from '../../../shared'
 import { decodePngFrame } from '../images'
 import type { ModelPackage } from '../models'
 import { runtimeVersion } from '../runtime'
@@ -51,11 +51,9 @@ export class RunQueue {
     return { paused: this.paused, activeRunId: this.active?.runId ?? null, queuedRunIds: this.waiting.map((w) => w.runId) }
   }
 
-  /** Queues a run of `method` on a task, with the task's current rules copied into the run. */
-  enqueue(taskId: string, method: RunMethod, settings: RunSettings): Run {
+  /** Queues a run of `method` on a task; `rules` (the task's current rules, checked by the caller) are copied into the run. */
+  enqueue(taskId: string, method: RunMethod, settings: RunSettings, rules: readonly RuleQuery[]): Run {
     const store = this.options.store()
-    const rules = store.rules.list(taskId)
-    if (rules.length === 0) throw new Error('This task has no rule queries yet: let the teacher write them or add one before running.')
     const pkg = this.options.pkg()
     const run = store.runs.create({
       taskId,

@@ -123,7 +123,7 @@ export class RunService {
       if (rules.length > pkg.manifest.text.maxQueries) {
         throw new StudioError('too-many-rules', `Model package "${pkg.id}" reads at most ${pkg.manifest.text.maxQueries} rule queries (one goal and up to ${pkg.manifest.text.maxQueries - 1} process queries); this task has ${rules.length}: remove some.`)
       }
-      return this.queue.enqueue(taskId, method, full)
+      return this.queue.enqueue(taskId, method, full, rules)
     },
     cancelRun: ({ id }) => ({ cancelled: this.queue.cancel(id) }),
     getQueue: () => this.queue.state(),
