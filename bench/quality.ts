@@ -5,7 +5,7 @@
  * from one run without early stop.
  */
 import type { QueryInput, StudioModels } from '../src/main/engine/models'
-import { optimizeWithTeacher, queryLossWeights, sampleBase, solveWithTeacher, teacherLoss } from '../src/main/engine/optimize'
+import { bestOfN, optimizeWithTeacher, queryLossWeights, sampleBase, solveWithTeacher } from '../src/main/engine/optimize'
 import type { NamedTensors } from '../src/main/engine/runtime'
 import { evaluateVideo, generateTask, type Split } from '../src/main/engine/tasks'
 import type { Outcome, TaskRecord, TeacherOutcome } from './summarize'
@@ -74,12 +74,8 @@ export async function benchTask(models: StudioModels, family: string, seed: numb
   for (const lora of snapshots) budgets.push(judge(await models.render(lora, z1, condition)))
 
   t = performance.now()
-  const candidates: TaskRecord['candidates'] = []
-  for (let i = 0; i < s.candidates; i++) {
-    const frames = await models.render(models.freshLora(seed + i), models.noise(seed + i), condition)
-    const pYes = await models.answer(frames, queries)
-    candidates.push({ ...judge(frames), loss: teacherLoss(pYes, queries.map((q) => q.lossWeight)) })
-  }
+  const sampled = await bestOfN(models, condition, queries, seed, s.candidates)
+  const candidates: TaskRecord['candidates'] = sampled.candidates.map((c) => ({ ...judge(c.frames), loss: c.loss }))
   const candidateSeconds = seconds(t)
 
   t = performance.now()
