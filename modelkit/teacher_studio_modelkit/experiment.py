@@ -9,6 +9,7 @@ import torch
 
 from . import evaluate as ev
 from .build import log
+from .reasoner import moves_from_cells
 from .rules import success
 from .tto import TTO_LAMBDA, TTO_LR, TTO_MAX_STEPS, TTO_TAU, optimize
 
@@ -39,6 +40,12 @@ def run(sets, vocab, reasoner, answerer, writer, judges, n_tto, lr=TTO_LR):
     for inst, l in zip(H.instances, base_labels):
         by_layout.setdefault(inst["layout"], []).append(l)
     out["base_heldout_by_layout"] = {k: ev.rule_table(v) for k, v in by_layout.items()}
+    lengths = (moves_from_cells(torch.from_numpy(all_tb.gt_cells.astype(np.int64)), reasoner.agent_id,
+                                reasoner.C) > 0).sum(1).tolist()
+    by_length = {}
+    for n, l in zip(lengths, base_labels):
+        by_length.setdefault(str(n), []).append(l)
+    out["base_heldout_by_path_length"] = {k: ev.rule_table(v) | {"n": len(v)} for k, v in sorted(by_length.items())}
     T = sets["train_mix"]
     tr_idx = [i for i, inst in enumerate(T.instances) if inst["variant"] == "gt"][-200:]
     tr_tb = ev.TaskBatch(T, vocab, tr_idx)

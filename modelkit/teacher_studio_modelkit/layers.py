@@ -60,6 +60,52 @@ class Block(nn.Module):
         return x + self.mlp(self.ln2(x))
 
 
+class LocalAttention(nn.Module):
+    """Each cell attends to itself and its four neighbours (the order of MOVES: stay, up, down,
+    left, right); a neighbour outside the canvas is a learned pad token. Neighbours are gathered
+    with a fixed one-hot matrix (a MatMul, so the traced gradient stays a MatMul too). Optional
+    LoRA (A [r, d], B [d, r], or per batch item [B, r, d] / [B, d, r]) on the q and v projections."""
+
+    def __init__(self, d, heads, gather):
+        super().__init__()
+        self.d, self.heads = d, heads
+        self.q, self.k, self.v, self.o = (nn.Linear(d, d) for _ in range(4))
+        self.direction = nn.Parameter(torch.randn(gather.shape[0], d) * 0.02)
+        self.pad = nn.Parameter(torch.zeros(d))
+        self.register_buffer("gather", gather)  # [K, N, N + 1] one-hot rows
+
+    def forward(self, x, lora=None):
+        B, N, d = x.shape
+        xp = torch.cat([x, self.pad.expand(B, 1, d)], 1)  # [B, N + 1, d]
+        nb = torch.stack([self.gather[k] @ xp for k in range(self.gather.shape[0])], 2) + self.direction
+        q, k, v = self.q(x), self.k(nb), self.v(nb)  # q [B, N, d]; k, v [B, N, K, d]
+        if lora is not None:
+            qa, qb, va, vb = (w.transpose(-1, -2) for w in lora)
+            if qa.dim() == 3:  # one LoRA per batch item
+                va, vb = va[:, None], vb[:, None]
+            q = q + (x @ qa) @ qb
+            v = v + (nb @ va) @ vb
+        h, K = self.heads, self.gather.shape[0]
+        q = q.reshape(B, N, h, 1, d // h)
+        k = k.reshape(B, N, K, h, d // h).transpose(2, 3)  # [B, N, h, K, d/h]
+        v = v.reshape(B, N, K, h, d // h).transpose(2, 3)
+        att = torch.softmax((q @ k.transpose(-1, -2)) * (1.0 / math.sqrt(d // h)), dim=-1)  # [B, N, h, 1, K]
+        return self.o((att @ v).reshape(B, N, d))
+
+
+class LocalBlock(nn.Module):
+    """Pre-norm block of local attention and an MLP."""
+
+    def __init__(self, d, heads, gather):
+        super().__init__()
+        self.ln1, self.ln2 = nn.LayerNorm(d), nn.LayerNorm(d)
+        self.attn, self.mlp = LocalAttention(d, heads, gather), MLP(d, 2)
+
+    def forward(self, x, lora=None):
+        x = x + self.attn(self.ln1(x), lora)
+        return x + self.mlp(self.ln2(x))
+
+
 def cell_patches(frames, cells, px):
     """frames float [..., H, W, 3] -> per-cell patches [..., C*C, px*px*3]."""
     lead = frames.shape[:-3]

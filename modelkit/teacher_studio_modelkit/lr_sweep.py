@@ -1,23 +1,54 @@
-"""In-domain learning-rate sweep of the PyTorch TTO loop on the committed checkpoint:
-    cd modelkit && python -m teacher_studio_modelkit.lr_sweep > results/lr_sweep.txt"""
-import torch, time, os, numpy as np
-torch.set_num_threads(2)
-from teacher_studio_modelkit import build, evaluate as ev
-from teacher_studio_modelkit.data import SuiteData
-from teacher_studio_modelkit.export import load_checkpoint
-from teacher_studio_modelkit.rules import make_judges, success
-from teacher_studio_modelkit.tto import optimize
-r, a, w, vocab, _ = load_checkpoint("checkpoints/gridworld.pt")
-T = SuiteData(os.path.join(build.DATA, "train_mix"))
-judges = make_judges(T.appearances, 10)
-idx = [i for i, x in enumerate(T.instances) if x["variant"] == "gt"][-96:]
-tb = ev.TaskBatch(T, vocab, idx)
-base = np.array([success(l) for l in ev.judge_all(judges, tb.families, ev.sample_cells(r, tb, 0))])
-print("base", base.mean())
-for lr in (0.005, 0.02, 0.05, 0.1):
-    res = [optimize(r, a, ev.noise_for(r, b.idx, 0), b.cells0, b.instr, b.queries, b.weights, lr=lr)
-           for b in (tb.sub(slice(s, s + 32)) for s in range(0, len(tb), 32))]
-    fin = torch.cat([x["final_cells"] for x in res]); conf = torch.cat([x["confident"] for x in res]).numpy()
-    st = torch.cat([x["stop_step"] for x in res]).float().mean()
-    s = np.array([success(l) for l in ev.judge_all(judges, tb.families, fin)])
-    print(f"lr {lr}: success {s.mean():.3f} steps {st:.1f} confident {conf.mean():.2f} hacking {(conf & (s == 0)).mean():.3f} fixed {((s==1)&(base==0)).sum()} broken {((s==0)&(base==1)).sum()}", flush=True)
+"""Learning-rate and step-budget sweep of the PyTorch TTO loop on the validation split (held-out
+distribution, seeds 300000+, disjoint from the held-out test seeds the model card reports on):
+    cd modelkit && python -m teacher_studio_modelkit.lr_sweep [--n 128] > results/lr_sweep.md
+Per setting: success, mean steps, early stops, teacher hacking (and when the hacked runs were
+accepted), fixed and broken runs against the base sample from the same noise."""
+import argparse
+import os
+import time
+
+import numpy as np
+import torch
+
+from . import build, evaluate as ev
+from .data import SuiteData
+from .export import load_checkpoint
+from .rules import make_judges, success
+from .tto import TTO_MAX_STEPS, optimize
+
+LRS = (0.01, 0.02, 0.05, 0.1)
+BUDGETS = (TTO_MAX_STEPS, 32)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--n", type=int, default=128, help="validation tasks")
+    a = ap.parse_args()
+    torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
+    r, ans, _, vocab, _ = load_checkpoint(build.CHECKPOINT)
+    data = SuiteData(os.path.join(build.DATA, "heldout_val"))
+    judges = make_judges(data.appearances, r.C)
+    tb = ev.TaskBatch(data, vocab, range(min(a.n, len(data.instances))))
+    base = np.array([success(l) for l in ev.judge_all(judges, tb.families, ev.sample_cells(r, tb, 0))])
+    print(f"# TTO sweep on the validation split ({len(tb)} tasks, held-out distribution, seeds "
+          f"{data.instances[0]['seed']}+; `python -m teacher_studio_modelkit.lr_sweep --n {a.n}`, "
+          f"{time.strftime('%Y-%m-%d')})\n")
+    print(f"Base (one sample, the same noise as the runs): {100 * base.mean():.1f} %\n")
+    print("| lr | max steps | success | mean steps | early stops | hacking (at step 0-1 / later) | fixed | broken |")
+    print("|---|---|---|---|---|---|---|---|")
+    for steps in BUDGETS:
+        for lr in LRS:
+            res = [optimize(r, ans, ev.noise_for(r, b.idx, 0), b.cells0, b.instr, b.queries, b.weights, lr=lr,
+                            max_steps=steps) for b in (tb.sub(slice(s, s + ev.CHUNK)) for s in range(0, len(tb), ev.CHUNK))]
+            fin = torch.cat([x["final_cells"] for x in res])
+            conf = torch.cat([x["confident"] for x in res]).numpy()
+            stop = torch.cat([x["stop_step"] for x in res]).numpy()
+            s = np.array([success(l) for l in ev.judge_all(judges, tb.families, fin)])
+            hack = conf & (s == 0)
+            print(f"| {lr} | {steps} | {100 * s.mean():.1f} % | {stop.mean():.1f} | {100 * conf.mean():.1f} % | "
+                  f"{100 * hack.mean():.1f} % ({(hack & (stop <= 1)).sum()} / {(hack & (stop > 1)).sum()}) | "
+                  f"{((s == 1) & (base == 0)).sum()} | {((s == 0) & (base == 1)).sum()} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,6 +1,8 @@
 """MODEL_CARD.md from the measured results (runs/results.json)."""
 import json
 
+from .build import ANSWERER_MINUTES, HARDEN_MINUTES, REASONER_MINUTES
+
 
 def pct(x):
     return "n/a" if x is None else f"{100 * x:.1f} %"
@@ -43,19 +45,28 @@ Reproduce: `cd modelkit && python -m teacher_studio_modelkit.build --fresh` (gen
 ## Models
 - **Reasoner** ({r['parameters']['reasoner']:,} parameters): few-step rectified flow over the agent's
   moves (per transition an 8-d code of stay/up/down/left/right; z1 is [11, 8]), x0 (categorical)
-  prediction by a transformer over the first frame's cells + instruction + one token per transition;
-  frames are built at the cell level by construction (frame 0 without the agent as background, the
+  prediction. The network is translation-equivariant and recurrent, so nothing in it is tied to a
+  grid size or a path length: the first frame's cells (agent removed) and the instruction go through
+  two local-attention blocks (each cell attends to itself and its four neighbours) iterated 8 times
+  with shared weights (16 cells of reach), which leaves a per-cell "which way from here" field of
+  move logits; the moves are rolled out in time, each frame reading the field where the agent's
+  position distribution is and mixing it with the noisy latent and the flow time in a small MLP.
+  Frames are built at the cell level by construction (frame 0 without the agent as background, the
   agent placed where its moves lead), so "one agent" and "one-cell steps" always hold and staying off
-  walls and reaching the goal are learned. LoRA (rank 4) on q and v of all 6 attention blocks.
-  `tto_step` uses the one-step clean prediction at t = 1, decoded by the surrogate (the agent's
-  position distribution propagated through the soft moves, rendered as a soft sprite mix);
-  `sample` runs the 4-step sampler, `decode` the hard sprite copy (identical to the suite renderer).
-  Training: {r.get('reasoner_training', {}).get('steps', '?')} steps (14 CPU minutes).
+  walls and reaching the goal are learned. LoRA (rank 4) on q and v of both attention blocks (shared
+  by every iteration). `tto_step` uses the one-step clean prediction at t = 1, decoded by the
+  surrogate (the agent's position distribution propagated through the soft moves, rendered as a soft
+  sprite mix); `sample` runs the 4-step sampler, `decode` the hard sprite copy (identical to the
+  suite renderer). Training: {r.get('reasoner_training', {}).get('steps', '?')} steps ({REASONER_MINUTES} CPU minutes, ground-truth moves as the
+  rollout's positions).
 - **Answerer** ({r['parameters']['answerer']:,} parameters): factorised space-time transformer over
   cell patches + frame differences, query words and frame tokens; P(Yes | frames, query). Trained on
   ground truth + corruptions, reasoner samples, one-step previews, then a hardening round on
-  previews/finals optimized against it (video counts: {json.dumps(r['answerer_training_videos'])}),
-  labels from the evaluator, balanced per rule.
+  previews/finals optimized against it, starting from LoRAs perturbed so that the reasoner fails (the
+  plain reasoner almost never fails in-domain, so optimizing it shows the answerer no failures)
+  (video counts: {json.dumps(r['answerer_training_videos'])}); labels from the evaluator, balanced
+  per rule; every training video is shifted by whole cells within its void margin, so the answerer
+  sees every canvas position (train grids are smaller than held-out ones).
 - **Query writer** ({r['parameters']['writer']:,} parameters): prefix LM over words, greedy decoding.
 
 ## Reasoner base success (held-out, one sample, seed 0, n = {r['base_heldout']['n']})
@@ -65,6 +76,8 @@ Reproduce: `cd modelkit && python -m teacher_studio_modelkit.build --fresh` (gen
 
 Second seed: success {pct(r['base_heldout']['seed1_success'])}. Samples differ across seeds on
 {pct(r['samples_differ_across_seeds'])} of tasks. By layout: {', '.join(f"{k} {pct(v['success'])}" for k, v in r['base_heldout_by_layout'].items())}.
+By the ground truth's path length: {', '.join(f"{k} steps {pct(v['success'])} (n = {v['n']})" for k, v in r.get('base_heldout_by_path_length', {}).items())}
+(training paths are 3-8 steps).
 On train-split tasks not used for training (n = 200): success {pct(r['base_train_split']['success'])}.
 
 ## Teacher answerer: balanced accuracy per rule (threshold 0.5) — {verdict(ans_ok)} (>= 90 %)
@@ -111,16 +124,13 @@ answerer saw their ground-truth videos): base {pct(r['in_domain']['tto']['base_s
 {pct(r['in_domain']['best_of_n']['oracle_pass_at_n'])}; curve
 {" ".join(f"{i}:{pct(x)}" for i, x in enumerate(r['in_domain']['tto']['curve_success_vs_step_budget']))}.
 
-Learning-rate sweep in-domain (96 tasks, `python -m teacher_studio_modelkit.lr_sweep`, base 24.0 %):
-lr 0.005 -> 25.0 % (hacking 35.4 %), 0.02 -> 27.1 % (39.6 %), 0.05 -> 21.9 % (13.5 %),
-0.1 -> 16.7 % (10.4 %). Of the 38 hacked runs at lr 0.02, 16 were accepted at step 0 or 1 (the
-teacher passes a failing preview) and 22 after more steps (the optimization finds previews the
-teacher accepts); they fail "reach goal" (30) and "off walls" (27)
-(`python -m teacher_studio_modelkit.hacking_check`).
+Settings: the learning rate and step budget were chosen on the validation split (held-out
+distribution, seeds 300000+, never the test seeds above): `python -m teacher_studio_modelkit.lr_sweep`,
+table in [`modelkit/results/lr_sweep.md`](../../../modelkit/results/lr_sweep.md).
 
 ## Runtime
 Build: {r.get('build_minutes_this_run', float('nan')):.0f} minutes end to end on 2 shared CPU cores (stages loaded from the
-`modelkit/runs/` cache count as 0; the reasoner has a 14-minute budget, the answerer 8 + 4).
+`modelkit/runs/` cache count as 0; the reasoner has a {REASONER_MINUTES}-minute budget, the answerer {ANSWERER_MINUTES} + {HARDEN_MINUTES}).
 Package size {r['package_mb']:.1f} MB. One `tto_step` on onnxruntime CPU: {r['ort_tto_step_ms']:.0f} ms
 (this 2-core machine, shared). Parity: `cd modelkit && pytest tests/test_parity.py` (onnxruntime vs
 PyTorch on every graph, outputs and gradients within 1e-3; finite differences on tto_step).
@@ -129,16 +139,18 @@ PyTorch on every graph, outputs and gradients within 1e-3; finite differences on
 - Maze only; other families are not in this package. The move latent fits single-agent families
   (maze, collect); push/sort/connect/fall need another latent (the generic per-cell appearance
   flow was tried first and gave 0 % success after 300 CPU steps: agents vanished or duplicated).
-- Held-out base success is 0 %: the reasoner never saw paths longer than 8 steps or grids above 8
-  cells, and fails systematically there (oracle pass@N is ~1 %, so neither best-of-N nor TTO can
-  help). In-domain its base success is about 23 %.
-- Teacher: the process rules "one agent" and "one-cell steps" hold by construction for every
-  reasoner sample, so their accuracy on reasoner/optimized samples measures only the yes side; on
-  corruptions the answerer misses teleports (step rule TNR above). "Stays off walls" has a TPR of
-  about 70 % on reasoner samples (below the 90 % bar).
-- TTO in-domain improves on the base (fixed > broken) but loses clearly to compute-matched best-of-N
-  and hacks the teacher often (the soft one-step preview passes while the 4-step sample fails):
-  this is the "random failures + good verifier" regime where best-of-N wins.
+- In-domain the reasoner is solved (train-split success {pct(r['base_train_split']['success'])}), so
+  the in-domain check has nothing to fix; the held-out split is where the method is measured.
+- Held-out failures are systematic: samples differ across seeds on only
+  {pct(r['samples_differ_across_seeds'])} of tasks and the oracle pass@{bon['n']} is
+  {pct(bon['oracle_pass_at_n'])}, so best-of-N cannot find what the reasoner does not produce;
+  success falls with path length (paths longer than any trained on).
+- Teacher hacking: {pct(tto['hacking_rate'])} of runs end with the teacher confident on a failing
+  video (bar: 10 %). The answerer was never trained on a held-out-sized maze; its "off walls" and
+  "reach goal" true-negative rates on optimized samples are in the table above.
+- The process rules "one agent" and "one-cell steps" hold by construction for every reasoner
+  sample, so their accuracy on reasoner/optimized samples measures only the yes side; on
+  corruptions the answerer misses teleports (step rule TNR above).
 - Held-out mazes are larger and longer than anything trained on; decoy squares are unseen
   appearances. Numbers above are the honest values on that split.
 """

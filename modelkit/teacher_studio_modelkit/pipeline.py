@@ -11,11 +11,12 @@ from .build import CHECKPOINT, PACKAGE, RUNS, log
 from .data import MAX_INSTRUCTION, MAX_PLAN, MAX_QUERY, plan_text
 from .rules import make_judges, success
 from .teacher import Answerer
-from .tto import TTO_LAMBDA, TTO_LR, TTO_MAX_STEPS, TTO_TAU, optimize
+from .tto import TTO_LAMBDA, TTO_LR, TTO_MAX_STEPS, TTO_TAU, optimize, perturbed_lora
 from .writer import QueryWriter
 
 SAMPLE_TASKS = 1200  # train tasks whose reasoner samples (hard + one-step previews) train the answerer
-HARDEN_TASKS = 192  # train tasks optimized against the round-0 answerer for the hardening round
+HARDEN_TASKS = 256  # train tasks optimized against the round-0 answerer for the hardening round
+HARDEN_LORA_STD = (0.3, 0.5, 0.7)  # hardening runs start from a LoRA with B of these stds (see perturbed_lora)
 HARDEN_LR_SCALE = 0.5  # answerer learning-rate scale in the hardening round
 TTO_TASKS = 128  # held-out tasks in the test-time optimization experiment
 PREVIEW_EVERY = 3  # hardening: keep the previews of every n-th step
@@ -93,15 +94,17 @@ def stage_answerer(a, sets, vocab, reasoner, judges, minutes, harden_minutes):
         train_answerer(ans, aset.cat(), len(rules_all), minutes, log)
         torch.save(ans.state_dict(), path0)
     ans.eval()
-    # hardening round: optimize train tasks against this answerer, label what comes out, retrain
+    # hardening round: optimize train tasks against this answerer from perturbed LoRAs (so that there
+    # are failures to optimize), label what comes out with the evaluator, retrain
     h_idx = [i for i, inst in enumerate(d.instances) if inst["variant"] == "gt"][SAMPLE_TASKS:][:HARDEN_TASKS]
     if len(h_idx) < HARDEN_TASKS:
         h_idx = gt_idx[:HARDEN_TASKS]
     log(f"hardening: optimizing {len(h_idx)} train tasks against the round-0 answerer")
     for s in range(0, len(h_idx), ev.CHUNK):
         hb = ev.TaskBatch(d, vocab, h_idx[s:s + ev.CHUNK])
+        start = perturbed_lora(reasoner, len(hb.idx), HARDEN_LORA_STD, seed=s)
         res = optimize(reasoner, ans, ev.noise_for(reasoner, hb.idx, 7), hb.cells0, hb.instr, hb.queries,
-                       hb.weights, keep_previews=True)
+                       hb.weights, keep_previews=True, init_lora=start)
         for k in range(0, len(res["previews"]), PREVIEW_EVERY):
             _, lab = labelled(judges, hb, res["preview_cells"][k])
             aset.add(res["previews"][k].numpy(), res["preview_cells"][k].numpy().astype(np.uint8),
@@ -116,11 +119,27 @@ def stage_answerer(a, sets, vocab, reasoner, judges, minutes, harden_minutes):
     return ans.eval(), counts
 
 
+def same_weights(path, reasoner, answerer, writer):
+    """True when the checkpoint at path holds exactly these models (the graphs beside it were
+    exported from them, so the slow graph export can be skipped)."""
+    if not (os.path.exists(path) and os.path.exists(os.path.join(PACKAGE, "manifest.json"))):
+        return False
+    ck = torch.load(path, weights_only=False)
+    for key, m in (("reasoner", reasoner), ("answerer", answerer), ("writer", writer)):
+        sd = m.state_dict()
+        if sd.keys() != ck[key].keys() or not all(torch.equal(sd[k], ck[key][k]) for k in sd):
+            return False
+    return True
+
+
 def export_package(sets, vocab, reasoner, answerer, writer, defaults):
     from .export import export_all, save_checkpoint, write_manifest
-    os.makedirs(PACKAGE, exist_ok=True)
-    os.makedirs(os.path.dirname(CHECKPOINT), exist_ok=True)
-    export_all(reasoner, answerer, writer, PACKAGE)
+    if same_weights(CHECKPOINT, reasoner, answerer, writer):
+        log("export: the graphs already hold these weights; rewriting the manifest only")
+    else:
+        os.makedirs(PACKAGE, exist_ok=True)
+        os.makedirs(os.path.dirname(CHECKPOINT), exist_ok=True)
+        export_all(reasoner, answerer, writer, PACKAGE)
     d = sets["train_mix"]
     fams = [{"name": f["name"], "rules": f["rules"]} for f in d.index["families"]]
     manifest = write_manifest(PACKAGE, reasoner, vocab, d.appearances, list(d.rules.values()), fams, defaults)

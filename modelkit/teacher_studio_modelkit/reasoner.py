@@ -1,32 +1,54 @@
 """The reasoner: few-step rectified flow over the agent's moves, rendered at the cell level.
 
 Latent: for each of the T-1 transitions a D-dim code of the move (stay, up, down, left, right);
-clean code x0 = E[move] (E fixed, random, unit variance). x_t = (1 - t) x0 + t z1. The network sees
-the first frame's cells (one token per cell) and the instruction, plus one token per transition,
-and predicts move logits; x0_hat = softmax(logits) @ E, velocity u = (x_t - x0_hat) / t.
+clean code x0 = E[move] (E fixed, random, unit variance). x_t = (1 - t) x0 + t z1.
+Network (translation-equivariant and recurrent, so that nothing in it is tied to a grid size or a
+path length): the first frame's cells without the agent, plus the instruction, go through two
+local-attention blocks (each cell attends to itself and its four neighbours) iterated ITERATIONS
+times with shared weights, so information travels 2 * ITERATIONS cells; a head reads per-cell move
+logits from the result (a learned "which way from here" field). The moves are then rolled out in
+time: the agent's position distribution at frame f picks the field's logits there, a small MLP
+mixes them with the noisy latent x_t[f] and the flow time t into move logits f, and the position
+is propagated through those moves (in training: through the ground-truth moves). x0_hat =
+softmax(logits) @ E, velocity u = (x_t - x0_hat) / t.
 Frames are built by construction: the background is frame 0 without the agent (walls, goal and
 every static cell copied), the agent is placed where its moves lead, so every frame holds exactly
 one agent and moves are at most one cell; staying off walls and reaching the goal are learned.
 Surrogate decoder: the agent's position distribution propagated through the soft moves, rendered
 as a soft sprite mix (p * agent sprite + (1 - p) * background sprite per cell). Full decoder: argmax
 moves -> hard cells -> sprite copy, identical to the task-suite renderer.
-LoRA slots: q and v projections of every attention block."""
+LoRA slots: q and v projections of both local-attention blocks (shared by every iteration)."""
 import math
 
 import torch
 import torch.nn as nn
 
-from .layers import Block, frame_to_cells, one_hot, patches_to_frames
+from .layers import LocalBlock, frame_to_cells, one_hot, patches_to_frames
 
-D_MODEL = 64  # transformer width
+D_MODEL = 48  # width of the cell field
 HEADS = 4  # attention heads
-BLOCKS = 6  # transformer blocks over [cell tokens, transition tokens]
+BLOCKS = 2  # local-attention blocks, weights shared across iterations
+ITERATIONS = 8  # each iteration runs every block once: 16 cells of reach
+MIX = 64  # width of the per-frame mixing MLP (field logits + latent + time -> move logits)
 LATENT = 8  # per-transition latent code size
 MOVES = ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1))  # stay, up, down, left, right
 LORA_RANK = 4  # LoRA rank of every slot
 LORA_A_STD = 0.1  # LoRA A init std (B is zero, so a fresh LoRA leaves the reasoner unchanged)
 SAMPLER_STEPS = 4  # Euler steps of the full sampler, t = 1 -> 0
 SURROGATE_TEMP = 1.0  # softmax temperature of the surrogate's moves
+
+
+def neighbour_gather(cells):
+    """[len(MOVES), N, N + 1] one-hot: row i of slice k picks the cell MOVES[k] away from i, or the
+    pad column N when that cell is outside the canvas."""
+    N = cells * cells
+    g = torch.zeros(len(MOVES), N, N + 1)
+    for k, (dr, dc) in enumerate(MOVES):
+        for i in range(N):
+            r, c = divmod(i, cells)
+            r2, c2 = r + dr, c + dc
+            g[k, i, r2 * cells + c2 if 0 <= r2 < cells and 0 <= c2 < cells else N] = 1.0
+    return g
 
 
 class Reasoner(nn.Module):
@@ -48,15 +70,14 @@ class Reasoner(nn.Module):
         self.register_buffer("shift", shift)
         d = D_MODEL
         self.cell = nn.Embedding(n_appearances, d)
-        self.row, self.col = nn.Embedding(cells, d), nn.Embedding(cells, d)
-        self.inp = nn.Linear(LATENT, d)
-        self.frame = nn.Embedding(frames, d)
-        self.time = nn.Linear(16, d)
         self.words = nn.Embedding(vocab_size, d)
         self.instr = nn.Linear(d, d)
-        self.blocks = nn.ModuleList(Block(d, HEADS) for _ in range(BLOCKS))
+        gather = neighbour_gather(cells)
+        self.blocks = nn.ModuleList(LocalBlock(d, HEADS, gather) for _ in range(BLOCKS))
         self.ln = nn.LayerNorm(d)
-        self.head = nn.Linear(d, K)
+        self.field_head = nn.Linear(d, K)
+        self.time = nn.Linear(16, MIX)
+        self.mix = nn.Sequential(nn.Linear(K + LATENT + MIX, MIX), nn.GELU(), nn.Linear(MIX, K))
 
     # ---- LoRA slots -------------------------------------------------------------------------
     def lora_specs(self):
@@ -73,24 +94,35 @@ class Reasoner(nn.Module):
                      for n, s in self.lora_specs())
 
     # ---- network ----------------------------------------------------------------------------
-    def forward(self, x_t, t, cells0, instr, lora=None):
-        """x_t [B, T-1, LATENT], t [B], cells0 [B, C*C] long, instr [B, L] long -> move logits
-        [B, T-1, MOVES]."""
-        B, F, _ = x_t.shape
-        C, N = self.C, cells0.shape[1]
-        pos = torch.arange(N, device=x_t.device)
-        wmask = (instr > 0).to(x_t.dtype)
+    def field(self, cells0, instr, lora=None):
+        """Per-cell move logits [B, C*C, MOVES] from the first frame (agent removed) and the
+        instruction."""
+        _, background = self._start_and_background(cells0)
+        wmask = (instr > 0).to(torch.float32)
         wmean = (self.words(instr) * wmask[..., None]).sum(1) / wmask.sum(1, keepdim=True).clamp(min=1)
-        ctx = self.instr(wmean)[:, None]
-        cell_tok = self.cell(cells0) + self.row(pos // C) + self.col(pos % C) + ctx
-        freqs = torch.exp(torch.arange(8, device=x_t.device, dtype=x_t.dtype) * -math.log(100.0) / 8)
+        h = self.cell(background) + self.instr(wmean)[:, None]
+        for _ in range(ITERATIONS):
+            for i, blk in enumerate(self.blocks):
+                h = blk(h, None if lora is None else lora[4 * i:4 * i + 4])
+        return self.field_head(self.ln(h))
+
+    def forward(self, x_t, t, cells0, instr, lora=None, teacher_moves=None):
+        """x_t [B, T-1, LATENT], t [B], cells0 [B, C*C] long, instr [B, L] long -> move logits
+        [B, T-1, MOVES]. teacher_moves [B, T-1] (training): propagate the position through the
+        ground-truth moves instead of the predicted ones."""
+        field = self.field(cells0, instr, lora)
+        freqs = torch.exp(torch.arange(8, dtype=x_t.dtype) * -math.log(100.0) / 8)
         ang = t[:, None] * freqs * 50.0
-        temb = self.time(torch.cat([ang.sin(), ang.cos()], -1))[:, None]
-        move_tok = self.inp(x_t) + self.frame(torch.arange(1, F + 1, device=x_t.device)) + temb + ctx
-        h = torch.cat([cell_tok, move_tok], 1)
-        for i, blk in enumerate(self.blocks):
-            h = blk(h, None if lora is None else lora[4 * i:4 * i + 4])
-        return self.head(self.ln(h[:, N:]))
+        temb = self.time(torch.cat([ang.sin(), ang.cos()], -1))
+        p, _ = self._start_and_background(cells0)
+        out = []
+        for f in range(x_t.shape[1]):
+            here = (p[:, :, None] * field).sum(1)  # the field's logits where the agent is
+            logits = here + self.mix(torch.cat([here, x_t[:, f], temb], -1))
+            out.append(logits)
+            probs = torch.softmax(logits, -1) if teacher_moves is None else one_hot(teacher_moves[:, f], len(MOVES))
+            p = sum(probs[:, k:k + 1] * (p @ self.shift[k]) for k in range(len(MOVES)))
+        return torch.stack(out, 1)
 
     def x0_hat(self, logits):
         return torch.softmax(logits, -1) @ self.codes
@@ -175,5 +207,5 @@ def flow_training_loss(model, moves, cells0, instr):
     t = torch.rand(B)
     t = torch.where(torch.rand(B) < 0.25, torch.ones_like(t), t.clamp(min=0.02))
     x_t = (1 - t)[:, None, None] * x0 + t[:, None, None] * z1
-    logits = model(x_t, t, cells0, instr)
+    logits = model(x_t, t, cells0, instr, teacher_moves=moves)
     return torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), moves.reshape(-1))

@@ -105,6 +105,26 @@ def balance_weights(labels, rule_idx, n_rules):
     return w / w[w > 0].mean()
 
 
+def shift_within_void(frames, cells, rng, px, void_id=0):
+    """Translation augmentation: moves each video by whole cells inside the canvas, only as far as
+    its void margin allows, so the cells that wrap around are void and the result is exactly the
+    video of the same task drawn elsewhere. Lets the answerer see every canvas position (train
+    grids are smaller than held-out ones). frames [B, T, H, W, 3], cells [B, T, C*C]."""
+    frames, cells = frames.copy(), cells.copy()
+    B, T, N = cells.shape
+    C = int(round(N ** 0.5))
+    for b in range(B):
+        grid = (cells[b] != void_id).any(0).reshape(C, C)
+        rows, cols = np.nonzero(grid.any(1))[0], np.nonzero(grid.any(0))[0]
+        if not len(rows):
+            continue
+        dr = rng.integers(-rows[0], C - rows[-1])
+        dc = rng.integers(-cols[0], C - cols[-1])
+        frames[b] = np.roll(frames[b], (dr * px, dc * px), axis=(1, 2))
+        cells[b] = np.roll(cells[b].reshape(T, C, C), (dr, dc), axis=(1, 2)).reshape(T, N)
+    return frames, cells
+
+
 def train_answerer(model, data, n_rules, minutes, log=print, seed=0, lr=ANSWERER_LR):
     frames, cells, queries, labels, rule_idx, _ = data
     w = torch.from_numpy(balance_weights(labels, rule_idx, n_rules))
@@ -120,7 +140,8 @@ def train_answerer(model, data, n_rules, minutes, log=print, seed=0, lr=ANSWERER
         for g in opt.param_groups:
             g["lr"] = _lr(lr, frac)
         idx = rng.choice(len(frames), ANSWERER_BATCH, p=p)
-        fr = torch.from_numpy(frames[idx].astype(np.float32))
+        fr, cl = shift_within_void(frames[idx], cells[idx], rng, model.px)
+        fr = torch.from_numpy(fr.astype(np.float32))
         ft, h = model.encode_frames(fr)
         yes = model.answer(ft, torch.from_numpy(queries[idx]).long())
         lab = torch.from_numpy(labels[idx]).float()
@@ -128,7 +149,7 @@ def train_answerer(model, data, n_rules, minutes, log=print, seed=0, lr=ANSWERER
         bce = torch.nn.functional.binary_cross_entropy_with_logits(yes, lab.clamp(min=0), reduction="none")
         loss = (bce * m).sum() / m.sum()
         aux = torch.nn.functional.cross_entropy(model.aux_cell(h).reshape(-1, model.A),
-                                                torch.from_numpy(cells[idx]).long().reshape(-1))
+                                                torch.from_numpy(cl).long().reshape(-1))
         total = loss + AUX_WEIGHT * aux
         opt.zero_grad()
         total.backward()

@@ -1,12 +1,14 @@
 """Test-time optimization in PyTorch, the same loop the engine runs on the tto_step graph: fixed
 noise z1 per task, a fresh LoRA (A random, B zero), Adam on the LoRA only, loss
 L = lambda * L(goal) + (1 - lambda) / M * sum L(process), early stop when L <= tau, final video from
-the full sampler with the optimized LoRA and the same z1. Batched over tasks: every task has its own
+the full sampler with the same z1 and the best LoRA visited (the lowest loss, as the engine keeps;
+with an early stop that is the last one). Batched over tasks: every task has its own
 LoRA slice and its own Adam state (Adam is elementwise, so this equals separate runs)."""
 import numpy as np
 import torch
 
 from .graphs import query_loss
+from .reasoner import LORA_A_STD as LORA_A_STD_INIT
 
 TTO_LR = 0.02  # Adam learning rate on the LoRA (engine default)
 TTO_LAMBDA = 0.5  # goal weight lambda
@@ -28,17 +30,34 @@ def batched_lora(reasoner, n, seed0=0):
     return [torch.stack([p[k] for p in per]) for k in range(len(per[0]))]
 
 
+def perturbed_lora(reasoner, n, sigmas, seed=0):
+    """n LoRAs whose B is not zero (std sigmas[i % len(sigmas)]): a reasoner made to fail in varied
+    ways, the start of the answerer's hardening runs (in-domain the plain reasoner rarely fails, so
+    optimizing it would show the answerer no optimized failures)."""
+    g = torch.Generator().manual_seed(seed)
+    std = torch.tensor([sigmas[i % len(sigmas)] for i in range(n)])
+    out = []
+    for name, shape in reasoner.lora_specs():
+        x = torch.randn(n, *shape, generator=g)
+        scale = torch.full((n,), LORA_A_STD_INIT) if name.endswith(".A") else std
+        out.append(x * scale.view(-1, *([1] * len(shape))))
+    return out
+
+
 def optimize(reasoner, answerer, z1, cells0, instr, queries, weights, lr=TTO_LR, tau=TTO_TAU,
-             max_steps=TTO_MAX_STEPS, judge_fn=None, keep_previews=False, seed0=0):
+             max_steps=TTO_MAX_STEPS, judge_fn=None, keep_previews=False, seed0=0, init_lora=None):
     """Runs the loop for a batch of tasks. z1 [B, F, N, D]; cells0 [B, N]; instr [B, L];
-    queries [B, Q, Lq]; weights [B, Q]. judge_fn(cells [B, T, N]) -> success [B] (optional: the
+    queries [B, Q, Lq]; weights [B, Q]; init_lora: the starting LoRA (default: fresh). judge_fn(cells [B, T, N]) -> success [B] (optional: the
     success curve of the final video at every step budget). Returns a dict of per-task results."""
     B = z1.shape[0]
-    lora = [t.clone().requires_grad_(True) for t in batched_lora(reasoner, B, seed0)]
+    start = batched_lora(reasoner, B, seed0) if init_lora is None else init_lora
+    lora = [t.clone().requires_grad_(True) for t in start]
     m = [torch.zeros_like(t) for t in lora]
     v = [torch.zeros_like(t) for t in lora]
     active = torch.ones(B, dtype=torch.bool)
     stop_step = torch.full((B,), max_steps)
+    best_loss = torch.full((B,), float("inf"))
+    best = [t.detach().clone() for t in lora]
     losses, previews, preview_cells, curve = [], [], [], []
     final_cells = None
     for step in range(max_steps + 1):
@@ -47,13 +66,16 @@ def optimize(reasoner, answerer, z1, cells0, instr, queries, weights, lr=TTO_LR,
         yes = answerer(frames, queries)
         per_task = (weights * torch.nn.functional.softplus(-yes)).sum(-1)
         losses.append(per_task.detach())
+        improved = active & (per_task.detach() < best_loss)
+        best_loss = torch.where(improved, per_task.detach(), best_loss)
+        for b, t in zip(best, lora):
+            b[improved] = t.detach()[improved]
         if keep_previews:
             previews.append(frames.detach().to(torch.float16))
             preview_cells.append(reasoner.hard_cells(logits.detach(), cells0))
         if judge_fn is not None or step == max_steps:
             with torch.no_grad():
-                cur = reasoner.hard_cells(reasoner.sample_logits(z1, cells0, instr, [t.detach() for t in lora]),
-                                          cells0)
+                cur = reasoner.hard_cells(reasoner.sample_logits(z1, cells0, instr, best), cells0)
             final_cells = cur if final_cells is None else torch.where(active[:, None, None], cur, final_cells)
             if judge_fn is not None:
                 curve.append(judge_fn(final_cells))
@@ -73,13 +95,12 @@ def optimize(reasoner, answerer, z1, cells0, instr, queries, weights, lr=TTO_LR,
                 p.sub_(mask * lr * mh / (vh.sqrt() + ADAM_EPS))
     if final_cells is None or judge_fn is None:
         with torch.no_grad():
-            final_cells = reasoner.hard_cells(reasoner.sample_logits(z1, cells0, instr, [t.detach() for t in lora]),
-                                              cells0)
+            final_cells = reasoner.hard_cells(reasoner.sample_logits(z1, cells0, instr, best), cells0)
     # steps past the early stop keep the stopped video
     while judge_fn is not None and len(curve) < max_steps + 1:
         curve.append(curve[-1])
     L = torch.stack(losses, 1)  # [B, steps run]
-    out = {"final_cells": final_cells, "stop_step": stop_step, "losses": L,
+    out = {"final_cells": final_cells, "stop_step": stop_step, "losses": L, "best_lora": best, "best_loss": best_loss,
            "confident": (L.min(1).values <= tau), "curve": np.stack(curve, 1) if curve else None}
     if keep_previews:
         out["previews"], out["preview_cells"] = previews, preview_cells

@@ -1,5 +1,5 @@
-"""The batched PyTorch TTO loop equals separate runs per task, only touches the LoRA, and stops a
-task once its loss is under tau."""
+"""The batched PyTorch TTO loop equals separate runs per task, only touches the LoRA, stops a
+task once its loss is under tau, and renders the final video with the lowest-loss LoRA visited."""
 import torch
 
 from teacher_studio_modelkit.teacher import Answerer
@@ -39,3 +39,12 @@ def test_early_stop_at_tau(suite_data):
     res = optimize(r, a, z, c0, instr, q, w, tau=tau, max_steps=3)
     stopped = first <= tau
     assert (res["stop_step"][stopped] == 0).all() and res["confident"][stopped].all()
+
+
+def test_final_video_comes_from_the_lowest_loss_lora(suite_data):
+    r, a, z, c0, instr, q, w = setup(suite_data)
+    res = optimize(r, a, z, c0, instr, q, w, tau=-1, max_steps=5, lr=0.5)  # a large step: the loss jumps around
+    assert torch.allclose(res["best_loss"], res["losses"].min(1).values)
+    with torch.no_grad():
+        again = r.hard_cells(r.sample_logits(z, c0, instr, res["best_lora"]), c0)
+    assert torch.equal(again, res["final_cells"])

@@ -1,0 +1,38 @@
+"""Training-data helpers: the answerer's translation augmentation moves a video by whole cells and
+the result is exactly the rendering of the moved cells; the hardening runs' perturbed LoRAs make the
+reasoner's samples differ from the plain reasoner's while a fresh LoRA leaves them unchanged."""
+import numpy as np
+import torch
+
+from teacher_studio_modelkit.layers import patches_to_frames
+from teacher_studio_modelkit.train import shift_within_void
+from teacher_studio_modelkit.tto import batched_lora, perturbed_lora
+from test_reasoner import gt_batch, reasoner_for
+
+
+def test_shift_within_void_is_the_same_video_drawn_elsewhere(suite_data):
+    n = 32
+    C, px = suite_data.cells.shape[-1], suite_data.geometry["cellPx"]
+    cells = suite_data.cells[:n].reshape(n, suite_data.cells.shape[1], -1)
+    frames, moved = shift_within_void(np.asarray(suite_data.frames[:n]), cells, np.random.default_rng(0), px)
+    sprites = torch.from_numpy(suite_data.sprites.reshape(len(suite_data.sprites), -1).astype(np.float32))
+    redrawn = patches_to_frames(sprites[torch.from_numpy(moved.astype(np.int64))], C, px).numpy()
+    assert np.array_equal(redrawn.astype(np.uint8), frames)
+    assert (moved != cells).any(axis=(1, 2)).any(), "no video was moved"
+    # every entity is kept: the same multiset of appearances per frame
+    assert all(np.array_equal(np.sort(a, -1), np.sort(b, -1)) for a, b in zip(moved, cells))
+
+
+def test_perturbed_lora_changes_samples_and_a_fresh_lora_does_not(suite_data):
+    r = reasoner_for(suite_data)
+    _, cells = gt_batch(suite_data, 8)
+    instr = torch.zeros(8, 40, dtype=torch.long)
+    z = torch.cat([r.noise(i) for i in range(8)])
+    with torch.no_grad():
+        plain = r.sample_logits(z, cells[:, 0], instr)
+        fresh = r.sample_logits(z, cells[:, 0], instr, batched_lora(r, 8))
+        perturbed = r.sample_logits(z, cells[:, 0], instr, perturbed_lora(r, 8, (0.5, 1.0)))
+    assert torch.allclose(plain, fresh, atol=1e-5)
+    assert not torch.allclose(plain, perturbed, atol=1e-2)
+    stds = [t[:, :, :].std().item() for (n, _), t in zip(r.lora_specs(), perturbed_lora(r, 64, (0.5,))) if n.endswith(".B")]
+    assert all(0.4 < s < 0.6 for s in stds)
