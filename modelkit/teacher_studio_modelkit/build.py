@@ -29,7 +29,8 @@ DATASETS = {  # name -> gen-data arguments
     "train_mix": "--split train --n 4000 --corrupt-fraction 0.6 --first-seed 100000",
     "heldout_gt": "--split heldout --n 400 --corrupt-fraction 0 --first-seed 0",
     "heldout_mix": "--split heldout --n 1000 --corrupt-fraction 0.6 --first-seed 50000",
-    "heldout_val": "--split heldout --n 256 --corrupt-fraction 0 --first-seed 300000",  # TTO settings sweep
+    "heldout_val": "--split heldout --n 256 --corrupt-fraction 0 --first-seed 300000",  # validation: settings,
+    "heldout_val_mix": "--split heldout --n 500 --corrupt-fraction 0.6 --first-seed 400000",  # recipe choices
 }
 REASONER_MINUTES = 10  # wall-clock training budgets on 2 CPU cores
 WRITER_MINUTES = 3

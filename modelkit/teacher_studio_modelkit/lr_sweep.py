@@ -16,8 +16,7 @@ from .export import load_checkpoint
 from .rules import make_judges, success
 from .tto import TTO_MAX_STEPS, optimize
 
-LRS = (0.01, 0.02, 0.05, 0.1)
-BUDGETS = (TTO_MAX_STEPS, 32)
+SETTINGS = [(0.01, TTO_MAX_STEPS), (0.02, TTO_MAX_STEPS), (0.05, TTO_MAX_STEPS), (0.02, 2 * TTO_MAX_STEPS)]  # (lr, max steps)
 
 
 def main():
@@ -36,18 +35,17 @@ def main():
     print(f"Base (one sample, the same noise as the runs): {100 * base.mean():.1f} %\n")
     print("| lr | max steps | success | mean steps | early stops | hacking (at step 0-1 / later) | fixed | broken |")
     print("|---|---|---|---|---|---|---|---|")
-    for steps in BUDGETS:
-        for lr in LRS:
-            res = [optimize(r, ans, ev.noise_for(r, b.idx, 0), b.cells0, b.instr, b.queries, b.weights, lr=lr,
-                            max_steps=steps) for b in (tb.sub(slice(s, s + ev.CHUNK)) for s in range(0, len(tb), ev.CHUNK))]
-            fin = torch.cat([x["final_cells"] for x in res])
-            conf = torch.cat([x["confident"] for x in res]).numpy()
-            stop = torch.cat([x["stop_step"] for x in res]).numpy()
-            s = np.array([success(l) for l in ev.judge_all(judges, tb.families, fin)])
-            hack = conf & (s == 0)
-            print(f"| {lr} | {steps} | {100 * s.mean():.1f} % | {stop.mean():.1f} | {100 * conf.mean():.1f} % | "
-                  f"{100 * hack.mean():.1f} % ({(hack & (stop <= 1)).sum()} / {(hack & (stop > 1)).sum()}) | "
-                  f"{((s == 1) & (base == 0)).sum()} | {((s == 0) & (base == 1)).sum()} |", flush=True)
+    for lr, steps in SETTINGS:
+        res = [optimize(r, ans, ev.noise_for(r, b.idx, 0), b.cells0, b.instr, b.queries, b.weights, lr=lr,
+                        max_steps=steps) for b in (tb.sub(slice(s, s + ev.CHUNK)) for s in range(0, len(tb), ev.CHUNK))]
+        fin = torch.cat([x["final_cells"] for x in res])
+        conf = torch.cat([x["confident"] for x in res]).numpy()
+        stop = torch.cat([x["stop_step"] for x in res]).numpy()
+        s = np.array([success(l) for l in ev.judge_all(judges, tb.families, fin)])
+        hack = conf & (s == 0)
+        print(f"| {lr} | {steps} | {100 * s.mean():.1f} % | {stop.mean():.1f} | {100 * conf.mean():.1f} % | "
+              f"{100 * hack.mean():.1f} % ({(hack & (stop <= 1)).sum()} / {(hack & (stop > 1)).sum()}) | "
+              f"{((s == 1) & (base == 0)).sum()} | {((s == 0) & (base == 1)).sum()} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -66,7 +66,9 @@ Reproduce: `cd modelkit && python -m teacher_studio_modelkit.build --fresh` (gen
   plain reasoner almost never fails in-domain, so optimizing it shows the answerer no failures)
   (video counts: {json.dumps(r['answerer_training_videos'])}); labels from the evaluator, balanced
   per rule; every training video is shifted by whole cells within its void margin, so the answerer
-  sees every canvas position (train grids are smaller than held-out ones).
+  sees every canvas position (train grids are smaller than held-out ones). This recipe was kept over
+  one that also balanced the reasoner's outputs against the suite's videos, by the measurements on the
+  validation split, never the test split: [`modelkit/results/answerer_choice.md`](../../../modelkit/results/answerer_choice.md).
 - **Query writer** ({r['parameters']['writer']:,} parameters): prefix LM over words, greedy decoding.
 
 ## Reasoner base success (held-out, one sample, seed 0, n = {r['base_heldout']['n']})
@@ -145,9 +147,12 @@ PyTorch on every graph, outputs and gradients within 1e-3; finite differences on
   {pct(r['samples_differ_across_seeds'])} of tasks and the oracle pass@{bon['n']} is
   {pct(bon['oracle_pass_at_n'])}, so best-of-N cannot find what the reasoner does not produce;
   success falls with path length (paths longer than any trained on).
-- Teacher hacking: {pct(tto['hacking_rate'])} of runs end with the teacher confident on a failing
-  video (bar: 10 %). The answerer was never trained on a held-out-sized maze; its "off walls" and
-  "reach goal" true-negative rates on optimized samples are in the table above.
+- Teacher: {pct(tto['hacking_rate'])} of runs end with the teacher confident on a failing video
+  (bar: 10 %), but "off walls" misses wall crossings in the reasoner's own videos (TNR
+  {pct(accs['held-out reasoner samples'].get('maze.no_wall', {}).get('tnr'))} on samples,
+  {pct(accs['held-out optimized samples'].get('maze.no_wall', {}).get('tnr'))} on optimized ones; few
+  negatives). It was never trained on a held-out-sized maze. Runs that end at the step budget
+  with a wall crossing are failures the teacher did not accept, so they are not counted as hacking.
 - The process rules "one agent" and "one-cell steps" hold by construction for every reasoner
   sample, so their accuracy on reasoner/optimized samples measures only the yes side; on
   corruptions the answerer misses teleports (step rule TNR above).

@@ -106,11 +106,13 @@ class Reasoner(nn.Module):
                 h = blk(h, None if lora is None else lora[4 * i:4 * i + 4])
         return self.field_head(self.ln(h))
 
-    def forward(self, x_t, t, cells0, instr, lora=None, teacher_moves=None):
+    def forward(self, x_t, t, cells0, instr, lora=None, teacher_moves=None, field=None):
         """x_t [B, T-1, LATENT], t [B], cells0 [B, C*C] long, instr [B, L] long -> move logits
         [B, T-1, MOVES]. teacher_moves [B, T-1] (training): propagate the position through the
-        ground-truth moves instead of the predicted ones."""
-        field = self.field(cells0, instr, lora)
+        ground-truth moves instead of the predicted ones. field: self.field(cells0, instr, lora)
+        when the caller already has it (it does not depend on x_t or t)."""
+        if field is None:
+            field = self.field(cells0, instr, lora)
         freqs = torch.exp(torch.arange(8, dtype=x_t.dtype) * -math.log(100.0) / 8)
         ang = t[:, None] * freqs * 50.0
         temb = self.time(torch.cat([ang.sin(), ang.cos()], -1))
@@ -131,9 +133,10 @@ class Reasoner(nn.Module):
         """Full few-step sampler from fixed noise z1; returns the last step's move logits."""
         x = z1
         B = z1.shape[0]
+        field = self.field(cells0, instr, lora)  # the same at every step
         for i in range(steps):
             t, t_next = 1.0 - i / steps, 1.0 - (i + 1) / steps
-            logits = self.forward(x, torch.full((B,), t, dtype=z1.dtype), cells0, instr, lora)
+            logits = self.forward(x, torch.full((B,), t, dtype=z1.dtype), cells0, instr, lora, field=field)
             x0 = self.x0_hat(logits)
             x = x0 + (t_next / t) * (x - x0)
         return logits

@@ -1,0 +1,64 @@
+"""Compares answerers on the validation split (held-out distribution, seeds 300000+, never the
+test seeds; ground truth + corruptions from seeds 400000+), with the committed checkpoint's reasoner: TTO success and hacking (lr, tau and budget
+as in tto.py), and the answerer's balanced accuracy per rule on base samples (two seeds) and on the
+optimized videos. Used to choose between answerer recipes without looking at the test split.
+    cd modelkit && python -m teacher_studio_modelkit.validate ANSWERER.pt|CHECKPOINT.pt ...
+A .pt holding a whole checkpoint (git show HEAD~1:modelkit/checkpoints/gridworld.pt > old.pt) or
+an answerer state dict (modelkit/runs/answerer1.pt)."""
+import argparse
+import os
+
+import numpy as np
+import torch
+
+from . import build, evaluate as ev
+from .data import SuiteData
+from .experiment import teacher_loss
+from .export import load_checkpoint
+from .rules import make_judges, success
+from .tto import optimize
+
+
+def answerer_state(path):
+    ck = torch.load(path, weights_only=False)
+    return ck["answerer"] if "answerer" in ck else ck
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("answerers", nargs="+")
+    ap.add_argument("--n", type=int, default=128)
+    a = ap.parse_args()
+    torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
+    r, ans, _, vocab, _ = load_checkpoint(build.CHECKPOINT)
+    data = SuiteData(os.path.join(build.DATA, "heldout_val"))
+    judges = make_judges(data.appearances, r.C)
+    tb = ev.TaskBatch(data, vocab, range(min(a.n, len(data.instances))))
+    c0, c1 = ev.sample_cells(r, tb, 0), ev.sample_cells(r, tb, 1)
+    base_labels = ev.judge_all(judges, tb.families, c0) + ev.judge_all(judges, tb.families, c1)
+    mix = SuiteData(os.path.join(build.DATA, "heldout_val_mix"))
+    mtb = ev.TaskBatch(mix, vocab, range(len(mix.instances)))
+    mix_frames = torch.from_numpy(np.asarray(mix.frames)).float()
+    mix_labels = [inst["labels"] for inst in mix.instances]
+    print("| answerer | TTO success | hacking | balanced acc. on samples | on optimized | on ground truth + corruptions |\n"
+          "|---|---|---|---|---|---|")
+    for path in a.answerers:
+        ans.load_state_dict(answerer_state(path))
+        ans.eval()
+        ps = torch.cat([teacher_loss(ans, r, c, tb)[1] for c in (c0, c1)])
+        on_samples = ev.balanced_accuracy(ps, base_labels, tb.rules + tb.rules)
+        res = [optimize(r, ans, ev.noise_for(r, b.idx, 0), b.cells0, b.instr, b.queries, b.weights)
+               for b in (tb.sub(slice(s, s + ev.CHUNK)) for s in range(0, len(tb), ev.CHUNK))]
+        final = torch.cat([x["final_cells"] for x in res])
+        conf = torch.cat([x["confident"] for x in res]).numpy()
+        labels = ev.judge_all(judges, tb.families, final)
+        s = np.array([success(l) for l in labels])
+        on_opt = ev.balanced_accuracy(teacher_loss(ans, r, final, tb)[1], labels, tb.rules)
+        on_mix = ev.balanced_accuracy(ev.teacher_probs(ans, mix_frames, mtb.queries), mix_labels, mtb.rules)
+        fmt = lambda acc: ", ".join(f"{k.split('.')[-1]} {100 * v['balanced']:.1f} %" for k, v in sorted(acc.items()))
+        print(f"| {path} | {100 * s.mean():.1f} % | {100 * (conf & (s == 0)).mean():.1f} % | {fmt(on_samples)} | "
+              f"{fmt(on_opt)} | {fmt(on_mix)} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
