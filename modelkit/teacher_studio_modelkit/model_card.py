@@ -131,8 +131,10 @@ distribution, seeds 300000+, never the test seeds above): `python -m teacher_stu
 table in [`modelkit/results/lr_sweep.md`](../../../modelkit/results/lr_sweep.md).
 
 ## Runtime
-Build: {r.get('build_minutes_this_run', float('nan')):.0f} minutes end to end on 2 shared CPU cores (stages loaded from the
-`modelkit/runs/` cache count as 0; the reasoner has a {REASONER_MINUTES}-minute budget, the answerer {ANSWERER_MINUTES} + {HARDEN_MINUTES}).
+Build: {r.get('build_minutes_this_run', float('nan')):.0f} minutes for the run that wrote this card, on 2 shared CPU cores
+(stages loaded from the `modelkit/runs/` cache count as 0; the last build from scratch,
+`--fresh`, took 36 minutes on 2026-11-25). The reasoner has a {REASONER_MINUTES}-minute budget, the answerer
+{ANSWERER_MINUTES} + {HARDEN_MINUTES}; the graph export takes about 4 minutes.
 Package size {r['package_mb']:.1f} MB. One `tto_step` on onnxruntime CPU: {r['ort_tto_step_ms']:.0f} ms
 (this 2-core machine, shared). Parity: `cd modelkit && pytest tests/test_parity.py` (onnxruntime vs
 PyTorch on every graph, outputs and gradients within 1e-3; finite differences on tto_step).

@@ -52,9 +52,11 @@ def neighbour_gather(cells):
 
 
 class Reasoner(nn.Module):
-    def __init__(self, n_appearances, vocab_size, agent_id, floor_id, cells=10, frames=12, px=8):
+    def __init__(self, n_appearances, vocab_size, agent_id, floor_id, cells=10, frames=12, px=8,
+                 iterations=ITERATIONS):
         super().__init__()
         self.A, self.C, self.T, self.px = n_appearances, cells, frames, px
+        self.iterations = iterations  # fewer only in tests of the export machinery (same weights)
         self.agent_id, self.floor_id = int(agent_id), int(floor_id)
         N, K = cells * cells, len(MOVES)
         g = torch.Generator().manual_seed(1234)
@@ -101,7 +103,7 @@ class Reasoner(nn.Module):
         wmask = (instr > 0).to(torch.float32)
         wmean = (self.words(instr) * wmask[..., None]).sum(1) / wmask.sum(1, keepdim=True).clamp(min=1)
         h = self.cell(background) + self.instr(wmean)[:, None]
-        for _ in range(ITERATIONS):
+        for _ in range(self.iterations):
             for i, blk in enumerate(self.blocks):
                 h = blk(h, None if lora is None else lora[4 * i:4 * i + 4])
         return self.field_head(self.ln(h))

@@ -32,7 +32,7 @@ def random_package(tmp_path_factory):
     from teacher_studio_modelkit.data import MAX_INSTRUCTION, MAX_PLAN, MAX_QUERY
     torch.manual_seed(0)
     A, V = 12, 60
-    r = Reasoner(A, V, agent_id=3, floor_id=1)
+    r = Reasoner(A, V, agent_id=3, floor_id=1, iterations=2)  # the same graph, unrolled less: a faster export
     r.sprites.copy_(torch.rand(A, r.px * r.px * 3) * 255)
     a, w = Answerer(A, V, max_query=MAX_QUERY), QueryWriter(V, MAX_INSTRUCTION, MAX_PLAN)
     out = str(tmp_path_factory.mktemp("pkg"))

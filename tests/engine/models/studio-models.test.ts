@@ -42,7 +42,7 @@ describe('StudioModels on the built-in package', () => {
       .sort((a, b) => Math.abs(b.v) - Math.abs(a.v))
       .slice(0, 8)
     expect(Math.abs(coords[0].v)).toBeGreaterThan(1e-4)
-    const eps = 1e-2
+    const eps = 2e-3 // small enough for the curvature of 16 shared-weight iterations, large enough for float32
     for (const { name, i, v } of coords) {
       const original = lora[name][i]
       lora[name][i] = original + eps
