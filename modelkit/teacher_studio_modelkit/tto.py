@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from .graphs import query_loss
-from .reasoner import LORA_A_STD as LORA_A_STD_INIT
+from .reasoner import LORA_A_STD
 
 TTO_LR = 0.02  # Adam learning rate on the LoRA (engine default)
 TTO_LAMBDA = 0.5  # goal weight lambda
@@ -39,7 +39,7 @@ def perturbed_lora(reasoner, n, sigmas, seed=0):
     out = []
     for name, shape in reasoner.lora_specs():
         x = torch.randn(n, *shape, generator=g)
-        scale = torch.full((n,), LORA_A_STD_INIT) if name.endswith(".A") else std
+        scale = torch.full((n,), LORA_A_STD) if name.endswith(".A") else std
         out.append(x * scale.view(-1, *([1] * len(shape))))
     return out
 
