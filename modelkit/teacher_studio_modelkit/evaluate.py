@@ -5,7 +5,7 @@ import torch
 
 from .data import MAX_INSTRUCTION, MAX_QUERIES, MAX_QUERY, parse_plan
 from .rules import success
-from .tto import query_weights
+from .tto import optimize, query_weights
 
 CHUNK = 32  # tasks per forward batch
 
@@ -65,6 +65,25 @@ def one_step_previews(reasoner, tb, sample_seed):
         frames.append(reasoner.surrogate_frames(logits, b.cells0).to(torch.float16))
         cells.append(reasoner.hard_cells(logits, b.cells0))
     return torch.cat(frames), torch.cat(cells)
+
+
+def optimize_tasks(reasoner, answerer, tb, judges=None, sample_seed=0, progress=None, **settings):
+    """tto.optimize over every task of tb, CHUNK tasks at a time, from the noise of sample_seed (the
+    base sample's for 0). With judges, also the success curve per step budget. progress(done, total)
+    after each chunk. Returns final_cells, stop_step, confident (and curve [n, steps + 1])."""
+    parts = []
+    for s in range(0, len(tb), CHUNK):
+        b = tb.sub(slice(s, s + CHUNK))
+        jf = None if judges is None else (
+            lambda cells, b=b: np.array([success(l) for l in judge_all(judges, b.families, cells)]))
+        parts.append(optimize(reasoner, answerer, noise_for(reasoner, b.idx, sample_seed), b.cells0, b.instr,
+                              b.queries, b.weights, judge_fn=jf, **settings))
+        if progress is not None:
+            progress(s + len(b.idx), len(tb))
+    out = {k: torch.cat([p[k] for p in parts]) for k in ("final_cells", "stop_step", "confident")}
+    if judges is not None:
+        out["curve"] = np.concatenate([p["curve"] for p in parts])
+    return out
 
 
 @torch.no_grad()

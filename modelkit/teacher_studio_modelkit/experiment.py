@@ -1,7 +1,6 @@
 """The held-out experiment: base, best-of-N (teacher-picked, oracle pass@N) and test-time
 optimization with the teacher; the answerer's balanced accuracy on reasoner and optimized samples;
 the writer's rule-set accuracy. Returns a JSON-able dict that MODEL_CARD.md is written from."""
-import math
 import time
 
 import numpy as np
@@ -78,17 +77,11 @@ def tto_experiment(reasoner, answerer, judges, tb, lr):
     """Base (seed 0), TTO from the same noise, compute-matched best-of-N, oracle pass@N."""
     out = {}
     base_labels = ev.judge_all(judges, tb.families, ev.sample_cells(reasoner, tb, 0))
-    results, t0 = [], time.time()
-    for s in range(0, len(tb), ev.CHUNK):
-        b = tb.sub(slice(s, s + ev.CHUNK))
-        jf = lambda cells, b=b: np.array([success(l) for l in ev.judge_all(judges, b.families, cells)])
-        results.append(optimize(reasoner, answerer, ev.noise_for(reasoner, b.idx, 0), b.cells0, b.instr, b.queries,
-                                b.weights, lr=lr, judge_fn=jf))
-        log(f"tto {s + len(b.idx)}/{len(tb)} ({time.time() - t0:.0f}s)")
-    final = torch.cat([r["final_cells"] for r in results])
-    stop = torch.cat([r["stop_step"] for r in results]).float()
-    confident = torch.cat([r["confident"] for r in results])
-    curve = np.concatenate([r["curve"] for r in results]).mean(0)
+    t0 = time.time()
+    res = ev.optimize_tasks(reasoner, answerer, tb, judges, lr=lr,
+                            progress=lambda done, n: log(f"tto {done}/{n} ({time.time() - t0:.0f}s)"))
+    final, stop, confident = res["final_cells"], res["stop_step"].float(), res["confident"]
+    curve = res["curve"].mean(0)
     tto_labels = ev.judge_all(judges, tb.families, final)
     tto_success = np.array([success(l) for l in tto_labels])
     base_success = np.array([success(l) for l in base_labels])

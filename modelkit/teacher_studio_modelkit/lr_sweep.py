@@ -10,11 +10,10 @@ import time
 import numpy as np
 import torch
 
-from . import build, evaluate as ev
-from .data import SuiteData
-from .export import load_checkpoint
-from .rules import make_judges, success
-from .tto import TTO_MAX_STEPS, optimize
+from . import evaluate as ev
+from .rules import success
+from .tto import TTO_MAX_STEPS
+from .validate import validation_tasks
 
 SETTINGS = [(0.01, TTO_MAX_STEPS), (0.02, TTO_MAX_STEPS), (0.05, TTO_MAX_STEPS), (0.02, 2 * TTO_MAX_STEPS)]  # (lr, max steps)
 
@@ -24,10 +23,7 @@ def main():
     ap.add_argument("--n", type=int, default=128, help="validation tasks")
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
-    r, ans, _, vocab, _ = load_checkpoint(build.CHECKPOINT)
-    data = SuiteData(os.path.join(build.DATA, "heldout_val"))
-    judges = make_judges(data.appearances, r.C)
-    tb = ev.TaskBatch(data, vocab, range(min(a.n, len(data.instances))))
+    r, ans, _, data, judges, tb = validation_tasks(a.n)
     base = np.array([success(l) for l in ev.judge_all(judges, tb.families, ev.sample_cells(r, tb, 0))])
     print(f"# TTO sweep on the validation split ({len(tb)} tasks, held-out distribution, seeds "
           f"{data.instances[0]['seed']}+; `python -m teacher_studio_modelkit.lr_sweep --n {a.n}`, "
@@ -36,11 +32,8 @@ def main():
     print("| lr | max steps | success | mean steps | early stops | hacking (at step 0-1 / later) | fixed | broken |")
     print("|---|---|---|---|---|---|---|---|")
     for lr, steps in SETTINGS:
-        res = [optimize(r, ans, ev.noise_for(r, b.idx, 0), b.cells0, b.instr, b.queries, b.weights, lr=lr,
-                        max_steps=steps) for b in (tb.sub(slice(s, s + ev.CHUNK)) for s in range(0, len(tb), ev.CHUNK))]
-        fin = torch.cat([x["final_cells"] for x in res])
-        conf = torch.cat([x["confident"] for x in res]).numpy()
-        stop = torch.cat([x["stop_step"] for x in res]).numpy()
+        res = ev.optimize_tasks(r, ans, tb, lr=lr, max_steps=steps)
+        fin, conf, stop = res["final_cells"], res["confident"].numpy(), res["stop_step"].numpy()
         s = np.array([success(l) for l in ev.judge_all(judges, tb.families, fin)])
         hack = conf & (s == 0)
         print(f"| {lr} | {steps} | {100 * s.mean():.1f} % | {stop.mean():.1f} | {100 * conf.mean():.1f} % | "

@@ -16,7 +16,15 @@ from .data import SuiteData
 from .experiment import teacher_loss
 from .export import load_checkpoint
 from .rules import make_judges, success
-from .tto import optimize
+
+
+def validation_tasks(n):
+    """(reasoner, answerer, vocab, data, judges, tasks) for the first n validation tasks, with the
+    committed checkpoint's models."""
+    r, ans, _, vocab, _ = load_checkpoint(build.CHECKPOINT)
+    data = SuiteData(os.path.join(build.DATA, "heldout_val"))
+    judges = make_judges(data.appearances, r.C)
+    return r, ans, vocab, data, judges, ev.TaskBatch(data, vocab, range(min(n, len(data.instances))))
 
 
 def answerer_state(path):
@@ -30,10 +38,7 @@ def main():
     ap.add_argument("--n", type=int, default=128)
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
-    r, ans, _, vocab, _ = load_checkpoint(build.CHECKPOINT)
-    data = SuiteData(os.path.join(build.DATA, "heldout_val"))
-    judges = make_judges(data.appearances, r.C)
-    tb = ev.TaskBatch(data, vocab, range(min(a.n, len(data.instances))))
+    r, ans, vocab, _, judges, tb = validation_tasks(a.n)
     c0, c1 = ev.sample_cells(r, tb, 0), ev.sample_cells(r, tb, 1)
     base_labels = ev.judge_all(judges, tb.families, c0) + ev.judge_all(judges, tb.families, c1)
     mix = SuiteData(os.path.join(build.DATA, "heldout_val_mix"))
@@ -47,10 +52,8 @@ def main():
         ans.eval()
         ps = torch.cat([teacher_loss(ans, r, c, tb)[1] for c in (c0, c1)])
         on_samples = ev.balanced_accuracy(ps, base_labels, tb.rules + tb.rules)
-        res = [optimize(r, ans, ev.noise_for(r, b.idx, 0), b.cells0, b.instr, b.queries, b.weights)
-               for b in (tb.sub(slice(s, s + ev.CHUNK)) for s in range(0, len(tb), ev.CHUNK))]
-        final = torch.cat([x["final_cells"] for x in res])
-        conf = torch.cat([x["confident"] for x in res]).numpy()
+        res = ev.optimize_tasks(r, ans, tb)
+        final, conf = res["final_cells"], res["confident"].numpy()
         labels = ev.judge_all(judges, tb.families, final)
         s = np.array([success(l) for l in labels])
         on_opt = ev.balanced_accuracy(teacher_loss(ans, r, final, tb)[1], labels, tb.rules)

@@ -48,3 +48,22 @@ def test_final_video_comes_from_the_lowest_loss_lora(suite_data):
     with torch.no_grad():
         again = r.hard_cells(r.sample_logits(z, c0, instr, res["best_lora"]), c0)
     assert torch.equal(again, res["final_cells"])
+
+
+def test_optimize_tasks_in_chunks_equals_one_batch(suite_data, monkeypatch):
+    from teacher_studio_modelkit import evaluate as ev
+    from teacher_studio_modelkit.data import Vocabulary
+    from teacher_studio_modelkit.rules import make_judges
+    r, a, *_ = setup(suite_data)
+    vocab = Vocabulary.build([i["instruction"] for i in suite_data.instances] +
+                             [x["query"] for x in suite_data.rules.values()])
+    tb = ev.TaskBatch(suite_data, vocab, [i for i, x in enumerate(suite_data.instances) if x["variant"] == "gt"][:3])
+    tb.instr, tb.queries = tb.instr.clamp(max=49), tb.queries.clamp(max=49)  # the test models know 50 words
+    judges = make_judges(suite_data.appearances, r.C)
+    whole = optimize(r, a, ev.noise_for(r, tb.idx, 0), tb.cells0, tb.instr, tb.queries, tb.weights, max_steps=3)
+    monkeypatch.setattr(ev, "CHUNK", 2)
+    done = []
+    parts = ev.optimize_tasks(r, a, tb, judges, max_steps=3, progress=lambda d, n: done.append((d, n)))
+    assert torch.equal(parts["final_cells"], whole["final_cells"])
+    assert torch.equal(parts["stop_step"], whole["stop_step"]) and torch.equal(parts["confident"], whole["confident"])
+    assert parts["curve"].shape == (3, 4) and done == [(2, 3), (3, 3)]
