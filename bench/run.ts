@@ -38,7 +38,7 @@ const split = values.split as 'heldout' | 'train'
 // Train-split seeds start far from those modelkit trains on (gen-data rows use seeds < 200000).
 const firstSeed = split === 'train' ? 900_000 : 0
 const pkg = loadModelPackage(defaultPackageDir())
-const trained = ((pkg.manifest as { families?: { name: string }[] }).families ?? []).map((f) => f.name)
+const trained = pkg.manifest.families.map((f) => f.name)
 const families = values.families ? values.families.split(',') : trained.length ? trained : listFamilies().map((f) => f.name)
 const models = await StudioModels.open(pkg, 'cpu')
 await models.warmUp()

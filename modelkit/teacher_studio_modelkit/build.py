@@ -23,18 +23,18 @@ SMOKE = os.environ.get("MODELKIT_SMOKE") == "1"  # tiny budgets + temp outputs, 
 RUNS = os.path.join(MODELKIT, "runs") if not SMOKE else "/tmp/modelkit-smoke/runs"
 PACKAGE = os.path.join(REPO, "resources", "models", "gridworld") if not SMOKE else "/tmp/modelkit-smoke/pkg"
 CHECKPOINT = os.path.join(MODELKIT, "checkpoints", "gridworld.pt") if not SMOKE else "/tmp/modelkit-smoke/ck.pt"
-FAMILIES = "maze"  # families trained into the package
+FAMILIES = "maze,collect"  # families trained into the package (the single-agent ones; gen-data interleaves them)
 DATASETS = {  # name -> gen-data arguments
-    "train_gt": "--split train --n 5000 --corrupt-fraction 0 --first-seed 0",
-    "train_mix": "--split train --n 4000 --corrupt-fraction 0.6 --first-seed 100000",
-    "heldout_gt": "--split heldout --n 400 --corrupt-fraction 0 --first-seed 0",
-    "heldout_mix": "--split heldout --n 1000 --corrupt-fraction 0.6 --first-seed 50000",
+    "train_gt": "--split train --n 8000 --corrupt-fraction 0 --first-seed 0",
+    "train_mix": "--split train --n 6000 --corrupt-fraction 0.6 --first-seed 100000",
+    "heldout_gt": "--split heldout --n 600 --corrupt-fraction 0 --first-seed 0",
+    "heldout_mix": "--split heldout --n 1600 --corrupt-fraction 0.6 --first-seed 50000",
     "heldout_val": "--split heldout --n 256 --corrupt-fraction 0 --first-seed 300000",  # validation: settings,
     "heldout_val_mix": "--split heldout --n 500 --corrupt-fraction 0.6 --first-seed 400000",  # recipe choices
 }
-REASONER_MINUTES = 10  # wall-clock training budgets on 2 CPU cores
+REASONER_MINUTES = 16  # wall-clock training budgets on 2 CPU cores
 WRITER_MINUTES = 3
-ANSWERER_MINUTES = 8
+ANSWERER_MINUTES = 14
 HARDEN_MINUTES = 4
 if SMOKE:
     REASONER_MINUTES = WRITER_MINUTES = ANSWERER_MINUTES = HARDEN_MINUTES = 0.1
@@ -71,7 +71,8 @@ def make_reasoner(vocab, train_gt):
     g = train_gt.geometry
     A = len(train_gt.appearances)
     ids = {a["name"]: a["id"] for a in train_gt.appearances}
-    r = Reasoner(A, len(vocab), ids["agent"], ids["floor"], g["canvasCells"], g["frames"], g["cellPx"])
+    r = Reasoner(A, len(vocab), ids["agent"], ids["floor"], g["canvasCells"], g["frames"], g["cellPx"],
+                 coin_id=ids["coin"])
     r.sprites.copy_(torch.from_numpy(train_gt.sprites.reshape(A, -1).astype(np.float32)))
     return r
 

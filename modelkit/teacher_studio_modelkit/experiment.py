@@ -35,20 +35,30 @@ def run(sets, vocab, reasoner, answerer, writer, judges, n_tto, lr=TTO_LR):
     out["base_heldout"]["n"] = len(base_labels)
     out["base_heldout"]["seed1_success"] = ev.rule_table(ev.judge_all(judges, all_tb.families, c1))["success"]
     out["samples_differ_across_seeds"] = float((c0 != c1).flatten(1).any(1).float().mean())
-    by_layout = {}
-    for inst, l in zip(H.instances, base_labels):
-        by_layout.setdefault(inst["layout"], []).append(l)
-    out["base_heldout_by_layout"] = {k: ev.rule_table(v) for k, v in by_layout.items()}
+    seed1_labels = ev.judge_all(judges, all_tb.families, c1)
     lengths = (moves_from_cells(torch.from_numpy(all_tb.gt_cells.astype(np.int64)), reasoner.agent_id,
                                 reasoner.C) > 0).sum(1).tolist()
-    by_length = {}
-    for n, l in zip(lengths, base_labels):
-        by_length.setdefault(str(n), []).append(l)
-    out["base_heldout_by_path_length"] = {k: ev.rule_table(v) | {"n": len(v)} for k, v in sorted(by_length.items())}
+    differ = (c0 != c1).flatten(1).any(1).numpy()
+    out["base_heldout_by_family"] = {}
+    for fam in sorted(set(all_tb.families)):
+        k = [i for i, f in enumerate(all_tb.families) if f == fam]
+        t = ev.rule_table([base_labels[i] for i in k]) | {"n": len(k)}
+        t["seed1_success"] = ev.rule_table([seed1_labels[i] for i in k])["success"]
+        t["samples_differ_across_seeds"] = float(differ[k].mean())
+        by_layout, by_length = {}, {}
+        for i in k:
+            by_layout.setdefault(H.instances[i]["layout"], []).append(base_labels[i])
+            by_length.setdefault(str(lengths[i]), []).append(base_labels[i])
+        t["by_layout"] = {a: ev.rule_table(v)["success"] for a, v in by_layout.items()}
+        t["by_path_length"] = {a: {"success": ev.rule_table(v)["success"], "n": len(v)} for a, v in sorted(by_length.items())}
+        out["base_heldout_by_family"][fam] = t
     T = sets["train_mix"]
     tr_idx = [i for i, inst in enumerate(T.instances) if inst["variant"] == "gt"][-200:]
     tr_tb = ev.TaskBatch(T, vocab, tr_idx)
-    out["base_train_split"] = ev.rule_table(ev.judge_all(judges, tr_tb.families, ev.sample_cells(reasoner, tr_tb, 0)))
+    tr_labels = ev.judge_all(judges, tr_tb.families, ev.sample_cells(reasoner, tr_tb, 0))
+    out["base_train_split"] = ev.rule_table(tr_labels) | {"n": len(tr_labels)}
+    out["base_train_split_by_family"] = {fam: ev.rule_table([l for l, f in zip(tr_labels, tr_tb.families) if f == fam])
+                                         for fam in sorted(set(tr_tb.families))}
     log(f"base held-out {out['base_heldout']}  train-split {out['base_train_split']}")
     # teacher on ground truth, corruptions, reasoner samples
     M = sets["heldout_mix"]
@@ -68,7 +78,10 @@ def run(sets, vocab, reasoner, answerer, writer, judges, n_tto, lr=TTO_LR):
     tr_tb = ev.TaskBatch(T, vocab, tr_idx[-n_tto:])
     out["in_domain"] = tto_experiment(reasoner, answerer, judges, tr_tb, lr)
     acc, ex = ev.writer_rule_set_accuracy(writer, vocab, H, range(len(H.instances)))
-    out["writer"] = {"heldout_rule_set_accuracy": acc, "examples": ex}
+    out["writer"] = {"heldout_rule_set_accuracy": acc, "examples": ex, "by_family": {}}
+    for fam in sorted(set(all_tb.families)):
+        k = [i for i, f in enumerate(all_tb.families) if f == fam]
+        out["writer"]["by_family"][fam] = ev.writer_rule_set_accuracy(writer, vocab, H, k)[0]
     log(f"tto {out['tto']}  best-of-n {out['best_of_n']}")
     return out
 
@@ -110,7 +123,19 @@ def tto_experiment(reasoner, answerer, judges, tb, lr):
         losses.append(teacher_loss(answerer, reasoner, c, tb)[0].numpy())
     cands, losses = np.stack(cands, 1), np.stack(losses, 1)
     pick = losses.argmin(1)
+    picked = cands[np.arange(len(tb)), pick]
     out["best_of_n"] = {"n": n_match, "t_step_s": t_step, "t_candidate_s": t_cand,
-                        "teacher_picked": float(cands[np.arange(len(tb)), pick].mean()),
-                        "oracle_pass_at_n": float(cands.max(1).mean())}
+                        "teacher_picked": float(picked.mean()), "oracle_pass_at_n": float(cands.max(1).mean())}
+    hacked = confident.numpy() & (tto_success == 0)
+    out["by_family"] = {}
+    for fam in sorted(set(tb.families)):
+        k = np.array([f == fam for f in tb.families])
+        out["by_family"][fam] = {"n": int(k.sum()), "base_success": float(base_success[k].mean()),
+                                 "success": float(tto_success[k].mean()), "hacking_rate": float(hacked[k].mean()),
+                                 "mean_steps": float(stop.numpy()[k].mean()),
+                                 "fixed": int(((tto_success == 1) & (base_success == 0) & k).sum()),
+                                 "broken": int(((tto_success == 0) & (base_success == 1) & k).sum()),
+                                 "best_of_n_teacher_picked": float(picked[k].mean()),
+                                 "oracle_pass_at_n": float(cands[k].max(1).mean()),
+                                 "curve_success_vs_step_budget": [float(x) for x in res["curve"][k].mean(0)]}
     return out

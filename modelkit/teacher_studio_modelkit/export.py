@@ -156,7 +156,7 @@ def write_manifest(out_dir, reasoner, vocab, appearances, rules, families, defau
 
 def save_checkpoint(path, reasoner, answerer, writer, vocab, meta):
     torch.save({"config": {"A": reasoner.A, "V": len(vocab), "agent": reasoner.agent_id, "floor": reasoner.floor_id,
-                           "C": reasoner.C, "T": reasoner.T, "px": reasoner.px},
+                           "coin": reasoner.coin_id, "C": reasoner.C, "T": reasoner.T, "px": reasoner.px},
                 "reasoner": reasoner.state_dict(), "answerer": answerer.state_dict(),
                 "writer": writer.state_dict(), "vocab": vocab.words, "meta": meta}, path)
 
@@ -168,7 +168,7 @@ def load_checkpoint(path):
     from .writer import QueryWriter
     ck = torch.load(path, weights_only=False)
     c = ck["config"]
-    r = Reasoner(c["A"], c["V"], c["agent"], c["floor"], c["C"], c["T"], c["px"])
+    r = Reasoner(c["A"], c["V"], c["agent"], c["floor"], c["C"], c["T"], c["px"], coin_id=c.get("coin", -1))
     a = Answerer(c["A"], c["V"], c["C"], c["T"], c["px"], MAX_QUERY)
     w = QueryWriter(c["V"], MAX_INSTRUCTION, MAX_PLAN)
     r.load_state_dict(ck["reasoner"]), a.load_state_dict(ck["answerer"]), w.load_state_dict(ck["writer"])

@@ -1,7 +1,7 @@
 """MODEL_CARD.md from the measured results (runs/results.json)."""
 import json
 
-from .build import ANSWERER_MINUTES, HARDEN_MINUTES, REASONER_MINUTES
+from .build import ANSWERER_MINUTES, HARDEN_MINUTES, REASONER_MINUTES, WRITER_MINUTES
 
 
 def pct(x):
@@ -9,12 +9,35 @@ def pct(x):
 
 
 def rule_rows(table):
-    return "\n".join(f"| {k} | {pct(v)} |" for k, v in table.items() if k not in ("n", "seed1_success"))
+    return "\n".join(f"| {k} | {pct(v)} |" for k, v in table.items()
+                     if isinstance(v, float) and k not in ("seed1_success", "samples_differ_across_seeds"))
 
 
 def acc_rows(name, acc):
     return "\n".join(f"| {name} | {r} | {pct(v['balanced'])} | {pct(v['tpr'])} | {pct(v['tnr'])} | "
                      f"{v['n_yes']} / {v['n_no']} |" for r, v in sorted(acc.items()))
+
+
+def layouts(t):
+    return ", ".join(f"{k} {pct(v)}" for k, v in t["by_layout"].items())
+
+
+def lengths(t):
+    return ", ".join(f"{k} steps {pct(v['success'])} (n = {v['n']})" for k, v in t["by_path_length"].items())
+
+
+def build_minutes(r):
+    """This run's minutes plus stages run by an earlier invocation of the same build (recorded by
+    hand in results.json as build_minutes_earlier_stages)."""
+    return r.get("build_minutes_this_run", float("nan")) + sum(r.get("build_minutes_earlier_stages", {}).values())
+
+
+def build_note(r):
+    earlier = r.get("build_minutes_earlier_stages", {})
+    if not earlier:
+        return "stages loaded from the `modelkit/runs/` cache count as 0"
+    return ("this run " + f"{r['build_minutes_this_run']:.0f} min, plus stages run first with `--until reasoner`: "
+            + ", ".join(f"{k} {v:.0f} min" for k, v in earlier.items()))
 
 
 def verdict(ok):
@@ -30,14 +53,30 @@ def write_card(path, r):
                  for v in accs[k].values())
     tto_ok = tto["success"] > tto["base_success"] and tto["success"] > bon["teacher_picked"] and tto["hacking_rate"] <= 0.1
     curve = " ".join(f"{i}:{pct(x)}" for i, x in enumerate(tto["curve_success_vs_step_budget"]))
+    fams = r["base_heldout_by_family"]
+    names = " and ".join(f"**{f}**" for f in fams)
+    fam_rows = "\n".join(
+        f"| {f} | {t['n']} | {pct(t['success'])} | {pct(t['seed1_success'])} | {pct(t['samples_differ_across_seeds'])} | "
+        f"{pct(r['base_train_split_by_family'][f]['success'])} |" for f, t in fams.items())
+    rule_tables = "\n\n".join(f"{f}:\n\n| rule | holds |\n|---|---|\n{rule_rows(t)}" for f, t in fams.items())
+    detail = "\n".join(f"- {f}: by layout {layouts(t)}; by the ground truth's path length {lengths(t)}."
+                       for f, t in fams.items())
+    fam_tto = "\n".join(
+        f"| {f} | {v['n']} | {pct(v['base_success'])} | {pct(v['success'])} | {pct(v['best_of_n_teacher_picked'])} | "
+        f"{pct(v['oracle_pass_at_n'])} | {pct(v['hacking_rate'])} | {v['mean_steps']:.1f} | {v['fixed']} / {v['broken']} |"
+        for f, v in r["by_family"].items())
+    fam_curves = "\n".join(f"- {f}: " + " ".join(f"{i}:{pct(x)}" for i, x in enumerate(v["curve_success_vs_step_budget"]))
+                            for f, v in r["by_family"].items())
     text = f"""# gridworld — the built-in model package (MODEL_CARD)
 
-A small reasoner + teacher pair trained from scratch by `modelkit` on the task suite's **maze**
-family only (its move-level latent fits single-agent families, and the CPU budget went to one). All numbers below
-are measured on the task suite's **held-out split** (mazes of 9-10 cells, paths of 9-11 steps,
-half with decoy squares never seen in training), labelled by the Python port of the suite's
-rule-based evaluator (agreement with the TypeScript evaluator on gen-data labels is a test:
-`modelkit/tests/test_rules.py`).
+A small reasoner + teacher pair trained from scratch by `modelkit` on the task suite's {names}
+families (the single-agent families, which its move-level latent fits; push, sort, connect and fall
+are not in this package, see Limits). All numbers below are measured on the task suite's
+**held-out split** (maze: mazes of 9-10 cells, paths of 9-11 steps, half with decoy squares never
+seen in training; collect: rooms of 8-10 cells with 3 coins, tours of 9-11 steps, where training
+had 1-2 coins and 3-8 steps), labelled by the Python port of the suite's rule-based evaluators
+(agreement with the TypeScript evaluators on gen-data labels, ground truth and every corruption,
+is a test: `modelkit/tests/test_rules.py`).
 
 Reproduce: `cd modelkit && python -m teacher_studio_modelkit.build --fresh` (gen-data via
 `npm run cli -- gen-data`, training, export, this card; numbers in `modelkit/runs/results.json`).
@@ -51,36 +90,46 @@ Reproduce: `cd modelkit && python -m teacher_studio_modelkit.build --fresh` (gen
   with shared weights (16 cells of reach), which leaves a per-cell "which way from here" field of
   move logits; the moves are rolled out in time, each frame reading the field where the agent's
   position distribution is and mixing it with the noisy latent and the flow time in a small MLP.
-  Frames are built at the cell level by construction (frame 0 without the agent as background, the
-  agent placed where its moves lead), so "one agent" and "one-cell steps" always hold and staying off
-  walls and reaching the goal are learned. LoRA (rank 4) on q and v of both attention blocks (shared
-  by every iteration). `tto_step` uses the one-step clean prediction at t = 1, decoded by the
-  surrogate (the agent's position distribution propagated through the soft moves, rendered as a soft
-  sprite mix); `sample` runs the 4-step sampler, `decode` the hard sprite copy (identical to the
-  suite renderer). Training: {r.get('reasoner_training', {}).get('steps', '?')} steps ({REASONER_MINUTES} CPU minutes, ground-truth moves as the
-  rollout's positions).
+  Coins (collect): each of up to 3 coins of the first frame gets a slot; a coin disappears once the
+  agent has stood on it, and its presence is tracked through the rollout (soft under the surrogate).
+  The field is computed for each of the 8 "which coins remain" backgrounds and mixed by their
+  probability, so the policy can head for the next coin and then the exit (mazes see 8 identical
+  backgrounds). Frames are built at the cell level by construction (frame 0 without the agent as
+  background, coins still there, the agent placed where its moves lead), so "one agent", "one-cell
+  steps" and "coins stay until picked up" always hold, and staying off walls, reaching the goal and
+  collecting every coin are learned. LoRA (rank 4) on q and v of both attention blocks (shared by
+  every iteration and every coin subset). `tto_step` uses the one-step clean prediction at t = 1,
+  decoded by the surrogate (the agent's position distribution propagated through the soft moves,
+  rendered as a soft sprite mix, coins fading as they are picked up); `sample` runs the 4-step
+  sampler, `decode` the hard sprite copy (identical to the suite renderer). Training:
+  {r.get('reasoner_training', {}).get('steps', '?')} steps ({REASONER_MINUTES} CPU minutes, ground-truth moves as the rollout's positions, the
+  field of each frame's true coin subset).
 - **Answerer** ({r['parameters']['answerer']:,} parameters): factorised space-time transformer over
   cell patches + frame differences, query words and frame tokens; P(Yes | frames, query). Trained on
   ground truth + corruptions, reasoner samples, one-step previews, then a hardening round on
   previews/finals optimized against it, starting from LoRAs perturbed so that the reasoner fails (the
-  plain reasoner almost never fails in-domain, so optimizing it shows the answerer no failures)
-  (video counts: {json.dumps(r['answerer_training_videos'])}); labels from the evaluator, balanced
+  plain reasoner rarely fails in-domain, so optimizing it shows the answerer few failures)
+  (video counts: {json.dumps(r['answerer_training_videos'])}); labels from the evaluators, balanced
   per rule; every training video is shifted by whole cells within its void margin, so the answerer
   sees every canvas position (train grids are smaller than held-out ones). This recipe was kept over
-  one that also balanced the reasoner's outputs against the suite's videos, by the measurements on the
-  validation split, never the test split: [`modelkit/results/answerer_choice.md`](../../../modelkit/results/answerer_choice.md).
-- **Query writer** ({r['parameters']['writer']:,} parameters): prefix LM over words, greedy decoding.
+  one that also balanced the reasoner's outputs against the suite's videos, by measurements on the
+  validation split of the maze-only package, never the test split:
+  [`modelkit/results/answerer_choice.md`](../../../modelkit/results/answerer_choice.md).
+- **Query writer** ({r['parameters']['writer']:,} parameters): prefix LM over words, greedy decoding;
+  it has to recognise the family from the instruction (each family has its own rule set).
 
-## Reasoner base success (held-out, one sample, seed 0, n = {r['base_heldout']['n']})
-| rule | holds |
-|---|---|
-{rule_rows(r['base_heldout'])}
+## Reasoner base success (held-out, one sample, seed 0)
+| family | n | success | second seed | samples differ across seeds | train-split success (n = {r['base_train_split']['n']} in all) |
+|---|---|---|---|---|---|
+{fam_rows}
 
-Second seed: success {pct(r['base_heldout']['seed1_success'])}. Samples differ across seeds on
-{pct(r['samples_differ_across_seeds'])} of tasks. By layout: {', '.join(f"{k} {pct(v['success'])}" for k, v in r['base_heldout_by_layout'].items())}.
-By the ground truth's path length: {', '.join(f"{k} steps {pct(v['success'])} (n = {v['n']})" for k, v in r.get('base_heldout_by_path_length', {}).items())}
-(training paths are 3-8 steps).
-On train-split tasks not used for training (n = 200): success {pct(r['base_train_split']['success'])}.
+Every rule, by the evaluator:
+
+{rule_tables}
+
+{detail}
+
+Training tours are 3-8 steps, so held-out paths are all longer than any trained on.
 
 ## Teacher answerer: balanced accuracy per rule (threshold 0.5) — {verdict(ans_ok)} (>= 90 %)
 | data | rule | balanced | TPR | TNR | yes / no |
@@ -92,8 +141,8 @@ for {pct(r['teacher_on_ground_truth']['loss_below_tau'])} of them.
 
 ## Query writer
 Right rule set on {pct(r['writer']['heldout_rule_set_accuracy'])} of held-out instructions
-({verdict(r['writer']['heldout_rule_set_accuracy'] >= 0.95)}; with one family the rule set is the
-same for every instruction, so this tests decoding, not family recognition). Example:
+({verdict(r['writer']['heldout_rule_set_accuracy'] >= 0.95)}); by family:
+{', '.join(f"{f} {pct(v)}" for f, v in r['writer']['by_family'].items())}. Example:
 `{r['writer']['examples'][0]['instruction']}` -> `{r['writer']['examples'][0]['plan']}`
 
 ## Test-time optimization (held-out, n = {tto['n']}) — {verdict(tto_ok)}
@@ -115,7 +164,15 @@ Compute match: one TTO step {1000 * bon['t_step_s']:.0f} ms/task, one candidate 
 {1000 * bon['t_candidate_s']:.0f} ms/task (PyTorch, 2 CPU cores).
 Per-rule after optimization: {', '.join(f"{k} {pct(v)}" for k, v in tto['rules'].items())}.
 
+By family:
+
+| family | n | base | TTO | best-of-{bon['n']} (teacher) | oracle pass@{bon['n']} | hacking | mean steps | fixed / broken |
+|---|---|---|---|---|---|---|---|---|
+{fam_tto}
+
 Success against step budget (step: success): {curve}
+
+{fam_curves}
 
 In-domain check (train-split tasks never used to train the reasoner, n = {r['in_domain']['tto']['n']}; the
 answerer saw their ground-truth videos): base {pct(r['in_domain']['tto']['base_success'])}, TTO
@@ -131,35 +188,41 @@ distribution, seeds 300000+, never the test seeds above): `python -m teacher_stu
 table in [`modelkit/results/lr_sweep.md`](../../../modelkit/results/lr_sweep.md).
 
 ## Runtime
-Build: {r.get('build_minutes_this_run', float('nan')):.0f} minutes for the run that wrote this card, on 2 shared CPU cores
-(stages loaded from the `modelkit/runs/` cache count as 0; the last build from scratch,
-`--fresh`, took 36 minutes on 2026-11-25). The reasoner has a {REASONER_MINUTES}-minute budget, the answerer
-{ANSWERER_MINUTES} + {HARDEN_MINUTES}; the graph export takes about 4 minutes.
+Build: {build_minutes(r):.0f} minutes for the build that wrote this card, on 2 shared CPU cores
+({build_note(r)}). Budgets: reasoner {REASONER_MINUTES} minutes, answerer {ANSWERER_MINUTES} + {HARDEN_MINUTES},
+query writer {WRITER_MINUTES}; the graph export takes about 7 minutes, the held-out experiment about 9.
 Package size {r['package_mb']:.1f} MB. One `tto_step` on onnxruntime CPU: {r['ort_tto_step_ms']:.0f} ms
 (this 2-core machine, shared). Parity: `cd modelkit && pytest tests/test_parity.py` (onnxruntime vs
 PyTorch on every graph, outputs and gradients within 1e-3; finite differences on tto_step).
 
 ## Limits
-- Maze only; other families are not in this package. The move latent fits single-agent families
-  (maze, collect); push/sort/connect/fall need another latent (the generic per-cell appearance
-  flow was tried first and gave 0 % success after 300 CPU steps: agents vanished or duplicated).
-- In-domain the reasoner is solved (train-split success {pct(r['base_train_split']['success'])}), so
-  the in-domain check has nothing to fix; the held-out split is where the method is measured.
-- Held-out failures are systematic: samples differ across seeds on only
-  {pct(r['samples_differ_across_seeds'])} of tasks and the oracle pass@{bon['n']} is
-  {pct(bon['oracle_pass_at_n'])}, so best-of-N cannot find what the reasoner does not produce;
-  success falls with path length (paths longer than any trained on).
-- Teacher: {pct(tto['hacking_rate'])} of runs end with the teacher confident on a failing video
-  (bar: 10 %), but "off walls" misses wall crossings in the reasoner's own videos (TNR
-  {pct(accs['held-out reasoner samples'].get('maze.no_wall', {}).get('tnr'))} on samples,
-  {pct(accs['held-out optimized samples'].get('maze.no_wall', {}).get('tnr'))} on optimized ones; few
-  negatives). It was never trained on a held-out-sized maze. Runs that end at the step budget
-  with a wall crossing are failures the teacher did not accept, so they are not counted as hacking.
-- The process rules "one agent" and "one-cell steps" hold by construction for every reasoner
-  sample, so their accuracy on reasoner/optimized samples measures only the yes side; on
-  corruptions the answerer misses teleports (step rule TNR above).
-- Held-out mazes are larger and longer than anything trained on; decoy squares are unseen
-  appearances. Numbers above are the honest values on that split.
+- Two of the suite's six families. push, sort, connect and fall move several objects (or draw
+  paths, or let objects fall), and the move latent holds one agent: they need another latent
+  (per-object moves, or per-cell appearance; the generic per-cell appearance flow was tried first
+  and gave 0 % success after 300 CPU steps: agents vanished or duplicated).
+- At most 3 coins have slots (held-out tasks have exactly 3); a fourth would be drawn as a static
+  cell and never picked up. The field runs once per coin subset (8 times), which is what makes a
+  `tto_step` cost {r['ort_tto_step_ms']:.0f} ms here.
+- Held-out failures are mostly systematic: samples differ across seeds on few tasks (table above)
+  and the oracle pass@{bon['n']} is {pct(bon['oracle_pass_at_n'])}, so best-of-N cannot find what the
+  reasoner does not produce; held-out paths are longer than any trained on.
+- Teacher: {pct(tto['hacking_rate'])} of runs end with the teacher confident on a failing video (bar:
+  10 %). Rules whose negatives are rare in the reasoner's own videos (walls crossed; see the TNR and
+  the yes / no counts above) are measured on few negatives. Runs that end at the step budget with a
+  broken rule are failures the teacher did not accept, so they are not counted as hacking.
+- The answerer learns eight rules in the CPU budget that four had before, and is weaker for it:
+  on held-out ground truth its mean P(Yes) is {r['teacher_on_ground_truth']['mean_p_yes']:.3f} and the loss is under tau for
+  {pct(r['teacher_on_ground_truth']['loss_below_tau'])} of the videos (the maze-only package of 2026-11-25: 0.996 and 100 %), it
+  answers "no" on some correct "one agent" videos (TPR in the tables), and on corruptions it misses
+  teleports, coins vanishing early and most of collect's wall crossings. It spent its first ~1,500 steps
+  on a loss plateau (a first build with 8 minutes stopped there; this one has 14).
+- The process rules "one agent", "one-cell steps" and "coins stay until picked up" hold by
+  construction for every reasoner sample, so their accuracy on reasoner/optimized samples measures
+  only the yes side; on corruptions the answerer's teleport detection is in the last table.
+- The TTO settings (lr, step budget) were swept on the maze-only package's validation split
+  ([`results/lr_sweep.md`](../../../modelkit/results/lr_sweep.md)) and kept for this one.
+- Held-out tasks are larger and longer than anything trained on; decoy squares and a third coin
+  are unseen. Numbers above are the honest values on that split.
 """
     with open(path, "w") as f:
         f.write(text)

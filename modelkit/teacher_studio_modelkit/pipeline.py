@@ -15,7 +15,7 @@ from .tto import TTO_LAMBDA, TTO_LR, TTO_MAX_STEPS, TTO_TAU, optimize, perturbed
 from .writer import QueryWriter
 
 SAMPLE_TASKS = 1200  # train tasks whose reasoner samples (hard + one-step previews) train the answerer
-HARDEN_TASKS = 256  # train tasks optimized against the round-0 answerer for the hardening round
+HARDEN_TASKS = 128  # train tasks optimized against the round-0 answerer for the hardening round
 HARDEN_LORA_STD = (0.3, 0.5, 0.7)  # hardening runs start from a LoRA with B of these stds (see perturbed_lora)
 HARDEN_LR_SCALE = 0.5  # answerer learning-rate scale in the hardening round
 TTO_TASKS = 128  # held-out tasks in the test-time optimization experiment

@@ -17,6 +17,12 @@ one agent and moves are at most one cell; staying off walls and reaching the goa
 Surrogate decoder: the agent's position distribution propagated through the soft moves, rendered
 as a soft sprite mix (p * agent sprite + (1 - p) * background sprite per cell). Full decoder: argmax
 moves -> hard cells -> sprite copy, identical to the task-suite renderer.
+Coins (collect): up to MAX_COINS coin cells of the first frame get a slot each (in cell order); a
+coin disappears once the agent has stood on it. Its presence is tracked through the rollout (soft:
+c <- c * (1 - P(agent on the coin)), hard: 0 once visited), the background of every frame shows the
+coins still there, and the field is computed for each of the 2^MAX_COINS "which coins remain"
+backgrounds and mixed by the probability of each (so the policy can head for the next coin, then the
+exit). Families without coins see eight identical backgrounds.
 LoRA slots: q and v projections of both local-attention blocks (shared by every iteration)."""
 import math
 
@@ -36,6 +42,8 @@ LORA_RANK = 4  # LoRA rank of every slot
 LORA_A_STD = 0.1  # LoRA A init std (B is zero, so a fresh LoRA leaves the reasoner unchanged)
 SAMPLER_STEPS = 4  # Euler steps of the full sampler, t = 1 -> 0
 SURROGATE_TEMP = 1.0  # softmax temperature of the surrogate's moves
+MAX_COINS = 3  # coin slots (collect); further coins would be drawn as static cells
+SUBSETS = 2 ** MAX_COINS  # "which coins remain" backgrounds the field is computed for
 
 
 def neighbour_gather(cells):
@@ -53,11 +61,14 @@ def neighbour_gather(cells):
 
 class Reasoner(nn.Module):
     def __init__(self, n_appearances, vocab_size, agent_id, floor_id, cells=10, frames=12, px=8,
-                 iterations=ITERATIONS):
+                 iterations=ITERATIONS, coin_id=-1):
         super().__init__()
         self.A, self.C, self.T, self.px = n_appearances, cells, frames, px
         self.iterations = iterations  # fewer only in tests of the export machinery (same weights)
-        self.agent_id, self.floor_id = int(agent_id), int(floor_id)
+        self.agent_id, self.floor_id, self.coin_id = int(agent_id), int(floor_id), int(coin_id)
+        # bit k of subset s: coin slot k is still there
+        self.register_buffer("subsets", torch.tensor([[(s >> k) & 1 for k in range(MAX_COINS)]
+                                                      for s in range(SUBSETS)], dtype=torch.float32), persistent=False)
         N, K = cells * cells, len(MOVES)
         g = torch.Generator().manual_seed(1234)
         self.register_buffer("codes", torch.randn(K, LATENT, generator=g))
@@ -96,10 +107,22 @@ class Reasoner(nn.Module):
                      for n, s in self.lora_specs())
 
     # ---- network ----------------------------------------------------------------------------
-    def field(self, cells0, instr, lora=None):
-        """Per-cell move logits [B, C*C, MOVES] from the first frame (agent removed) and the
-        instruction."""
+    def fields(self, cells0, instr, lora=None):
+        """Per-cell move logits [B, SUBSETS, C*C, MOVES], one field per "which coins remain"
+        background (the first frame without the agent), given the instruction."""
+        B, N = cells0.shape
         _, background = self._start_and_background(cells0)
+        slots = self._coin_slots(cells0)  # [B, MAX_COINS, N]
+        gone = ((1 - self.subsets)[None] @ slots) > 0.5  # [B, SUBSETS, N]: coin cells not in the subset
+        bgs = torch.where(gone, torch.full_like(gone, self.floor_id, dtype=torch.long), background[:, None])
+        if lora is not None and lora[0].dim() == 3:  # one LoRA per task: the same for its subsets
+            lora = tuple(w[:, None].expand(B, SUBSETS, *w.shape[1:]).reshape(B * SUBSETS, *w.shape[1:])
+                         for w in lora)
+        instr_s = instr[:, None].expand(B, SUBSETS, instr.shape[1]).reshape(B * SUBSETS, -1)
+        return self.field(bgs.reshape(B * SUBSETS, N), instr_s, lora).reshape(B, SUBSETS, N, len(MOVES))
+
+    def field(self, background, instr, lora=None):
+        """Per-cell move logits [B, C*C, MOVES] of backgrounds [B, C*C] (no agent) and instructions."""
         wmask = (instr > 0).to(torch.float32)
         wmean = (self.words(instr) * wmask[..., None]).sum(1) / wmask.sum(1, keepdim=True).clamp(min=1)
         h = self.cell(background) + self.instr(wmean)[:, None]
@@ -108,24 +131,42 @@ class Reasoner(nn.Module):
                 h = blk(h, None if lora is None else lora[4 * i:4 * i + 4])
         return self.field_head(self.ln(h))
 
-    def forward(self, x_t, t, cells0, instr, lora=None, teacher_moves=None, field=None):
+    def subset_probs(self, coins):
+        """P(exactly the coins of subset s remain) [B, SUBSETS] from per-slot presence [B, MAX_COINS]
+        (slots independent)."""
+        c = coins[:, None]
+        term = self.subsets * c + (1 - self.subsets) * (1 - c)  # [B, SUBSETS, MAX_COINS]
+        out = term[..., 0]
+        for k in range(1, MAX_COINS):  # explicit products: prod's gradient divides by the factors
+            out = out * term[..., k]
+        return out
+
+    def forward(self, x_t, t, cells0, instr, lora=None, teacher_moves=None, fields=None, frame_fields=None):
         """x_t [B, T-1, LATENT], t [B], cells0 [B, C*C] long, instr [B, L] long -> move logits
         [B, T-1, MOVES]. teacher_moves [B, T-1] (training): propagate the position through the
-        ground-truth moves instead of the predicted ones. field: self.field(cells0, instr, lora)
-        when the caller already has it (it does not depend on x_t or t)."""
-        if field is None:
-            field = self.field(cells0, instr, lora)
+        ground-truth moves instead of the predicted ones. fields: self.fields(cells0, instr, lora)
+        when the caller already has them (they do not depend on x_t or t); frame_fields
+        [B, T-1, C*C, MOVES] (training): the field each frame reads, already picked."""
+        if fields is None and frame_fields is None:
+            fields = self.fields(cells0, instr, lora)
         freqs = torch.exp(torch.arange(8, dtype=x_t.dtype) * -math.log(100.0) / 8)
         ang = t[:, None] * freqs * 50.0
         temb = self.time(torch.cat([ang.sin(), ang.cos()], -1))
         p, _ = self._start_and_background(cells0)
+        slots = self._coin_slots(cells0)
+        coins = slots.sum(-1)  # [B, MAX_COINS] presence of each slot's coin
         out = []
         for f in range(x_t.shape[1]):
+            if frame_fields is not None:
+                field = frame_fields[:, f]
+            else:
+                field = (self.subset_probs(coins)[:, :, None, None] * fields).sum(1)
             here = (p[:, :, None] * field).sum(1)  # the field's logits where the agent is
             logits = here + self.mix(torch.cat([here, x_t[:, f], temb], -1))
             out.append(logits)
             probs = torch.softmax(logits, -1) if teacher_moves is None else one_hot(teacher_moves[:, f], len(MOVES))
             p = sum(probs[:, k:k + 1] * (p @ self.shift[k]) for k in range(len(MOVES)))
+            coins = coins * (1 - (slots @ p[:, :, None])[..., 0])
         return torch.stack(out, 1)
 
     def x0_hat(self, logits):
@@ -135,10 +176,10 @@ class Reasoner(nn.Module):
         """Full few-step sampler from fixed noise z1; returns the last step's move logits."""
         x = z1
         B = z1.shape[0]
-        field = self.field(cells0, instr, lora)  # the same at every step
+        fields = self.fields(cells0, instr, lora)  # the same at every step
         for i in range(steps):
             t, t_next = 1.0 - i / steps, 1.0 - (i + 1) / steps
-            logits = self.forward(x, torch.full((B,), t, dtype=z1.dtype), cells0, instr, lora, field=field)
+            logits = self.forward(x, torch.full((B,), t, dtype=z1.dtype), cells0, instr, lora, fields=fields)
             x0 = self.x0_hat(logits)
             x = x0 + (t_next / t) * (x - x0)
         return logits
@@ -154,6 +195,12 @@ class Reasoner(nn.Module):
         background = torch.where(cells0 == self.agent_id, torch.full_like(cells0, self.floor_id), cells0)
         return start, background
 
+    def _coin_slots(self, cells0):
+        """[B, MAX_COINS, N] one-hot: slot k marks the (k+1)-th coin cell of the first frame."""
+        is_coin = (cells0 == self.coin_id).to(torch.float32)
+        rank = torch.cumsum(is_coin, -1) * is_coin
+        return torch.stack([is_coin * (rank == k + 1).to(torch.float32) for k in range(MAX_COINS)], 1)
+
     def positions(self, move_probs, cells0):
         """Agent position distribution per frame [B, T, N], frame 0 included."""
         p, _ = self._start_and_background(cells0)
@@ -163,12 +210,35 @@ class Reasoner(nn.Module):
             out.append(p)
         return torch.stack(out, 1)
 
-    def surrogate_frames(self, logits, cells0):
-        """Soft frames [B, T, H, W, 3] (0-255): p * agent sprite + (1 - p) * background sprite."""
-        p = self.positions(torch.softmax(logits / SURROGATE_TEMP, -1), cells0)[..., None]  # [B, T, N, 1]
+    def coin_maps(self, positions, cells0):
+        """Per frame and cell, the presence of a coin still to be picked up [B, T, N]: a slot's coin
+        stays until the agent has stood on it (soft positions give soft presence)."""
+        slots = self._coin_slots(cells0)  # [B, K, N]
+        visit = positions @ slots.transpose(1, 2)  # [B, T, K]: P(agent on slot k's coin at frame t)
+        coins, out = slots.sum(-1), []
+        for f in range(positions.shape[1]):
+            coins = coins * (1 - visit[:, f])
+            out.append(coins)
+        return torch.stack(out, 1) @ slots  # [B, T, N]
+
+    def _backgrounds(self, p, cells0):
+        """Background appearance mix per frame [B, T, N, S] pixels: the first frame without the
+        agent, coins faded out by their presence."""
         _, bg = self._start_and_background(cells0)
-        bg_px = (one_hot(bg, self.A) @ self.sprites)[:, None]  # [B, 1, N, S]
-        patches = p * self.sprites[self.agent_id] + (1 - p) * bg_px
+        is_coin = (bg == self.coin_id)
+        plain = torch.where(is_coin, torch.full_like(bg, self.floor_id), bg)
+        plain_px = (one_hot(plain, self.A) @ self.sprites)[:, None]  # [B, 1, N, S]
+        if self.coin_id < 0:
+            return plain_px
+        c = self.coin_maps(p, cells0)[..., None]
+        return plain_px + c * (self.sprites[self.coin_id] - self.sprites[self.floor_id])
+
+    def surrogate_frames(self, logits, cells0):
+        """Soft frames [B, T, H, W, 3] (0-255): p * agent sprite + (1 - p) * background sprite,
+        where a coin's sprite fades into floor as the agent picks it up."""
+        p = self.positions(torch.softmax(logits / SURROGATE_TEMP, -1), cells0)  # [B, T, N]
+        bg_px = self._backgrounds(p, cells0)
+        patches = p[..., None] * self.sprites[self.agent_id] + (1 - p[..., None]) * bg_px
         return patches_to_frames(patches, self.C, self.px)
 
     def hard_cells(self, logits, cells0):
@@ -176,8 +246,12 @@ class Reasoner(nn.Module):
         moves = one_hot(logits.argmax(-1), len(MOVES))
         p = self.positions(moves, cells0)  # one-hot positions
         _, bg = self._start_and_background(cells0)
+        bg = bg[:, None].expand_as(p)
+        if self.coin_id >= 0:
+            picked = self.coin_maps(p, cells0) < 0.5
+            bg = torch.where(picked & (bg == self.coin_id), torch.full_like(bg, self.floor_id), bg)
         has = p > 0.5
-        cells = torch.where(has, torch.full_like(has, self.agent_id, dtype=torch.long), bg[:, None].expand_as(has))
+        cells = torch.where(has, torch.full_like(has, self.agent_id, dtype=torch.long), bg)
         return torch.cat([cells0[:, None], cells[:, 1:]], 1)
 
     def render(self, cells):
@@ -204,6 +278,26 @@ def moves_from_cells(cells, agent_id, canvas):
     return moves
 
 
+def frame_fields_of(model, moves, cells0, instr):
+    """The field each frame reads when the agent follows moves [B, T-1] exactly: the ground truth's
+    "which coins remain" subset per frame, computed once per distinct (task, subset) pair (a task
+    without coins has one), so training pays for the subsets it visits, not all SUBSETS."""
+    B, N = cells0.shape
+    p = model.positions(one_hot(moves, len(MOVES)), cells0)[:, :-1]  # position before each move
+    slots = model._coin_slots(cells0)
+    present = slots.sum(-1)  # [B, K]
+    visited = torch.cummax(p @ slots.transpose(1, 2), 1).values  # [B, T-1, K]
+    state = present[:, None] * (1 - visited)  # coins still there when frame f's move is chosen
+    code = (state * (2 ** torch.arange(MAX_COINS, dtype=torch.float32))).sum(-1).long()  # subset index
+    key = torch.arange(B)[:, None] * SUBSETS + code
+    uniq, inv = torch.unique(key, return_inverse=True)
+    b, s = uniq // SUBSETS, uniq % SUBSETS
+    _, background = model._start_and_background(cells0)
+    gone = ((1 - model.subsets[s])[:, None, :] @ slots[b])[:, 0] > 0.5  # [U, N]
+    bgs = torch.where(gone, torch.full_like(gone, model.floor_id, dtype=torch.long), background[b])
+    return model.field(bgs, instr[b])[inv]  # [B, T-1, N, MOVES]
+
+
 def flow_training_loss(model, moves, cells0, instr):
     """Cross-entropy of the move logits at random t (a quarter of the batch at t = 1)."""
     B = moves.shape[0]
@@ -212,5 +306,6 @@ def flow_training_loss(model, moves, cells0, instr):
     t = torch.rand(B)
     t = torch.where(torch.rand(B) < 0.25, torch.ones_like(t), t.clamp(min=0.02))
     x_t = (1 - t)[:, None, None] * x0 + t[:, None, None] * z1
-    logits = model(x_t, t, cells0, instr, teacher_moves=moves)
+    logits = model(x_t, t, cells0, instr, teacher_moves=moves,
+                   frame_fields=frame_fields_of(model, moves, cells0, instr))
     return torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), moves.reshape(-1))

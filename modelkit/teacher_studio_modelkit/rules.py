@@ -25,21 +25,27 @@ def cells_from_frames(frames, sprites):
     return ids
 
 
-def make_maze_judge(ids, canvas):
-    agent, bent, goal, wall = ids["agent"], ids["agent-bent"], ids["goal"], ids["wall"]
+def read_agent(cells, ids, canvas):
+    """The single red agent's reading (the suite's readAgent): agent cells per frame, exactly one
+    agent everywhere, never on a first-frame wall, at most one cell per frame."""
+    agent = ids["agent"]
+    agents = [np.flatnonzero(f == agent) for f in cells]
+    one = all(len(a) == 1 for a in agents) and not (cells == ids["agent-bent"]).any() and not (cells == UNKNOWN).any()
+    off_walls = all((cells[0][a] != ids["wall"]).all() for a in agents)
+    step = True
+    for t in range(1, len(cells)):
+        if len(agents[t - 1]) == 1 and len(agents[t]) == 1:
+            a, b = agents[t - 1][0], agents[t][0]
+            if abs(a // canvas - b // canvas) + abs(a % canvas - b % canvas) > 1:
+                step = False
+    return agents, one, off_walls, step
 
+
+def make_maze_judge(ids, canvas):
     def judge(cells):
         cells = np.asarray(cells)
-        agents = [np.flatnonzero(f == agent) for f in cells]
-        one = all(len(a) == 1 for a in agents) and not (cells == bent).any() and not (cells == UNKNOWN).any()
-        off_walls = all((cells[0][a] != wall).all() for a in agents)
-        step = True
-        for t in range(1, len(cells)):
-            if len(agents[t - 1]) == 1 and len(agents[t]) == 1:
-                a, b = agents[t - 1][0], agents[t][0]
-                if abs(a // canvas - b // canvas) + abs(a % canvas - b % canvas) > 1:
-                    step = False
-        goals = np.flatnonzero(cells[0] == goal)
+        agents, one, off_walls, step = read_agent(cells, ids, canvas)
+        goals = np.flatnonzero(cells[0] == ids["goal"])
         last = agents[-1]
         reach = len(goals) == 1 and len(last) == 1 and last[0] == goals[0]
         return {"maze.reach_goal": int(reach), "maze.one_agent": int(one),
@@ -48,7 +54,33 @@ def make_maze_judge(ids, canvas):
     return judge
 
 
-JUDGES = {"maze": make_maze_judge}
+def make_collect_judge(ids, canvas):
+    coin = ids["coin"]
+
+    def judge(cells):
+        cells = np.asarray(cells)
+        agents, one, off_walls, step = read_agent(cells, ids, canvas)
+        exits = np.flatnonzero(cells[0] == ids["exit"])
+        coins = np.flatnonzero(cells[0] == coin)
+        last = agents[-1]
+        done = len(exits) == 1 and not (cells[-1] == coin).any() and len(last) == 1 and last[0] == exits[0]
+        # no coin appears where there was none; each coin stays until the agent stands on it, then
+        # never comes back
+        kept = not np.isin(np.flatnonzero((cells == coin).any(0)), coins, invert=True).any()
+        for c in coins:
+            gone = np.flatnonzero(cells[:, c] != coin)
+            if not len(gone):
+                continue
+            g = gone[0]
+            if cells[g, c] != ids["agent"] or (cells[g + 1:, c] == coin).any():
+                kept = False
+        return {"collect.done": int(done), "collect.one_agent": int(one),
+                "collect.legal_move": int(off_walls and step), "collect.coins_kept": int(kept)}
+
+    return judge
+
+
+JUDGES = {"maze": make_maze_judge, "collect": make_collect_judge}
 
 
 def make_judges(appearances, canvas):

@@ -32,7 +32,7 @@ def random_package(tmp_path_factory):
     from teacher_studio_modelkit.data import MAX_INSTRUCTION, MAX_PLAN, MAX_QUERY
     torch.manual_seed(0)
     A, V = 12, 60
-    r = Reasoner(A, V, agent_id=3, floor_id=1, iterations=2)  # the same graph, unrolled less: a faster export
+    r = Reasoner(A, V, agent_id=3, floor_id=1, iterations=2, coin_id=8)  # the same graph, unrolled less: a faster export
     r.sprites.copy_(torch.rand(A, r.px * r.px * 3) * 255)
     a, w = Answerer(A, V, max_query=MAX_QUERY), QueryWriter(V, MAX_INSTRUCTION, MAX_PLAN)
     out = str(tmp_path_factory.mktemp("pkg"))
@@ -51,7 +51,7 @@ def suite_data(tmp_path_factory):
         return SuiteData(built)
     root = os.environ.get("MODELKIT_TASKS_ROOT", ROOT)
     out = str(tmp_path_factory.mktemp("gen"))
-    r = subprocess.run(f"npm run --silent cli -- gen-data --split heldout --n 80 --families maze "
+    r = subprocess.run(f"npm run --silent cli -- gen-data --split heldout --n 120 --families maze,collect "
                        f"--corrupt-fraction 0.7 --out {out} --force", shell=True, cwd=root,
                        capture_output=True, text=True)
     if r.returncode != 0:

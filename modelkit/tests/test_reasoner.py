@@ -1,7 +1,8 @@
 """The reasoner's decoders: the full decoder reproduces the task suite's ground-truth frames exactly
-from ground-truth moves; every sampled video holds one agent moving at most one cell; the surrogate
-equals the hard render when the moves are certain; the trained reasoner's samples vary with the
-noise where it is unsure (held-out mazes)."""
+from ground-truth moves (coins vanishing where the agent picks them up, for collect); every sampled
+video holds one agent moving at most one cell; the surrogate equals the hard render when the moves
+are certain; training's per-frame fields equal the rollout's mixture of coin-subset fields; the
+trained reasoner's samples vary with the noise where it is unsure (held-out tasks)."""
 import os
 
 import numpy as np
@@ -17,13 +18,18 @@ def reasoner_for(data, seed=0):
     torch.manual_seed(seed)
     ids = {a["name"]: a["id"] for a in data.appearances}
     g = data.geometry
-    r = Reasoner(len(data.appearances), 50, ids["agent"], ids["floor"], g["canvasCells"], g["frames"], g["cellPx"])
+    r = Reasoner(len(data.appearances), 50, ids["agent"], ids["floor"], g["canvasCells"], g["frames"], g["cellPx"],
+                 coin_id=ids["coin"])
     r.sprites.copy_(torch.from_numpy(data.sprites.reshape(len(data.appearances), -1).astype(np.float32)))
     return r.eval()
 
 
 def gt_batch(data, n=16):
-    idx = [i for i, x in enumerate(data.instances) if x["variant"] == "gt"][:n]
+    """n ground-truth videos, half of them collect's (the fixture data holds maze and collect)."""
+    gt = [i for i, x in enumerate(data.instances) if x["variant"] == "gt"]
+    by = {f: [i for i in gt if data.instances[i]["family"] == f] for f in ("maze", "collect")}
+    assert by["maze"] and by["collect"], "the fixture data must hold maze and collect"
+    idx = sorted(by["collect"][:n // 2] + by["maze"][:n - min(n // 2, len(by["collect"]))])
     cells = torch.from_numpy(data.cells[idx].reshape(len(idx), data.cells.shape[1], -1).astype(np.int64))
     return idx, cells
 
@@ -60,8 +66,34 @@ def test_samples_hold_one_agent_with_small_steps(suite_data):
         with torch.no_grad():
             c = r.hard_cells(r.sample_logits(z, cells[:, 0], instr), cells[:, 0])
         for v in c.numpy():
-            labels = judges["maze"](v)
+            labels = judges["maze"](v)  # collect's frames are read the same way
             assert labels["maze.one_agent"] == 1 and labels["maze.step"] == 1
+
+
+def test_training_fields_equal_the_rollouts_mixture_on_ground_truth(suite_data):
+    from teacher_studio_modelkit.reasoner import frame_fields_of
+    r = reasoner_for(suite_data)
+    _, cells = gt_batch(suite_data, 8)
+    moves = moves_from_cells(cells, r.agent_id, r.C)
+    instr = torch.randint(4, 50, (8, 40))
+    x = torch.randn(8, r.T - 1, 8)
+    t = torch.rand(8)
+    with torch.no_grad():
+        mixed = r(x, t, cells[:, 0], instr, teacher_moves=moves)
+        picked = r(x, t, cells[:, 0], instr, teacher_moves=moves, frame_fields=frame_fields_of(r, moves, cells[:, 0], instr))
+    assert torch.allclose(mixed, picked, atol=1e-4)
+
+
+def test_coins_fade_under_soft_positions(suite_data):
+    r = reasoner_for(suite_data)
+    _, cells = gt_batch(suite_data, 8)
+    moves = moves_from_cells(cells, r.agent_id, r.C)
+    p = r.positions(torch.nn.functional.one_hot(moves, len(MOVES)).float() * 0.5 + 0.1, cells[:, 0])
+    c = r.coin_maps(p, cells[:, 0])
+    has_coins = (cells[:, 0] == r.coin_id).any(-1)
+    assert has_coins.any()
+    assert ((c >= 0) & (c <= 1)).all() and (c[:, 1:] <= c[:, :-1] + 1e-6).all(), "presence only decreases"
+    assert torch.equal(c[:, 0] > 0.5, cells[:, 0] == r.coin_id)
 
 
 def test_trained_reasoner_samples_vary_with_the_noise_on_heldout_tasks(suite_data):

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { queryLossWeights } from '../../../src/main/engine/optimize'
-import { generateTask } from '../../../src/main/engine/tasks'
+import { evaluateVideo, generateTask } from '../../../src/main/engine/tasks'
 import { builtInModels } from '../../helpers/model-package'
 
 const task = generateTask('maze', 7, { split: 'heldout' })
@@ -75,5 +75,27 @@ describe('StudioModels on the built-in package', () => {
   it('refuses a first frame of the wrong size with what to do', async () => {
     const models = await builtInModels()
     await expect(models.render(models.freshLora(1), models.noise(1), { ...condition, firstFrame: new Uint8Array(30) })).rejects.toThrow(/resize it first/)
+  })
+
+  it('writes the rule set of the family an unseen instruction belongs to (maze and collect)', async () => {
+    const models = await builtInModels()
+    for (const family of models.pkg.manifest.families.map((f) => f.name)) {
+      for (const seed of [11, 12]) {
+        const t = generateTask(family, seed, { split: 'heldout' })
+        const planned = await models.planQueries(t.instruction)
+        const want = t.rules.map((r) => `${r.kind}: ${r.query.toLowerCase()}`).sort()
+        expect(planned.map((q) => `${q.kind}: ${q.text.toLowerCase()}`).sort(), `${family} ${seed}`).toEqual(want)
+      }
+    }
+  })
+
+  it('renders collect videos whose coins stay until the agent picks them up', async () => {
+    const models = await builtInModels()
+    expect(models.pkg.manifest.families.map((f) => f.name)).toContain('collect')
+    const t = generateTask('collect', 3, { split: 'heldout' })
+    const frames = await models.render(models.freshLora(1), models.noise(1), { firstFrame: t.firstFrame, instruction: t.instruction })
+    const verdict = evaluateVideo('collect', frames, t.geometry)
+    expect(verdict.labels['collect.one_agent']).toBe(1)
+    expect(verdict.labels['collect.coins_kept']).toBe(1)
   })
 })

@@ -60,6 +60,8 @@ export const manifestSchema = z.object({
     maxQueries: z.number().int().positive(),
   }).passthrough(),
   rules: z.array(z.object({ id: z.string(), kind: z.enum(['goal', 'process']), query: z.string() }).passthrough()).default([]),
+  /** Task-suite families the package was trained on, each with its rule ids (optional). */
+  families: z.array(z.object({ name: z.string(), rules: z.array(z.string()) }).passthrough()).default([]),
   graphs: z.object(Object.fromEntries(graphNames.map((g) => [g, graphSpec])) as Record<GraphName, typeof graphSpec>),
   files: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
 }).passthrough()
