@@ -219,8 +219,9 @@ PyTorch on every graph, outputs and gradients within 1e-3; finite differences on
 - The process rules "one agent", "one-cell steps" and "coins stay until picked up" hold by
   construction for every reasoner sample, so their accuracy on reasoner/optimized samples measures
   only the yes side; on corruptions the answerer's teleport detection is in the last table.
-- The TTO settings (lr, step budget) were swept on the maze-only package's validation split
-  ([`results/lr_sweep.md`](../../../modelkit/results/lr_sweep.md)) and kept for this one.
+- The TTO settings (lr, step budget) were chosen on the maze-only package's validation split and
+  confirmed on this package's (maze + collect) after the build
+  ([`results/lr_sweep.md`](../../../modelkit/results/lr_sweep.md)).
 - Held-out tasks are larger and longer than anything trained on; decoy squares and a third coin
   are unseen. Numbers above are the honest values on that split.
 """

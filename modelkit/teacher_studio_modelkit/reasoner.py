@@ -225,8 +225,8 @@ class Reasoner(nn.Module):
         """Background appearance mix per frame [B, T, N, S] pixels: the first frame without the
         agent, coins faded out by their presence."""
         _, bg = self._start_and_background(cells0)
-        is_coin = (bg == self.coin_id)
-        plain = torch.where(is_coin, torch.full_like(bg, self.floor_id), bg)
+        slotted = self._coin_slots(cells0).sum(1) > 0.5  # coins beyond MAX_COINS stay as drawn
+        plain = torch.where(slotted, torch.full_like(bg, self.floor_id), bg)
         plain_px = (one_hot(plain, self.A) @ self.sprites)[:, None]  # [B, 1, N, S]
         if self.coin_id < 0:
             return plain_px
@@ -248,8 +248,9 @@ class Reasoner(nn.Module):
         _, bg = self._start_and_background(cells0)
         bg = bg[:, None].expand_as(p)
         if self.coin_id >= 0:
-            picked = self.coin_maps(p, cells0) < 0.5
-            bg = torch.where(picked & (bg == self.coin_id), torch.full_like(bg, self.floor_id), bg)
+            slotted = (self._coin_slots(cells0).sum(1) > 0.5)[:, None]  # coins beyond MAX_COINS stay
+            picked = (self.coin_maps(p, cells0) < 0.5) & slotted
+            bg = torch.where(picked, torch.full_like(bg, self.floor_id), bg)
         has = p > 0.5
         cells = torch.where(has, torch.full_like(has, self.agent_id, dtype=torch.long), bg)
         return torch.cat([cells0[:, None], cells[:, 1:]], 1)

@@ -110,3 +110,21 @@ def test_trained_reasoner_samples_vary_with_the_noise_on_heldout_tasks(suite_dat
     # it is sure of most held-out mazes (its failures there are systematic: the model card measures
     # 6.8 % of tasks with differing samples), so the check is that the noise reaches the video at all
     assert differ > 0, "samples never differ across seeds"
+
+
+def test_a_coin_beyond_the_slots_stays_where_it_is_drawn(suite_data):
+    from teacher_studio_modelkit.reasoner import MAX_COINS
+    r = reasoner_for(suite_data)
+    _, cells = gt_batch(suite_data, 8)
+    b = int(torch.nonzero((cells[:, 0] == r.coin_id).any(-1))[0])
+    cells0 = cells[b:b + 1, 0].clone()
+    free = torch.nonzero(cells0[0] == r.floor_id).flatten()
+    while (cells0 == r.coin_id).sum() <= MAX_COINS:  # add coins until one has no slot
+        cells0[0, free[0]] = r.coin_id
+        free = free[1:]
+    extra = int(torch.nonzero(cells0[0] == r.coin_id).flatten()[-1])
+    logits = torch.zeros(1, r.T - 1, len(MOVES))
+    logits[..., 0] = 50.0  # the agent stays: no coin is picked up
+    hard = r.hard_cells(logits, cells0)
+    assert (hard[0, :, extra] == r.coin_id).all() and (hard[0] == r.coin_id).sum(-1).eq(MAX_COINS + 1).all()
+    assert torch.allclose(r.surrogate_frames(logits, cells0), r.render(hard), atol=1e-3)
