@@ -33,9 +33,9 @@ def run(sets, vocab, reasoner, answerer, writer, judges, n_tto, lr=TTO_LR):
     base_labels = ev.judge_all(judges, all_tb.families, c0)
     out["base_heldout"] = ev.rule_table(base_labels)
     out["base_heldout"]["n"] = len(base_labels)
-    out["base_heldout"]["seed1_success"] = ev.rule_table(ev.judge_all(judges, all_tb.families, c1))["success"]
-    out["samples_differ_across_seeds"] = float((c0 != c1).flatten(1).any(1).float().mean())
     seed1_labels = ev.judge_all(judges, all_tb.families, c1)
+    out["base_heldout"]["seed1_success"] = ev.rule_table(seed1_labels)["success"]
+    out["samples_differ_across_seeds"] = float((c0 != c1).flatten(1).any(1).float().mean())
     lengths = (moves_from_cells(torch.from_numpy(all_tb.gt_cells.astype(np.int64)), reasoner.agent_id,
                                 reasoner.C) > 0).sum(1).tolist()
     differ = (c0 != c1).flatten(1).any(1).numpy()
@@ -69,7 +69,7 @@ def run(sets, vocab, reasoner, answerer, writer, judges, n_tto, lr=TTO_LR):
     gt_loss, gt_p = teacher_loss(answerer, reasoner, torch.from_numpy(all_tb.gt_cells.astype(np.int64)), all_tb)
     out["teacher_on_ground_truth"] = {"mean_p_yes": float(gt_p[:, :4][all_tb.weights > 0].mean()),
                                       "loss_below_tau": float((gt_loss <= TTO_TAU).float().mean())}
-    samp_tb_labels = base_labels + ev.judge_all(judges, all_tb.families, c1)
+    samp_tb_labels = base_labels + seed1_labels
     ps = torch.cat([teacher_loss(answerer, reasoner, c, all_tb)[1] for c in (c0, c1)])
     out["teacher_heldout_reasoner_samples"] = ev.balanced_accuracy(ps, samp_tb_labels, all_tb.rules + all_tb.rules)
     # test-time optimization on the first n_tto held-out tasks (noise of sample seed 0 = the base sample)
