@@ -36,8 +36,21 @@ def build_note(r):
     earlier = r.get("build_minutes_earlier_stages", {})
     if not earlier:
         return "stages loaded from the `modelkit/runs/` cache count as 0"
-    return ("this run " + f"{r['build_minutes_this_run']:.0f} min, plus stages run first with `--until reasoner`: "
-            + ", ".join(f"{k} {v:.0f} min" for k, v in earlier.items()))
+    train_export = sum(earlier.values()) + r.get("export_minutes", 0.0)
+    return ("this run " + f"{r['build_minutes_this_run']:.0f} min, plus stages run by earlier invocations of the build: "
+            + ", ".join(f"{k} {v:.0f} min" for k, v in earlier.items())
+            + f"; training and export alone {train_export:.0f} min")
+
+
+def answerer_limits(r, below):
+    """The answerer's measured weak spots, in words, from the accuracy tables."""
+    gt = r["teacher_on_ground_truth"]
+    parts = [f"on held-out ground truth its mean P(Yes) is {gt['mean_p_yes']:.3f} and the loss is under tau for "
+             f"{pct(gt['loss_below_tau'])} of the videos (a correct video the teacher is not sure of gets optimized anyway)"]
+    for k, rules in below.items():
+        if rules:
+            parts.append(f"below 90 % on {k}: {', '.join(rules)}")
+    return "; ".join(parts) + "."
 
 
 def verdict(ok):
@@ -46,11 +59,13 @@ def verdict(ok):
 
 def write_card(path, r):
     tto, bon = r["tto"], r["best_of_n"]
-    accs = {"held-out reasoner samples": r["teacher_heldout_reasoner_samples"],
+    seeds = r.get("teacher_heldout_reasoner_samples_seeds", 2)
+    accs = {f"held-out reasoner samples ({seeds} seeds)": r["teacher_heldout_reasoner_samples"],
             "held-out optimized samples": r["teacher_heldout_optimized_samples"],
             "held-out ground truth + corruptions": r["teacher_heldout_gt_and_corruptions"]}
-    ans_ok = all(v["balanced"] >= 0.9 for k in ("held-out reasoner samples", "held-out optimized samples")
-                 for v in accs[k].values())
+    below = {k: [f"{rule} {pct(v['balanced'])}" for rule, v in sorted(acc.items()) if v["balanced"] < 0.9]
+             for k, acc in accs.items()}
+    ans_ok = not any(below[k] for k in list(accs)[:2])  # the bar: reasoner samples and optimized samples
     tto_ok = tto["success"] > tto["base_success"] and tto["success"] > bon["teacher_picked"] and tto["hacking_rate"] <= 0.1
     curve = " ".join(f"{i}:{pct(x)}" for i, x in enumerate(tto["curve_success_vs_step_budget"]))
     fams = r["base_heldout_by_family"]
@@ -104,16 +119,24 @@ Reproduce: `cd modelkit && python -m teacher_studio_modelkit.build --fresh` (gen
   sampler, `decode` the hard sprite copy (identical to the suite renderer). Training:
   {r.get('reasoner_training', {}).get('steps', '?')} steps ({REASONER_MINUTES} CPU minutes, ground-truth moves as the rollout's positions, the
   field of each frame's true coin subset).
-- **Answerer** ({r['parameters']['answerer']:,} parameters): factorised space-time transformer over
-  cell patches + frame differences, query words and frame tokens; P(Yes | frames, query). Trained on
+- **Answerer** ({r['parameters']['answerer']:,} parameters): cell-aligned space-time network,
+  P(Yes | frames, query). Each cell's token is built from the sprite embeddings of the cell now, a
+  frame earlier and in the first frame, and of its four neighbours now and a frame earlier (so a
+  wall crossing, a teleport, a vanished coin or the agent on the goal is visible at one cell); a
+  local-attention block; per frame a max and a gated count over cells; temporal blocks over frames;
+  the query's word embeddings scale and shift the frame tokens (FiLM) and the answer is read from
+  the max over frames, the mean and the last frame. No absolute position enters. Trained on
   ground truth + corruptions, reasoner samples, one-step previews, then a hardening round on
   previews/finals optimized against it, starting from LoRAs perturbed so that the reasoner fails (the
   plain reasoner rarely fails in-domain, so optimizing it shows the answerer few failures)
   (video counts: {json.dumps(r['answerer_training_videos'])}); labels from the evaluators, balanced
   per rule; every training video is shifted by whole cells within its void margin, so the answerer
-  sees every canvas position (train grids are smaller than held-out ones). This recipe was kept over
-  one that also balanced the reasoner's outputs against the suite's videos, by measurements on the
-  validation split of the maze-only package, never the test split:
+  sees every canvas position (train grids are smaller than held-out ones), and half of them start
+  late (frame 0 held for 1-10 more frames, the end cut off) and are judged again by the evaluators,
+  so that a rule broken, a goal or an exit reached in the last frame is seen in training (training
+  tours end early and then hold still, and the suite's corruptions avoid the last frame; held-out
+  paths end in it). The architecture and the recipe were chosen on the validation split, never the
+  test split:
   [`modelkit/results/answerer_choice.md`](../../../modelkit/results/answerer_choice.md).
 - **Query writer** ({r['parameters']['writer']:,} parameters): prefix LM over words, greedy decoding;
   it has to recognise the family from the instruction (each family has its own rule set).
@@ -190,7 +213,8 @@ table in [`modelkit/results/lr_sweep.md`](../../../modelkit/results/lr_sweep.md)
 ## Runtime
 Build: {build_minutes(r):.0f} minutes for the build that wrote this card, on 2 shared CPU cores
 ({build_note(r)}). Budgets: reasoner {REASONER_MINUTES} minutes, answerer {ANSWERER_MINUTES} + {HARDEN_MINUTES},
-query writer {WRITER_MINUTES}; the graph export takes about 7 minutes, the held-out experiment about 9.
+query writer {WRITER_MINUTES}; the graph export took {r.get('export_minutes', 7):.0f} minutes, the held-out experiment
+{r.get('experiment_minutes', 9):.0f}.
 Package size {r['package_mb']:.1f} MB. One `tto_step` on onnxruntime CPU: {r['ort_tto_step_ms']:.0f} ms
 (this 2-core machine, shared). Parity: `cd modelkit && pytest tests/test_parity.py` (onnxruntime vs
 PyTorch on every graph, outputs and gradients within 1e-3; finite differences on tto_step).
@@ -210,17 +234,13 @@ PyTorch on every graph, outputs and gradients within 1e-3; finite differences on
   10 %). Rules whose negatives are rare in the reasoner's own videos (walls crossed; see the TNR and
   the yes / no counts above) are measured on few negatives. Runs that end at the step budget with a
   broken rule are failures the teacher did not accept, so they are not counted as hacking.
-- The answerer learns eight rules in the CPU budget that four had before, and is weaker for it:
-  on held-out ground truth its mean P(Yes) is {r['teacher_on_ground_truth']['mean_p_yes']:.3f} and the loss is under tau for
-  {pct(r['teacher_on_ground_truth']['loss_below_tau'])} of the videos (the maze-only package of 2026-11-25: 0.996 and 100 %), it
-  answers "no" on some correct "one agent" videos (TPR in the tables), and on corruptions it misses
-  teleports, coins vanishing early and most of collect's wall crossings. It spent its first ~1,500 steps
-  on a loss plateau (a first build with 8 minutes stopped there; this one has 14).
+- Answerer: {answerer_limits(r, below)}
 - The process rules "one agent", "one-cell steps" and "coins stay until picked up" hold by
   construction for every reasoner sample, so their accuracy on reasoner/optimized samples measures
   only the yes side; on corruptions the answerer's teleport detection is in the last table.
-- The TTO settings (lr, step budget) were chosen on the maze-only package's validation split and
-  confirmed on this package's (maze + collect) after the build
+- The TTO settings (lr, step budget) are swept on the validation split after a build, not inside it
+  (the sweep costs about 25 minutes): lr 0.02 and 16 steps won for the maze-only package and again
+  for each maze + collect answerer
   ([`results/lr_sweep.md`](../../../modelkit/results/lr_sweep.md)).
 - Held-out tasks are larger and longer than anything trained on; decoy squares and a third coin
   are unseen. Numbers above are the honest values on that split.

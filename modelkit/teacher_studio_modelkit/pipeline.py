@@ -51,6 +51,18 @@ def labelled(judges, tb, cells):
     return labels, lab
 
 
+def relabeller(judges, rules_all):
+    """cells [k, T, N], rule_idx [k, Q] (into rules_all, -1 unused) -> labels [k, Q] by the judges."""
+    def relabel(cells, rule_idx):
+        out = np.full(rule_idx.shape, -1)
+        for b, (c, ri) in enumerate(zip(cells, rule_idx)):
+            verdict = judges[rules_all[ri[0]].split(".")[0]](c)
+            out[b] = [verdict[rules_all[r]] if r >= 0 else -1 for r in ri]
+        return out
+
+    return relabel
+
+
 def rule_index(tb, rules_all):
     return np.array([[rules_all.index(r) for r in rules] + [-1] * (4 - len(rules)) for rules in tb.rules])
 
@@ -91,7 +103,7 @@ def stage_answerer(a, sets, vocab, reasoner, judges, minutes, harden_minutes):
     if os.path.exists(path0) and not a.fresh:
         ans.load_state_dict(torch.load(path0))
     else:
-        train_answerer(ans, aset.cat(), len(rules_all), minutes, log)
+        train_answerer(ans, aset.cat(), len(rules_all), minutes, log, relabel=relabeller(judges, rules_all))
         torch.save(ans.state_dict(), path0)
     ans.eval()
     # hardening round: optimize train tasks against this answerer from perturbed LoRAs (so that there
@@ -113,7 +125,8 @@ def stage_answerer(a, sets, vocab, reasoner, judges, minutes, harden_minutes):
     counts.update({k: sum(len(p[0]) for p in aset.parts if p[5] == k) for k in ("optimized previews",
                                                                                "optimized finals")})
     from .train import ANSWERER_LR
-    train_answerer(ans, aset.cat(), len(rules_all), harden_minutes, log, seed=1, lr=ANSWERER_LR * HARDEN_LR_SCALE)
+    train_answerer(ans, aset.cat(), len(rules_all), harden_minutes, log, seed=1, lr=ANSWERER_LR * HARDEN_LR_SCALE,
+                   relabel=relabeller(judges, rules_all))
     torch.save(ans.state_dict(), path1)
     json.dump(counts, open(os.path.join(RUNS, "answerer_data.json"), "w"))
     return ans.eval(), counts
@@ -177,11 +190,15 @@ def run_rest(a, sets, vocab, reasoner):
                 "previewFrames": reasoner.T, "samplerSteps": __import__("teacher_studio_modelkit.reasoner",
                                                                          fromlist=["x"]).SAMPLER_STEPS,
                 "optimizer": "adam", "adamBetas": [0.9, 0.999], "adamEps": 1e-8}
+    t_export = time.time()
     export_package(sets, vocab, reasoner, answerer, writer, defaults)
     log("exported " + PACKAGE)
     if a.until == "export":
         return
+    t_experiment = time.time()
     results = run_experiment(sets, vocab, reasoner, answerer, writer, judges, TTO_TASKS)
+    results["export_minutes"] = (t_experiment - t_export) / 60
+    results["experiment_minutes"] = (time.time() - t_experiment) / 60
     results["answerer_training_videos"] = counts
     results["ort_tto_step_ms"] = ort_step_ms(reasoner)
     results["package_mb"] = sum(os.path.getsize(os.path.join(PACKAGE, f)) for f in os.listdir(PACKAGE)) / 2 ** 20

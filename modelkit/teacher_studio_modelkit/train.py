@@ -14,6 +14,7 @@ WRITER_BATCH = 32
 ANSWERER_LR = 1e-3
 ANSWERER_BATCH = 16  # videos per step (every rule of the video's family is asked)
 AUX_WEIGHT = 0.3  # weight of the answerer's per-cell appearance auxiliary loss
+DELAY_FRACTION = 0.5  # share of the answerer's training videos started late (delay_in_time)
 WEIGHT_DECAY = 0.01
 
 
@@ -125,7 +126,27 @@ def shift_within_void(frames, cells, rng, px, void_id=0):
     return frames, cells
 
 
-def train_answerer(model, data, n_rules, minutes, log=print, seed=0, lr=ANSWERER_LR):
+def delay_in_time(frames, cells, rng, fraction=DELAY_FRACTION):
+    """Temporal augmentation: a share of the videos start d frames late (frame 0 held d frames
+    longer, the last d frames dropped, d uniform in 1..T-2), so what happened in the middle now
+    happens in the last frame. Training tasks are short (the agent arrives early, then holds still)
+    and the suite's corruptions avoid the last frame, so without it the answerer never sees a rule
+    broken, or a goal or an exit reached, in the last frame, where the held-out split's long paths
+    end. frames [B, T, H, W, 3], cells [B, T, C*C] -> (frames, cells, which videos were delayed:
+    their labels must be judged again)."""
+    frames, cells = frames.copy(), cells.copy()
+    T = cells.shape[1]
+    delayed = rng.random(len(cells)) < fraction
+    for b in np.flatnonzero(delayed):
+        d = rng.integers(1, T - 1)
+        frames[b] = np.concatenate([np.repeat(frames[b][:1], d, 0), frames[b][:T - d]])
+        cells[b] = np.concatenate([np.repeat(cells[b][:1], d, 0), cells[b][:T - d]])
+    return frames, cells, delayed
+
+
+def train_answerer(model, data, n_rules, minutes, log=print, seed=0, lr=ANSWERER_LR, relabel=None):
+    """relabel(cells [k, T, C*C], rule_idx [k, Q]) -> labels [k, Q] (the rule-based evaluators):
+    with it, a share of the videos are delayed in time (delay_in_time) and judged again."""
     frames, cells, queries, labels, rule_idx, _ = data
     w = torch.from_numpy(balance_weights(labels, rule_idx, n_rules))
     torch.manual_seed(seed)
@@ -141,10 +162,16 @@ def train_answerer(model, data, n_rules, minutes, log=print, seed=0, lr=ANSWERER
             g["lr"] = _lr(lr, frac)
         idx = rng.choice(len(frames), ANSWERER_BATCH, p=p)
         fr, cl = shift_within_void(frames[idx], cells[idx], rng, model.px)
+        lab = labels[idx]
+        if relabel is not None:
+            fr, cl, delayed = delay_in_time(fr, cl, rng)
+            if delayed.any():
+                lab = lab.copy()
+                lab[delayed] = relabel(cl[delayed], rule_idx[idx][delayed])
         fr = torch.from_numpy(fr.astype(np.float32))
         ft, h = model.encode_frames(fr)
         yes = model.answer(ft, torch.from_numpy(queries[idx]).long())
-        lab = torch.from_numpy(labels[idx]).float()
+        lab = torch.from_numpy(lab).float()
         m = (lab >= 0).float()
         bce = torch.nn.functional.binary_cross_entropy_with_logits(yes, lab.clamp(min=0), reduction="none")
         loss = (bce * m).sum() / m.sum()

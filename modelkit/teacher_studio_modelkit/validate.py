@@ -58,7 +58,7 @@ def main():
         s = np.array([success(l) for l in labels])
         on_opt = ev.balanced_accuracy(teacher_loss(ans, r, final, tb)[1], labels, tb.rules)
         on_mix = ev.balanced_accuracy(ev.teacher_probs(ans, mix_frames, mtb.queries), mix_labels, mtb.rules)
-        fmt = lambda acc: ", ".join(f"{k.split('.')[-1]} {100 * v['balanced']:.1f} %" for k, v in sorted(acc.items()))
+        fmt = lambda acc: ", ".join(f"{k} {100 * v['balanced']:.1f} %" for k, v in sorted(acc.items()))
         print(f"| {path} | {100 * s.mean():.1f} % | {100 * (conf & (s == 0)).mean():.1f} % | {fmt(on_samples)} | "
               f"{fmt(on_opt)} | {fmt(on_mix)} |", flush=True)
 

@@ -1,11 +1,13 @@
 """Training-data helpers: the answerer's translation augmentation moves a video by whole cells and
-the result is exactly the rendering of the moved cells; the hardening runs' perturbed LoRAs make the
-reasoner's samples differ from the plain reasoner's while a fresh LoRA leaves them unchanged."""
+the result is exactly the rendering of the moved cells; its temporal augmentation starts a video late
+and the evaluators judge the result again (a corruption's broken frame can land on the last frame);
+the hardening runs' perturbed LoRAs make the reasoner's samples differ from the plain reasoner's
+while a fresh LoRA leaves them unchanged."""
 import numpy as np
 import torch
 
 from teacher_studio_modelkit.layers import patches_to_frames
-from teacher_studio_modelkit.train import shift_within_void
+from teacher_studio_modelkit.train import delay_in_time, shift_within_void
 from teacher_studio_modelkit.tto import batched_lora, perturbed_lora
 from test_reasoner import gt_batch, reasoner_for
 
@@ -36,3 +38,31 @@ def test_perturbed_lora_changes_samples_and_a_fresh_lora_does_not(suite_data):
     assert not torch.allclose(plain, perturbed, atol=1e-2)
     stds = [t[:, :, :].std().item() for (n, _), t in zip(r.lora_specs(), perturbed_lora(r, 64, (0.5,))) if n.endswith(".B")]
     assert all(0.4 < s < 0.6 for s in stds)
+
+
+def test_delay_in_time_starts_videos_late_and_the_judges_relabel_them(suite_data):
+    from teacher_studio_modelkit import evaluate as ev
+    from teacher_studio_modelkit.data import Vocabulary
+    from teacher_studio_modelkit.pipeline import relabeller, rule_index, rule_list
+    from teacher_studio_modelkit.rules import make_judges
+    n, T = 64, suite_data.cells.shape[1]
+    cells = suite_data.cells[:n].reshape(n, T, -1)
+    frames = np.asarray(suite_data.frames[:n])
+    f2, c2, delayed = delay_in_time(frames, cells, np.random.default_rng(0), fraction=0.5)
+    assert 0 < delayed.sum() < n
+    assert np.array_equal(f2[~delayed], frames[~delayed]) and np.array_equal(c2[~delayed], cells[~delayed])
+    for b in np.flatnonzero(delayed):
+        d = next(k for k in range(1, T) if np.array_equal(c2[b, k:], cells[b, :T - k]) and (c2[b, :k] == cells[b, :1]).all())
+        assert np.array_equal(f2[b, d:], frames[b, :T - d]) and (f2[b, :d + 1] == frames[b, :1]).all()
+    # the relabeller is the evaluators: it gives gen-data's labels on the original videos, and on the
+    # delayed ones a corruption whose broken frames were cut off keeps no verdict it cannot show
+    tb = ev.TaskBatch(suite_data, Vocabulary.build(["x"]), range(n))
+    rules_all = rule_list(suite_data)
+    ri = rule_index(tb, rules_all)
+    relabel = relabeller(make_judges(suite_data.appearances, int(round(cells.shape[-1] ** 0.5))), rules_all)
+    given = np.array([[inst["labels"][rules_all[r]] if r >= 0 else -1 for r in row]
+                      for inst, row in zip(suite_data.instances[:n], ri)])
+    assert np.array_equal(relabel(cells, ri), given)
+    _, long_delay, _ = delay_in_time(frames, cells, np.random.default_rng(1), fraction=1.0)
+    changed = relabel(long_delay, ri) != given
+    assert changed.any(), "delaying never changed a verdict (goals cut short should fail)"

@@ -39,7 +39,7 @@ function cli(args: string[], home: string) {
 describe('npm run cli -- run', () => {
   it('completes a teacher run with --json: task, one line per step, result', async () => {
     const dir = tempDir()
-    const { child, lines, stderr, reader } = cli(['run', '--task', writeTaskFile(dir), '--project', join(dir, 'p.tstudio'), '--max-steps', '3', '--tau', '0.0001', '--json'], dir)
+    const { child, lines, stderr, reader } = cli(['run', '--task', writeTaskFile(dir), '--project', join(dir, 'p.tstudio'), '--max-steps', '3', '--tau', '0', '--json'], dir)
     reader.on('line', (l) => lines.push(JSON.parse(l)))
     const code = await new Promise((r) => child.on('close', r))
     expect(code, stderr.join('')).toBe(0)
@@ -64,7 +64,7 @@ describe('npm run cli -- run', () => {
   it('leaves every written step in the project when killed mid-run; reopening marks it interrupted', async () => {
     const dir = tempDir()
     const project = join(dir, 'p.tstudio')
-    const { child, lines, reader } = cli(['run', '--task', writeTaskFile(dir), '--project', project, '--max-steps', '200', '--tau', '0.0001', '--json'], dir)
+    const { child, lines, reader } = cli(['run', '--task', writeTaskFile(dir), '--project', project, '--max-steps', '200', '--tau', '0', '--json'], dir)
     await new Promise<void>((resolve) => {
       reader.on('line', (l) => {
         lines.push(JSON.parse(l))

@@ -39,7 +39,7 @@ describe('runs through the studio API (worker thread, built-in package)', () => 
 
   it('runs the teacher method, storing every step, both videos, and the result with evaluator verdicts', async () => {
     const { service, events, ok, task, finished } = await studioWithTask(tempDir())
-    const run = await ok<Run>('startRun', { taskId: task.id, method: 'teacher', settings: { maxSteps: 3, tau: 0.0001, seed: 2 } })
+    const run = await ok<Run>('startRun', { taskId: task.id, method: 'teacher', settings: { maxSteps: 3, tau: 0, seed: 2 } })
     expect(run.status).toBe('queued')
     expect(run.queries).toHaveLength(4)
     const done = await finished(run.id)
@@ -63,8 +63,8 @@ describe('runs through the studio API (worker thread, built-in package)', () => 
 
   it('cancels the running run within a step and a queued run before it starts, leaving others alone', async () => {
     const { service, events, ok, task, finished } = await studioWithTask(tempDir())
-    const first = await ok<Run>('startRun', { taskId: task.id, method: 'teacher', settings: { maxSteps: 40, tau: 0.0001 } })
-    const second = await ok<Run>('startRun', { taskId: task.id, method: 'teacher', settings: { maxSteps: 2, tau: 0.0001 } })
+    const first = await ok<Run>('startRun', { taskId: task.id, method: 'teacher', settings: { maxSteps: 40, tau: 0 } })
+    const second = await ok<Run>('startRun', { taskId: task.id, method: 'teacher', settings: { maxSteps: 2, tau: 0 } })
     const third = await ok<Run>('startRun', { taskId: task.id, method: 'base' })
     expect(await ok('getQueue')).toEqual({ paused: false, activeRunId: first.id, queuedRunIds: [second.id, third.id] })
     await new Promise<void>((resolve) => service.onEvent((e) => e.type === 'run-step' && e.step.runId === first.id && e.step.index >= 1 && resolve()))

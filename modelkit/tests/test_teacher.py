@@ -1,0 +1,85 @@
+"""The answerer reads cells, not canvas positions: the same video drawn elsewhere on the canvas gets
+the same answers. The trained answerer sees a change at one cell in one frame: a copy of the agent
+left behind on the cell it just left (the suite's duplicate), or the agent stepping onto a wall,
+turns its answer to the rule that breaks into No."""
+import numpy as np
+import torch
+
+from teacher_studio_modelkit.layers import patches_to_frames
+from teacher_studio_modelkit.teacher import Answerer
+from test_reasoner import gt_batch
+
+
+def videos(data, n):
+    idx, cells = gt_batch(data, n)
+    return torch.from_numpy(np.asarray(data.frames[idx])).float(), cells
+
+
+def test_a_video_drawn_one_cell_away_gets_the_same_answers(suite_data):
+    torch.manual_seed(0)
+    C, px = 16, suite_data.geometry["cellPx"]
+    a = Answerer(len(suite_data.sprites), 50, cells=C).eval()
+    _, cells = gt_batch(suite_data, 8)
+    n, T = cells.shape[:2]
+    c = int(round(cells.shape[-1] ** 0.5))
+    # a 6 x 6 piece of each video in the middle of a larger void canvas: 5 void cells on every side,
+    # 4 after moving one cell right, more than the answerer's 2-cell reach from the canvas edge
+    grid = torch.zeros(n, T, C, C, dtype=torch.long)
+    grid[:, :, 5:11, 5:11] = cells.reshape(n, T, c, c)[:, :, 2:8, 2:8]
+    sprites = torch.from_numpy(suite_data.sprites.reshape(len(suite_data.sprites), -1).astype(np.float32))
+    frames = patches_to_frames(sprites[grid.reshape(n, T, C * C)], C, px)
+    moved = torch.roll(frames, px, dims=3)
+    q = torch.randint(4, 50, (n, 4, 24))
+    with torch.no_grad():
+        assert torch.allclose(a(frames, q), a(moved, q), atol=1e-4)
+        assert not torch.allclose(a(frames, q), a(frames.flip(2), q), atol=1e-3)  # not blind to the layout
+
+
+def edits(cells, ids, canvas, t=6):
+    """Per ground-truth video (cells [T, N]): a copy of the agent on the cell it left, in frame t
+    (None where it did not move into frame t), and the agent moved onto a wall next to it in frame t
+    (None where it has no wall beside it)."""
+    a = int(torch.nonzero(cells[t] == ids["agent"])[0, 0])
+    before = int(torch.nonzero(cells[t - 1] == ids["agent"])[0, 0])
+    second = None
+    if before != a:
+        second = cells.clone()
+        second[t, before] = ids["agent"]
+    r, c = divmod(a, canvas)
+    walls = [(r + dr) * canvas + c + dc for dr, dc in ((-1, 0), (1, 0), (0, -1), (0, 1))
+             if 0 <= r + dr < canvas and 0 <= c + dc < canvas and cells[0, (r + dr) * canvas + c + dc] == ids["wall"]]
+    if not walls:
+        return second, None
+    crossed = cells.clone()
+    crossed[t, a] = cells[0, a] if cells[0, a] != ids["agent"] else ids["floor"]
+    crossed[t, walls[0]] = ids["agent"]
+    return second, crossed
+
+
+def test_the_trained_answerer_says_no_to_a_copy_left_behind_and_to_a_wall_crossing(package, suite_data):
+    from teacher_studio_modelkit import evaluate as ev
+    from teacher_studio_modelkit.export import load_checkpoint
+    from teacher_studio_modelkit.rules import make_judges
+    from conftest import CHECKPOINT
+    _, r, a, _ = package
+    vocab = load_checkpoint(CHECKPOINT)[3]
+    judges = make_judges(suite_data.appearances, r.C)
+    ids = {x["name"]: x["id"] for x in suite_data.appearances}
+    idx, cells = gt_batch(suite_data, 32)
+    tb = ev.TaskBatch(suite_data, vocab, idx)
+    wall_rule = {"maze": "maze.no_wall", "collect": "collect.legal_move"}
+    said = {"gt": [], "copy left behind": [], "wall crossing": []}
+    for k, fam in enumerate(tb.families):
+        second, crossed = edits(cells[k], ids, r.C)
+        for name, video, rule in (("gt", cells[k], f"{fam}.one_agent"), ("gt", cells[k], wall_rule[fam]),
+                                  ("copy left behind", second, f"{fam}.one_agent"),
+                                  ("wall crossing", crossed, wall_rule[fam])):
+            if video is None:
+                continue
+            assert judges[fam](video.numpy())[rule] == (name == "gt")
+            p = ev.teacher_probs(a, r.render(video[None]), tb.queries[k:k + 1])[0, tb.rules[k].index(rule)]
+            said[name].append(float(p) >= 0.5)
+    assert len(said["wall crossing"]) >= 8 and len(said["copy left behind"]) >= 8
+    assert np.mean(said["gt"]) >= 0.9
+    assert np.mean(said["copy left behind"]) <= 0.1
+    assert np.mean(said["wall crossing"]) <= 0.1
