@@ -77,6 +77,7 @@ def add_cells_videos(aset, reasoner, judges, tb, cells, rules_all, source):
 def stage_answerer(a, sets, vocab, reasoner, judges, minutes, harden_minutes):
     from .train import AnswerSet, train_answerer
     rules_all = rule_list(sets["train_mix"])
+    relabel = relabeller(judges, rules_all)  # late-started training videos are judged again
     d = sets["train_mix"]
     C = reasoner.C
     path0, path1 = os.path.join(RUNS, "answerer0.pt"), os.path.join(RUNS, "answerer1.pt")
@@ -103,7 +104,7 @@ def stage_answerer(a, sets, vocab, reasoner, judges, minutes, harden_minutes):
     if os.path.exists(path0) and not a.fresh:
         ans.load_state_dict(torch.load(path0))
     else:
-        train_answerer(ans, aset.cat(), len(rules_all), minutes, log, relabel=relabeller(judges, rules_all))
+        train_answerer(ans, aset.cat(), len(rules_all), minutes, log, relabel=relabel)
         torch.save(ans.state_dict(), path0)
     ans.eval()
     # hardening round: optimize train tasks against this answerer from perturbed LoRAs (so that there
@@ -126,7 +127,7 @@ def stage_answerer(a, sets, vocab, reasoner, judges, minutes, harden_minutes):
                                                                                "optimized finals")})
     from .train import ANSWERER_LR
     train_answerer(ans, aset.cat(), len(rules_all), harden_minutes, log, seed=1, lr=ANSWERER_LR * HARDEN_LR_SCALE,
-                   relabel=relabeller(judges, rules_all))
+                   relabel=relabel)
     torch.save(ans.state_dict(), path1)
     json.dump(counts, open(os.path.join(RUNS, "answerer_data.json"), "w"))
     return ans.eval(), counts
