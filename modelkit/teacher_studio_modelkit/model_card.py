@@ -235,6 +235,15 @@ PyTorch on every graph, outputs and gradients within 1e-3; finite differences on
   the yes / no counts above) are measured on few negatives. Runs that end at the step budget with a
   broken rule are failures the teacher did not accept, so they are not counted as hacking.
 - Answerer: {answerer_limits(r, below)}
+- The answerer is sharp, which keeps it honest but gives the optimizer little to follow far from
+  the goal: on a held-out maze whose agent never reaches the goal, P(goal) stays at 0.000 with
+  gradient norms of 1e-3 to 1e-2 until the loss drops in one step (`npm run cli -- run --task
+  suite:maze:heldout:2 --seed 2 --tau 0`: 4.82 at step 3, 0.002 at step 4). Both earlier
+  answerers, less accurate on the wall rules (60-75 %), fixed more held-out mazes in this
+  experiment (maze TTO 35.9 % and 46.9 %;
+  [`results/answerer_choice.md`](../../../modelkit/results/answerer_choice.md)).
+- It learnt the suite's corruptions, not counting: a second agent that appears away from the
+  agent's path for a frame (which no corruption draws and the reasoner cannot draw) goes unseen.
 - The process rules "one agent", "one-cell steps" and "coins stay until picked up" hold by
   construction for every reasoner sample, so their accuracy on reasoner/optimized samples measures
   only the yes side; on corruptions the answerer's teleport detection is in the last table.
