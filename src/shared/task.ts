@@ -12,6 +12,13 @@ export const Instruction = z
   .min(1, 'The instruction is empty: describe what the video should show.')
   .max(2000, 'The instruction is longer than 2000 characters: shorten it.')
 
+/**
+ * The task suite's split a suite task was drawn from: `train` (the distribution the built-in model
+ * package was trained on) or `heldout` (bigger grids, longer paths, variants never trained on).
+ */
+export const SuiteSplit = z.enum(['train', 'heldout'])
+export type SuiteSplit = z.infer<typeof SuiteSplit>
+
 /** A task as listed: everything except the first frame's pixels. */
 export const TaskSummary = z.object({
   id: Id,
@@ -21,6 +28,7 @@ export const TaskSummary = z.object({
   sourceName: z.string().nullable(),
   family: z.string().nullable(),
   seed: z.number().int().nullable(),
+  split: SuiteSplit.nullable(),
   frameWidth: z.number().int().positive(),
   frameHeight: z.number().int().positive(),
 })
@@ -47,6 +55,7 @@ export const ImportTaskFileInput = z.object({
 export const CreateSuiteTaskInput = z.object({
   family: z.string().min(1),
   seed: z.number().int().min(0).max(2 ** 31 - 1),
+  split: SuiteSplit.default('train'),
 })
 
 /**
@@ -66,6 +75,7 @@ export const TaskFile = z
       .describe('The first frame: base64 PNG, JPEG or WebP bytes, or a data: URL'),
     family: z.string().min(1).optional().describe('Task-suite family the task belongs to'),
     seed: z.number().int().min(0).optional().describe('Seed that generated the task'),
+    split: SuiteSplit.optional().describe('Task-suite split the seed was drawn from (default train)'),
     rules: z
       .array(
         z

@@ -17,7 +17,7 @@ function writeTaskFile(dir: string): string {
   const w = frameWidth(task.geometry)
   const path = join(dir, 'maze.task.json')
   writeFileSync(path, JSON.stringify({
-    format: 'teacher-studio.task', version: 1, instruction: task.instruction, family: 'maze', seed: 2,
+    format: 'teacher-studio.task', version: 1, instruction: task.instruction, family: 'maze', seed: 2, split: 'heldout',
     image: Buffer.from(encodeRgbFrame({ width: w, height: w, rgb: task.firstFrame })).toString('base64'),
     rules: task.rules.map((r) => ({ kind: r.kind, text: r.query })),
   }))
@@ -43,7 +43,7 @@ describe('npm run cli -- run', () => {
     reader.on('line', (l) => lines.push(JSON.parse(l)))
     const code = await new Promise((r) => child.on('close', r))
     expect(code, stderr.join('')).toBe(0)
-    expect(lines[0].type).toBe('task')
+    expect(lines[0]).toMatchObject({ type: 'task', task: { family: 'maze', seed: 2, split: 'heldout' } })
     expect(lines.filter((l) => l.type === 'step').map((l) => l.index)).toEqual([0, 1, 2, 3])
     const result = lines.at(-1)
     expect(result).toMatchObject({ type: 'result', status: 'done', steps: 4, result: { stopReason: 'max-steps', updates: 3 } })
@@ -59,6 +59,20 @@ describe('npm run cli -- run', () => {
     expect(card).toMatchObject({ format: 'teacher-studio.run-card', run: { id: result.runId, method: 'teacher' }, settings: { seed: 0, maxSteps: 3 }, model: { packageId: 'gridworld' } })
     expect(card.model.packageHash).toMatch(/^[0-9a-f]{64}$/)
     expect(card.rules).toHaveLength(4)
+  })
+
+  it('draws suite:FAMILY:heldout:SEED from the held-out split, and the run card reproduces it', async () => {
+    const dir = tempDir()
+    const project = join(dir, 'p.tstudio')
+    const { child, lines, stderr, reader } = cli(['run', '--task', 'suite:maze:heldout:3', '--method', 'base', '--project', project, '--json'], dir)
+    reader.on('line', (l) => lines.push(JSON.parse(l)))
+    expect(await new Promise((r) => child.on('close', r)), stderr.join('')).toBe(0)
+    expect(lines[0]).toMatchObject({ type: 'task', task: { family: 'maze', seed: 3, split: 'heldout', instruction: generateTask('maze', 3, { split: 'heldout' }).instruction } })
+    const result = lines.at(-1)
+    const video = join(dir, 'base.gif')
+    const exported = cli(['export', '--run', result.runId, '--format', 'gif', '--out', video, '--project', project], dir)
+    expect(await new Promise((r) => exported.child.on('close', r)), exported.stderr.join('')).toBe(0)
+    expect(JSON.parse(readFileSync(`${video}.json`, 'utf8')).reproduce).toContain('--task suite:maze:heldout:3 --method base')
   })
 
   it('leaves every written step in the project when killed mid-run; reopening marks it interrupted', async () => {

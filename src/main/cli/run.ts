@@ -4,20 +4,20 @@
  */
 import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
-import { RunMethod, type Run, type StudioEvent, type Task } from '../../shared'
+import { RunMethod, type Run, type StudioEvent, type SuiteSplit, type Task } from '../../shared'
 import { parseProvider } from '../engine/runtime'
 import { flagInt, flagString, UsageError, type ParsedArgs } from './args'
 import { registerCommand } from './commands'
 import { openStudioSession, type StudioSession } from './studio-session'
 
 async function createTask(session: StudioSession, spec: string, instruction: string | undefined): Promise<Task> {
-  const suite = /^suite:([a-z-]+):(\d+)$/.exec(spec)
-  if (suite) return session.call('createSuiteTask', { family: suite[1], seed: Number(suite[2]) })
+  const suite = /^suite:([a-z-]+):(?:(train|heldout):)?(\d+)$/.exec(spec)
+  if (suite) return session.call('createSuiteTask', { family: suite[1], seed: Number(suite[3]), split: (suite[2] ?? 'train') as SuiteSplit })
   let content: Buffer
   try {
     content = readFileSync(spec)
   } catch {
-    throw new UsageError(`--task "${spec}" is neither suite:FAMILY:SEED nor a readable file.`)
+    throw new UsageError(`--task "${spec}" is neither suite:FAMILY:SEED (or suite:FAMILY:heldout:SEED) nor a readable file.`)
   }
   if (spec.endsWith('.json')) return session.call('importTaskFile', { fileName: basename(spec), content: new Uint8Array(content) })
   if (!instruction) throw new UsageError('An image task needs --instruction "<what the video should show>".')
@@ -36,7 +36,7 @@ const fmt = (p: number[]) => p.map((v) => v.toFixed(3)).join(' ')
 
 registerCommand({
   name: 'run',
-  usage: 'run --task <suite:FAMILY:SEED | task.json | image.png --instruction TEXT> [--method teacher|base|best-of-n|solver] [--provider cpu|webgpu|cuda] [--seed N] [--lr X] [--lambda X] [--tau X] [--max-steps N] [--candidates N] [--clip X] [--project FILE] [--json]',
+  usage: 'run --task <suite:FAMILY:SEED | suite:FAMILY:heldout:SEED | task.json | image.png --instruction TEXT> [--method teacher|base|best-of-n|solver] [--provider cpu|webgpu|cuda] [--seed N] [--lr X] [--lambda X] [--tau X] [--max-steps N] [--candidates N] [--clip X] [--project FILE] [--json]',
   summary: 'Runs the teacher method or a baseline on one task, printing a line per step; saves the run in the project.',
   async run(args) {
     const method = RunMethod.safeParse(flagString(args, 'method', 'teacher'))
@@ -52,7 +52,7 @@ registerCommand({
       if (!json) {
         out(`task ${task.id}: ${task.instruction}`)
         rules.forEach((r) => out(`  ${r.kind.padEnd(7)} ${r.text}`))
-      } else out(JSON.stringify({ type: 'task', task: { id: task.id, instruction: task.instruction, family: task.family, seed: task.seed }, rules: rules.map((r) => ({ kind: r.kind, text: r.text, weight: r.weight })) }))
+      } else out(JSON.stringify({ type: 'task', task: { id: task.id, instruction: task.instruction, family: task.family, seed: task.seed, split: task.split }, rules: rules.map((r) => ({ kind: r.kind, text: r.text, weight: r.weight })) }))
       const settings = {
         seed: args.flags.has('seed') ? flagInt(args, 'seed') : undefined,
         learningRate: optionalNumber(args, 'lr'),

@@ -20,7 +20,8 @@ describe('opening a project file written at schema version 1', () => {
       expect(store.integrityCheck()).toBe('ok')
       expect(store.name).toBe('Schema 1 project')
       const [task] = store.tasks.list()
-      expect(task).toMatchObject({ instruction: 'Move the agent to the goal', source: 'file', family: 'maze', seed: 4 })
+      // schema 3 gives tasks a suite split: every seeded task before it was drawn from train
+      expect(task).toMatchObject({ instruction: 'Move the agent to the goal', source: 'file', family: 'maze', seed: 4, split: 'train' })
       expect(decodePngFrame(store.tasks.get(task.id)!.firstFrame.png).rgb[0]).toBe(10)
       expect(store.rules.list(task.id).map((r) => [r.kind, r.text, r.weight, r.origin, r.ruleId])).toEqual([
         ['goal', 'Does the agent end on the goal?', 1, 'teacher', 'maze.reach_goal'],

@@ -12,7 +12,7 @@ const settings = { seed: 7, learningRate: 0.01, lambda: 0.5, tau: 0.22, maxSteps
 function newTask(store: ProjectStore) {
   return store.tasks.create({
     instruction: 'Move the red agent to the green goal',
-    source: 'dropped', sourceName: 'maze.png', family: null, seed: null, firstFrame,
+    source: 'dropped', sourceName: 'maze.png', family: null, seed: null, split: null, firstFrame,
     rules: [{ kind: 'goal', text: 'Does the agent end on the goal?', weight: 1, origin: 'user', ruleId: null }],
   })
 }

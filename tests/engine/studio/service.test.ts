@@ -130,8 +130,14 @@ describe('StudioService through dispatchStudioCall', () => {
     const families = await ok('listSuiteFamilies')
     expect(families.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(['maze', 'push', 'collect', 'sort', 'connect', 'fall']))
     const task = await ok('createSuiteTask', { family: 'maze', seed: 5 })
-    expect(task).toMatchObject({ source: 'suite', family: 'maze', seed: 5, frameWidth: 80, frameHeight: 80 })
+    expect(task).toMatchObject({ source: 'suite', family: 'maze', seed: 5, split: 'train', frameWidth: 80, frameHeight: 80 })
     expect(task.instruction.length).toBeGreaterThan(10)
+    // The held-out split draws another task from the same seed (bigger grids), kept with the task.
+    const heldout = await ok('createSuiteTask', { family: 'maze', seed: 5, split: 'heldout' })
+    expect(heldout).toMatchObject({ source: 'suite', family: 'maze', seed: 5, split: 'heldout' })
+    expect(heldout.firstFrame.png).not.toEqual(task.firstFrame.png)
+    expect((await ok('listTasks')).map((t: { split: string }) => t.split)).toEqual(['train', 'heldout'])
+    expect(await call('createSuiteTask', { family: 'maze', seed: 5, split: 'test' })).toMatchObject({ ok: false })
     // The suite's rules are for the evaluator; the teacher writes the task's queries.
     expect(await ok('listRules', { taskId: task.id })).toEqual([])
     expect(await call('createSuiteTask', { family: 'sokoban', seed: 5 })).toMatchObject({ ok: false, error: { code: 'suite-family' } })

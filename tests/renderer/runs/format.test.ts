@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatDuration, formatProbability, queryLabels, weakestPYes } from '../../../src/renderer/src/runs/format'
+import { formatDuration, formatLoss, formatProbability, queryLabels, weakestPYes } from '../../../src/renderer/src/runs/format'
 import type { Run } from '../../../src/shared'
 
 const run = (finalPYes: number[] | null) => ({ result: finalPYes === null ? null : { finalPYes } }) as unknown as Run
@@ -10,6 +10,14 @@ describe('run formatting', () => {
     expect(formatDuration(850.4)).toBe('850 ms')
     expect(formatDuration(12_345)).toBe('12.3 s')
     expect(formatDuration(65_000)).toBe('1 m 05 s')
+  })
+
+  it('shows a loss with four decimals, and a confident teacher\'s tiny loss in two significant digits', () => {
+    expect(formatLoss(0.21999)).toBe('0.2200')
+    expect(formatLoss(3.5)).toBe('3.5000')
+    expect(formatLoss(0)).toBe('0.0000')
+    expect(formatLoss(0.0001234)).toBe('1.2e-4')
+    expect(formatLoss(4e-7)).toBe('4.0e-7')
   })
 
   it('labels queries goal, process 1, process 2 in run order', () => {

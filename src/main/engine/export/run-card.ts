@@ -8,7 +8,7 @@ export interface RunCard {
   format: 'teacher-studio.run-card'
   version: 1
   run: { id: string; method: Run['method']; status: Run['status']; createdAt: string; startedAt: string | null; finishedAt: string | null }
-  task: { id: string; instruction: string; source: TaskSummary['source']; family: string | null; seed: number | null; frameWidth: number; frameHeight: number }
+  task: { id: string; instruction: string; source: TaskSummary['source']; family: string | null; seed: number | null; split: TaskSummary['split']; frameWidth: number; frameHeight: number }
   settings: Run['settings']
   rules: Run['queries']
   model: Run['model']
@@ -19,12 +19,13 @@ export interface RunCard {
 }
 
 export function buildRunCard(run: Run, task: TaskSummary): RunCard {
-  const source = task.source === 'suite' && task.family !== null && task.seed !== null ? `suite:${task.family}:${task.seed}` : '<task.json or image>'
+  const split = task.split === 'heldout' ? 'heldout:' : ''
+  const source = task.source === 'suite' && task.family !== null && task.seed !== null ? `suite:${task.family}:${split}${task.seed}` : '<task.json or image>'
   return {
     format: 'teacher-studio.run-card',
     version: 1,
     run: { id: run.id, method: run.method, status: run.status, createdAt: run.timings.createdAt, startedAt: run.timings.startedAt, finishedAt: run.timings.finishedAt },
-    task: { id: task.id, instruction: task.instruction, source: task.source, family: task.family, seed: task.seed, frameWidth: task.frameWidth, frameHeight: task.frameHeight },
+    task: { id: task.id, instruction: task.instruction, source: task.source, family: task.family, seed: task.seed, split: task.split, frameWidth: task.frameWidth, frameHeight: task.frameHeight },
     settings: run.settings,
     rules: run.queries,
     model: run.model,

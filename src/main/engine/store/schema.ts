@@ -101,4 +101,12 @@ export const PROJECT_MIGRATIONS: readonly Migration[] = [
     name: 'run results (stop reason, final P(Yes), provider used, evaluator verdicts)',
     up: `ALTER TABLE runs ADD COLUMN result_json TEXT;`,
   },
+  {
+    version: 3,
+    name: "suite tasks' split (train or held-out)",
+    up: `
+      ALTER TABLE tasks ADD COLUMN split TEXT CHECK (split IN ('train', 'heldout'));
+      UPDATE tasks SET split = 'train' WHERE family IS NOT NULL AND seed IS NOT NULL;
+    `,
+  },
 ]

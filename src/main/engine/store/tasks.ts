@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { RuleKind, RuleOrigin, Task, TaskSource, TaskSummary } from '../../../shared'
+import type { RuleKind, RuleOrigin, SuiteSplit, Task, TaskSource, TaskSummary } from '../../../shared'
 import type { ProjectDatabase } from './database'
 
 export interface NewTask {
@@ -8,6 +8,7 @@ export interface NewTask {
   sourceName: string | null
   family: string | null
   seed: number | null
+  split: SuiteSplit | null
   firstFrame: { width: number; height: number; png: Uint8Array }
   rules: { kind: RuleKind; text: string; weight: number; origin: RuleOrigin; ruleId: string | null }[]
 }
@@ -20,11 +21,12 @@ interface TaskRow {
   source_name: string | null
   family: string | null
   seed: number | null
+  split: SuiteSplit | null
   frame_width: number
   frame_height: number
 }
 
-const SUMMARY_COLUMNS = 'id, created_at, instruction, source, source_name, family, seed, frame_width, frame_height'
+const SUMMARY_COLUMNS = 'id, created_at, instruction, source, source_name, family, seed, split, frame_width, frame_height'
 
 function toSummary(row: TaskRow): TaskSummary {
   return {
@@ -35,6 +37,7 @@ function toSummary(row: TaskRow): TaskSummary {
     sourceName: row.source_name,
     family: row.family,
     seed: row.seed,
+    split: row.split,
     frameWidth: row.frame_width,
     frameHeight: row.frame_height,
   }
@@ -50,10 +53,10 @@ export class TaskTable {
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO tasks (id, created_at, instruction, source, source_name, family, seed, frame_width, frame_height, first_frame_png)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO tasks (id, created_at, instruction, source, source_name, family, seed, split, frame_width, frame_height, first_frame_png)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(id, now, task.instruction, task.source, task.sourceName, task.family, task.seed,
+        .run(id, now, task.instruction, task.source, task.sourceName, task.family, task.seed, task.split,
           task.firstFrame.width, task.firstFrame.height, task.firstFrame.png)
       const insertRule = this.db.prepare(
         `INSERT INTO rule_queries (id, task_id, position, kind, text, weight, origin, rule_id, created_at, updated_at)

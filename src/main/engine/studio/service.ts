@@ -96,7 +96,7 @@ export class StudioService {
     getTask: ({ id }) => this.requireTask(id),
     createTaskFromImage: async ({ instruction, fileName, image }) => {
       const frame = await normaliseUploadedImage(image, fileName)
-      return this.addTask({ instruction, source: 'dropped', sourceName: fileName || null, family: null, seed: null, firstFrame: frame, rules: [] })
+      return this.addTask({ instruction, source: 'dropped', sourceName: fileName || null, family: null, seed: null, split: null, firstFrame: frame, rules: [] })
     },
     importTaskFile: async ({ fileName, content }) => {
       const { task, image } = parseTaskFile(content, fileName)
@@ -104,7 +104,8 @@ export class StudioService {
       const rules = (task.rules ?? []).map((r) => ({ kind: r.kind, text: r.text, weight: r.weight, origin: 'user' as const, ruleId: null }))
       return this.addTask({
         instruction: task.instruction, source: 'file', sourceName: fileName || null,
-        family: task.family ?? null, seed: task.seed ?? null, firstFrame: frame, rules,
+        family: task.family ?? null, seed: task.seed ?? null, split: task.split ?? (task.family && task.seed !== undefined ? 'train' : null),
+        firstFrame: frame, rules,
       })
     },
     listSuiteFamilies: () => this.suite.listFamilies(),
@@ -112,13 +113,13 @@ export class StudioService {
     revealExport: () => {
       throw new StudioError('reveal-unavailable', 'Showing a file in its folder works in the desktop app only: in the browser, use the download link.')
     },
-    createSuiteTask: ({ family, seed }) => {
+    createSuiteTask: ({ family, seed, split }) => {
       this.currentStore()
-      const generated = this.suite.generateTask(family, seed)
+      const generated = this.suite.generateTask(family, seed, split)
       const png = encodeRgbFrame({ width: generated.width, height: generated.height, rgb: generated.firstFrame })
       // The teacher writes the rule queries; the suite's own rules are kept for evaluation only.
       return this.addTask({
-        instruction: generated.instruction, source: 'suite', sourceName: null, family, seed,
+        instruction: generated.instruction, source: 'suite', sourceName: null, family, seed, split,
         firstFrame: { width: generated.width, height: generated.height, png }, rules: [],
       })
     },

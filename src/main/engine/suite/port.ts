@@ -1,4 +1,4 @@
-import type { RuleKind, SuiteFamily } from '../../../shared'
+import type { RuleKind, SuiteFamily, SuiteSplit } from '../../../shared'
 import { StudioError } from '../errors'
 import * as suiteModule from '../tasks'
 
@@ -13,7 +13,7 @@ export interface SuiteTask {
 
 export interface TaskSuitePort {
   listFamilies(): SuiteFamily[]
-  generateTask(family: string, seed: number): SuiteTask
+  generateTask(family: string, seed: number, split?: SuiteSplit): SuiteTask
 }
 
 /** The shape of src/main/engine/tasks/index.ts exports this adapter relies on. */
@@ -22,7 +22,7 @@ export interface TaskSuiteModule {
   generateTask(
     family: string,
     seed: number,
-    opts?: unknown,
+    opts?: { split?: SuiteSplit },
   ): {
     firstFrame: Uint8Array
     instruction: string
@@ -37,12 +37,12 @@ export function taskSuiteFromModule(suite: TaskSuiteModule): TaskSuitePort {
       suite.listFamilies().map((f) =>
         typeof f === 'string' ? { name: f, description: '' } : { name: f.name, description: f.description ?? '' },
       ),
-    generateTask: (family, seed) => {
+    generateTask: (family, seed, split = 'train') => {
       const known = suite.listFamilies().map((f) => (typeof f === 'string' ? f : f.name))
       if (!known.includes(family)) {
         throw new StudioError('suite-family', `The task suite has no family "${family}"; it has: ${known.join(', ')}.`)
       }
-      const task = suite.generateTask(family, seed)
+      const task = suite.generateTask(family, seed, { split })
       return {
         instruction: task.instruction,
         firstFrame: task.firstFrame,

@@ -1,7 +1,7 @@
 import { LineChart } from '@mantine/charts'
 import { SimpleGrid, Stack, Text } from '@mantine/core'
 import type { Run, Step } from '../../../shared'
-import { shortId } from '../runs/format'
+import { formatLoss, shortId } from '../runs/format'
 
 /** Two runs' loss and goal P(Yes) on shared step axes. */
 export function CompareCurves({ runs, steps }: { runs: [Run, Run]; steps: [Step[], Step[]] }) {
@@ -24,7 +24,7 @@ export function CompareCurves({ runs, steps }: { runs: [Run, Run]; steps: [Step[
       <Stack gap={4}>
         <Text fw={600} size="sm">Loss</Text>
         <LineChart h={220} data={rows} dataKey="step" curveType="linear" withLegend lineProps={{ isAnimationActive: false }}
-          series={names.map((n, k) => ({ name: `${n} loss`, color: colours[k] }))} valueFormatter={(v) => v.toFixed(4)} />
+          series={names.map((n, k) => ({ name: `${n} loss`, color: colours[k] }))} valueFormatter={formatLoss} />
       </Stack>
       <Stack gap={4}>
         <Text fw={600} size="sm">Goal P(Yes)</Text>

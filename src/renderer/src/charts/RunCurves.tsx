@@ -1,7 +1,7 @@
 import { LineChart } from '@mantine/charts'
 import { SimpleGrid, Stack, Text } from '@mantine/core'
 import type { Run, Step } from '../../../shared'
-import { queryLabels } from '../runs/format'
+import { formatLoss, queryLabels } from '../runs/format'
 
 const QUERY_COLOURS = ['teal.6', 'orange.6', 'grape.6', 'cyan.6', 'pink.6', 'lime.7']
 
@@ -33,7 +33,7 @@ export function RunCurves({ run, steps }: { run: Run; steps: Step[] }) {
         <LineChart h={220} data={data} dataKey="step" curveType="linear" withLegend
           series={[{ name: 'loss', label: 'total loss', color: 'indigo.6' }]}
           referenceLines={[{ y: run.settings.tau, label: `tau ${run.settings.tau}`, color: 'gray.6', strokeDasharray: '6 3', ifOverflow: 'extendDomain' }, ...stopLine]}
-          xAxisLabel="step" valueFormatter={(v) => v.toFixed(4)} lineProps={{ isAnimationActive: false }} />
+          xAxisLabel="step" valueFormatter={formatLoss} lineProps={{ isAnimationActive: false }} />
       </Stack>
       <Stack gap={4} data-testid="pyes-chart" data-points={data.length}>
         <Text fw={600} size="sm">

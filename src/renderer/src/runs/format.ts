@@ -16,6 +16,14 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(s / 60)} m ${String(s % 60).padStart(2, '0')} s`
 }
 
+/**
+ * A teacher loss: four decimals, or two significant digits below 0.001 (a confident teacher's loss
+ * on a right video is 1e-5 or less, which four decimals would show as 0.0000).
+ */
+export function formatLoss(loss: number): string {
+  return loss !== 0 && Math.abs(loss) < 0.001 ? loss.toExponential(1) : loss.toFixed(4)
+}
+
 export const formatProbability = (p: number | null | undefined) => (p === null || p === undefined ? '—' : p.toFixed(3))
 
 /** The lowest final P(Yes) across the run's queries: the rule the video satisfies least. */

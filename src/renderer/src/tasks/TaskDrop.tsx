@@ -1,8 +1,8 @@
-import { Alert, Button, Card, Group, Image, NumberInput, Select, Stack, Text, Textarea, Title } from '@mantine/core'
+import { Alert, Button, Card, Group, Image, Input, NumberInput, SegmentedControl, Select, Stack, Text, Textarea, Title } from '@mantine/core'
 import { Dropzone } from '@mantine/dropzone'
 import { notifications } from '@mantine/notifications'
 import { useEffect, useState } from 'react'
-import { MAX_UPLOAD_BYTES, type SuiteFamily, type Task } from '../../../shared'
+import { MAX_UPLOAD_BYTES, type SuiteFamily, type SuiteSplit, type Task } from '../../../shared'
 import { errorMessage, studioApi } from '../bridge'
 import { isTaskFile } from './files'
 
@@ -98,7 +98,7 @@ export function TaskDrop({ onCreated, initialImage = null }: { onCreated: (task:
           </Group>
         </Stack>
       </Card>
-      <SuitePicker busy={busy} onCreate={(family, seed) => void submit(() => api.createSuiteTask({ family, seed }))} />
+      <SuitePicker busy={busy} onCreate={(family, seed, split) => void submit(() => api.createSuiteTask({ family, seed, split }))} />
     </Stack>
   )
 }
@@ -114,11 +114,18 @@ function ChosenImagePreview({ file }: { file: File }) {
   return <Image src={url} alt="Chosen image" w={64} h={64} fit="contain" radius="sm" style={{ imageRendering: 'pixelated' }} />
 }
 
-function SuitePicker({ busy, onCreate }: { busy: boolean; onCreate: (family: string, seed: number) => void }) {
+/** What each split of the suite holds, for the user choosing one. */
+const SPLIT_HINT: Record<SuiteSplit, string> = {
+  train: 'Train: the distribution the built-in model was trained on; its first sample is usually right already.',
+  heldout: 'Held-out: bigger grids, longer paths and variants it never saw; where the teacher has something to teach.',
+}
+
+function SuitePicker({ busy, onCreate }: { busy: boolean; onCreate: (family: string, seed: number, split: SuiteSplit) => void }) {
   const api = studioApi()
   const [families, setFamilies] = useState<SuiteFamily[] | null>(null)
   const [family, setFamily] = useState<string | null>(null)
   const [seed, setSeed] = useState<number>(0)
+  const [split, setSplit] = useState<SuiteSplit>('train')
   useEffect(() => {
     api.listSuiteFamilies().then(setFamilies, () => setFamilies([]))
   }, [api])
@@ -135,7 +142,19 @@ function SuitePicker({ busy, onCreate }: { busy: boolean; onCreate: (family: str
         <Group align="end">
           <Select label="Family" data={(families ?? []).map((f) => f.name)} value={family} onChange={setFamily} w={200} />
           <NumberInput label="Seed" min={0} value={seed} onChange={(v) => setSeed(Number(v) || 0)} w={120} />
-          <Button variant="light" disabled={!family || busy} onClick={() => family && onCreate(family, seed)}>
+          <Stack gap={4}>
+            <Input.Label id="suite-split-label">Split</Input.Label>
+            <SegmentedControl
+              aria-labelledby="suite-split-label"
+              value={split}
+              onChange={(v) => setSplit(v as SuiteSplit)}
+              data={[
+                { value: 'train', label: 'train' },
+                { value: 'heldout', label: 'held-out' },
+              ]}
+            />
+          </Stack>
+          <Button variant="light" disabled={!family || busy} onClick={() => family && onCreate(family, seed, split)}>
             Generate
           </Button>
         </Group>
@@ -145,6 +164,9 @@ function SuitePicker({ busy, onCreate }: { busy: boolean; onCreate: (family: str
           {families?.find((f) => f.name === family)?.description}
         </Text>
       )}
+      <Text size="sm" c="dimmed" mt={4} data-testid="split-description">
+        {SPLIT_HINT[split]}
+      </Text>
     </Card>
   )
 }

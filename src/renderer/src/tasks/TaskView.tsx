@@ -42,7 +42,12 @@ export function TaskView({ taskId, initialRunId, onDeleted }: { taskId: string; 
           <Group gap="xs">
             <Badge variant="light">{task.source}</Badge>
             {task.sourceName && <Badge variant="outline" color="gray">{task.sourceName}</Badge>}
-            {task.family && <Badge variant="outline">{task.family} · seed {task.seed}</Badge>}
+            {task.family && (
+              <Badge variant="outline">
+                {task.family} · seed {task.seed}
+                {task.split === 'heldout' ? ' · held-out' : ''}
+              </Badge>
+            )}
             <Badge variant="outline" color="gray">
               {task.frameWidth}×{task.frameHeight}
             </Badge>

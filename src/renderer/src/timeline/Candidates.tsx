@@ -1,6 +1,6 @@
 import { Badge, Table, Text } from '@mantine/core'
 import type { Run } from '../../../shared'
-import { formatProbability } from '../runs/format'
+import { formatLoss, formatProbability } from '../runs/format'
 
 /** The videos a best-of-N or solver run scored while choosing, and which one it picked. */
 export function Candidates({ run }: { run: Run }) {
@@ -28,7 +28,7 @@ export function Candidates({ run }: { run: Run }) {
             </Table.Td>
             <Table.Td>{c.seed}</Table.Td>
             {run.method === 'solver' && <Table.Td><Text size="xs" lineClamp={2}>{c.instruction}</Text></Table.Td>}
-            <Table.Td>{c.loss.toFixed(4)}</Table.Td>
+            <Table.Td>{formatLoss(c.loss)}</Table.Td>
             <Table.Td>{c.pYes.map((p) => formatProbability(p)).join(' · ')}</Table.Td>
             <Table.Td>{c.evaluator ? c.evaluator.score.toFixed(2) : '—'}</Table.Td>
           </Table.Tr>

@@ -2,7 +2,7 @@ import { Group, Slider, Stack, Text } from '@mantine/core'
 import { useEffect, useState } from 'react'
 import type { Run, Step } from '../../../shared'
 import { PixelFrame } from '../frames'
-import { formatProbability, queryLabels } from '../runs/format'
+import { formatLoss, formatProbability, queryLabels } from '../runs/format'
 
 /**
  * The teacher's preview frames at each step: a step slider and a frame slider (arrow keys, Home,
@@ -45,7 +45,7 @@ export function StepScrubber({ run, steps }: { run: Run; steps: Step[] }) {
           ))}
         </Group>
         <Group gap="lg" mt="sm">
-          <Text size="sm">loss <b>{step.loss.toFixed(4)}</b></Text>
+          <Text size="sm">loss <b>{formatLoss(step.loss)}</b></Text>
           {labels.map((label, i) => (
             <Text size="sm" key={label}>
               {label} P(Yes) <b>{formatProbability(step.pYes[i])}</b>
