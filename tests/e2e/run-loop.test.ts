@@ -1,6 +1,6 @@
 /**
  * The studio's whole loop in Chromium against browser mode, on the built-in model package:
- * suite task -> extract rules -> edit one -> teacher run with live charts -> queue and cancel a
+ * held-out suite task -> extract rules -> edit one -> teacher run with live charts -> queue and cancel a
  * second run -> timeline -> export MP4 (frame count checked with ffprobe) -> history -> settings.
  * Saves a screenshot of each screen to docs/images/.
  */
@@ -17,6 +17,13 @@ import { useTempDirs } from '../helpers/temp'
 const IMAGES = join(repoRoot, 'docs', 'images')
 /** Enough steps (30-250 ms each on 2 CPU cores) to watch the curves grow while the run runs. */
 const MAX_STEPS = 120
+/**
+ * A held-out maze whose base sample fails and whose teacher run (run seed = task seed) fixes it
+ * (bench/results/2026-11-30-heldout-records.json), so the pictures show the teacher teaching.
+ */
+const HELDOUT_SEED = 26
+/** Chart points to see live before the run's picture: the teacher's first steps on the held-out maze. */
+const LIVE_POINTS = 6
 /** Steps scored: the start (step 0) and one after each of the MAX_STEPS updates. */
 const SCORED_STEPS = MAX_STEPS + 1
 /**
@@ -39,7 +46,7 @@ async function shot(page: Page, name: string, testId?: string) {
   const toasts = (visibility: string) =>
     page.evaluate((v) => document.querySelectorAll<HTMLElement>('.mantine-Notifications-root').forEach((n) => (n.style.visibility = v)), visibility)
   await toasts('hidden')
-  await page.screenshot({ path: join(IMAGES, `${name}.png`) })
+  await page.screenshot({ path: join(IMAGES, `${name}.png`), animations: 'disabled' })
   await toasts('')
 }
 
@@ -88,10 +95,15 @@ describe('the whole studio loop in a browser', () => {
     // 1. Pick a task from the suite; its first frame shows at once.
     await page.getByRole('combobox', { name: 'Family' }).click()
     await page.getByRole('option', { name: 'maze', exact: true }).click()
-    await page.getByLabel('Seed', { exact: true }).fill('3')
+    await page.getByLabel('Seed', { exact: true }).fill(String(HELDOUT_SEED))
+    // The held-out split: a maze bigger and longer than any the built-in model was trained on.
+    await page.getByText('held-out', { exact: true }).click()
+    await expect.poll(() => page.getByTestId('split-description').textContent()).toMatch(/^Held-out: /)
+    expect(await page.getByRole('radio', { name: 'held-out' }).isChecked()).toBe(true)
     await shot(page, 'new-task')
     await page.getByRole('button', { name: 'Generate' }).click()
     await expect.poll(() => page.getByAltText('First frame').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(80)
+    await expect.poll(() => page.getByText(`maze · seed ${HELDOUT_SEED} · held-out`).count()).toBe(1)
 
     // 2. Extract rules: the teacher's goal and process queries appear, marked as the teacher's.
     await page.getByRole('button', { name: 'Extract rules' }).click()
@@ -122,19 +134,20 @@ describe('the whole studio loop in a browser', () => {
     await page.getByRole('tab', { name: 'Runs' }).click()
     await page.getByLabel('Max steps').fill(String(MAX_STEPS))
     await page.getByLabel('Tau').fill('0')
+    await page.getByLabel('Seed', { exact: true }).fill(String(HELDOUT_SEED))
     await page.getByRole('button', { name: 'Run', exact: true }).click()
 
-    // 4. At least two chart points appear while the run is still running.
+    // 4. Chart points appear while the run is still running (LIVE_POINTS of them before the picture).
     let live = { status: null as string | null, points: 0, dots: 0, progress: null as string | null }
     await expect
       .poll(async () => {
         live = await runState(page)
-        return (live.points >= 2 && live.dots >= 2 && live.progress !== null) || live.status === 'done'
+        return (live.points >= LIVE_POINTS && live.dots >= LIVE_POINTS && live.progress !== null) || live.status === 'done'
       }, { timeout: 120_000, interval: 100 })
       .toBe(true)
     expect(live).toMatchObject({ status: 'running' })
-    expect(live.points).toBeGreaterThanOrEqual(2)
-    expect(live.dots).toBeGreaterThanOrEqual(2)
+    expect(live.points).toBeGreaterThanOrEqual(LIVE_POINTS)
+    expect(live.dots).toBeGreaterThanOrEqual(LIVE_POINTS)
     expect(live.progress).toMatch(new RegExp(`step \\d+ of ${SCORED_STEPS} .* ETA`))
     await shot(page, 'run', 'queue-panel')
 
@@ -159,7 +172,7 @@ describe('the whole studio loop in a browser', () => {
 
     // Hovering the loss chart shows the step's values.
     await page.getByTestId('loss-chart').locator('.recharts-surface').hover()
-    await expect.poll(() => page.getByTestId('loss-chart').locator('.recharts-tooltip-wrapper').textContent()).toMatch(/total loss\s*\d+\.\d{4}/)
+    await expect.poll(() => page.getByTestId('loss-chart').locator('.recharts-tooltip-wrapper').textContent()).toMatch(/total loss\s*(\d+\.\d{4}|\d\.\de-\d+)/)
 
     // 5. Timeline: the step slider and the frame slider answer the keyboard.
     const stepSlider = page.getByRole('slider', { name: 'Step' })
