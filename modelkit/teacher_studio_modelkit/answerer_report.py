@@ -83,15 +83,13 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
     reasoner, _, _, vocab, _ = load_checkpoint(build.CHECKPOINT)
-    ck = torch.load(build.CHECKPOINT, weights_only=False)
-    c = ck["config"]
     cls = answerer_class(a.answerer_module)
     data = {name: SuiteData(os.path.join(build.DATA, name)) for name, _ in SETS}
     val = SuiteData(os.path.join(build.DATA, "heldout_val"))
     samples = reasoner_samples(reasoner, vocab, val, make_judges(val.appearances, reasoner.C))
     tables = []
     for path in a.answerers:
-        ans = cls(c["A"], c["V"], c["C"], c["T"], c["px"], MAX_QUERY)
+        ans = cls(reasoner.A, len(vocab), reasoner.C, reasoner.T, reasoner.px, MAX_QUERY)
         ans.load_state_dict(torch.load(path, weights_only=False))
         t = {name: right_by_variant(ans.eval(), vocab, data[name], n) for name, n in SETS}
         t["heldout_val reasoner samples"] = right_on_samples(ans, reasoner, samples)

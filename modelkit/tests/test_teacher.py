@@ -10,11 +10,6 @@ from teacher_studio_modelkit.teacher import Answerer
 from test_reasoner import gt_batch
 
 
-def videos(data, n):
-    idx, cells = gt_batch(data, n)
-    return torch.from_numpy(np.asarray(data.frames[idx])).float(), cells
-
-
 def test_a_video_drawn_one_cell_away_gets_the_same_answers(suite_data):
     torch.manual_seed(0)
     C, px = 16, suite_data.geometry["cellPx"]
