@@ -57,16 +57,14 @@ def sample_cells(reasoner, tb, sample_seed, lora=None):
 
 
 @torch.no_grad()
-def one_step_previews(reasoner, tb, sample_seed, temp=None):
-    """Surrogate frames (float16), argmax cells and move logits of the one-step previews."""
-    frames, cells, logits_all = [], [], []
+def one_step_previews(reasoner, tb, sample_seed):
+    frames, cells = [], []
     for s in range(0, len(tb), CHUNK):
         b = tb.sub(slice(s, s + CHUNK))
         logits = reasoner.one_step_logits(noise_for(reasoner, b.idx, sample_seed), b.cells0, b.instr)
-        frames.append(reasoner.surrogate_frames(logits, b.cells0, temp).to(torch.float16))
+        frames.append(reasoner.surrogate_frames(logits, b.cells0).to(torch.float16))
         cells.append(reasoner.hard_cells(logits, b.cells0))
-        logits_all.append(logits)
-    return torch.cat(frames), torch.cat(cells), torch.cat(logits_all)
+    return torch.cat(frames), torch.cat(cells)
 
 
 def optimize_tasks(reasoner, answerer, tb, judges=None, sample_seed=0, progress=None, **settings):

@@ -1,8 +1,7 @@
-"""Learning-rate, step-budget and preview-temperature sweep of the PyTorch TTO loop on the validation split (held-out
+"""Learning-rate and step-budget sweep of the PyTorch TTO loop on the validation split (held-out
 distribution, seeds 300000+, disjoint from the held-out test seeds the model card reports on):
     cd modelkit && python -m teacher_studio_modelkit.lr_sweep [--n 128] > results/lr_sweep.md
-The temperature is the surrogate's (how far the preview spreads the agent's mass; exported into
-tto_step). Per setting: success (and per family), mean steps, early stops, teacher hacking (and when the hacked runs were
+Per setting: success, mean steps, early stops, teacher hacking (and when the hacked runs were
 accepted), fixed and broken runs against the base sample from the same noise."""
 import argparse
 import os
@@ -13,40 +12,31 @@ import torch
 
 from . import evaluate as ev
 from .rules import success
-from .reasoner import SURROGATE_TEMP
-from .tto import TTO_LR, TTO_MAX_STEPS
-from .validate import answerer_state, validation_tasks
+from .tto import TTO_MAX_STEPS
+from .validate import validation_tasks
 
-SETTINGS = [(TTO_LR, TTO_MAX_STEPS, 1.0), (TTO_LR, TTO_MAX_STEPS, 2.0), (TTO_LR, TTO_MAX_STEPS, 3.0),
-            (0.05, TTO_MAX_STEPS, SURROGATE_TEMP), (TTO_LR, 2 * TTO_MAX_STEPS, SURROGATE_TEMP)]  # (lr, max steps, temperature)
+SETTINGS = [(0.01, TTO_MAX_STEPS), (0.02, TTO_MAX_STEPS), (0.05, TTO_MAX_STEPS), (0.02, 2 * TTO_MAX_STEPS)]  # (lr, max steps)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--n", type=int, default=128, help="validation tasks")
-    ap.add_argument("--answerer", help="an answerer state dict or checkpoint (default: the committed one)")
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
     r, ans, _, data, judges, tb = validation_tasks(a.n)
-    if a.answerer:
-        ans.load_state_dict(answerer_state(a.answerer))
     base = np.array([success(l) for l in ev.judge_all(judges, tb.families, ev.sample_cells(r, tb, 0))])
     print(f"# TTO sweep on the validation split ({len(tb)} tasks, held-out distribution, seeds "
           f"{data.instances[0]['seed']}+; `python -m teacher_studio_modelkit.lr_sweep --n {a.n}`, "
           f"{time.strftime('%Y-%m-%d')})\n")
     print(f"Base (one sample, the same noise as the runs): {100 * base.mean():.1f} %\n")
-    fam = np.array(tb.families)
-    names = sorted(set(tb.families))
-    print(f"| lr | max steps | temperature | success | {' | '.join(names)} | mean steps | early stops | "
-          "hacking (at step 0-1 / later) | fixed | broken |")
-    print("|---" * (9 + len(names)) + "|")
-    for lr, steps, temp in SETTINGS:
-        res = ev.optimize_tasks(r, ans, tb, lr=lr, max_steps=steps, temp=temp)
+    print("| lr | max steps | success | mean steps | early stops | hacking (at step 0-1 / later) | fixed | broken |")
+    print("|---|---|---|---|---|---|---|---|")
+    for lr, steps in SETTINGS:
+        res = ev.optimize_tasks(r, ans, tb, lr=lr, max_steps=steps)
         fin, conf, stop = res["final_cells"], res["confident"].numpy(), res["stop_step"].numpy()
         s = np.array([success(l) for l in ev.judge_all(judges, tb.families, fin)])
         hack = conf & (s == 0)
-        per = " | ".join(f"{100 * s[fam == f].mean():.1f} %" for f in names)
-        print(f"| {lr} | {steps} | {temp} | {100 * s.mean():.1f} % | {per} | {stop.mean():.1f} | {100 * conf.mean():.1f} % | "
+        print(f"| {lr} | {steps} | {100 * s.mean():.1f} % | {stop.mean():.1f} | {100 * conf.mean():.1f} % | "
               f"{100 * hack.mean():.1f} % ({(hack & (stop <= 1)).sum()} / {(hack & (stop > 1)).sum()}) | "
               f"{((s == 1) & (base == 0)).sum()} | {((s == 0) & (base == 1)).sum()} |", flush=True)
 

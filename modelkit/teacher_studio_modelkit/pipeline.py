@@ -20,8 +20,6 @@ HARDEN_LORA_STD = (0.3, 0.5, 0.7)  # hardening runs start from a LoRA with B of 
 HARDEN_LR_SCALE = 0.5  # answerer learning-rate scale in the hardening round
 TTO_TASKS = 128  # held-out tasks in the test-time optimization experiment
 PREVIEW_EVERY = 3  # hardening: keep the previews of every n-th step
-SOFT_LABEL_PATHS = 16  # paths drawn per preview to estimate its expected verdict (soft_labels)
-PREVIEW_TEMPS = (1.0, 2.0, 3.0)  # surrogate temperatures of the answerer's training previews (tasks take turns)
 if os.environ.get("MODELKIT_SMOKE") == "1":
     SAMPLE_TASKS, HARDEN_TASKS, TTO_TASKS = 48, 32, 40
 
@@ -51,19 +49,6 @@ def labelled(judges, tb, cells):
     labels = ev.judge_all(judges, tb.families, cells)
     lab = np.array([[l[r] for r in rules] + [-1] * (4 - len(rules)) for l, rules in zip(labels, tb.rules)])
     return labels, lab
-
-
-def soft_labels(judges, tb, reasoner, logits, seed, temp):
-    """Each rule's expected verdict on a preview [B, Q] (-1 unused): the share of SOFT_LABEL_PATHS
-    paths drawn from the preview's move distributions that the evaluator passes. A preview is a
-    distribution over videos (the agent's mass spread over cells), so the honest answer to "does the
-    rule hold?" is the chance that it does: the answerer learns a P(Yes) that rises smoothly as
-    test-time optimization moves mass towards a right video, instead of a 0/1 label of the argmax
-    path that stays flat until the argmax flips."""
-    g = torch.Generator().manual_seed(seed)
-    paths = reasoner.sampled_cells(logits, tb.cells0, SOFT_LABEL_PATHS, g, temp)
-    labs = np.stack([labelled(judges, tb, paths[:, j])[1] for j in range(SOFT_LABEL_PATHS)])
-    return np.where(labs[0] < 0, -1.0, labs.mean(0))
 
 
 def relabeller(judges, rules_all):
@@ -111,11 +96,10 @@ def stage_answerer(a, sets, vocab, reasoner, judges, minutes, harden_minutes):
     tb = ev.TaskBatch(d, vocab, gt_idx)
     log(f"answerer: sampling the reasoner on {len(gt_idx)} train tasks")
     add_cells_videos(aset, reasoner, judges, tb, ev.sample_cells(reasoner, tb, 101), rules_all, "reasoner samples")
-    for i, temp in enumerate(PREVIEW_TEMPS):  # the answerer reads mass however spread it is
-        tt = tb.sub(slice(i, None, len(PREVIEW_TEMPS)))
-        pf, pc, pl = ev.one_step_previews(reasoner, tt, 102, temp)
-        aset.add(pf.numpy(), pc.numpy().astype(np.uint8), tt.queries.numpy(),
-                 soft_labels(judges, tt, reasoner, pl, 102 + i, temp), rule_index(tt, rules_all), "one-step previews")
+    pf, pc = ev.one_step_previews(reasoner, tb, 102)
+    _, lab = labelled(judges, tb, pc)
+    aset.add(pf.numpy(), pc.numpy().astype(np.uint8), tb.queries.numpy(), lab, rule_index(tb, rules_all),
+             "one-step previews")
     counts = {p[5]: int(len(p[0])) for p in aset.parts}
     if os.path.exists(path0) and not a.fresh:
         ans.load_state_dict(torch.load(path0))
@@ -132,11 +116,10 @@ def stage_answerer(a, sets, vocab, reasoner, judges, minutes, harden_minutes):
     for s in range(0, len(h_idx), ev.CHUNK):
         hb = ev.TaskBatch(d, vocab, h_idx[s:s + ev.CHUNK])
         start = perturbed_lora(reasoner, len(hb.idx), HARDEN_LORA_STD, seed=s)
-        temp = PREVIEW_TEMPS[(s // ev.CHUNK) % len(PREVIEW_TEMPS)]
         res = optimize(reasoner, ans, ev.noise_for(reasoner, hb.idx, 7), hb.cells0, hb.instr, hb.queries,
-                       hb.weights, keep_previews=True, init_lora=start, temp=temp)
+                       hb.weights, keep_previews=True, init_lora=start)
         for k in range(0, len(res["previews"]), PREVIEW_EVERY):
-            lab = soft_labels(judges, hb, reasoner, res["preview_logits"][k], 1000 * s + k, temp)
+            _, lab = labelled(judges, hb, res["preview_cells"][k])
             aset.add(res["previews"][k].numpy(), res["preview_cells"][k].numpy().astype(np.uint8),
                      hb.queries.numpy(), lab, rule_index(hb, rules_all), "optimized previews")
         add_cells_videos(aset, reasoner, judges, hb, res["final_cells"], rules_all, "optimized finals")

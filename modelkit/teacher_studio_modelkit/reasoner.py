@@ -41,7 +41,7 @@ MOVES = ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1))  # stay, up, down, left, righ
 LORA_RANK = 4  # LoRA rank of every slot
 LORA_A_STD = 0.1  # LoRA A init std (B is zero, so a fresh LoRA leaves the reasoner unchanged)
 SAMPLER_STEPS = 4  # Euler steps of the full sampler, t = 1 -> 0
-SURROGATE_TEMP = 1.0  # softmax temperature of the surrogate's moves in tto_step (chosen on validation)
+SURROGATE_TEMP = 1.0  # softmax temperature of the surrogate's moves
 MAX_COINS = 3  # coin slots (collect); further coins would be drawn as static cells
 SUBSETS = 2 ** MAX_COINS  # "which coins remain" backgrounds the field is computed for
 
@@ -233,27 +233,13 @@ class Reasoner(nn.Module):
         c = self.coin_maps(p, cells0)[..., None]
         return plain_px + c * (self.sprites[self.coin_id] - self.sprites[self.floor_id])
 
-    def surrogate_frames(self, logits, cells0, temp=None):
+    def surrogate_frames(self, logits, cells0):
         """Soft frames [B, T, H, W, 3] (0-255): p * agent sprite + (1 - p) * background sprite,
-        where a coin's sprite fades into floor as the agent picks it up. temp: the moves' softmax
-        temperature (default SURROGATE_TEMP, the one tto_step is exported with); a higher one
-        spreads the agent's mass over more cells."""
-        p = self.positions(torch.softmax(logits / (SURROGATE_TEMP if temp is None else temp), -1), cells0)
+        where a coin's sprite fades into floor as the agent picks it up."""
+        p = self.positions(torch.softmax(logits / SURROGATE_TEMP, -1), cells0)  # [B, T, N]
         bg_px = self._backgrounds(p, cells0)
         patches = p[..., None] * self.sprites[self.agent_id] + (1 - p[..., None]) * bg_px
         return patches_to_frames(patches, self.C, self.px)
-
-    def sampled_cells(self, logits, cells0, k, generator=None, temp=None):
-        """k paths per task drawn from the surrogate's move distributions (softmax(logits / temp)
-        per frame, the same for every position), rendered hard: [B, k, T, C*C].
-        The surrogate's soft positions are exactly the mean of these paths' positions, so the
-        evaluator's verdicts over them estimate the preview's expected verdict."""
-        B, F, K = logits.shape
-        probs = torch.softmax(logits / (SURROGATE_TEMP if temp is None else temp), -1).reshape(B * F, K)
-        moves = torch.multinomial(probs, k, replacement=True, generator=generator)  # [B * F, k]
-        moves = moves.reshape(B, F, k).permute(0, 2, 1).reshape(B * k, F)
-        cells = self.hard_cells(one_hot(moves, K), cells0.repeat_interleave(k, 0))
-        return cells.reshape(B, k, *cells.shape[1:])
 
     def hard_cells(self, logits, cells0):
         """argmax moves -> cells of every frame [B, T, C*C] long (frame 0 = cells0)."""

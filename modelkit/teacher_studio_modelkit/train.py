@@ -96,9 +96,7 @@ class AnswerSet:
 
 
 def balance_weights(labels, rule_idx, n_rules):
-    """Per (rule, label) weights so every rule's yes and no carry equal total weight (a soft label
-    counts as the verdict it is closer to)."""
-    labels = np.where(labels < 0, -1, labels >= 0.5)
+    """Per (rule, label) weights so every rule's yes and no carry equal total weight."""
     w = np.zeros(labels.shape, np.float32)
     for r in range(n_rules):
         for y in (0, 1):
@@ -128,20 +126,17 @@ def shift_within_void(frames, cells, rng, px, void_id=0):
     return frames, cells
 
 
-def delay_in_time(frames, cells, rng, fraction=DELAY_FRACTION, eligible=None):
+def delay_in_time(frames, cells, rng, fraction=DELAY_FRACTION):
     """Temporal augmentation: a share of the videos start d frames late (frame 0 held d frames
     longer, the last d frames dropped, d uniform in 1..T-2), so what happened in the middle now
     happens in the last frame. Training tasks are short (the agent arrives early, then holds still)
     and the suite's corruptions avoid the last frame, so without it the answerer never sees a rule
     broken, or a goal or an exit reached, in the last frame, where the held-out split's long paths
-    end. frames [B, T, H, W, 3], cells [B, T, C*C]; eligible [B] bool: the videos that may be
-    delayed (default all) -> (frames, cells, which videos were delayed: their labels must be judged
-    again)."""
+    end. frames [B, T, H, W, 3], cells [B, T, C*C] -> (frames, cells, which videos were delayed:
+    their labels must be judged again)."""
     frames, cells = frames.copy(), cells.copy()
     T = cells.shape[1]
     delayed = rng.random(len(cells)) < fraction
-    if eligible is not None:
-        delayed &= eligible
     for b in np.flatnonzero(delayed):
         d = rng.integers(1, T - 1)
         frames[b] = np.concatenate([np.repeat(frames[b][:1], d, 0), frames[b][:T - d]])
@@ -151,14 +146,9 @@ def delay_in_time(frames, cells, rng, fraction=DELAY_FRACTION, eligible=None):
 
 def train_answerer(model, data, n_rules, minutes, log=print, seed=0, lr=ANSWERER_LR, relabel=None):
     """relabel(cells [k, T, C*C], rule_idx [k, Q]) -> labels [k, Q] (the rule-based evaluators):
-    with it, a share of the hard-labelled videos are delayed in time (delay_in_time) and judged
-    again. Labels may be soft (a preview's expected verdict): the loss is the cross-entropy against
-    them."""
+    with it, a share of the videos are delayed in time (delay_in_time) and judged again."""
     frames, cells, queries, labels, rule_idx, _ = data
     w = torch.from_numpy(balance_weights(labels, rule_idx, n_rules))
-    # a soft-labelled preview is not delayed: the evaluator judges its argmax cells, not the paths
-    # its soft label was estimated from
-    hard = np.isin(labels, (-1, 0, 1)).all(1)
     torch.manual_seed(seed)
     opt = torch.optim.AdamW(model.parameters(), lr, weight_decay=WEIGHT_DECAY)
     model.train()
@@ -174,7 +164,7 @@ def train_answerer(model, data, n_rules, minutes, log=print, seed=0, lr=ANSWERER
         fr, cl = shift_within_void(frames[idx], cells[idx], rng, model.px)
         lab = labels[idx]
         if relabel is not None:
-            fr, cl, delayed = delay_in_time(fr, cl, rng, eligible=hard[idx])
+            fr, cl, delayed = delay_in_time(fr, cl, rng)
             if delayed.any():
                 lab = lab.copy()
                 lab[delayed] = relabel(cl[delayed], rule_idx[idx][delayed])

@@ -45,10 +45,9 @@ def perturbed_lora(reasoner, n, sigmas, seed=0):
 
 
 def optimize(reasoner, answerer, z1, cells0, instr, queries, weights, lr=TTO_LR, tau=TTO_TAU,
-             max_steps=TTO_MAX_STEPS, judge_fn=None, keep_previews=False, seed0=0, init_lora=None, temp=None):
+             max_steps=TTO_MAX_STEPS, judge_fn=None, keep_previews=False, seed0=0, init_lora=None):
     """Runs the loop for a batch of tasks. z1 [B, F, N, D]; cells0 [B, N]; instr [B, L];
-    queries [B, Q, Lq]; weights [B, Q]; init_lora: the starting LoRA (default: fresh); temp: the
-    surrogate's temperature (default: the exported one). judge_fn(cells [B, T, N]) -> success [B] (optional: the
+    queries [B, Q, Lq]; weights [B, Q]; init_lora: the starting LoRA (default: fresh). judge_fn(cells [B, T, N]) -> success [B] (optional: the
     success curve of the final video at every step budget). Returns a dict of per-task results."""
     B = z1.shape[0]
     start = batched_lora(reasoner, B, seed0) if init_lora is None else init_lora
@@ -59,11 +58,11 @@ def optimize(reasoner, answerer, z1, cells0, instr, queries, weights, lr=TTO_LR,
     stop_step = torch.full((B,), max_steps)
     best_loss = torch.full((B,), float("inf"))
     best = [t.detach().clone() for t in lora]
-    losses, previews, preview_cells, preview_logits, curve = [], [], [], [], []
+    losses, previews, preview_cells, curve = [], [], [], []
     final_cells = None
     for step in range(max_steps + 1):
         logits = reasoner.one_step_logits(z1, cells0, instr, lora)
-        frames = reasoner.surrogate_frames(logits, cells0, temp)
+        frames = reasoner.surrogate_frames(logits, cells0)
         yes = answerer(frames, queries)
         per_task = (weights * torch.nn.functional.softplus(-yes)).sum(-1)
         losses.append(per_task.detach())
@@ -74,7 +73,6 @@ def optimize(reasoner, answerer, z1, cells0, instr, queries, weights, lr=TTO_LR,
         if keep_previews:
             previews.append(frames.detach().to(torch.float16))
             preview_cells.append(reasoner.hard_cells(logits.detach(), cells0))
-            preview_logits.append(logits.detach())
         if judge_fn is not None or step == max_steps:
             with torch.no_grad():
                 cur = reasoner.hard_cells(reasoner.sample_logits(z1, cells0, instr, best), cells0)
@@ -105,5 +103,5 @@ def optimize(reasoner, answerer, z1, cells0, instr, queries, weights, lr=TTO_LR,
     out = {"final_cells": final_cells, "stop_step": stop_step, "losses": L, "best_lora": best, "best_loss": best_loss,
            "confident": (L.min(1).values <= tau), "curve": np.stack(curve, 1) if curve else None}
     if keep_previews:
-        out["previews"], out["preview_cells"], out["preview_logits"] = previews, preview_cells, preview_logits
+        out["previews"], out["preview_cells"] = previews, preview_cells
     return out

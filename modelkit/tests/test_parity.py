@@ -95,7 +95,7 @@ def unsure_task(r, a, suite_data):
     from test_reasoner import gt_batch
     vocab = load_checkpoint(CHECKPOINT)[3]
     tb = ev.TaskBatch(suite_data, vocab, gt_batch(suite_data, 16)[0])
-    frames, _, _ = ev.one_step_previews(r, tb, 0)
+    frames, _ = ev.one_step_previews(r, tb, 0)
     p = ev.teacher_probs(a, frames, tb.queries)
     k = int(((p - 0.5).abs() + (tb.weights == 0).float()).min(1).values.argmin())
     ex = example_inputs(r, seed=11)

@@ -128,21 +128,3 @@ def test_a_coin_beyond_the_slots_stays_where_it_is_drawn(suite_data):
     hard = r.hard_cells(logits, cells0)
     assert (hard[0, :, extra] == r.coin_id).all() and (hard[0] == r.coin_id).sum(-1).eq(MAX_COINS + 1).all()
     assert torch.allclose(r.surrogate_frames(logits, cells0), r.render(hard), atol=1e-3)
-
-
-def test_sampled_paths_average_to_the_surrogates_soft_positions(suite_data):
-    """The soft labels' paths are draws of the walk the surrogate draws: their mean agent map is the
-    surrogate's position distribution (at any temperature), and certain moves draw the argmax video."""
-    r = reasoner_for(suite_data)
-    _, cells = gt_batch(suite_data, 4)
-    moves = moves_from_cells(cells, r.agent_id, r.C)
-    logits = certain_logits(moves) / 25.0 + torch.randn(moves.shape + (len(MOVES),), generator=torch.Generator().manual_seed(0))
-    g = torch.Generator().manual_seed(1)
-    for temp in (1.0, 3.0):
-        paths = r.sampled_cells(logits, cells[:, 0], 4000, g, temp)  # [B, k, T, N]
-        mean_map = (paths == r.agent_id).float().mean(1)
-        soft = r.positions(torch.softmax(logits / temp, -1), cells[:, 0])
-        assert (mean_map - soft).abs().max() < 0.04, temp
-        assert (soft.max(-1).values[:, -1] < 0.95).all(), "the test needs uncertain moves"
-    sure = r.sampled_cells(certain_logits(moves), cells[:, 0], 3, g, 3.0)
-    assert all(torch.equal(sure[:, j], cells) for j in range(3))

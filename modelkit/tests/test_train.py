@@ -66,34 +66,3 @@ def test_delay_in_time_starts_videos_late_and_the_judges_relabel_them(suite_data
     _, long_delay, _ = delay_in_time(frames, cells, np.random.default_rng(1), fraction=1.0)
     changed = relabel(long_delay, ri) != given
     assert changed.any(), "delaying never changed a verdict (goals cut short should fail)"
-
-
-def test_soft_labels_are_the_share_of_drawn_paths_the_evaluator_passes(suite_data):
-    """A certain preview's soft labels are its video's verdicts; an unsure one's lie in between, and
-    a goal that only some of the drawn paths reach gets a label strictly between 0 and 1. Soft
-    labels count as the nearer class when balancing and are never delayed and judged again."""
-    from teacher_studio_modelkit import evaluate as ev
-    from teacher_studio_modelkit.data import Vocabulary
-    from teacher_studio_modelkit.pipeline import labelled, soft_labels
-    from teacher_studio_modelkit.reasoner import MOVES, moves_from_cells
-    from teacher_studio_modelkit.rules import make_judges
-    from teacher_studio_modelkit.train import balance_weights
-    from test_reasoner import certain_logits
-    r = reasoner_for(suite_data)
-    idx, cells = gt_batch(suite_data, 16)
-    tb = ev.TaskBatch(suite_data, Vocabulary.build(["x"]), idx)
-    judges = make_judges(suite_data.appearances, r.C)
-    moves = moves_from_cells(cells, r.agent_id, r.C)
-    _, truth = labelled(judges, tb, cells)
-    assert np.array_equal(soft_labels(judges, tb, r, certain_logits(moves), 0, 1.0), truth)
-    unsure = soft_labels(judges, tb, r, certain_logits(moves) / 12.5, 0, 3.0)  # logit margin 4, spread by 3
-    used = truth >= 0
-    assert ((unsure[used] > 0) & (unsure[used] < 1)).any() and (unsure[~used] == -1).all()
-    goal = np.array([rules.index(next(x for x in rules if x.endswith(("reach_goal", "done")))) for rules in tb.rules])
-    assert (unsure[np.arange(len(idx)), goal] < 1).all(), "a spread walk cannot always reach the goal"
-    w = balance_weights(np.array([[0.2, 0.9, -1.0], [1.0, 0.0, -1.0]]), np.array([[0, 0, -1], [0, 0, -1]]), 1)
-    assert w[0, 0] == w[1, 1] and w[0, 1] == w[1, 0] and w[0, 2] == 0
-    f = np.zeros((4, 12, 8, 8, 3), np.float32)
-    c = np.zeros((4, 12, 4), np.int64)
-    _, _, delayed = delay_in_time(f, c, np.random.default_rng(0), fraction=1.0, eligible=np.array([True, False, True, False]))
-    assert delayed.tolist() == [True, False, True, False]
