@@ -1,0 +1,91 @@
+"""How far can test-time optimization steer the reasoner at all? The TTO loop of tto.py with the
+teacher replaced by an oracle: a differentiable reward read straight from the surrogate's soft
+positions (mass on the goal, or on the exit with every coin picked up, in the last frame; the most
+mass on a wall in any frame), weighted like the teacher's queries (lambda on the goal). What the
+oracle cannot fix within the step budget, no teacher can; what it fixes and the teacher does not is
+the teacher's share of the gap. The temperature spreads the preview's moves (softmax(logits / T)), so
+a goal the argmax path misses still receives some mass. Validation split only (seeds 300000+):
+    cd modelkit && python -m teacher_studio_modelkit.steerability [--n 128] > results/steerability.md"""
+import argparse
+import os
+import time
+
+import numpy as np
+import torch
+
+from . import evaluate as ev
+from .rules import success
+from .tto import ADAM_BETAS, ADAM_EPS, TTO_LAMBDA, TTO_LR, TTO_MAX_STEPS, batched_lora
+from .validate import validation_tasks
+
+TEMPERATURES = (1.0, 2.0, 3.0)  # preview temperatures measured; 1 is what tto_step uses
+EPS = 1e-6
+
+
+def oracle_loss(reasoner, logits, cells0, ids, temp=1.0, lam=TTO_LAMBDA):
+    """Per-task loss [B]: lam * -log P(goal) + (1 - lam) * -log(1 - max wall mass), where the agent's
+    soft positions come from softmax(logits / temp). P(goal): the last frame's mass on the goal
+    (maze) or on the exit times the chance that no coin is left (collect, coins independent)."""
+    p = reasoner.positions(torch.softmax(logits / temp, -1), cells0)  # [B, T, N]
+    target = ((cells0 == ids["goal"]) | (cells0 == ids["exit"])).float()
+    goal = (p[:, -1] * target).sum(-1)
+    if reasoner.coin_id >= 0:
+        left = reasoner.coin_maps(p, cells0)[:, -1]  # [B, N] presence of each coin in the last frame
+        goal = goal * torch.exp(torch.log1p(-left.clamp(max=1 - EPS)).sum(-1))
+    wall = (p * (cells0 == ids["wall"]).float()[:, None]).sum(-1).max(1).values
+    return lam * -torch.log(goal + EPS) + (1 - lam) * -torch.log1p(-wall.clamp(max=1 - EPS))
+
+
+def optimize_oracle(reasoner, tb, ids, temp, lr=TTO_LR, max_steps=TTO_MAX_STEPS, sample_seed=0):
+    """The engine's loop (fresh LoRA, Adam, max_steps updates, no early stop: the oracle has no
+    confidence threshold) on the oracle loss; final video from the full sampler with the last LoRA."""
+    finals = []
+    for s in range(0, len(tb), ev.CHUNK):
+        b = tb.sub(slice(s, s + ev.CHUNK))
+        z1 = ev.noise_for(reasoner, b.idx, sample_seed)
+        lora = [t.clone().requires_grad_(True) for t in batched_lora(reasoner, len(b.idx))]
+        m = [torch.zeros_like(t) for t in lora]
+        v = [torch.zeros_like(t) for t in lora]
+        for step in range(max_steps):
+            loss = oracle_loss(reasoner, reasoner.one_step_logits(z1, b.cells0, b.instr, lora), b.cells0, ids, temp)
+            grads = torch.autograd.grad(loss.sum(), lora)
+            with torch.no_grad():
+                for k, (p, g) in enumerate(zip(lora, grads)):
+                    m[k].mul_(ADAM_BETAS[0]).add_((1 - ADAM_BETAS[0]) * g)
+                    v[k].mul_(ADAM_BETAS[1]).add_((1 - ADAM_BETAS[1]) * g * g)
+                    mh = m[k] / (1 - ADAM_BETAS[0] ** (step + 1))
+                    vh = v[k] / (1 - ADAM_BETAS[1] ** (step + 1))
+                    p.sub_(lr * mh / (vh.sqrt() + ADAM_EPS))
+        with torch.no_grad():
+            best = [t.detach() for t in lora]
+            finals.append(reasoner.hard_cells(reasoner.sample_logits(z1, b.cells0, b.instr, best), b.cells0))
+    return torch.cat(finals)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--n", type=int, default=128, help="validation tasks")
+    a = ap.parse_args()
+    torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
+    r, _, _, data, judges, tb = validation_tasks(a.n)
+    ids = {x["name"]: x["id"] for x in data.appearances}
+    fam = np.array(tb.families)
+    names = sorted(set(tb.families))
+    base = np.array([success(l) for l in ev.judge_all(judges, tb.families, ev.sample_cells(r, tb, 0))])
+    print(f"# Oracle-reward TTO on the validation split ({len(tb)} tasks, seeds {data.instances[0]['seed']}+; "
+          f"`python -m teacher_studio_modelkit.steerability --n {a.n}`, {time.strftime('%Y-%m-%d')})\n")
+    print(f"lr {TTO_LR}, {TTO_MAX_STEPS} updates, lambda {TTO_LAMBDA}, the committed reasoner. Base (one sample, "
+          f"the same noise): {100 * base.mean():.1f} % (" + ", ".join(f"{f} {100 * base[fam == f].mean():.1f} %"
+                                                                      for f in names) + ")\n")
+    print(f"| preview temperature | success | {' | '.join(names)} | fixed | broken |")
+    print("|---" * (4 + len(names)) + "|")
+    for temp in TEMPERATURES:
+        fin = optimize_oracle(r, tb, ids, temp)
+        s = np.array([success(l) for l in ev.judge_all(judges, tb.families, fin)])
+        per = " | ".join(f"{100 * s[fam == f].mean():.1f} %" for f in names)
+        print(f"| {temp:g} | {100 * s.mean():.1f} % | {per} | {((s == 1) & (base == 0)).sum()} | "
+              f"{((s == 0) & (base == 1)).sum()} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
