@@ -15,7 +15,7 @@ import torch
 
 from . import evaluate as ev
 from .rules import success
-from .tto import ADAM_BETAS, ADAM_EPS, TTO_LAMBDA, TTO_LR, TTO_MAX_STEPS, batched_lora
+from .tto import TTO_LAMBDA, TTO_LR, TTO_MAX_STEPS, adam_step, batched_lora
 from .validate import validation_tasks
 
 TEMPERATURES = (1.0, 2.0, 3.0)  # preview temperatures measured; 1 is what tto_step uses
@@ -48,17 +48,10 @@ def optimize_oracle(reasoner, tb, ids, temp, lr=TTO_LR, max_steps=TTO_MAX_STEPS,
         v = [torch.zeros_like(t) for t in lora]
         for step in range(max_steps):
             loss = oracle_loss(reasoner, reasoner.one_step_logits(z1, b.cells0, b.instr, lora), b.cells0, ids, temp)
-            grads = torch.autograd.grad(loss.sum(), lora)
-            with torch.no_grad():
-                for k, (p, g) in enumerate(zip(lora, grads)):
-                    m[k].mul_(ADAM_BETAS[0]).add_((1 - ADAM_BETAS[0]) * g)
-                    v[k].mul_(ADAM_BETAS[1]).add_((1 - ADAM_BETAS[1]) * g * g)
-                    mh = m[k] / (1 - ADAM_BETAS[0] ** (step + 1))
-                    vh = v[k] / (1 - ADAM_BETAS[1] ** (step + 1))
-                    p.sub_(lr * mh / (vh.sqrt() + ADAM_EPS))
+            adam_step(lora, torch.autograd.grad(loss.sum(), lora), m, v, step, lr)
         with torch.no_grad():
-            best = [t.detach() for t in lora]
-            finals.append(reasoner.hard_cells(reasoner.sample_logits(z1, b.cells0, b.instr, best), b.cells0))
+            last = [t.detach() for t in lora]
+            finals.append(reasoner.hard_cells(reasoner.sample_logits(z1, b.cells0, b.instr, last), b.cells0))
     return torch.cat(finals)
 
 

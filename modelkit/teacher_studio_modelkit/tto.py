@@ -44,6 +44,21 @@ def perturbed_lora(reasoner, n, sigmas, seed=0):
     return out
 
 
+@torch.no_grad()
+def adam_step(params, grads, m, v, step, lr, active=None):
+    """One Adam update (bias-corrected, no weight decay) of batched LoRA tensors in place; m and v
+    are the moment buffers, step counts from 0; active [B] bool: the tasks still optimizing."""
+    for k, (p, g) in enumerate(zip(params, grads)):
+        m[k].mul_(ADAM_BETAS[0]).add_((1 - ADAM_BETAS[0]) * g)
+        v[k].mul_(ADAM_BETAS[1]).add_((1 - ADAM_BETAS[1]) * g * g)
+        mh = m[k] / (1 - ADAM_BETAS[0] ** (step + 1))
+        vh = v[k] / (1 - ADAM_BETAS[1] ** (step + 1))
+        upd = lr * mh / (vh.sqrt() + ADAM_EPS)
+        if active is not None:
+            upd = upd * active.view(-1, *([1] * (p.dim() - 1))).float()
+        p.sub_(upd)
+
+
 def optimize(reasoner, answerer, z1, cells0, instr, queries, weights, lr=TTO_LR, tau=TTO_TAU,
              max_steps=TTO_MAX_STEPS, judge_fn=None, keep_previews=False, seed0=0, init_lora=None):
     """Runs the loop for a batch of tasks. z1 [B, F, N, D]; cells0 [B, N]; instr [B, L];
@@ -84,15 +99,7 @@ def optimize(reasoner, answerer, z1, cells0, instr, queries, weights, lr=TTO_LR,
         active &= ~newly
         if step == max_steps or not active.any():
             break
-        grads = torch.autograd.grad(per_task.sum(), lora)
-        with torch.no_grad():
-            for k, (p, g) in enumerate(zip(lora, grads)):
-                mask = active.view(-1, *([1] * (p.dim() - 1))).float()
-                m[k].mul_(ADAM_BETAS[0]).add_((1 - ADAM_BETAS[0]) * g)
-                v[k].mul_(ADAM_BETAS[1]).add_((1 - ADAM_BETAS[1]) * g * g)
-                mh = m[k] / (1 - ADAM_BETAS[0] ** (step + 1))
-                vh = v[k] / (1 - ADAM_BETAS[1] ** (step + 1))
-                p.sub_(mask * lr * mh / (vh.sqrt() + ADAM_EPS))
+        adam_step(lora, torch.autograd.grad(per_task.sum(), lora), m, v, step, lr, active)
     if final_cells is None or judge_fn is None:
         with torch.no_grad():
             final_cells = reasoner.hard_cells(reasoner.sample_logits(z1, cells0, instr, best), cells0)
