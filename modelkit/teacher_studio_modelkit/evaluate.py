@@ -75,7 +75,7 @@ def optimize_tasks(reasoner, answerer, tb, judges=None, sample_seed=0, progress=
     for s in range(0, len(tb), CHUNK):
         b = tb.sub(slice(s, s + CHUNK))
         jf = None if judges is None else (
-            lambda cells, b=b: np.array([success(l) for l in judge_all(judges, b.families, cells)]))
+            lambda cells, b=b: successes(judges, b.families, cells))
         parts.append(optimize(reasoner, answerer, noise_for(reasoner, b.idx, sample_seed), b.cells0, b.instr,
                               b.queries, b.weights, judge_fn=jf, **settings))
         if progress is not None:
@@ -98,6 +98,11 @@ def teacher_probs(answerer, frames, queries):
 def judge_all(judges, families, cells):
     cells = cells.numpy() if torch.is_tensor(cells) else cells
     return [judges[f](c) for f, c in zip(families, cells)]
+
+
+def successes(judges, families, cells):
+    """1 where the evaluator passes every rule of the video, else 0: [B] int array."""
+    return np.array([success(l) for l in judge_all(judges, families, cells)])
 
 
 def rule_table(labels_list):

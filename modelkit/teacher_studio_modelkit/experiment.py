@@ -126,7 +126,7 @@ def tto_experiment(reasoner, answerer, judges, tb, lr):
     cands, losses = [], []
     for k in range(n_match):
         c = ev.sample_cells(reasoner, tb, k)
-        cands.append(np.array([success(l) for l in ev.judge_all(judges, tb.families, c)]))
+        cands.append(ev.successes(judges, tb.families, c))
         losses.append(teacher_loss(answerer, reasoner, c, tb)[0].numpy())
     cands, losses = np.stack(cands, 1), np.stack(losses, 1)
     pick = losses.argmin(1)

@@ -7,11 +7,9 @@ import argparse
 import os
 import time
 
-import numpy as np
 import torch
 
 from . import evaluate as ev
-from .rules import success
 from .tto import TTO_MAX_STEPS
 from .validate import validation_tasks
 
@@ -24,7 +22,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
     r, ans, _, data, judges, tb = validation_tasks(a.n)
-    base = np.array([success(l) for l in ev.judge_all(judges, tb.families, ev.sample_cells(r, tb, 0))])
+    base = ev.successes(judges, tb.families, ev.sample_cells(r, tb, 0))
     print(f"# TTO sweep on the validation split ({len(tb)} tasks, held-out distribution, seeds "
           f"{data.instances[0]['seed']}+; `python -m teacher_studio_modelkit.lr_sweep --n {a.n}`, "
           f"{time.strftime('%Y-%m-%d')})\n")
@@ -34,7 +32,7 @@ def main():
     for lr, steps in SETTINGS:
         res = ev.optimize_tasks(r, ans, tb, lr=lr, max_steps=steps)
         fin, conf, stop = res["final_cells"], res["confident"].numpy(), res["stop_step"].numpy()
-        s = np.array([success(l) for l in ev.judge_all(judges, tb.families, fin)])
+        s = ev.successes(judges, tb.families, fin)
         hack = conf & (s == 0)
         print(f"| {lr} | {steps} | {100 * s.mean():.1f} % | {stop.mean():.1f} | {100 * conf.mean():.1f} % | "
               f"{100 * hack.mean():.1f} % ({(hack & (stop <= 1)).sum()} / {(hack & (stop > 1)).sum()}) | "

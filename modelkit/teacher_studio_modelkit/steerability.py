@@ -14,7 +14,6 @@ import numpy as np
 import torch
 
 from . import evaluate as ev
-from .rules import success
 from .tto import TTO_LAMBDA, TTO_LR, TTO_MAX_STEPS, adam_step, batched_lora
 from .validate import validation_tasks
 
@@ -64,7 +63,7 @@ def main():
     ids = {x["name"]: x["id"] for x in data.appearances}
     fam = np.array(tb.families)
     names = sorted(set(tb.families))
-    base = np.array([success(l) for l in ev.judge_all(judges, tb.families, ev.sample_cells(r, tb, 0))])
+    base = ev.successes(judges, tb.families, ev.sample_cells(r, tb, 0))
     print(f"# Oracle-reward TTO on the validation split ({len(tb)} tasks, seeds {data.instances[0]['seed']}+; "
           f"`python -m teacher_studio_modelkit.steerability --n {a.n}`, {time.strftime('%Y-%m-%d')})\n")
     print(f"lr {TTO_LR}, {TTO_MAX_STEPS} updates, lambda {TTO_LAMBDA}, the committed reasoner. Base (one sample, "
@@ -74,7 +73,7 @@ def main():
     print("|---" * (4 + len(names)) + "|")
     for temp in TEMPERATURES:
         fin = optimize_oracle(r, tb, ids, temp)
-        s = np.array([success(l) for l in ev.judge_all(judges, tb.families, fin)])
+        s = ev.successes(judges, tb.families, fin)
         per = " | ".join(f"{100 * s[fam == f].mean():.1f} %" for f in names)
         print(f"| {temp:g} | {100 * s.mean():.1f} % | {per} | {((s == 1) & (base == 0)).sum()} | "
               f"{((s == 0) & (base == 1)).sum()} |", flush=True)
