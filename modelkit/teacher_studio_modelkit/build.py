@@ -44,12 +44,12 @@ def log(msg):
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
-def gen_data(tasks_root, force=False):
-    for name, args in DATASETS.items():
+def gen_data(tasks_root, force=False, datasets=None, families=FAMILIES):
+    for name, args in (DATASETS if datasets is None else datasets).items():
         out = os.path.join(DATA, name)
         if os.path.exists(os.path.join(out, "index.json")) and not force:
             continue
-        cmd = f"npm run --silent cli -- gen-data {args} --families {FAMILIES} --out {out} --force"
+        cmd = f"npm run --silent cli -- gen-data {args} --families {families} --out {out} --force"
         log(f"gen-data: {cmd}")
         subprocess.run(cmd, shell=True, cwd=tasks_root, check=True)
 

@@ -59,6 +59,26 @@ def neighbour_gather(cells):
     return g
 
 
+def shift_matrices(cells):
+    """[len(MOVES), N, N] one-hot: p @ shift[k] moves a position distribution p by MOVES[k] (a
+    move off the canvas stays put)."""
+    N = cells * cells
+    shift = torch.zeros(len(MOVES), N, N)
+    for k, (dr, dc) in enumerate(MOVES):
+        for i in range(N):
+            r, c = divmod(i, cells)
+            r2, c2 = r + dr, c + dc
+            shift[k, i, r2 * cells + c2 if 0 <= r2 < cells and 0 <= c2 < cells else i] = 1.0
+    return shift
+
+
+def time_features(t, dtype):
+    """Sinusoidal features [B, 16] of the flow time t [B]."""
+    freqs = torch.exp(torch.arange(8, dtype=dtype) * -math.log(100.0) / 8)
+    ang = t[:, None] * freqs * 50.0
+    return torch.cat([ang.sin(), ang.cos()], -1)
+
+
 class Reasoner(nn.Module):
     def __init__(self, n_appearances, vocab_size, agent_id, floor_id, cells=10, frames=12, px=8,
                  iterations=ITERATIONS, coin_id=-1):
@@ -69,18 +89,11 @@ class Reasoner(nn.Module):
         # bit k of subset s: coin slot k is still there
         self.register_buffer("subsets", torch.tensor([[(s >> k) & 1 for k in range(MAX_COINS)]
                                                       for s in range(SUBSETS)], dtype=torch.float32), persistent=False)
-        N, K = cells * cells, len(MOVES)
+        K = len(MOVES)
         g = torch.Generator().manual_seed(1234)
         self.register_buffer("codes", torch.randn(K, LATENT, generator=g))
         self.register_buffer("sprites", torch.zeros(n_appearances, px * px * 3))
-        shift = torch.zeros(K, N, N)
-        for k, (dr, dc) in enumerate(MOVES):
-            for i in range(N):
-                r, c = divmod(i, cells)
-                r2, c2 = r + dr, c + dc
-                j = r2 * cells + c2 if 0 <= r2 < cells and 0 <= c2 < cells else i
-                shift[k, i, j] = 1.0
-        self.register_buffer("shift", shift)
+        self.register_buffer("shift", shift_matrices(cells))
         d = D_MODEL
         self.cell = nn.Embedding(n_appearances, d)
         self.words = nn.Embedding(vocab_size, d)
@@ -149,9 +162,7 @@ class Reasoner(nn.Module):
         [B, T-1, C*C, MOVES] (training): the field each frame reads, already picked."""
         if fields is None and frame_fields is None:
             fields = self.fields(cells0, instr, lora)
-        freqs = torch.exp(torch.arange(8, dtype=x_t.dtype) * -math.log(100.0) / 8)
-        ang = t[:, None] * freqs * 50.0
-        temb = self.time(torch.cat([ang.sin(), ang.cos()], -1))
+        temb = self.time(time_features(t, x_t.dtype))
         p, _ = self._start_and_background(cells0)
         slots = self._coin_slots(cells0)
         coins = slots.sum(-1)  # [B, MAX_COINS] presence of each slot's coin

@@ -80,7 +80,77 @@ def make_collect_judge(ids, canvas):
     return judge
 
 
-JUDGES = {"maze": make_maze_judge, "collect": make_collect_judge}
+OBJECT_COLOURS = ("blue", "orange", "purple")  # the suite's coloured blocks (one of each at most)
+
+
+def read_objects(cells, ids):
+    """The suite's readObjects: per colour, the cells of its block (or placed block) per frame; the
+    colours present in frame 0; intact (every frame shows exactly one block per first-frame colour,
+    none of another colour, no cross, nothing unreadable); off_walls (no block ever on a cell that is
+    a wall in frame 0)."""
+    shown = [[np.flatnonzero((f == ids[f"object-{c}"]) | (f == ids[f"placed-{c}"])) for f in cells]
+             for c in OBJECT_COLOURS]
+    colours = [k for k in range(len(OBJECT_COLOURS)) if len(shown[k][0])]
+    bent = np.isin(cells, [ids[f"object-bent-{c}"] for c in OBJECT_COLOURS]).any()
+    intact = bool(colours) and not bent and not (cells == UNKNOWN).any() and all(
+        len(shown[k][t]) == (1 if k in colours else 0) for k in range(len(OBJECT_COLOURS)) for t in range(len(cells)))
+    off_walls = all((cells[0][c] != ids["wall"]).all() for per_frame in shown for c in per_frame)
+    return shown, colours, intact, off_walls
+
+
+def every_move(shown, colours, ok):
+    """For every colour, consecutive frames that each show it once: ok(from, to) holds."""
+    for k in colours:
+        track = shown[k]
+        for t in range(1, len(track)):
+            if len(track[t - 1]) == 1 and len(track[t]) == 1 and not ok(track[t - 1][0], track[t][0]):
+                return False
+    return True
+
+
+def make_fall_judge(ids, canvas):
+    below_stops = {ids["void"], ids["wall"]}
+    blocks = {ids[f"object-{c}"] for c in OBJECT_COLOURS}
+
+    def judge(cells):
+        cells = np.asarray(cells)
+        shown, colours, intact, off_walls = read_objects(cells, ids)
+        last = cells[-1]
+
+        def rests(k):
+            at = shown[k][-1]
+            if len(at) != 1:
+                return False
+            below = at[0] + canvas
+            return at[0] // canvas == canvas - 1 or last[below] in below_stops or last[below] in blocks
+
+        rest = bool(colours) and all(rests(k) for k in colours)
+        straight = off_walls and every_move(shown, colours, lambda a, b: a % canvas == b % canvas and b - a in (0, canvas))
+        return {"fall.rest": int(rest), "fall.intact": int(intact), "fall.straight": int(straight)}
+
+    return judge
+
+
+def make_push_judge(ids, canvas):
+    def judge(cells):
+        cells = np.asarray(cells)
+        shown, colours, intact, off_walls = read_objects(cells, ids)
+        first, last = cells[0], cells[-1]
+
+        def on_target(k):
+            c = OBJECT_COLOURS[k]
+            outline = np.flatnonzero((first == ids[f"target-{c}"]) | (first == ids[f"placed-{c}"]))
+            at = shown[k][-1]
+            return len(outline) == 1 and len(at) == 1 and at[0] == outline[0] and last[outline[0]] == ids[f"placed-{c}"]
+
+        step = every_move(shown, colours, lambda a, b: abs(a // canvas - b // canvas) + abs(a % canvas - b % canvas) <= 1)
+        return {"push.on_target": int(bool(colours) and all(on_target(k) for k in colours)),
+                "push.intact": int(intact), "push.no_wall": int(off_walls), "push.step": int(step)}
+
+    return judge
+
+
+JUDGES = {"maze": make_maze_judge, "collect": make_collect_judge, "fall": make_fall_judge, "push": make_push_judge}
 
 
 def make_judges(appearances, canvas):

@@ -23,8 +23,9 @@ def _lr(peak, frac):
     return peak * warm * 0.5 * (1 + math.cos(math.pi * min(frac, 1.0)))
 
 
-def train_reasoner(model, moves, cells0, instr, minutes, log=print, seed=0, save=None):
-    """moves [N, T-1] long, cells0 [N, C*C] long, instr [N, L] long; save(model) every 200 steps."""
+def train_reasoner(model, moves, cells0, instr, minutes, log=print, seed=0, save=None, loss_fn=flow_training_loss):
+    """moves [N, T-1] long (or [N, T-1, O] for the objects reasoner, with its loss_fn), cells0
+    [N, C*C] long, instr [N, L] long; save(model) every 200 steps."""
     torch.manual_seed(seed)
     opt = torch.optim.AdamW(model.parameters(), REASONER_LR, weight_decay=WEIGHT_DECAY)
     model.train()
@@ -33,7 +34,7 @@ def train_reasoner(model, moves, cells0, instr, minutes, log=print, seed=0, save
         for g in opt.param_groups:
             g["lr"] = _lr(REASONER_LR, frac)
         idx = torch.randint(0, len(moves), (REASONER_BATCH,))
-        loss = flow_training_loss(model, moves[idx], cells0[idx], instr[idx])
+        loss = loss_fn(model, moves[idx], cells0[idx], instr[idx])
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
