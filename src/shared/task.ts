@@ -96,5 +96,10 @@ export type TaskFile = z.infer<typeof TaskFile>
 export const SuiteFamily = z.object({
   name: z.string(),
   description: z.string(),
+  /**
+   * Whether the loaded model package was trained on this family (its manifest lists the families
+   * it was trained on); absent when the package lists none or cannot be loaded.
+   */
+  inModelPackage: z.boolean().optional(),
 })
 export type SuiteFamily = z.infer<typeof SuiteFamily>

@@ -92,9 +92,14 @@ describe('the whole studio loop in a browser', () => {
     await page.getByRole('button', { name: 'Create project' }).click()
     await expect.poll(() => page.getByTestId('project-name').textContent()).toBe('Loop study')
 
-    // 1. Pick a task from the suite; its first frame shows at once.
+    // 1. Pick a task from the suite; its first frame shows at once. A family the built-in package
+    // was not trained on says so before a task is made from it.
+    await page.getByRole('combobox', { name: 'Family' }).click()
+    await page.getByRole('option', { name: 'push (not in the model package)' }).click()
+    await expect.poll(() => page.getByTestId('family-outside-package').textContent()).toMatch(/trained on (maze and collect|collect and maze)\. Its videos will not follow push's rules/)
     await page.getByRole('combobox', { name: 'Family' }).click()
     await page.getByRole('option', { name: 'maze', exact: true }).click()
+    expect(await page.getByTestId('family-outside-package').count()).toBe(0)
     await page.getByLabel('Seed', { exact: true }).fill(String(HELDOUT_SEED))
     // The held-out split: a maze bigger and longer than any the built-in model was trained on.
     await page.getByText('held-out', { exact: true }).click()

@@ -124,11 +124,24 @@ describe('StudioService through dispatchStudioCall', () => {
     service.close()
   })
 
+  it('lists the suite families without a package verdict when the model package cannot be loaded', async () => {
+    const service = new StudioService({ dataDir: tempDir(), appVersion: '0.0.0-test', mode: 'browser', packageDir: tempDir() })
+    const result = await dispatchStudioCall(service.handlers, 'listSuiteFamilies', undefined)
+    expect(result.ok).toBe(true)
+    const families = (result as { value: { name: string; inModelPackage?: boolean }[] }).value
+    expect(families.length).toBe(6)
+    expect(families.every((f) => f.inModelPackage === undefined)).toBe(true)
+    await service.close()
+  })
+
   it('lists the built-in suite families and creates suite tasks from them', async () => {
     const { ok, call, service } = setup(tempDir())
     await ok('createProject', { name: 'p' })
     const families = await ok('listSuiteFamilies')
     expect(families.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(['maze', 'push', 'collect', 'sort', 'connect', 'fall']))
+    // The built-in package's manifest names the families it was trained on.
+    const trained = Object.fromEntries(families.map((f: { name: string; inModelPackage?: boolean }) => [f.name, f.inModelPackage]))
+    expect(trained).toMatchObject({ maze: true, collect: true, push: false, sort: false, connect: false, fall: false })
     const task = await ok('createSuiteTask', { family: 'maze', seed: 5 })
     expect(task).toMatchObject({ source: 'suite', family: 'maze', seed: 5, split: 'train', frameWidth: 80, frameHeight: 80 })
     expect(task.instruction.length).toBeGreaterThan(10)

@@ -59,6 +59,17 @@ export class RunService {
     return this.pkg
   }
 
+  /** The suite families the model package was trained on; null when it names none or cannot be loaded. */
+  trainedFamilies(): string[] | null {
+    try {
+      const names = this.modelPackage().manifest.families.map((f) => f.name)
+      return names.length ? names : null
+    } catch (error) {
+      if (error instanceof StudioError) return null // the package's own notices say what is wrong
+      throw error
+    }
+  }
+
   defaultSettings(pkg: ModelPackage): RunSettings {
     const d = pkg.manifest.defaults
     return { seed: 0, learningRate: d.learningRate, lambda: d.lambda, tau: d.tau, maxSteps: d.maxSteps, provider: 'cpu', candidates: DEFAULT_CANDIDATES }

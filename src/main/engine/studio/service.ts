@@ -108,7 +108,10 @@ export class StudioService {
         firstFrame: frame, rules,
       })
     },
-    listSuiteFamilies: () => this.suite.listFamilies(),
+    listSuiteFamilies: () => {
+      const trained = this.runs.trainedFamilies()
+      return this.suite.listFamilies().map((f) => (trained ? { ...f, inModelPackage: trained.includes(f.name) } : f))
+    },
     // The desktop shell answers this itself (src/main/ipc.ts); only browser mode reaches the engine.
     revealExport: () => {
       throw new StudioError('reveal-unavailable', 'Showing a file in its folder works in the desktop app only: in the browser, use the download link.')

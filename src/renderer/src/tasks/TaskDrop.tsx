@@ -120,6 +120,25 @@ const SPLIT_HINT: Record<SuiteSplit, string> = {
   heldout: 'Held-out: bigger grids, longer paths and variants it never saw; where the teacher has something to teach.',
 }
 
+const OUTSIDE = ' (not in the model package)'
+
+/** A family the loaded model package was not trained on says so in the list. */
+function familyOption(f: SuiteFamily): { value: string; label: string } {
+  return { value: f.name, label: f.inModelPackage === false ? f.name + OUTSIDE : f.name }
+}
+
+/** What to expect from a family the loaded model package was not trained on. */
+function OutsidePackage({ family, families }: { family: string; families: SuiteFamily[] }) {
+  if (families.find((f) => f.name === family)?.inModelPackage !== false) return null
+  const trained = families.filter((f) => f.inModelPackage).map((f) => f.name)
+  return (
+    <Alert color="yellow" mt="xs" data-testid="family-outside-package" title={`The model package was not trained on ${family}`}>
+      It was trained on {trained.join(' and ')}. Its videos will not follow {family}'s rules, and its teacher
+      has not learned {family}'s queries. You can still create the task, write its rules and run it.
+    </Alert>
+  )
+}
+
 function SuitePicker({ busy, onCreate }: { busy: boolean; onCreate: (family: string, seed: number, split: SuiteSplit) => void }) {
   const api = studioApi()
   const [families, setFamilies] = useState<SuiteFamily[] | null>(null)
@@ -140,7 +159,7 @@ function SuitePicker({ busy, onCreate }: { busy: boolean; onCreate: (family: str
         </Text>
       ) : (
         <Group align="end">
-          <Select label="Family" data={(families ?? []).map((f) => f.name)} value={family} onChange={setFamily} w={200} />
+          <Select label="Family" data={(families ?? []).map(familyOption)} value={family} onChange={setFamily} w={260} />
           <NumberInput label="Seed" min={0} value={seed} onChange={(v) => setSeed(Number(v) || 0)} w={120} />
           <Stack gap={4}>
             <Input.Label id="suite-split-label">Split</Input.Label>
@@ -164,6 +183,7 @@ function SuitePicker({ busy, onCreate }: { busy: boolean; onCreate: (family: str
           {families?.find((f) => f.name === family)?.description}
         </Text>
       )}
+      {family && families && <OutsidePackage family={family} families={families} />}
       <Text size="sm" c="dimmed" mt={4} data-testid="split-description">
         {SPLIT_HINT[split]}
       </Text>
