@@ -1,7 +1,8 @@
-"""Trains the objects reasoner (objects.py) on the suite's fall and push families and measures its base success
-by the rule-based evaluator on unseen train-split tasks, the validation split and the held-out test
-split: per rule, per number of blocks, the oracle pass@N over N noise seeds, and how often the N
-samples of a task differ. Writes runs/objects.pt, runs/objects.json and results/objects.md.
+"""Trains the objects reasoner (objects.py) on the suite's fall and push families and measures its
+base success by the rule-based evaluator on unseen train-split tasks, the validation split and the
+held-out test split: per rule, per number of blocks, the oracle pass@N over N noise seeds, and how
+often the N samples of a task differ; then how far an oracle-reward TTO steers it on push. Writes
+runs/NAME.pt, runs/NAME.json and results/NAME.md (NAME: --name, "objects" by default).
 
     cd modelkit && python -m teacher_studio_modelkit.objects_experiment --minutes 16
 """
@@ -141,14 +142,25 @@ def write_report(res, path):
                          f"{100 * m['samples_differ']:.1f} % | " + " | ".join(f"{100 * m['rules'][r]:.1f} %" for r in rules)
                          + f" | {by} |")
         lines.append("")
-    lines += ["## Earlier configurations (probes on this machine, code not committed)", "",
-              "- fall only, 12 minutes, the field on the first frame without blocks, contacts but no turn features:",
-              "  held-out test 99.3 % (validation 99.2 %), unseen train tasks 100 %; its samples never differed.",
-              "- fall + push, 16 minutes, the field on the first frame *with* the blocks and turn features that",
-              "  count the other blocks: fall held-out test fell to 43.4 % (unseen train tasks 99.8 %) and push",
-              "  held-out to 0.3 % (unseen train tasks 59.9 %). A field that sees the blocks changes with their",
-              "  number, and counts of three blocks are values training (1-2 blocks) never shows; hence the",
-              "  blocks-free field and the \"any other\" turn features above.", ""]
+    lines += ["## Where push fails", "",
+              "In the 90 failing two-block unseen train tasks of the committed configuration (seed 0), 70 blocks",
+              "reached their outline and stayed, 18 reached it and left, 99 never reached it, mostly after more",
+              "moves than the ground truth, with cells revisited. The samples looked at headed for the other",
+              "colour's outline or oscillated between the two, and some walked off the room into the void: one",
+              "field computation with a head per colour keeps the outlines' colours apart badly.", "",
+              "## Earlier configurations and probes (not committed)", "",
+              "- fall only, 12 minutes, contacts but no turn features: held-out test 99.3 % (validation 99.2 %),",
+              "  unseen train tasks 100 %; its samples never differed.",
+              "- fall + push, 16 minutes, the field on the first frame *with* the blocks and turn features that count",
+              "  the other blocks: fall held-out test fell to 43.4 % (unseen train tasks 99.8 %), push held-out 0.3 %",
+              "  (unseen train tasks 59.9 %). A field that sees the blocks changes with their number, and counts of",
+              "  three blocks are values training (1-2 blocks) never shows; hence the blocks-free field and the",
+              "  \"any other\" turn features.",
+              "- fall + push, 16 minutes, one field computation *per colour* on a frame where only that colour's",
+              "  outline reads as \"my outline\" (the others as \"another outline\"): three times the cost per step,",
+              "  so about 440 steps instead of 1182. fall held-out test 89.3 %, push unseen train tasks 5.3 %",
+              "  (1 block 9.6 %), held-out 0.0 %: at this budget far worse, and its loss at step 400 (0.126) was",
+              "  no better than the committed configuration's (0.104).", ""]
     if res.get("steer"):
         lines += ["## Can test-time optimization steer it? (push, validation split, oracle reward)", "",
                   f"The TTO loop of `tto.py` (fresh LoRA, Adam lr {TTO_LR}, {TTO_MAX_STEPS} updates, lambda {TTO_LAMBDA}, no early stop)",
@@ -166,7 +178,8 @@ def write_report(res, path):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--minutes", type=float, default=16)
-    ap.add_argument("--eval-only", action="store_true", help="measure runs/objects.pt without training")
+    ap.add_argument("--eval-only", action="store_true", help="measure runs/NAME.pt without training")
+    ap.add_argument("--name", default="objects", help="writes runs/NAME.pt, runs/NAME.json and results/NAME.md")
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
     os.makedirs(RUNS, exist_ok=True)
@@ -176,11 +189,11 @@ def main():
     trains = [sets[f"{fam}_train_gt"] for fam in FAMILIES]
     vocab = build_vocab(trains)
     model = make_objects_reasoner(vocab, trains[0])
-    path = os.path.join(RUNS, "objects.pt")
+    path = os.path.join(RUNS, f"{a.name}.pt")
     n_train = len(trains[0].instances) - UNSEEN_TRAIN
     if a.eval_only:
         model.load_state_dict(torch.load(path))
-        stats = json.load(open(os.path.join(RUNS, "objects.json")))["train"]
+        stats = json.load(open(os.path.join(RUNS, f"{a.name}.json")))["train"]
     else:
         cells = torch.cat([cells_of(d, range(n_train)) for d in trains])
         instr = torch.cat([encode_instructions(vocab, d, range(n_train)) for d in trains])
@@ -212,8 +225,8 @@ def main():
                              "fixed": int(((final == 1) & (base == 0)).sum()), "broken": int(((final == 0) & (base == 1)).sum())})
         log(f"oracle TTO on push, temperature {temp}: {res['steer'][-1]}")
     log(f"measured in {time.time() - t0:.0f} s")
-    json.dump(res, open(os.path.join(RUNS, "objects.json"), "w"), indent=1)
-    write_report(res, os.path.join(MODELKIT, "results", "objects.md"))
+    json.dump(res, open(os.path.join(RUNS, f"{a.name}.json"), "w"), indent=1)
+    write_report(res, os.path.join(MODELKIT, "results", f"{a.name}.md"))
 
 
 if __name__ == "__main__":

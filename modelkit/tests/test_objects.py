@@ -151,3 +151,21 @@ def test_any_other_is_the_chance_that_another_slot_has_it():
     from teacher_studio_modelkit.objects import any_other
     got = any_other(torch.tensor([[0.5, 0.5, 0.0], [1.0, 0.0, 0.0]]))
     assert torch.allclose(got, torch.tensor([[0.5, 0.5, 0.75], [0.0, 1.0, 1.0]]))
+
+
+def test_fields_ignore_where_the_blocks_are(blocks_data):
+    m = model_for(blocks_data)
+    _, cells = gt(blocks_data, 4)
+    c0 = cells[:, 0]
+    moved = c0.clone()  # the same task with every block on another floor cell
+    g = torch.Generator().manual_seed(0)
+    for b in range(4):
+        blocks = [int(i) for i in torch.nonzero((c0[b, :, None] == m.object_ids).any(-1))]
+        floor = torch.nonzero(c0[b] == m.floor_id)[:, 0]
+        for cell, new in zip(blocks, floor[torch.randperm(len(floor), generator=g)[:len(blocks)]]):
+            moved[b, new], moved[b, cell] = c0[b, cell], m.floor_id
+    assert not torch.equal(moved, c0)
+    instr = torch.randint(4, 50, (4, 40))
+    with torch.no_grad():
+        f0, f1 = m.field(c0, instr), m.field(moved, instr)
+    assert torch.allclose(f0, f1, atol=1e-5)
