@@ -11,15 +11,15 @@ Network: the first frame without blocks (outlines, walls, ledges, the void outsi
 the instruction goes through the same iterated local-attention blocks; a head reads one move field
 per colour (push: which way to that colour's outline, around walls and other outlines; fall: down
 unless a ledge or the ground is below). The field never sees the blocks, so it is the same for one
-block or three. The blocks are rolled out in time. At frame f each slot
-reads its colour's field where its block is, four contact features (the probability that another
-block will be in the cell above, below, left or right of it once this frame's moves are made) and
-five turn features (on my outline; I moved last frame; is any other block not on its outline yet,
-on its way, moving now). This frame's moves are not known yet, so they are settled in OBJECTS passes: pass
-0 assumes every other block stays, pass q reads the moves of pass q - 1 (a stack of three falling
-blocks is settled after three passes, the lowest first, as the suite's simulation moves them). A
-small MLP mixes field, contacts, turns, the noisy latent and the flow time into the slot's move
-logits; the last pass's logits are the output.
+block or three. The blocks are rolled out in time. At frame f each slot reads its colour's field
+where its block is, four contact features (the probability that another block will be in the cell
+above, below, left or right of it once this frame's moves are made) and five turn features (on my
+outline; I moved last frame; is any other block not on its outline yet, on its way, moving now).
+This frame's moves are not known yet, so they are settled in OBJECTS passes: pass 0 assumes every
+other block stays, pass q reads the moves of pass q - 1 (a stack of three falling blocks is settled
+after three passes, the lowest first, as the suite's simulation moves them). A small MLP mixes
+field, contacts, turns, the noisy latent and the flow time into the slot's move logits; the last
+pass's logits are the output.
 Frames are built by construction: each block is drawn where its moves lead, in its colour (filled
 on its own outline, as the suite draws a placed block), on the first frame without blocks, so every
 frame holds each block at most once and moves are at most one cell; falling straight, landing,
