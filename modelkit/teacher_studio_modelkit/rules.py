@@ -1,6 +1,7 @@
 """Rule-based evaluators on cell grids, a Python port of the task suite's frame-only judges (checked
 for agreement with gen-data's labels in tests/test_rules.py and, for fall and push, in
-tests/test_objects.py). Factories return judge functions: judge(cells [T, C*C] int) -> {ruleId: 0|1}. Frames are read into cells by nearest sprite."""
+tests/test_objects.py). Factories return judge functions: judge(cells [T, C*C] int) ->
+{ruleId: 0|1}. Frames are read into cells by nearest sprite."""
 import numpy as np
 
 UNKNOWN = 255  # a cell that matches no sprite within tolerance
