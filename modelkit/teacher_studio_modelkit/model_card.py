@@ -225,9 +225,9 @@ PyTorch on every graph, outputs and gradients within 1e-3; finite differences on
   (the generic per-cell appearance flow was tried first and gave 0 % success after 300 CPU steps:
   agents vanished or duplicated). A multi-object latent (one move slot per block colour,
   `modelkit/teacher_studio_modelkit/objects.py`) is measured on its own in
-  `modelkit/results/objects.md`, not yet in this package: trained 16 minutes on fall and push, its
-  held-out base success is 97.1 % on fall and 3.2 % on push (57.7 % on unseen train-split push
-  tasks), and an oracle-reward TTO lifts push validation from 3.9 % to 22.7 %. Bringing it in needs
+  `modelkit/results/objects.md`, not yet in this package: trained 30 minutes on fall and push, its
+  held-out base success is 93.0 % on fall and 14.0 % on push (78.5 % on unseen train-split push
+  tasks), and an oracle-reward TTO lifts push validation from 16.4 % to 37.5 %. Bringing it in needs
   the teacher trained on those families and graphs that serve both latents; sort and connect need
   yet other latents.
 - At most 3 coins have slots (held-out tasks have exactly 3); a fourth would be drawn as a static

@@ -7,9 +7,10 @@ reasoner's design:
 
 Latent: for each of the T-1 transitions and each of the OBJECTS colour slots (blue, orange, purple)
 a LATENT-dim code of the slot's move (stay, up, down, left, right); x_t = (1 - t) x0 + t z1.
-Network: the first frame without blocks (outlines, walls, ledges, the void outside the area) plus
-the instruction goes through the same iterated local-attention blocks; a head reads one move field
-per colour (push: which way to that colour's outline, around walls and other outlines; fall: down
+Network: for each colour, the first frame without blocks (walls, ledges, the void outside the
+area, and the outlines: that colour's own read as "my outline", the others as "another outline")
+plus the instruction goes through the same iterated local-attention blocks; a head reads that
+colour's move field (push: which way to my outline, around walls and other outlines; fall: down
 unless a ledge or the ground is below). The field never sees the blocks, so it is the same for one
 block or three. The blocks are rolled out in time. At frame f each slot reads its colour's field
 where its block is, four contact features (the probability that another block will be in the cell
@@ -69,12 +70,12 @@ class ObjectsReasoner(nn.Module):
         self.register_buffer("sprites", torch.zeros(n_appearances, px * px * 3))
         self.register_buffer("shift", shift_matrices(cells))
         d = D_MODEL
-        self.cell = nn.Embedding(n_appearances, d)
+        self.cell = nn.Embedding(n_appearances + 2, d)  # + "my outline", "another outline" (see field)
         self.words = nn.Embedding(vocab_size, d)
         self.instr = nn.Linear(d, d)
         self.blocks = nn.ModuleList(LocalBlock(d, HEADS, neighbour_gather(cells)) for _ in range(BLOCKS))
         self.ln = nn.LayerNorm(d)
-        self.field_head = nn.Linear(d, OBJECTS * K)  # one move field per block colour
+        self.field_head = nn.Linear(d, K)
         self.time = nn.Linear(16, MIX)
         self.mix = nn.Sequential(nn.Linear(K + CONTACTS + TURNS + LATENT + MIX, MIX), nn.GELU(), nn.Linear(MIX, K))
 
@@ -106,17 +107,27 @@ class ObjectsReasoner(nn.Module):
         return torch.where(is_block, torch.full_like(cells0, self.floor_id), cells0)
 
     def field(self, cells0, instr, lora=None):
-        """Per-cell move logits [B, OBJECTS, N, MOVES], one field per block colour, of the first frame
-        without blocks (so that the field does not change with the number of blocks; blocks meet
-        each other through the contact features) and the instruction."""
+        """Per-cell move logits [B, OBJECTS, N, MOVES], one field per block colour. Slot o's field is
+        computed on the first frame without blocks (so that it does not change with the number of
+        blocks; blocks meet each other through the contact features) in which its own outline reads
+        as "my outline" and the other colours' outlines as "another outline": one target per field,
+        as in the agent reasoner's maze."""
         B, N = cells0.shape
+        bg = self.background(cells0)
+        mine = bg[:, None] == self.target_ids[None, :, None]  # [B, O, N]
+        other = (bg[..., None] == self.target_ids).any(-1)[:, None] & ~mine
+        inp = torch.where(mine, torch.full_like(mine, self.A, dtype=torch.long),
+                          torch.where(other, torch.full_like(mine, self.A + 1, dtype=torch.long), bg[:, None]))
+        if lora is not None and lora[0].dim() == 3:  # one LoRA per task: the same for its slots
+            lora = tuple(w[:, None].expand(B, OBJECTS, *w.shape[1:]).reshape(B * OBJECTS, *w.shape[1:]) for w in lora)
+        instr = instr[:, None].expand(B, OBJECTS, instr.shape[1]).reshape(B * OBJECTS, -1)
         wmask = (instr > 0).to(torch.float32)
         wmean = (self.words(instr) * wmask[..., None]).sum(1) / wmask.sum(1, keepdim=True).clamp(min=1)
-        h = self.cell(self.background(cells0)) + self.instr(wmean)[:, None]
+        h = self.cell(inp.reshape(B * OBJECTS, N)) + self.instr(wmean)[:, None]
         for _ in range(self.iterations):
             for i, blk in enumerate(self.blocks):
                 h = blk(h, None if lora is None else lora[4 * i:4 * i + 4])
-        return self.field_head(self.ln(h)).reshape(B, N, OBJECTS, len(MOVES)).transpose(1, 2)
+        return self.field_head(self.ln(h)).reshape(B, OBJECTS, N, len(MOVES))
 
     def step(self, probs, p):
         """Positions [B, O, N] after moves probs [B, O, MOVES]."""

@@ -2,7 +2,8 @@
 labels (ground truth and every corruption); the full decoder reproduces the suite's ground-truth frames from
 ground-truth moves; the surrogate equals the hard render when the moves are certain; the contact
 features see a block below and see it leave; samples draw every block once per frame with steps of
-at most one cell."""
+at most one cell; each colour's field ignores where the blocks are and differs from the others' only
+through the outlines."""
 import subprocess
 
 import numpy as np
@@ -153,7 +154,7 @@ def test_any_other_is_the_chance_that_another_slot_has_it():
     assert torch.allclose(got, torch.tensor([[0.5, 0.5, 0.75], [0.0, 1.0, 1.0]]))
 
 
-def test_fields_ignore_where_the_blocks_are(blocks_data):
+def test_fields_ignore_the_blocks_and_differ_by_outline(blocks_data):
     m = model_for(blocks_data)
     _, cells = gt(blocks_data, 4)
     c0 = cells[:, 0]
@@ -169,3 +170,6 @@ def test_fields_ignore_where_the_blocks_are(blocks_data):
     with torch.no_grad():
         f0, f1 = m.field(c0, instr), m.field(moved, instr)
     assert torch.allclose(f0, f1, atol=1e-5)
+    has_outlines = m.outlines(c0).sum((1, 2)) > 0
+    same = torch.tensor([torch.allclose(f0[b, 0], f0[b, 1], atol=1e-5) for b in range(4)])
+    assert torch.equal(same, ~has_outlines)  # one field per colour where colours have outlines (push)
