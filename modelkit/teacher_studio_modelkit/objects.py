@@ -31,8 +31,8 @@ import torch
 import torch.nn as nn
 
 from .layers import LocalBlock, patches_to_frames
-from .reasoner import (BLOCKS, D_MODEL, HEADS, ITERATIONS, LATENT, LORA_A_STD, LORA_RANK, MIX, MOVES,
-                       SAMPLER_STEPS, neighbour_gather, shift_matrices, time_features)
+from .reasoner import (BLOCKS, D_MODEL, HEADS, ITERATIONS, LATENT, MIX, MOVES, SAMPLER_STEPS, lora_init,
+                       lora_specs, neighbour_gather, repeat_lora, run_field, shift_matrices, time_features)
 from .rules import OBJECT_COLOURS
 
 OBJECTS = len(OBJECT_COLOURS)  # one slot per block colour (the suite draws each colour at most once)
@@ -81,16 +81,10 @@ class ObjectsReasoner(nn.Module):
 
     # ---- LoRA slots (the agent reasoner's: q and v of both local-attention blocks) ------------
     def lora_specs(self):
-        d, r, out = D_MODEL, LORA_RANK, []
-        for i in range(BLOCKS):
-            for proj in ("q", "v"):
-                out += [(f"lora.block{i}.{proj}.A", (r, d)), (f"lora.block{i}.{proj}.B", (d, r))]
-        return out
+        return lora_specs()
 
     def lora_init(self, seed=0):
-        g = torch.Generator().manual_seed(seed)
-        return tuple(torch.randn(s, generator=g) * LORA_A_STD if n.endswith(".A") else torch.zeros(s)
-                     for n, s in self.lora_specs())
+        return lora_init(seed)
 
     # ---- network ----------------------------------------------------------------------------
     def starts(self, cells0):
@@ -118,16 +112,9 @@ class ObjectsReasoner(nn.Module):
         other = (bg[..., None] == self.target_ids).any(-1)[:, None] & ~mine
         inp = torch.where(mine, torch.full_like(mine, self.A, dtype=torch.long),
                           torch.where(other, torch.full_like(mine, self.A + 1, dtype=torch.long), bg[:, None]))
-        if lora is not None and lora[0].dim() == 3:  # one LoRA per task: the same for its slots
-            lora = tuple(w[:, None].expand(B, OBJECTS, *w.shape[1:]).reshape(B * OBJECTS, *w.shape[1:]) for w in lora)
+        lora = repeat_lora(lora, B, OBJECTS)  # one LoRA per task: the same for its slots
         instr = instr[:, None].expand(B, OBJECTS, instr.shape[1]).reshape(B * OBJECTS, -1)
-        wmask = (instr > 0).to(torch.float32)
-        wmean = (self.words(instr) * wmask[..., None]).sum(1) / wmask.sum(1, keepdim=True).clamp(min=1)
-        h = self.cell(inp.reshape(B * OBJECTS, N)) + self.instr(wmean)[:, None]
-        for _ in range(self.iterations):
-            for i, blk in enumerate(self.blocks):
-                h = blk(h, None if lora is None else lora[4 * i:4 * i + 4])
-        return self.field_head(self.ln(h)).reshape(B, OBJECTS, N, len(MOVES))
+        return run_field(self, inp.reshape(B * OBJECTS, N), instr, lora).reshape(B, OBJECTS, N, len(MOVES))
 
     def step(self, probs, p):
         """Positions [B, O, N] after moves probs [B, O, MOVES]."""

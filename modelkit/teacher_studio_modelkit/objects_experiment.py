@@ -19,7 +19,8 @@ from .data import SuiteData
 from .objects import ObjectsReasoner, appearance_ids, object_moves_from_cells, objects_flow_loss
 from .rules import make_judges, success
 from .train import train_reasoner
-from .tto import TTO_LAMBDA, TTO_LR, TTO_MAX_STEPS, adam_step, batched_lora
+from .steerability import oracle_tto
+from .tto import TTO_LAMBDA, TTO_LR, TTO_MAX_STEPS
 
 FAMILIES = ("fall", "push")  # the suite's families with several coloured blocks
 SPLITS = {  # gen-data arguments per split (the package's seeds, so the splits stay disjoint)
@@ -95,9 +96,9 @@ def push_oracle_loss(model, logits, cells0, wall_id, temp, lam=TTO_LAMBDA):
 
 
 def steer(model, vocab, data, judge, temp, wall_id):
-    """The TTO loop of tto.py (fresh LoRA per task, Adam, TTO_MAX_STEPS updates, no early stop) on
-    the oracle loss; the final video from the full sampler with the last LoRA, the same noise as the
-    base sample (seed 0). Returns (base successes, optimized successes) per task."""
+    """steerability.oracle_tto (the TTO loop of tto.py: fresh LoRA per task, Adam, TTO_MAX_STEPS
+    updates, no early stop) on the push oracle loss, with the noise of the base sample (seed 0).
+    Returns (base successes, optimized successes) per task."""
     idx = list(range(len(data.instances)))
     cells0 = cells_of(data, idx)[:, 0]
     instr = encode_instructions(vocab, data, idx)
@@ -105,14 +106,9 @@ def steer(model, vocab, data, judge, temp, wall_id):
     for s in range(0, len(idx), CHUNK):
         c0, ins = cells0[s:s + CHUNK], instr[s:s + CHUNK]
         z = torch.cat([model.noise(s + i) for i in range(len(c0))])  # seed 0 of sample(): 1_000_003 * 0 + s + i
-        lora = [t.clone().requires_grad_(True) for t in batched_lora(model, len(c0))]
-        m, v = [torch.zeros_like(t) for t in lora], [torch.zeros_like(t) for t in lora]
-        for step in range(TTO_MAX_STEPS):
-            loss = push_oracle_loss(model, model.one_step_logits(z, c0, ins, lora), c0, wall_id, temp)
-            adam_step(lora, torch.autograd.grad(loss.sum(), lora), m, v, step, TTO_LR)
+        final.append(oracle_tto(model, z, c0, ins, lambda logits: push_oracle_loss(model, logits, c0, wall_id, temp)))
         with torch.no_grad():
             base.append(model.hard_cells(model.sample_logits(z, c0, ins), c0))
-            final.append(model.hard_cells(model.sample_logits(z, c0, ins, [t.detach() for t in lora]), c0))
     ok = lambda videos: np.array([success(judge(v)) for v in torch.cat(videos).numpy()])
     return ok(base), ok(final)
 

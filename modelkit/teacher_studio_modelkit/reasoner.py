@@ -46,16 +46,22 @@ MAX_COINS = 3  # coin slots (collect); further coins would be drawn as static ce
 SUBSETS = 2 ** MAX_COINS  # "which coins remain" backgrounds the field is computed for
 
 
+def neighbour(i, k, cells):
+    """The cell MOVES[k] away from cell i on a cells x cells canvas, or None off the canvas."""
+    r, c = divmod(i, cells)
+    r2, c2 = r + MOVES[k][0], c + MOVES[k][1]
+    return r2 * cells + c2 if 0 <= r2 < cells and 0 <= c2 < cells else None
+
+
 def neighbour_gather(cells):
     """[len(MOVES), N, N + 1] one-hot: row i of slice k picks the cell MOVES[k] away from i, or the
     pad column N when that cell is outside the canvas."""
     N = cells * cells
     g = torch.zeros(len(MOVES), N, N + 1)
-    for k, (dr, dc) in enumerate(MOVES):
+    for k in range(len(MOVES)):
         for i in range(N):
-            r, c = divmod(i, cells)
-            r2, c2 = r + dr, c + dc
-            g[k, i, r2 * cells + c2 if 0 <= r2 < cells and 0 <= c2 < cells else N] = 1.0
+            j = neighbour(i, k, cells)
+            g[k, i, N if j is None else j] = 1.0
     return g
 
 
@@ -64,12 +70,49 @@ def shift_matrices(cells):
     move off the canvas stays put)."""
     N = cells * cells
     shift = torch.zeros(len(MOVES), N, N)
-    for k, (dr, dc) in enumerate(MOVES):
+    for k in range(len(MOVES)):
         for i in range(N):
-            r, c = divmod(i, cells)
-            r2, c2 = r + dr, c + dc
-            shift[k, i, r2 * cells + c2 if 0 <= r2 < cells and 0 <= c2 < cells else i] = 1.0
+            j = neighbour(i, k, cells)
+            shift[k, i, i if j is None else j] = 1.0
     return shift
+
+
+def lora_specs():
+    """[(name, shape)] of the LoRA slots in graph order: q and v of both local-attention blocks,
+    per block q_A q_B v_A v_B."""
+    d, r, out = D_MODEL, LORA_RANK, []
+    for i in range(BLOCKS):
+        for proj in ("q", "v"):
+            out += [(f"lora.block{i}.{proj}.A", (r, d)), (f"lora.block{i}.{proj}.B", (d, r))]
+    return out
+
+
+def lora_init(seed=0):
+    """A fresh LoRA: A small random, B zero (so it leaves the reasoner unchanged)."""
+    g = torch.Generator().manual_seed(seed)
+    return tuple(torch.randn(s, generator=g) * LORA_A_STD if n.endswith(".A") else torch.zeros(s)
+                 for n, s in lora_specs())
+
+
+def repeat_lora(lora, B, n):
+    """One LoRA per task ([B, ...] tensors) repeated for each of the task's n field inputs
+    ([B * n, ...]); a shared LoRA (or None) is returned as it is."""
+    if lora is None or lora[0].dim() != 3:
+        return lora
+    return tuple(w[:, None].expand(B, n, *w.shape[1:]).reshape(B * n, *w.shape[1:]) for w in lora)
+
+
+def run_field(net, cells, instr, lora=None):
+    """Per-cell move logits [B, C*C, MOVES] of a field network (a Reasoner or ObjectsReasoner: cell
+    and word embeddings, local-attention blocks iterated net.iterations times, a head) on cells
+    [B, C*C] and instructions [B, L]."""
+    wmask = (instr > 0).to(torch.float32)
+    wmean = (net.words(instr) * wmask[..., None]).sum(1) / wmask.sum(1, keepdim=True).clamp(min=1)
+    h = net.cell(cells) + net.instr(wmean)[:, None]
+    for _ in range(net.iterations):
+        for i, blk in enumerate(net.blocks):
+            h = blk(h, None if lora is None else lora[4 * i:4 * i + 4])
+    return net.field_head(net.ln(h))
 
 
 def time_features(t, dtype):
@@ -107,17 +150,10 @@ class Reasoner(nn.Module):
 
     # ---- LoRA slots -------------------------------------------------------------------------
     def lora_specs(self):
-        """[(name, shape)] in graph order: per block q_A q_B v_A v_B."""
-        d, r, out = D_MODEL, LORA_RANK, []
-        for i in range(BLOCKS):
-            for proj in ("q", "v"):
-                out += [(f"lora.block{i}.{proj}.A", (r, d)), (f"lora.block{i}.{proj}.B", (d, r))]
-        return out
+        return lora_specs()
 
     def lora_init(self, seed=0):
-        g = torch.Generator().manual_seed(seed)
-        return tuple(torch.randn(s, generator=g) * LORA_A_STD if n.endswith(".A") else torch.zeros(s)
-                     for n, s in self.lora_specs())
+        return lora_init(seed)
 
     # ---- network ----------------------------------------------------------------------------
     def fields(self, cells0, instr, lora=None):
@@ -128,21 +164,13 @@ class Reasoner(nn.Module):
         slots = self._coin_slots(cells0)  # [B, MAX_COINS, N]
         gone = ((1 - self.subsets)[None] @ slots) > 0.5  # [B, SUBSETS, N]: coin cells not in the subset
         bgs = torch.where(gone, torch.full_like(gone, self.floor_id, dtype=torch.long), background[:, None])
-        if lora is not None and lora[0].dim() == 3:  # one LoRA per task: the same for its subsets
-            lora = tuple(w[:, None].expand(B, SUBSETS, *w.shape[1:]).reshape(B * SUBSETS, *w.shape[1:])
-                         for w in lora)
+        lora = repeat_lora(lora, B, SUBSETS)  # one LoRA per task: the same for its subsets
         instr_s = instr[:, None].expand(B, SUBSETS, instr.shape[1]).reshape(B * SUBSETS, -1)
         return self.field(bgs.reshape(B * SUBSETS, N), instr_s, lora).reshape(B, SUBSETS, N, len(MOVES))
 
     def field(self, background, instr, lora=None):
         """Per-cell move logits [B, C*C, MOVES] of backgrounds [B, C*C] (no agent) and instructions."""
-        wmask = (instr > 0).to(torch.float32)
-        wmean = (self.words(instr) * wmask[..., None]).sum(1) / wmask.sum(1, keepdim=True).clamp(min=1)
-        h = self.cell(background) + self.instr(wmean)[:, None]
-        for _ in range(self.iterations):
-            for i, blk in enumerate(self.blocks):
-                h = blk(h, None if lora is None else lora[4 * i:4 * i + 4])
-        return self.field_head(self.ln(h))
+        return run_field(self, background, instr, lora)
 
     def subset_probs(self, coins):
         """P(exactly the coins of subset s remain) [B, SUBSETS] from per-slot presence [B, MAX_COINS]

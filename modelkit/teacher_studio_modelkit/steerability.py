@@ -35,22 +35,28 @@ def oracle_loss(reasoner, logits, cells0, ids, temp=1.0, lam=TTO_LAMBDA):
     return lam * -torch.log(goal + EPS) + (1 - lam) * -torch.log1p(-wall.clamp(max=1 - EPS))
 
 
+def oracle_tto(reasoner, z1, cells0, instr, loss_fn, lr=TTO_LR, max_steps=TTO_MAX_STEPS):
+    """The engine's loop on a batch of tasks (a fresh LoRA each, Adam, max_steps updates of
+    loss_fn(logits) -> [B], no early stop: an oracle has no confidence threshold); the final video's
+    cells from the full sampler with the last LoRA."""
+    lora = [t.clone().requires_grad_(True) for t in batched_lora(reasoner, len(cells0))]
+    m = [torch.zeros_like(t) for t in lora]
+    v = [torch.zeros_like(t) for t in lora]
+    for step in range(max_steps):
+        loss = loss_fn(reasoner.one_step_logits(z1, cells0, instr, lora))
+        adam_step(lora, torch.autograd.grad(loss.sum(), lora), m, v, step, lr)
+    with torch.no_grad():
+        return reasoner.hard_cells(reasoner.sample_logits(z1, cells0, instr, [t.detach() for t in lora]), cells0)
+
+
 def optimize_oracle(reasoner, tb, ids, temp, lr=TTO_LR, max_steps=TTO_MAX_STEPS, sample_seed=0):
-    """The engine's loop (fresh LoRA, Adam, max_steps updates, no early stop: the oracle has no
-    confidence threshold) on the oracle loss; final video from the full sampler with the last LoRA."""
+    """oracle_tto on the oracle loss, the tasks in chunks, the base sample's noise."""
     finals = []
     for s in range(0, len(tb), ev.CHUNK):
         b = tb.sub(slice(s, s + ev.CHUNK))
         z1 = ev.noise_for(reasoner, b.idx, sample_seed)
-        lora = [t.clone().requires_grad_(True) for t in batched_lora(reasoner, len(b.idx))]
-        m = [torch.zeros_like(t) for t in lora]
-        v = [torch.zeros_like(t) for t in lora]
-        for step in range(max_steps):
-            loss = oracle_loss(reasoner, reasoner.one_step_logits(z1, b.cells0, b.instr, lora), b.cells0, ids, temp)
-            adam_step(lora, torch.autograd.grad(loss.sum(), lora), m, v, step, lr)
-        with torch.no_grad():
-            last = [t.detach() for t in lora]
-            finals.append(reasoner.hard_cells(reasoner.sample_logits(z1, b.cells0, b.instr, last), b.cells0))
+        finals.append(oracle_tto(reasoner, z1, b.cells0, b.instr,
+                                 lambda logits: oracle_loss(reasoner, logits, b.cells0, ids, temp), lr, max_steps))
     return torch.cat(finals)
 
 

@@ -44,16 +44,22 @@ def random_package(tmp_path_factory):
 def suite_data(tmp_path_factory):
     """A gen-data set: modelkit/data/heldout_mix when a build made it, else a small one generated
     now with the task suite's CLI (`npm run cli -- gen-data` at the repository root)."""
-    import subprocess
     from teacher_studio_modelkit.data import SuiteData
     built = os.path.join(ROOT, "modelkit", "data", "heldout_mix")
     if os.path.exists(os.path.join(built, "index.json")):
         return SuiteData(built)
-    root = os.environ.get("MODELKIT_TASKS_ROOT", ROOT)
-    out = str(tmp_path_factory.mktemp("gen"))
-    r = subprocess.run(f"npm run --silent cli -- gen-data --split heldout --n 120 --families maze,collect "
-                       f"--corrupt-fraction 0.7 --out {out} --force", shell=True, cwd=root,
-                       capture_output=True, text=True)
+    return generate_suite_data(tmp_path_factory, "gen", "--split heldout --n 120 --families maze,collect "
+                                                       "--corrupt-fraction 0.7")
+
+
+def generate_suite_data(tmp_path_factory, name, args):
+    """A gen-data set made now with the task suite's CLI (`npm run cli -- gen-data ARGS` at the
+    repository root, or $MODELKIT_TASKS_ROOT); the test is skipped where the CLI cannot run."""
+    import subprocess
+    from teacher_studio_modelkit.data import SuiteData
+    out = str(tmp_path_factory.mktemp(name))
+    r = subprocess.run(f"npm run --silent cli -- gen-data {args} --out {out} --force", shell=True,
+                       cwd=os.environ.get("MODELKIT_TASKS_ROOT", ROOT), capture_output=True, text=True)
     if r.returncode != 0:
         pytest.skip(f"gen-data is not available here ({r.stderr.strip()[:200]})")
     return SuiteData(out)

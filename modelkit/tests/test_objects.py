@@ -4,14 +4,11 @@ ground-truth moves; the surrogate equals the hard render when the moves are cert
 features see a block below and see it leave; samples draw every block once per frame with steps of
 at most one cell; each colour's field ignores where the blocks are and differs from the others' only
 through the outlines."""
-import subprocess
-
 import numpy as np
 import pytest
 import torch
 
-from conftest import ROOT
-from teacher_studio_modelkit.data import SuiteData
+from conftest import generate_suite_data
 from teacher_studio_modelkit.objects import ObjectsReasoner, appearance_ids, object_moves_from_cells
 from teacher_studio_modelkit.reasoner import MOVES
 from teacher_studio_modelkit.rules import OBJECT_COLOURS, cells_from_frames, make_judges
@@ -20,14 +17,9 @@ DOWN = MOVES.index((1, 0))
 
 
 def generate(tmp_path_factory, family):
-    """A small gen-data set of one family, made now with the task suite's CLI (about a second)."""
-    out = str(tmp_path_factory.mktemp(family))
-    r = subprocess.run(f"npm run --silent cli -- gen-data --split heldout --n 160 --families {family} "
-                       f"--corrupt-fraction 0.6 --first-seed 7000 --out {out} --force", shell=True, cwd=ROOT,
-                       capture_output=True, text=True)
-    if r.returncode != 0:
-        pytest.skip(f"gen-data is not available here ({r.stderr.strip()[:200]})")
-    return SuiteData(out)
+    """A small gen-data set of one family (about a second)."""
+    return generate_suite_data(tmp_path_factory, family, f"--split heldout --n 160 --families {family} "
+                                                          "--corrupt-fraction 0.6 --first-seed 7000")
 
 
 @pytest.fixture(scope="module", params=["fall", "push"])
