@@ -63,34 +63,46 @@ def run(sets, vocab, reasoner, answerer, writer, judges, n_tto, lr=TTO_LR):
     out["base_train_split_by_family"] = {fam: ev.rule_table([l for l, f in zip(tr_labels, tr_tb.families) if f == fam])
                                          for fam in sorted(set(tr_tb.families))}
     log(f"base held-out {out['base_heldout']}  train-split {out['base_train_split']}")
-    # teacher on ground truth, corruptions, reasoner samples
-    M = sets["heldout_mix"]
-    mtb = ev.TaskBatch(M, vocab, range(len(M.instances)))
-    pm = ev.teacher_probs(answerer, torch.from_numpy(np.asarray(M.frames)).float(), mtb.queries)
-    mlabels = [inst["labels"] for inst in M.instances]
-    out["teacher_heldout_gt_and_corruptions"] = ev.balanced_accuracy(pm, mlabels, mtb.rules)
-    gt_loss, gt_p = teacher_loss(answerer, reasoner, torch.from_numpy(all_tb.gt_cells.astype(np.int64)), all_tb)
-    out["teacher_on_ground_truth"] = {"mean_p_yes": float(gt_p[:, :4][all_tb.weights > 0].mean()),
-                                      "loss_below_tau": float((gt_loss <= TTO_TAU).float().mean())}
-    samples, samp_labels = [c0, c1], base_labels + seed1_labels
-    for seed in range(2, ACCURACY_SEEDS):
-        samples.append(ev.sample_cells(reasoner, all_tb, seed))
-        samp_labels += ev.judge_all(judges, all_tb.families, samples[-1])
-    ps = torch.cat([teacher_loss(answerer, reasoner, c, all_tb)[1] for c in samples])
-    out["teacher_heldout_reasoner_samples"] = ev.balanced_accuracy(ps, samp_labels, all_tb.rules * len(samples))
-    out["teacher_heldout_reasoner_samples_seeds"] = len(samples)
+    out.update(teacher_accuracy(answerer, reasoner, judges, sets["heldout_mix"], vocab, all_tb, [c0, c1],
+                                base_labels + seed1_labels))
     # test-time optimization on the first n_tto held-out tasks (noise of sample seed 0 = the base sample)
     tb = ev.TaskBatch(H, vocab, range(min(n_tto, len(H.instances))))
     out.update(tto_experiment(reasoner, answerer, judges, tb, lr))
     tr_tb = ev.TaskBatch(T, vocab, tr_idx[-n_tto:])
     out["in_domain"] = tto_experiment(reasoner, answerer, judges, tr_tb, lr)
-    acc, ex = ev.writer_rule_set_accuracy(writer, vocab, H, range(len(H.instances)))
-    out["writer"] = {"heldout_rule_set_accuracy": acc, "examples": ex, "by_family": {}}
-    for fam in sorted(set(all_tb.families)):
-        k = [i for i, f in enumerate(all_tb.families) if f == fam]
-        out["writer"]["by_family"][fam] = ev.writer_rule_set_accuracy(writer, vocab, H, k)[0]
+    out["writer"] = writer_accuracy(writer, vocab, H)
     log(f"tto {out['tto']}  best-of-n {out['best_of_n']}")
     return out
+
+
+def teacher_accuracy(answerer, reasoner, judges, mix, vocab, tb, samples, sample_labels, seeds=ACCURACY_SEEDS):
+    """The answerer's balanced accuracy per rule on the ground truth and corruptions of mix and on
+    reasoner samples of tb's tasks (samples: cells of the first seeds, labelled by sample_labels;
+    drawn up to `seeds` seeds), and how sure it is of tb's ground truth."""
+    out = {}
+    mtb = ev.TaskBatch(mix, vocab, range(len(mix.instances)))
+    pm = ev.teacher_probs(answerer, torch.from_numpy(np.asarray(mix.frames)).float(), mtb.queries)
+    out["teacher_heldout_gt_and_corruptions"] = ev.balanced_accuracy(pm, [i["labels"] for i in mix.instances], mtb.rules)
+    gt_loss, gt_p = teacher_loss(answerer, reasoner, torch.from_numpy(tb.gt_cells.astype(np.int64)), tb)
+    out["teacher_on_ground_truth"] = {"mean_p_yes": float(gt_p[:, :4][tb.weights > 0].mean()),
+                                      "loss_below_tau": float((gt_loss <= TTO_TAU).float().mean())}
+    samples, sample_labels = list(samples), list(sample_labels)
+    for seed in range(len(samples), seeds):
+        samples.append(ev.sample_cells(reasoner, tb, seed))
+        sample_labels += ev.judge_all(judges, tb.families, samples[-1])
+    ps = torch.cat([teacher_loss(answerer, reasoner, c, tb)[1] for c in samples])
+    out["teacher_heldout_reasoner_samples"] = ev.balanced_accuracy(ps, sample_labels, tb.rules * len(samples))
+    out["teacher_heldout_reasoner_samples_seeds"] = len(samples)
+    return out
+
+
+def writer_accuracy(writer, vocab, data):
+    """The writer's rule-set accuracy on every instruction of data, overall and per family."""
+    acc, ex = ev.writer_rule_set_accuracy(writer, vocab, data, range(len(data.instances)))
+    families = [i["family"] for i in data.instances]
+    return {"heldout_rule_set_accuracy": acc, "examples": ex, "by_family": {
+        fam: ev.writer_rule_set_accuracy(writer, vocab, data, [i for i, f in enumerate(families) if f == fam])[0]
+        for fam in sorted(set(families))}}
 
 
 def tto_experiment(reasoner, answerer, judges, tb, lr):

@@ -11,19 +11,46 @@ from torch.fx.experimental.proxy_tensor import make_fx
 
 from . import graphs
 from .data import MAX_INSTRUCTION, MAX_PLAN, MAX_QUERIES, MAX_QUERY
-from .reasoner import LATENT, LORA_A_STD, LORA_RANK, SAMPLER_STEPS
+from .objects import ObjectsReasoner
+from .reasoner import LORA_A_STD, LORA_RANK, Reasoner
 
 MANIFEST_SCHEMA = 1
 OPSET = 18  # ONNX opset of every graph
+OPTIMIZE_MAX_NODES = 20_000  # traced graphs larger than this skip onnxscript's optimizer (see export_graph)
+LATENT_DESCRIPTIONS = {  # manifest.latent.description per kind of reasoner
+    "agent": "per-transition code of the agent's move (stay/up/down/left/right) for frames 1..T-1; frames are "
+             "rendered at the cell level from first_frame",
+    "objects": "per-transition code of each block colour's move (stay/up/down/left/right; slots blue, orange, "
+               "purple) for frames 1..T-1; frames are rendered at the cell level from first_frame",
+}
+
+
+def reasoner_kind(reasoner):
+    return "objects" if isinstance(reasoner, ObjectsReasoner) else "agent"
 
 
 def export_graph(fn, example, path, input_names, output_names):
+    """Traces fn and writes it as ONNX without per-node metadata (the exporter's stack traces,
+    most of an unrolled graph's bytes). onnxscript's optimizer runs on graphs of up to
+    OPTIMIZE_MAX_NODES traced nodes; beyond, it takes longer than 20 minutes (the blocks package's
+    rollout: ~50,000 nodes) and onnxruntime's own optimizations at session creation stand in."""
     gm = make_fx(fn, decomposition_table=core_aten_decompositions())(*example)
     prog = torch.onnx.export(gm, tuple(example), path, input_names=input_names,
                              output_names=output_names, dynamo=True, opset_version=OPSET,
-                             optimize=True, verbose=False, external_data=False)
+                             optimize=len(gm.graph.nodes) <= OPTIMIZE_MAX_NODES, verbose=False, external_data=False)
     del prog
+    strip_metadata(path)
     return path
+
+
+def strip_metadata(path):
+    import onnx
+    model = onnx.load(path)
+    for node in model.graph.node:
+        del node.metadata_props[:]
+        node.doc_string = ""
+    del model.graph.value_info[:]
+    onnx.save(model, path)
 
 
 def example_inputs(reasoner, seed=0):
@@ -125,10 +152,9 @@ def write_manifest(out_dir, reasoner, vocab, appearances, rules, families, defau
         "video": {"frames": reasoner.T, "height": reasoner.C * reasoner.px, "width": reasoner.C * reasoner.px,
                   "fps": 6, "canvasCells": reasoner.C, "cellPx": reasoner.px,
                   "frameFormat": "float32 RGB 0-255 [T, H, W, 3] for inputs/previews; uint8 from decode"},
-        "latent": {"name": "z1", "shape": [reasoner.T - 1, LATENT],
+        "latent": {"name": "z1", "shape": list(reasoner.noise(0).shape[1:]),
                    "distribution": "standard normal, drawn once per task and kept fixed",
-                   "description": "per-transition code of the agent's move (stay/up/down/left/right) for "
-                                  "frames 1..T-1; frames are rendered at the cell level from first_frame"},
+                   "description": LATENT_DESCRIPTIONS[reasoner_kind(reasoner)]},
         "lora": {"rank": LORA_RANK, "scale": 1.0,
                  "init": {"A": {"distribution": "normal", "std": LORA_A_STD}, "B": {"distribution": "zeros"}},
                  "tensors": [{"name": n, "shape": list(s)} for n, s in reasoner.lora_specs()],
@@ -154,21 +180,35 @@ def write_manifest(out_dir, reasoner, vocab, appearances, rules, families, defau
     return manifest
 
 
+def reasoner_config(reasoner):
+    """What load_checkpoint needs to build the reasoner again (its kind and constructor arguments)."""
+    base = {"A": reasoner.A, "V": reasoner.words.num_embeddings, "floor": reasoner.floor_id, "C": reasoner.C,
+            "T": reasoner.T, "px": reasoner.px}
+    if isinstance(reasoner, ObjectsReasoner):
+        return base | {"kind": "objects", "objects": reasoner.object_ids.tolist(), "placed": reasoner.placed_ids.tolist(),
+                       "targets": reasoner.target_ids.tolist()}
+    return base | {"agent": reasoner.agent_id, "coin": reasoner.coin_id}
+
+
+def reasoner_from_config(c):
+    if c.get("kind") == "objects":
+        return ObjectsReasoner(c["A"], c["V"], c["objects"], c["placed"], c["targets"], c["floor"], c["C"], c["T"], c["px"])
+    return Reasoner(c["A"], c["V"], c["agent"], c["floor"], c["C"], c["T"], c["px"], coin_id=c.get("coin", -1))
+
+
 def save_checkpoint(path, reasoner, answerer, writer, vocab, meta):
-    torch.save({"config": {"A": reasoner.A, "V": len(vocab), "agent": reasoner.agent_id, "floor": reasoner.floor_id,
-                           "coin": reasoner.coin_id, "C": reasoner.C, "T": reasoner.T, "px": reasoner.px},
-                "reasoner": reasoner.state_dict(), "answerer": answerer.state_dict(),
-                "writer": writer.state_dict(), "vocab": vocab.words, "meta": meta}, path)
+    torch.save({"config": reasoner_config(reasoner), "reasoner": reasoner.state_dict(),
+                "answerer": answerer.state_dict(), "writer": writer.state_dict(), "vocab": vocab.words, "meta": meta},
+               path)
 
 
 def load_checkpoint(path):
     from .data import Vocabulary
-    from .reasoner import Reasoner
     from .teacher import Answerer
     from .writer import QueryWriter
     ck = torch.load(path, weights_only=False)
     c = ck["config"]
-    r = Reasoner(c["A"], c["V"], c["agent"], c["floor"], c["C"], c["T"], c["px"], coin_id=c.get("coin", -1))
+    r = reasoner_from_config(c)
     a = Answerer(c["A"], c["V"], c["C"], c["T"], c["px"], MAX_QUERY)
     w = QueryWriter(c["V"], MAX_INSTRUCTION, MAX_PLAN)
     r.load_state_dict(ck["reasoner"]), a.load_state_dict(ck["answerer"]), w.load_state_dict(ck["writer"])

@@ -30,7 +30,7 @@ hard cells -> sprite copy."""
 import torch
 import torch.nn as nn
 
-from .layers import LocalBlock, patches_to_frames
+from .layers import LocalBlock, frame_to_cells, patches_to_frames
 from .reasoner import (BLOCKS, D_MODEL, HEADS, ITERATIONS, LATENT, MIX, MOVES, SAMPLER_STEPS, lora_init,
                        lora_specs, neighbour_gather, repeat_lora, run_field, shift_matrices, time_features)
 from .rules import OBJECT_COLOURS
@@ -219,6 +219,10 @@ class ObjectsReasoner(nn.Module):
 
     def render(self, cells):
         return patches_to_frames(self.sprites[cells], self.C, self.px)
+
+    def encode_first_frame(self, frame):
+        """Nearest-sprite cells of the first frame float [H, W, 3] -> [C*C] long."""
+        return frame_to_cells(frame, self.sprites, self.C, self.px)
 
     def noise(self, seed, batch=1):
         g = torch.Generator().manual_seed(int(seed))

@@ -36,6 +36,15 @@ STEER_TEMPERATURES = (1.0, 2.0)  # preview temperatures of the oracle-reward TTO
 EPS = 1e-6
 
 
+def data_and_vocab():
+    """The data sets of DATASETS (made by gen-data when missing) and the vocabulary of their train
+    splits, which the objects reasoner's instruction embedding is indexed by."""
+    for fam in FAMILIES:  # one family per data set
+        gen_data(REPO, datasets={n: v for n, v in DATASETS.items() if n.startswith(fam + "_")}, families=fam)
+    sets = {n: SuiteData(os.path.join(DATA, n)) for n in DATASETS}
+    return sets, build_vocab([sets[f"{fam}_train_gt"] for fam in FAMILIES])
+
+
 def make_objects_reasoner(vocab, data):
     ids = {a["name"]: a["id"] for a in data.appearances}
     g, A = data.geometry, len(data.appearances)
@@ -114,7 +123,7 @@ def steer(model, vocab, data, judge, temp, wall_id):
 
 
 def write_report(res, path):
-    lines = ["# Objects reasoner on the fall and push families (not yet in the package)", "",
+    lines = ["# Objects reasoner on the fall and push families (the blocks package's reasoner)", "",
              "The multi-object latent of `teacher_studio_modelkit/objects.py`: one move slot per block colour,",
              "one move field per colour (computed on a frame where only that colour's outline reads as \"my",
              "outline\"), moves settled in passes so that blocks land on each other and take turns.",
@@ -164,7 +173,7 @@ def write_report(res, path):
                   f"The TTO loop of `tto.py` (fresh LoRA, Adam lr {TTO_LR}, {TTO_MAX_STEPS} updates, lambda {TTO_LAMBDA}, no early stop)",
                   "with the teacher replaced by an oracle read from the soft positions: every block's mass on its outline",
                   "in the last frame (goal), the most mass on a wall and the most overlap of two blocks in any frame",
-                  "(process). One sample per task, the same noise as the base. No teacher for these families exists yet.", "",
+                  "(process). One sample per task, the same noise as the base. The teacher: results/objects_teacher.md.", "",
                   "| preview temperature | tasks | base | after TTO | fixed | broken |", "|---|---|---|---|---|---|"]
         for row in res["steer"]:
             lines.append(f"| {row['temp']:g} | {row['tasks']} | {100 * row['base']:.1f} % | {100 * row['final']:.1f} % | "
@@ -181,11 +190,8 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
     os.makedirs(RUNS, exist_ok=True)
-    for fam in FAMILIES:  # one family per data set
-        gen_data(REPO, datasets={n: v for n, v in DATASETS.items() if n.startswith(fam + "_")}, families=fam)
-    sets = {n: SuiteData(os.path.join(DATA, n)) for n in DATASETS}
+    sets, vocab = data_and_vocab()
     trains = [sets[f"{fam}_train_gt"] for fam in FAMILIES]
-    vocab = build_vocab(trains)
     model = make_objects_reasoner(vocab, trains[0])
     path = os.path.join(RUNS, f"{a.name}.pt")
     n_train = len(trains[0].instances) - UNSEEN_TRAIN

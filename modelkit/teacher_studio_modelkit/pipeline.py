@@ -28,15 +28,16 @@ def rule_list(data):
     return sorted(data.rules)
 
 
-def stage_writer(a, sets, vocab, minutes):
+def stage_writer(fresh, datasets, vocab, minutes, name="writer"):
+    """The query writer trained on every instruction of datasets (cached as runs/NAME.pt)."""
     from .train import train_writer
-    path = os.path.join(RUNS, "writer.pt")
+    path = os.path.join(RUNS, f"{name}.pt")
     w = QueryWriter(len(vocab), MAX_INSTRUCTION, MAX_PLAN)
-    if os.path.exists(path) and not a.fresh:
+    if os.path.exists(path) and not fresh:
         w.load_state_dict(torch.load(path))
         return w.eval()
     instr, plans = [], []
-    for d in (sets["train_gt"], sets["train_mix"]):
+    for d in datasets:
         for inst in d.instances:
             instr.append(vocab.encode(inst["instruction"], MAX_INSTRUCTION))
             plans.append(vocab.encode(plan_text(d.rule_queries(inst)), MAX_PLAN, bos=True, eos=True))
@@ -74,17 +75,21 @@ def add_cells_videos(aset, reasoner, judges, tb, cells, rules_all, source):
     aset.add(frames, cells.numpy().astype(np.uint8), tb.queries.numpy(), lab, rule_index(tb, rules_all), source)
 
 
-def stage_answerer(a, sets, vocab, reasoner, judges, minutes, harden_minutes):
+def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, name="answerer"):
+    """The answerer trained on d's ground truth and corruptions and on the reasoner's samples and
+    one-step previews of d's ground-truth tasks (round 0, cached as runs/NAME0.pt), then again with
+    the previews and finals of optimizations against it (hardening round, runs/NAME1.pt; the video
+    counts per source in runs/NAME_data.json)."""
     from .train import AnswerSet, train_answerer
-    rules_all = rule_list(sets["train_mix"])
+    rules_all = rule_list(d)
     relabel = relabeller(judges, rules_all)  # late-started training videos are judged again
-    d = sets["train_mix"]
     C = reasoner.C
-    path0, path1 = os.path.join(RUNS, "answerer0.pt"), os.path.join(RUNS, "answerer1.pt")
+    path0, path1 = os.path.join(RUNS, f"{name}0.pt"), os.path.join(RUNS, f"{name}1.pt")
+    counts_path = os.path.join(RUNS, f"{name}_data.json")
     ans = Answerer(reasoner.A, len(vocab), C, reasoner.T, reasoner.px, MAX_QUERY)
-    if os.path.exists(path1) and not a.fresh:
+    if os.path.exists(path1) and not fresh:
         ans.load_state_dict(torch.load(path1))
-        return ans.eval(), json.load(open(os.path.join(RUNS, "answerer_data.json")))
+        return ans.eval(), json.load(open(counts_path))
     aset = AnswerSet()
     all_idx = list(range(len(d.instances)))
     tb_all = ev.TaskBatch(d, vocab, all_idx)
@@ -101,7 +106,7 @@ def stage_answerer(a, sets, vocab, reasoner, judges, minutes, harden_minutes):
     aset.add(pf.numpy(), pc.numpy().astype(np.uint8), tb.queries.numpy(), lab, rule_index(tb, rules_all),
              "one-step previews")
     counts = {p[5]: int(len(p[0])) for p in aset.parts}
-    if os.path.exists(path0) and not a.fresh:
+    if os.path.exists(path0) and not fresh:
         ans.load_state_dict(torch.load(path0))
     else:
         train_answerer(ans, aset.cat(), len(rules_all), minutes, log, relabel=relabel)
@@ -129,14 +134,14 @@ def stage_answerer(a, sets, vocab, reasoner, judges, minutes, harden_minutes):
     train_answerer(ans, aset.cat(), len(rules_all), harden_minutes, log, seed=1, lr=ANSWERER_LR * HARDEN_LR_SCALE,
                    relabel=relabel)
     torch.save(ans.state_dict(), path1)
-    json.dump(counts, open(os.path.join(RUNS, "answerer_data.json"), "w"))
+    json.dump(counts, open(counts_path, "w"))
     return ans.eval(), counts
 
 
-def same_weights(path, reasoner, answerer, writer):
-    """True when the checkpoint at path holds exactly these models (the graphs beside it were
-    exported from them, so the slow graph export can be skipped)."""
-    if not (os.path.exists(path) and os.path.exists(os.path.join(PACKAGE, "manifest.json"))):
+def same_weights(path, package, reasoner, answerer, writer):
+    """True when the checkpoint at path holds exactly these models (the graphs of the package
+    beside it were exported from them, so the slow graph export can be skipped)."""
+    if not (os.path.exists(path) and os.path.exists(os.path.join(package, "manifest.json"))):
         return False
     ck = torch.load(path, weights_only=False)
     for key, m in (("reasoner", reasoner), ("answerer", answerer), ("writer", writer)):
@@ -146,25 +151,36 @@ def same_weights(path, reasoner, answerer, writer):
     return True
 
 
-def export_package(sets, vocab, reasoner, answerer, writer, defaults):
+def package_defaults(reasoner):
+    """manifest.defaults: the engine's TTO settings (those of tto.py) and the preview / sampler shape."""
+    from .reasoner import SAMPLER_STEPS
+    return {"learningRate": TTO_LR, "lambda": TTO_LAMBDA, "tau": TTO_TAU, "maxSteps": TTO_MAX_STEPS,
+            "previewFrames": reasoner.T, "samplerSteps": SAMPLER_STEPS, "optimizer": "adam",
+            "adamBetas": [0.9, 0.999], "adamEps": 1e-8}
+
+
+def export_package(d, vocab, reasoner, answerer, writer, defaults, package=PACKAGE, checkpoint=CHECKPOINT,
+                   name="gridworld"):
+    """Graphs (skipped when the checkpoint already holds these weights), manifest.json with d's
+    appearances, rules and families, and the PyTorch checkpoint."""
     from .export import export_all, save_checkpoint, write_manifest
-    if same_weights(CHECKPOINT, reasoner, answerer, writer):
+    if same_weights(checkpoint, package, reasoner, answerer, writer):
         log("export: the graphs already hold these weights; rewriting the manifest only")
     else:
-        os.makedirs(PACKAGE, exist_ok=True)
-        os.makedirs(os.path.dirname(CHECKPOINT), exist_ok=True)
-        export_all(reasoner, answerer, writer, PACKAGE)
-    d = sets["train_mix"]
+        os.makedirs(package, exist_ok=True)
+        os.makedirs(os.path.dirname(checkpoint), exist_ok=True)
+        export_all(reasoner, answerer, writer, package)
     fams = [{"name": f["name"], "rules": f["rules"]} for f in d.index["families"]]
-    manifest = write_manifest(PACKAGE, reasoner, vocab, d.appearances, list(d.rules.values()), fams, defaults)
-    save_checkpoint(CHECKPOINT, reasoner, answerer, writer, vocab, {"defaults": defaults})
+    manifest = write_manifest(package, reasoner, vocab, d.appearances, list(d.rules.values()), fams, defaults, name)
+    save_checkpoint(checkpoint, reasoner, answerer, writer, vocab, {"defaults": defaults})
     return manifest
 
 
-def ort_step_ms(reasoner, repeats=20):
+def ort_step_ms(reasoner, package=PACKAGE, repeats=20):
+    """Milliseconds per call of the package's tto_step graph in onnxruntime (CPU)."""
     import onnxruntime as ort
     from .export import example_inputs, graph_args, graph_specs
-    s = ort.InferenceSession(os.path.join(PACKAGE, "tto_step.onnx"), providers=["CPUExecutionProvider"])
+    s = ort.InferenceSession(os.path.join(package, "tto_step.onnx"), providers=["CPUExecutionProvider"])
     ins, _ = graph_specs(reasoner)["tto_step"]
     feed = {n: x.numpy() for n, x in zip(ins, graph_args("tto_step", reasoner, example_inputs(reasoner),
                                                             reasoner.lora_init()))}
@@ -175,24 +191,26 @@ def ort_step_ms(reasoner, repeats=20):
     return 1000 * (time.time() - t) / repeats
 
 
+def package_mb(package):
+    return sum(os.path.getsize(os.path.join(package, f)) for f in os.listdir(package)) / 2 ** 20
+
+
 def run_rest(a, sets, vocab, reasoner):
     from .build import ANSWERER_MINUTES, HARDEN_MINUTES, WRITER_MINUTES
     from .experiment import run as run_experiment
     from .model_card import write_card
     t0 = time.time()
     judges = make_judges(sets["train_gt"].appearances, reasoner.C)
-    writer = stage_writer(a, sets, vocab, WRITER_MINUTES)
+    writer = stage_writer(a.fresh, (sets["train_gt"], sets["train_mix"]), vocab, WRITER_MINUTES)
     if a.until == "writer":
         return
-    answerer, counts = stage_answerer(a, sets, vocab, reasoner, judges, ANSWERER_MINUTES, HARDEN_MINUTES)
+    answerer, counts = stage_answerer(a.fresh, sets["train_mix"], vocab, reasoner, judges, ANSWERER_MINUTES,
+                                      HARDEN_MINUTES)
     if a.until == "answerer":
         return
-    defaults = {"learningRate": TTO_LR, "lambda": TTO_LAMBDA, "tau": TTO_TAU, "maxSteps": TTO_MAX_STEPS,
-                "previewFrames": reasoner.T, "samplerSteps": __import__("teacher_studio_modelkit.reasoner",
-                                                                         fromlist=["x"]).SAMPLER_STEPS,
-                "optimizer": "adam", "adamBetas": [0.9, 0.999], "adamEps": 1e-8}
+    defaults = package_defaults(reasoner)
     t_export = time.time()
-    export_package(sets, vocab, reasoner, answerer, writer, defaults)
+    export_package(sets["train_mix"], vocab, reasoner, answerer, writer, defaults)
     log("exported " + PACKAGE)
     if a.until == "export":
         return
@@ -202,7 +220,7 @@ def run_rest(a, sets, vocab, reasoner):
     results["experiment_minutes"] = (time.time() - t_experiment) / 60
     results["answerer_training_videos"] = counts
     results["ort_tto_step_ms"] = ort_step_ms(reasoner)
-    results["package_mb"] = sum(os.path.getsize(os.path.join(PACKAGE, f)) for f in os.listdir(PACKAGE)) / 2 ** 20
+    results["package_mb"] = package_mb(PACKAGE)
     results["parameters"] = {n: sum(p.numel() for p in m.parameters()) for n, m in
                              (("reasoner", reasoner), ("answerer", answerer), ("writer", writer))}
     for k in ("reasoner",):

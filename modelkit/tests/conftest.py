@@ -1,4 +1,4 @@
-"""Shared fixtures: the committed package + checkpoint when present, else a tiny random package
+"""Shared fixtures: the committed packages + checkpoints when present, else a tiny random package
 exported on the fly (so the export machinery itself is always exercised)."""
 import os
 
@@ -8,6 +8,8 @@ import torch
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PACKAGE = os.path.join(ROOT, "resources", "models", "gridworld")
 CHECKPOINT = os.path.join(ROOT, "modelkit", "checkpoints", "gridworld.pt")
+BLOCKS_PACKAGE = os.path.join(ROOT, "resources", "models", "blocks")
+BLOCKS_CHECKPOINT = os.path.join(ROOT, "modelkit", "checkpoints", "blocks.pt")
 
 torch.set_num_threads(2)
 
@@ -20,6 +22,16 @@ def package():
         pytest.skip("no committed package: run python -m teacher_studio_modelkit.build")
     r, a, w, vocab, _ = load_checkpoint(CHECKPOINT)
     return PACKAGE, r, a, w
+
+
+@pytest.fixture(scope="session")
+def blocks_package():
+    """(package dir, reasoner, answerer, writer, vocabulary) for the committed blocks package (fall, push)."""
+    from teacher_studio_modelkit.export import load_checkpoint
+    if not (os.path.exists(BLOCKS_CHECKPOINT) and os.path.exists(os.path.join(BLOCKS_PACKAGE, "manifest.json"))):
+        pytest.skip("no committed blocks package: run python -m teacher_studio_modelkit.blocks_package")
+    r, a, w, vocab, _ = load_checkpoint(BLOCKS_CHECKPOINT)
+    return BLOCKS_PACKAGE, r, a, w, vocab
 
 
 @pytest.fixture(scope="session")

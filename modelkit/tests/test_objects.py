@@ -165,3 +165,26 @@ def test_fields_ignore_the_blocks_and_differ_by_outline(blocks_data):
     has_outlines = m.outlines(c0).sum((1, 2)) > 0
     same = torch.tensor([torch.allclose(f0[b, 0], f0[b, 1], atol=1e-5) for b in range(4)])
     assert torch.equal(same, ~has_outlines)  # one field per colour where colours have outlines (push)
+
+
+def test_the_teachers_tto_loop_runs_on_the_objects_reasoner(push_data):
+    """tto.optimize, the loop the teacher drives (objects_teacher), on the objects reasoner: the
+    first frame's cells are read back from its pixels, the loss is finite, the LoRA moves, and the
+    final video keeps every block once."""
+    from teacher_studio_modelkit.data import MAX_QUERY
+    from teacher_studio_modelkit.teacher import Answerer
+    from teacher_studio_modelkit.tto import optimize
+    m = model_for(push_data)
+    _, cells = gt(push_data, 4)
+    c0 = cells[:, 0]
+    assert torch.equal(torch.stack([m.encode_first_frame(f) for f in m.render(c0)]), c0)
+    torch.manual_seed(1)
+    ans = Answerer(m.A, 50, m.C, m.T, m.px, MAX_QUERY).eval()
+    queries = torch.randint(4, 50, (4, 2, MAX_QUERY))
+    z = torch.cat([m.noise(i) for i in range(4)])
+    res = optimize(m, ans, z, c0, torch.zeros(4, 40, dtype=torch.long), queries, torch.tensor([[0.5, 0.5]] * 4),
+                   tau=-1, max_steps=2)
+    assert torch.isfinite(res["losses"]).all() and not torch.equal(res["losses"][:, 0], res["losses"][:, -1])
+    for o in range(len(m.object_ids)):
+        drawn = ((res["final_cells"] == m.object_ids[o]) | (res["final_cells"] == m.placed_ids[o])).sum(-1)
+        assert (drawn <= 1).all()

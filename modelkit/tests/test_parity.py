@@ -85,16 +85,12 @@ def test_committed_graph_matches_pytorch(package, name):
     check_graph(*package, name)
 
 
-def unsure_task(r, a, suite_data):
-    """The inputs of the held-out task (among the first ground-truth ones) whose one-step preview
+def unsure_task(r, a, suite_data, vocab, idx):
+    """The inputs of the held-out task (among the ground-truth ones idx) whose one-step preview
     the trained teacher is least sure of: a trained teacher is saturated on random inputs, where
     the slopes are too small for a finite difference to say anything."""
     from teacher_studio_modelkit import evaluate as ev
-    from teacher_studio_modelkit.export import load_checkpoint
-    from conftest import CHECKPOINT
-    from test_reasoner import gt_batch
-    vocab = load_checkpoint(CHECKPOINT)[3]
-    tb = ev.TaskBatch(suite_data, vocab, gt_batch(suite_data, 16)[0])
+    tb = ev.TaskBatch(suite_data, vocab, idx)
     frames, _ = ev.one_step_previews(r, tb, 0)
     p = ev.teacher_probs(a, frames, tb.queries)
     k = int(((p - 0.5).abs() + (tb.weights == 0).float()).min(1).values.argmin())
@@ -105,7 +101,24 @@ def unsure_task(r, a, suite_data):
 
 
 def test_committed_tto_step_gradients_match_finite_differences(package, suite_data):
-    fd_check(package[0], package[1], min_slope=1e-4, ex=unsure_task(*package[1:3], suite_data))
+    from teacher_studio_modelkit.export import load_checkpoint
+    from conftest import CHECKPOINT
+    from test_reasoner import gt_batch
+    ex = unsure_task(*package[1:3], suite_data, load_checkpoint(CHECKPOINT)[3], gt_batch(suite_data, 16)[0])
+    fd_check(package[0], package[1], min_slope=1e-4, ex=ex)
+
+
+@pytest.mark.parametrize("name", ["tto_step", "sample", "decode", "vqa", "plan"])
+def test_committed_blocks_graph_matches_pytorch(blocks_package, name):
+    check_graph(*blocks_package[:4], name)
+
+
+def test_committed_blocks_tto_step_gradients_match_finite_differences(blocks_package, tmp_path_factory):
+    from conftest import generate_suite_data
+    push = generate_suite_data(tmp_path_factory, "push-fd", "--split heldout --n 40 --families push "
+                                                           "--corrupt-fraction 0 --first-seed 9000")
+    pkg, r, a, _, vocab = blocks_package
+    fd_check(pkg, r, min_slope=1e-4, ex=unsure_task(r, a, push, vocab, list(range(16))))
 
 
 @pytest.mark.parametrize("name", ["tto_step", "vqa"])

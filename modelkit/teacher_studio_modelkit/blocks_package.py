@@ -1,0 +1,191 @@
+"""Exports the blocks model package (resources/models/blocks, for the suite's fall and push
+families) from the models the objects experiments trained: the objects reasoner (runs/objects.pt,
+objects_experiment), the answerer after its hardening round and the query writer
+(runs/objects_answerer1.pt, runs/objects_writer.pt, objects_teacher). Graphs, manifest.json and
+the PyTorch checkpoint (modelkit/checkpoints/blocks.pt) as the gridworld package's, and a
+MODEL_CARD.md written from the measured results (runs/objects.json, runs/objects_teacher.json).
+
+    cd modelkit && python -m teacher_studio_modelkit.blocks_package    # after objects_experiment, objects_teacher
+"""
+import argparse
+import json
+import os
+
+import torch
+
+from .build import DATA, MODELKIT, REPO, RUNS, SMOKE, log
+from .data import MAX_INSTRUCTION, MAX_PLAN, MAX_QUERY, SuiteData
+from .model_card import pct
+from .objects_experiment import FAMILIES, data_and_vocab, make_objects_reasoner
+from .pipeline import export_package, ort_step_ms, package_defaults, package_mb
+from .teacher import Answerer
+from .writer import QueryWriter
+
+PACKAGE = os.path.join(REPO, "resources", "models", "blocks") if not SMOKE else "/tmp/modelkit-smoke/blocks"
+CHECKPOINT = os.path.join(MODELKIT, "checkpoints", "blocks.pt") if not SMOKE else "/tmp/modelkit-smoke/blocks.pt"
+MODELS = {"reasoner": "objects.pt", "answerer": "objects_answerer1.pt", "writer": "objects_writer.pt"}
+RESULTS = ("objects.json", "objects_teacher.json")
+
+
+def load_models(vocab, data):
+    missing = [f for f in list(MODELS.values()) + list(RESULTS) if not os.path.exists(os.path.join(RUNS, f))]
+    if missing:
+        raise SystemExit(f"missing in {RUNS}: {', '.join(missing)}; run objects_experiment, then objects_teacher")
+    r = make_objects_reasoner(vocab, data)
+    a = Answerer(r.A, len(vocab), r.C, r.T, r.px, MAX_QUERY)
+    w = QueryWriter(len(vocab), MAX_INSTRUCTION, MAX_PLAN)
+    for m, key in ((r, "reasoner"), (a, "answerer"), (w, "writer")):
+        m.load_state_dict(torch.load(os.path.join(RUNS, MODELS[key])))
+        m.eval()
+    return r, a, w
+
+
+def weak(teach):
+    """The rules under 90 % balanced accuracy on held-out reasoner samples or optimized samples."""
+    rules = sorted({r for k in ("teacher_heldout_reasoner_samples", "teacher_heldout_optimized_samples")
+                    for r, v in teach[k].items() if v["balanced"] < 0.9})
+    return ", ".join(rules) if rules else "no rule"
+
+
+def fit(teach):
+    """The answerer's lowest balanced accuracies on its own training videos, in words."""
+    acc = teach["teacher_train_gt_and_corruptions"]
+    low = sorted((v["balanced"], r) for r, v in acc.items())[:3]
+    return "only " + ", ".join(f"{pct(b)} on {r}" for b, r in low)
+
+
+def verdict(teach):
+    t, b = teach["tto"], teach["best_of_n"]
+    beats = [f"the base ({pct(t['base_success'])} -> {pct(t['success'])})" if t["success"] > t["base_success"] else None,
+             f"best-of-{b['n']} ({pct(b['teacher_picked'])})" if t["success"] > b["teacher_picked"] else None]
+    won = [x for x in beats if x]
+    lost = "best-of-N" if t["success"] <= b["teacher_picked"] else None
+    return (f"Held-out, both families: TTO with this teacher reaches {pct(t['success'])}"
+            + (f", above {' and '.join(won)}" if won else "")
+            + (f", but below best-of-{b['n']} ({pct(b['teacher_picked'])}, oracle pass@{b['n']} {pct(b['oracle_pass_at_n'])}):"
+               " the reasoner's samples of a push task differ a lot, so picking among them finds a right one"
+               " more often than optimizing one" if lost else "")
+            + f"; hacking {pct(t['hacking_rate'])}. The issue's bar (beat base and best-of-N, hacking <= 10 %) is "
+            + ("met." if not lost and t["hacking_rate"] <= 0.1 and won else "**not met**."))
+
+
+def lowest(acc):
+    below = sorted((v["balanced"], r) for r, v in acc.items() if v["balanced"] < 0.9)
+    if not below:
+        return f"every rule at 90 % or above (lowest {pct(min(v['balanced'] for v in acc.values()))})"
+    return f"{len(below)} of {len(acc)} rules under 90 %: " + ", ".join(f"{r} {pct(b)}" for b, r in below)
+
+
+def missed(acc):
+    """The rules whose broken videos the answerer mostly calls right (true-negative rate < 50 %)."""
+    return ", ".join(f"{r} {pct(v['tnr'])}" for r, v in sorted(acc.items()) if v["tnr"] is not None and v["tnr"] < 0.5)
+
+
+def write_card(path, base, teach, size_mb, step_ms, parameters):
+    """MODEL_CARD.md of the blocks package from objects_experiment's and objects_teacher's results."""
+    splits = base["splits"]
+    fam_rows = "\n".join(
+        f"| {fam} | {pct(s['held-out test']['success'])} | {pct(s['held-out test']['pass_at_n'])} | "
+        f"{pct(s['held-out validation']['success'])} | {pct(s['train (unseen tasks)']['success'])} |"
+        for fam, s in splits.items())
+    tto_rows = "\n".join(
+        f"| {name} | {fam} | {v['n']} | {pct(v['base_success'])} | {pct(v['success'])} | {v['fixed']} / {v['broken']} | "
+        f"{pct(v['best_of_n_teacher_picked'])} | {pct(v['oracle_pass_at_n'])} | {pct(v['hacking_rate'])} | {v['mean_steps']:.1f} |"
+        for name, r in (("held-out test", teach), ("train split", teach["in_domain"])) for fam, v in r["by_family"].items())
+    n_match = teach["best_of_n"]["n"]
+    text = f"""# blocks — the model package for the fall and push families (MODEL_CARD)
+
+A small reasoner + teacher pair trained from scratch by `modelkit` on the task suite's **fall** and
+**push** families (several coloured blocks). The gridworld package covers maze and collect; sort
+and connect are in neither. Numbers are measured on the suite's **held-out split** (fall: areas of
+8-10 cells, 3 blocks, 2-3 ledges, where training had 5-7 cells and 1-2 blocks; push: rooms of 8-10
+cells, 3 blocks, 8-11 moves, where training had 5-7 cells, 1-2 blocks and 2-7 moves), labelled by
+the Python port of the suite's evaluators (`rules.make_fall_judge`, `rules.make_push_judge`; their
+agreement with the suite's labels is a test, `modelkit/tests/test_objects.py`).
+
+Reproduce (about 100 minutes on 2 CPU cores): `cd modelkit && python -m teacher_studio_modelkit.objects_experiment --minutes {base['minutes']:g}`,
+then `python -m teacher_studio_modelkit.objects_teacher`, then `python -m teacher_studio_modelkit.blocks_package`.
+Details: [`modelkit/results/objects.md`](../../../modelkit/results/objects.md) (reasoner),
+[`modelkit/results/objects_teacher.md`](../../../modelkit/results/objects_teacher.md) (teacher, TTO).
+
+## Models
+- **Reasoner** ({parameters['reasoner']:,} parameters, `objects.py`): the gridworld reasoner's design
+  with one move slot per block colour (blue, orange, purple; z1 is [11, 3, 8]). Each colour's move
+  field is computed on the first frame without the blocks, where only that colour's outline reads
+  as "my outline"; blocks meet through contact features and take turns through turn features; a
+  frame's moves are settled in 3 passes. Frames are built by construction (each block drawn once,
+  steps of at most one cell, a block on its own outline drawn "placed"). The same LoRA slots,
+  few-step sampler, surrogate and full decoders as gridworld's. Trained {base['train']['steps']} steps
+  ({base['minutes']:g} CPU minutes) on both families.
+- **Answerer** ({parameters['answerer']:,} parameters) and **query writer** ({parameters['writer']:,}
+  parameters): gridworld's architectures and recipe (ground truth + corruptions, reasoner samples,
+  one-step previews, a hardening round on optimized videos; {teach['minutes']['answerer']:g} + {teach['minutes']['harden']:g}
+  minutes; writer {teach['minutes']['writer']:g} minutes). Training videos: {json.dumps(teach['answerer_training_videos'])}.
+
+## Base success (the reasoner alone, 4 noise seeds per task)
+
+| family | held-out test | oracle pass@4 | held-out validation | train split (unseen tasks) |
+|---|---|---|---|---|
+{fam_rows}
+
+## Test-time optimization with the teacher
+
+Settings as the engine's defaults (Adam lr {teach['settings']['lr']}, lambda {teach['settings']['lambda']}, tau {teach['settings']['tau']},
+at most {teach['settings']['max_steps']} steps); best-of-N compute-matched (N = {n_match} held-out), picked by the teacher;
+oracle pass@N: the evaluator picking among the same candidates. Hacking: the teacher stopped early
+on a video the evaluator fails.
+
+| tasks | family | n | base | TTO | fixed / broken | best-of-N (teacher) | oracle pass@N | hacking | mean steps |
+|---|---|---|---|---|---|---|---|---|---|
+{tto_rows}
+
+## Teacher accuracy (balanced, per rule)
+- held-out reasoner samples: {lowest(teach['teacher_heldout_reasoner_samples'])}
+- held-out optimized samples: {lowest(teach['teacher_heldout_optimized_samples'])}
+- held-out ground truth + corruptions: {lowest(teach['teacher_heldout_gt_and_corruptions'])}
+- query writer, held-out rule-set accuracy: {pct(teach['writer']['heldout_rule_set_accuracy'])}
+
+## Package
+{size_mb:.1f} MB; one `tto_step` call takes {step_ms:.0f} ms in onnxruntime (CPU, this 2-core machine).
+Graphs, inputs and outputs as gridworld's (`docs/model-package.md`); only the latent's shape differs.
+
+## Limits
+- {verdict(teach)}
+- The answerer falls short of 90 % balanced accuracy on {weak(teach)}. It says "Yes" to most
+  videos that break those rules: the share of broken held-out reasoner samples it catches is
+  {missed(teach['teacher_heldout_reasoner_samples'])}. On its own training videos it reaches
+  {fit(teach)}, so it is undertrained in {teach['minutes']['answerer']:g} + {teach['minutes']['harden']:g}
+  minutes, not only unsure out of distribution. A teacher that misses broken videos stops on some
+  of them (the hacking above) and keeps optimizing right ones it is unsure of (fall: {teach['by_family']['fall']['broken']} right
+  base videos broken).
+- Push on three blocks in a held-out room is mostly beyond this reasoner: its pushes are learnt
+  from rooms with one or two blocks and little to spare in 11 transitions.
+- The answerer and writer know only fall's and push's queries; sort and connect are in no package.
+"""
+    open(path, "w").write(text)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--card-only", action="store_true", help="rewrite MODEL_CARD.md of the exported package only")
+    a = ap.parse_args()
+    torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
+    sets, vocab = data_and_vocab()
+    if not os.path.exists(os.path.join(DATA, "objects_train_mix", "index.json")):
+        raise SystemExit(f"{DATA}/objects_train_mix is missing: run objects_teacher first")
+    train = SuiteData(os.path.join(DATA, "objects_train_mix"))
+    assert train.appearances == sets["fall_train_gt"].appearances, "the data sets' appearance tables differ"
+    reasoner, answerer, writer = load_models(vocab, sets["fall_train_gt"])
+    if not a.card_only:
+        export_package(train, vocab, reasoner, answerer, writer, package_defaults(reasoner), PACKAGE, CHECKPOINT, "blocks")
+    base, teach = (json.load(open(os.path.join(RUNS, f))) for f in RESULTS)
+    parameters = {k: sum(p.numel() for p in m.parameters()) for k, m in
+                  (("reasoner", reasoner), ("answerer", answerer), ("writer", writer))}
+    assert set(base["splits"]) == set(FAMILIES)
+    write_card(os.path.join(PACKAGE, "MODEL_CARD.md"), base, teach, package_mb(PACKAGE), ort_step_ms(reasoner, PACKAGE),
+               parameters)
+    log(f"exported {PACKAGE}")
+
+
+if __name__ == "__main__":
+    main()

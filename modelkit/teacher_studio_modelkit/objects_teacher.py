@@ -1,0 +1,159 @@
+"""The teacher on fall and push, with the objects reasoner (objects_experiment, runs/objects.pt) as
+the video model: the package's query-writer and answerer recipes (pipeline.stage_writer,
+pipeline.stage_answerer: ground truth and corruptions, reasoner samples and one-step previews, a
+hardening round on optimized videos) on both families together, then the package's held-out
+experiment (experiment.py): the answerer's balanced accuracy per rule on ground truth and
+corruptions, on reasoner samples and on optimized samples; test-time optimization with this teacher
+against the base sample and compute-matched best-of-N (teacher-picked, and the oracle pass@N);
+the hacking rate; the writer's rule-set accuracy. blocks_package exports them. Writes runs/objects_writer.pt,
+runs/objects_answerer{0,1}.pt, runs/objects_teacher.json and results/objects_teacher.md.
+
+    cd modelkit && python -m teacher_studio_modelkit.objects_teacher     # after objects_experiment
+"""
+import argparse
+import json
+import os
+import time
+
+import numpy as np
+import torch
+
+from . import evaluate as ev
+from .build import ANSWERER_MINUTES, DATA, HARDEN_MINUTES, MODELKIT, REPO, RUNS, WRITER_MINUTES, gen_data, log
+from .data import SuiteData
+from .experiment import teacher_accuracy, tto_experiment, writer_accuracy
+from .model_card import acc_rows, pct
+from .objects_experiment import FAMILIES, data_and_vocab, make_objects_reasoner
+from .pipeline import stage_answerer, stage_writer
+from .rules import make_judges
+from .tto import TTO_LAMBDA, TTO_LR, TTO_MAX_STEPS, TTO_TAU
+
+DATASETS = {  # both families interleaved; seeds as the package's, so they stay apart from the reasoner's
+    "objects_train_mix": "--split train --n 4000 --corrupt-fraction 0.6 --first-seed 100000",
+    "objects_heldout_mix": "--split heldout --n 1000 --corrupt-fraction 0.6 --first-seed 50000",
+    "objects_heldout_gt": "--split heldout --n 256 --corrupt-fraction 0 --first-seed 0",
+}
+IN_DOMAIN_TASKS = 128  # the last ground-truth tasks of the train mix (no answerer trained on them)
+
+
+def experiment(sets, vocab, reasoner, answerer, writer, judges, tasks):
+    """The held-out measurements on the first `tasks` held-out tasks (and as many in-domain ones,
+    at most IN_DOMAIN_TASKS)."""
+    H, M, T = sets["objects_heldout_gt"], sets["objects_heldout_mix"], sets["objects_train_mix"]
+    tb = ev.TaskBatch(H, vocab, range(min(tasks, len(H.instances))))
+    c0, c1 = ev.sample_cells(reasoner, tb, 0), ev.sample_cells(reasoner, tb, 1)
+    l0, l1 = ev.judge_all(judges, tb.families, c0), ev.judge_all(judges, tb.families, c1)
+    out = {"settings": {"lr": TTO_LR, "lambda": TTO_LAMBDA, "tau": TTO_TAU, "max_steps": TTO_MAX_STEPS},
+           "base_heldout_by_family": {fam: ev.rule_table([l for l, f in zip(l0, tb.families) if f == fam])
+                                      | {"n": tb.families.count(fam)} for fam in FAMILIES}}
+    log(f"base held-out {out['base_heldout_by_family']}")
+    out.update(teacher_accuracy(answerer, reasoner, judges, M, vocab, tb, [c0, c1], l0 + l1))
+    out.update(tto_experiment(reasoner, answerer, judges, tb, TTO_LR))
+    log(f"tto {out['tto']}  best-of-n {out['best_of_n']}")
+    gt = [i for i, inst in enumerate(T.instances) if inst["variant"] == "gt"][-min(tasks, IN_DOMAIN_TASKS):]
+    out["in_domain"] = tto_experiment(reasoner, answerer, judges, ev.TaskBatch(T, vocab, gt), TTO_LR)
+    out["writer"] = writer_accuracy(writer, vocab, H)
+    out["teacher_train_gt_and_corruptions"] = fit_on_training_videos(answerer, vocab, T)
+    return out
+
+
+def fit_on_training_videos(answerer, vocab, train):
+    """Balanced accuracy per rule on the answerer's own ground-truth and corruption training
+    videos: low values mean it is undertrained, not only unsure out of distribution."""
+    tb = ev.TaskBatch(train, vocab, range(len(train.instances)))
+    p = ev.teacher_probs(answerer, torch.from_numpy(np.asarray(train.frames)).float(), tb.queries)
+    return ev.balanced_accuracy(p, [i["labels"] for i in train.instances], tb.rules)
+
+
+def tto_rows(name, r):
+    rows = []
+    for fam, f in r["by_family"].items():
+        rows.append(f"| {name} | {fam} | {f['n']} | {pct(f['base_success'])} | {pct(f['success'])} | "
+                    f"{f['fixed']} / {f['broken']} | {pct(f['best_of_n_teacher_picked'])} | {pct(f['oracle_pass_at_n'])} | "
+                    f"{pct(f['hacking_rate'])} | {f['mean_steps']:.1f} |")
+    t, b = r["tto"], r["best_of_n"]
+    rows.append(f"| {name} | **both** | {t['n']} | {pct(t['base_success'])} | {pct(t['success'])} | "
+                f"{t['fixed']} / {t['broken']} | {pct(b['teacher_picked'])} | {pct(b['oracle_pass_at_n'])} | "
+                f"{pct(t['hacking_rate'])} | {t['mean_steps']:.1f} |")
+    return rows
+
+
+def write_report(res, path):
+    a = res["minutes"]
+    lines = ["# The teacher on fall and push (the blocks package)", "",
+             "The package's query-writer and answerer recipes trained on the fall and push families, with the",
+             "objects reasoner of `results/objects.md` as the video model, and the package's held-out experiment",
+             "run on them. Produced by `cd modelkit && python -m teacher_studio_modelkit.objects_teacher` "
+             f"(writer {a['writer']:g} min, answerer {a['answerer']:g} + {a['harden']:g} min hardening round,",
+             f"experiment {res['experiment_minutes']:.0f} min, on this 2-core CPU). Answerer training videos: "
+             + ", ".join(f"{k} {v}" for k, v in res["answerer_training_videos"].items()) + ".", "",
+             "## Test-time optimization with this teacher", "",
+             f"Settings as the package's: Adam lr {TTO_LR}, lambda {TTO_LAMBDA}, tau {TTO_TAU}, at most {TTO_MAX_STEPS} steps,",
+             "one noise per task (the base sample's). Best-of-N is compute-matched (N candidates cost what the mean",
+             f"TTO run costs; N = {res['best_of_n']['n']} held-out, {res['in_domain']['best_of_n']['n']} in-domain), "
+             "picked by the teacher's loss; the oracle pass@N is the evaluator picking among",
+             "the same candidates. Hacking: the teacher stopped early (confident) on a video the evaluator fails.", "",
+             "| tasks | family | n | base | TTO | fixed / broken | best-of-N (teacher) | oracle pass@N | hacking | mean steps |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines += tto_rows("held-out test", res) + tto_rows("train split (in-domain)", res["in_domain"])
+    lines += ["", "## Answerer: balanced accuracy per rule", "",
+              f"On held-out reasoner samples ({res['teacher_heldout_reasoner_samples_seeds']} seeds per task), on the videos",
+              "TTO produced (held-out and in-domain), and on the held-out ground truth with the suite's corruptions.", "",
+              "| videos | rule | balanced | TPR | TNR | yes / no |", "|---|---|---|---|---|---|",
+              acc_rows("reasoner samples", res["teacher_heldout_reasoner_samples"]),
+              acc_rows("optimized (held-out)", res["teacher_heldout_optimized_samples"]),
+              acc_rows("optimized (in-domain)", res["in_domain"]["teacher_heldout_optimized_samples"]),
+              acc_rows("ground truth + corruptions", res["teacher_heldout_gt_and_corruptions"]),
+              acc_rows("its training videos (ground truth + corruptions)", res["teacher_train_gt_and_corruptions"]), "",
+              f"On held-out ground truth its mean P(Yes) is {res['teacher_on_ground_truth']['mean_p_yes']:.3f}; the loss is",
+              f"under tau for {pct(res['teacher_on_ground_truth']['loss_below_tau'])} of the videos.", "",
+              "## Query writer", "",
+              f"Rule-set accuracy on the held-out instructions: {pct(res['writer']['heldout_rule_set_accuracy'])} ("
+              + ", ".join(f"{k} {pct(v)}" for k, v in res["writer"]["by_family"].items()) + ").", ""]
+    open(path, "w").write("\n".join(lines))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--writer-minutes", type=float, default=WRITER_MINUTES)
+    ap.add_argument("--answerer-minutes", type=float, default=ANSWERER_MINUTES)
+    ap.add_argument("--harden-minutes", type=float, default=HARDEN_MINUTES)
+    ap.add_argument("--fresh", action="store_true", help="retrain the writer and the answerer")
+    ap.add_argument("--tasks", type=int, default=256, help="held-out tasks measured (all 256 by default)")
+    ap.add_argument("--fit-only", action="store_true", help="add the answerer's accuracy on its training videos "
+                    "to runs/objects_teacher.json (from an earlier run) and rewrite the report")
+    a = ap.parse_args()
+    torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
+    path = os.path.join(RUNS, "objects.pt")
+    if not os.path.exists(path):
+        raise SystemExit(f"{path} is missing: train the objects reasoner first "
+                         "(python -m teacher_studio_modelkit.objects_experiment)")
+    sets, vocab = data_and_vocab()
+    gen_data(REPO, datasets=DATASETS, families=",".join(FAMILIES))
+    sets |= {n: SuiteData(os.path.join(DATA, n)) for n in DATASETS}
+    reasoner = make_objects_reasoner(vocab, sets["fall_train_gt"])
+    reasoner.load_state_dict(torch.load(path))
+    reasoner.eval()
+    judges = make_judges(sets["fall_train_gt"].appearances, reasoner.C)
+    train = sets["objects_train_mix"]
+    writer = stage_writer(a.fresh, (train, sets["fall_train_gt"], sets["push_train_gt"]), vocab, a.writer_minutes,
+                          name="objects_writer")
+    answerer, counts = stage_answerer(a.fresh, train, vocab, reasoner, judges, a.answerer_minutes, a.harden_minutes,
+                                      name="objects_answerer")
+    if a.fit_only:
+        res = json.load(open(os.path.join(RUNS, "objects_teacher.json")))
+        res["teacher_train_gt_and_corruptions"] = fit_on_training_videos(answerer, vocab, train)
+        json.dump(res, open(os.path.join(RUNS, "objects_teacher.json"), "w"), indent=1)
+        write_report(res, os.path.join(MODELKIT, "results", "objects_teacher.md"))
+        return
+    t0 = time.time()
+    res = experiment(sets, vocab, reasoner, answerer, writer, judges, a.tasks)
+    res |= {"minutes": {"writer": a.writer_minutes, "answerer": a.answerer_minutes, "harden": a.harden_minutes},
+            "experiment_minutes": (time.time() - t0) / 60, "answerer_training_videos": counts}
+    json.dump(res, open(os.path.join(RUNS, "objects_teacher.json"), "w"), indent=1)
+    write_report(res, os.path.join(MODELKIT, "results", "objects_teacher.md"))
+    log("results/objects_teacher.md written")
+
+
+if __name__ == "__main__":
+    main()
