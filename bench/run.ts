@@ -1,17 +1,18 @@
 /**
- * `npm run bench -- [--quick] [--per-family N] [--families maze,push] [--split heldout|train] [--quality-only | --speed-only] [--out bench/results]`
+ * `npm run bench -- [--quick] [--per-family N] [--families maze,push] [--split heldout|train] [--quality-only | --speed-only] [--package DIR] [--out bench/results]`
  *
  * Quality on the held-out split (fixed seeds 0..N-1 per family; `--split train` for unseen tasks
  * drawn from the training distribution), every video judged by the
  * rule-based evaluator, and speed on this machine; prints the tables and writes them, with the
- * command, commit and machine, as markdown + JSON + PNG plots under bench/results/.
+ * command, commit and machine, as markdown + JSON + PNG plots under bench/results/. --package: the
+ * model package to measure (default: the built-in gridworld; resources/models/blocks for fall and push).
  */
 import { execSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { defaultPackageDir, loadModelPackage, StudioModels } from '../src/main/engine/models'
+import { BUILT_IN_PACKAGE, defaultPackageDir, loadModelPackage, StudioModels } from '../src/main/engine/models'
 import { runtimeVersion } from '../src/main/engine/runtime'
 import { listFamilies } from '../src/main/engine/tasks'
 import { familyBarsPng, successCurvePng } from './plots'
@@ -28,7 +29,8 @@ const { values } = parseArgs({
     'quality-only': { type: 'boolean', default: false },
     'speed-only': { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench/results' },
-    checkpoint: { type: 'string', default: 'modelkit/checkpoints/gridworld.pt' },
+    package: { type: 'string' },
+    checkpoint: { type: 'string' },
   },
 })
 
@@ -37,7 +39,7 @@ if (values.split !== 'heldout' && values.split !== 'train') throw new Error(`--s
 const split = values.split as 'heldout' | 'train'
 // Train-split seeds start far from those modelkit trains on (gen-data rows use seeds < 200000).
 const firstSeed = split === 'train' ? 900_000 : 0
-const pkg = loadModelPackage(defaultPackageDir())
+const pkg = loadModelPackage(values.package ?? defaultPackageDir())
 const trained = pkg.manifest.families.map((f) => f.name)
 const families = values.families ? values.families.split(',') : trained.length ? trained : listFamilies().map((f) => f.name)
 const models = await StudioModels.open(pkg, 'cpu')
@@ -60,7 +62,7 @@ const print = (s = '') => {
   lines.push(s)
 }
 mkdirSync(values.out, { recursive: true })
-const stem = join(values.out, `${date}-${split}${values.quick ? '-quick' : ''}`)
+const stem = join(values.out, `${date}${pkg.id === BUILT_IN_PACKAGE ? '' : `-${pkg.id}`}-${split}${values.quick ? '-quick' : ''}`)
 
 if (!values['speed-only']) {
   const records: TaskRecord[] = []
@@ -109,7 +111,7 @@ if (!values['speed-only']) {
 }
 
 if (!values['quality-only']) {
-  const speed: SpeedReport = await measureSpeed(models, values.quick ? 10 : 30, values.checkpoint)
+  const speed: SpeedReport = await measureSpeed(models, values.quick ? 10 : 30, values.checkpoint ?? `modelkit/checkpoints/${pkg.id}.pt`)
   print('## Speed (CPU, this machine)')
   print()
   print('| graph | onnxruntime-node median ms | mean ms | PyTorch eager median ms | mean ms | speed-up (median) |')

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { IPC_EVENT_CHANNEL } from '../shared/result'
 import { defaultDataDir, StudioService } from './engine'
-import { defaultPackageDir } from './engine/models'
+import { defaultPackageDirs } from './engine/models'
 import { registerStudioIpc } from './ipc'
 import { studioWindowOptions } from './window'
 
@@ -36,8 +36,8 @@ export async function startStudioApp(): Promise<StudioService> {
     dataDir: defaultDataDir(),
     appVersion: app.getVersion(),
     mode: 'electron',
-    // Packaged apps carry the model package under resources/; from a checkout it is found in the tree.
-    packageDir: defaultPackageDir(app.isPackaged ? process.resourcesPath : undefined),
+    // Packaged apps carry the model packages under resources/; from a checkout they are found in the tree.
+    packageDirs: defaultPackageDirs(app.isPackaged ? process.resourcesPath : undefined),
     workerEntry: join(here, 'jobs-worker.js'),
   })
   registerStudioIpc(ipcMain, service, shell)

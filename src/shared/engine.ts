@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { ExecutionProvider, RunMethod, RunSettings } from './run'
 
-/** The loaded model package and what this machine can run it on. */
+/** The default model package, every package, and what this machine can run them on. */
 export const RuntimeInfo = z.object({
   package: z
     .object({
@@ -14,6 +14,11 @@ export const RuntimeInfo = z.object({
     .nullable(),
   /** Why the package could not be loaded (missing or damaged files), when it could not. */
   packageError: z.string().nullable(),
+  /**
+   * Every model package, the default (above) first: a task runs on the package trained on its
+   * family, else on the default one.
+   */
+  packages: z.array(z.object({ id: z.string(), families: z.array(z.string()), error: z.string().nullable() })),
   providers: z.array(z.object({ name: ExecutionProvider, bundled: z.boolean(), note: z.string() })),
   onnxruntime: z.string(),
 })

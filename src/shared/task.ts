@@ -97,9 +97,11 @@ export const SuiteFamily = z.object({
   name: z.string(),
   description: z.string(),
   /**
-   * Whether the loaded model package was trained on this family (its manifest lists the families
-   * it was trained on); absent when the package lists none or cannot be loaded.
+   * Whether one of the model packages was trained on this family (a package's manifest lists the
+   * families it was trained on); absent when no package lists any or none can be loaded.
    */
   inModelPackage: z.boolean().optional(),
+  /** The id of the package that runs this family's tasks, when one was trained on it. */
+  modelPackage: z.string().optional(),
 })
 export type SuiteFamily = z.infer<typeof SuiteFamily>

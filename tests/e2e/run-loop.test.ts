@@ -92,14 +92,18 @@ describe('the whole studio loop in a browser', () => {
     await page.getByRole('button', { name: 'Create project' }).click()
     await expect.poll(() => page.getByTestId('project-name').textContent()).toBe('Loop study')
 
-    // 1. Pick a task from the suite; its first frame shows at once. A family the built-in package
-    // was not trained on says so before a task is made from it.
+    // 1. Pick a task from the suite; its first frame shows at once. The picker says which model
+    // package runs a family, and that no package was trained on the others.
     await page.getByRole('combobox', { name: 'Family' }).click()
-    await page.getByRole('option', { name: 'push (not in the model package)' }).click()
-    await expect.poll(() => page.getByTestId('family-outside-package').textContent()).toMatch(/trained on (maze and collect|collect and maze)\. Its videos will not follow push's rules/)
+    await page.getByRole('option', { name: 'sort (no model package)' }).click()
+    await expect.poll(() => page.getByTestId('family-outside-package').textContent()).toMatch(/The packages cover .*fall.*; a sort task runs on the default package\. Its videos will not\s+follow sort's rules/)
+    await page.getByRole('combobox', { name: 'Family' }).click()
+    await page.getByRole('option', { name: 'push', exact: true }).click()
+    await expect.poll(() => page.getByTestId('family-package').textContent()).toMatch(/Its tasks run on the blocks model package, trained on (fall and push|push and fall)\./)
+    expect(await page.getByTestId('family-outside-package').count()).toBe(0)
     await page.getByRole('combobox', { name: 'Family' }).click()
     await page.getByRole('option', { name: 'maze', exact: true }).click()
-    expect(await page.getByTestId('family-outside-package').count()).toBe(0)
+    await expect.poll(() => page.getByTestId('family-package').textContent()).toMatch(/Its tasks run on the gridworld model package, trained on (maze and collect|collect and maze)\./)
     await page.getByLabel('Seed', { exact: true }).fill(String(HELDOUT_SEED))
     // The held-out split: a maze bigger and longer than any the built-in model was trained on.
     await page.getByText('held-out', { exact: true }).click()
@@ -242,8 +246,9 @@ describe('the whole studio loop in a browser', () => {
     await page.locator(`[data-testid="run-row"][data-run-id="${firstId}"]`).getByRole('button', { name: /^Open run/ }).click()
     await expect.poll(() => runState(page).then((s) => s.points)).toBe(SCORED_STEPS)
 
-    // 8. Settings: providers and what actually ran.
+    // 8. Settings: the model packages with the families each runs, providers and what actually ran.
     await page.getByRole('button', { name: 'Settings' }).click()
+    await expect.poll(() => page.getByTestId('model-packages').textContent()).toMatch(/gridworlddefault.*(maze, collect|collect, maze).*loaded.*blocks(fall, push|push, fall)loaded/)
     await expect.poll(() => page.getByTestId('last-provider').textContent()).toMatch(/asked for webgpu and ran on (cpu: .+|webgpu\.)/)
     await shot(page, 'settings')
 

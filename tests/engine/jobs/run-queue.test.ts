@@ -3,12 +3,12 @@ import type { Run, StudioEvent } from '../../../src/shared'
 import { dispatchStudioCall, StudioService } from '../../../src/main/engine'
 import { generateTask } from '../../../src/main/engine/tasks'
 import { makeImage } from '../../helpers/images'
-import { builtInPackageDir } from '../../helpers/model-package'
+import { defaultPackageDirs } from '../../../src/main/engine/models'
 import { useTempDirs } from '../../helpers/temp'
 
 /** A studio with a project, a maze task from the suite and the suite's own rules as user queries. */
-async function studioWithTask(dataDir: string, options: { packageDir?: string } = {}) {
-  const service = new StudioService({ dataDir, appVersion: '0.0.0-test', mode: 'browser', packageDir: options.packageDir ?? builtInPackageDir })
+async function studioWithTask(dataDir: string, options: { packageDirs?: string[] } = {}) {
+  const service = new StudioService({ dataDir, appVersion: '0.0.0-test', mode: 'browser', packageDirs: options.packageDirs ?? defaultPackageDirs() })
   const events: StudioEvent[] = []
   service.onEvent((e) => events.push(e))
   const call = (method: string, input?: unknown) => dispatchStudioCall(service.handlers, method, input)
@@ -58,6 +58,26 @@ describe('runs through the studio API (worker thread, built-in package)', () => 
     expect(progress.at(-1)).toMatchObject({ completedSteps: 4, maxSteps: 4 })
     expect(events.filter((e) => e.type === 'run-step')).toHaveLength(4)
     expect(events.filter((e) => e.type === 'run-status' && e.runId === run.id).map((e) => (e as { status: string }).status)).toEqual(['queued', 'running', 'done'])
+    await service.close()
+  })
+
+  it('runs a push task on the blocks package: its teacher writes the queries and the run records the package', async () => {
+    const { service, ok, finished } = await studioWithTask(tempDir())
+    const push = await ok('createSuiteTask', { family: 'push', seed: 3 })
+    const rules = await ok<any[]>('planRules', { taskId: push.id })
+    const want = generateTask('push', 3).rules.map((r) => `${r.kind}: ${r.query.toLowerCase()}`).sort()
+    expect(rules.map((r) => `${r.kind}: ${r.text.toLowerCase()}`).sort()).toEqual(want)
+    const run = await ok<Run>('startRun', { taskId: push.id, method: 'teacher', settings: { maxSteps: 2, tau: 0 } })
+    const done = await finished(run.id)
+    expect(done.status).toBe('done')
+    expect(done.model.packageId).toBe('blocks')
+    // push's evaluator judged the video (its three process rules)
+    expect(done.result!.evaluator!.process.map((p) => p.rule).sort()).toEqual(['push.intact', 'push.no_wall', 'push.step'])
+    const videos = await ok<any[]>('listVideos', { runId: run.id })
+    expect(videos.map((v) => v.kind).sort()).toEqual(['base', 'final'])
+    // a maze task of the same project still runs on the default package
+    const maze = await ok<Run>('startRun', { taskId: (await ok<any[]>('listTasks')).find((t) => t.family === 'maze').id, method: 'base' })
+    expect((await finished(maze.id)).model.packageId).toBe('gridworld')
     await service.close()
   })
 
@@ -112,7 +132,7 @@ describe('runs through the studio API (worker thread, built-in package)', () => 
 
   it('refuses to run without rule queries, and explains a missing model package', async () => {
     const dir = tempDir()
-    const { service, call, ok } = await studioWithTask(dir, { packageDir: '/nonexistent/models/gridworld' })
+    const { service, call, ok } = await studioWithTask(dir, { packageDirs: ['/nonexistent/models/gridworld'] })
     const bare = await ok('createSuiteTask', { family: 'sort', seed: 1 })
     expect(await call('startRun', { taskId: bare.id, method: 'teacher' })).toMatchObject({ ok: false, error: { code: 'model-package', message: expect.stringMatching(/has no manifest\.json/) } })
     const info = await ok('getRuntimeInfo')

@@ -125,7 +125,7 @@ describe('StudioService through dispatchStudioCall', () => {
   })
 
   it('lists the suite families without a package verdict when the model package cannot be loaded', async () => {
-    const service = new StudioService({ dataDir: tempDir(), appVersion: '0.0.0-test', mode: 'browser', packageDir: tempDir() })
+    const service = new StudioService({ dataDir: tempDir(), appVersion: '0.0.0-test', mode: 'browser', packageDirs: [tempDir()] })
     const result = await dispatchStudioCall(service.handlers, 'listSuiteFamilies', undefined)
     expect(result.ok).toBe(true)
     const families = (result as { value: { name: string; inModelPackage?: boolean }[] }).value
@@ -139,9 +139,11 @@ describe('StudioService through dispatchStudioCall', () => {
     await ok('createProject', { name: 'p' })
     const families = await ok('listSuiteFamilies')
     expect(families.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(['maze', 'push', 'collect', 'sort', 'connect', 'fall']))
-    // The built-in package's manifest names the families it was trained on.
+    // The built-in packages' manifests name the families they were trained on.
     const trained = Object.fromEntries(families.map((f: { name: string; inModelPackage?: boolean }) => [f.name, f.inModelPackage]))
-    expect(trained).toMatchObject({ maze: true, collect: true, push: false, sort: false, connect: false, fall: false })
+    expect(trained).toMatchObject({ maze: true, collect: true, push: true, sort: false, connect: false, fall: true })
+    const runsOn = Object.fromEntries(families.map((f: { name: string; modelPackage?: string }) => [f.name, f.modelPackage]))
+    expect(runsOn).toEqual({ maze: 'gridworld', collect: 'gridworld', push: 'blocks', fall: 'blocks', sort: undefined, connect: undefined })
     const task = await ok('createSuiteTask', { family: 'maze', seed: 5 })
     expect(task).toMatchObject({ source: 'suite', family: 'maze', seed: 5, split: 'train', frameWidth: 80, frameHeight: 80 })
     expect(task.instruction.length).toBeGreaterThan(10)

@@ -3,7 +3,8 @@
  * snapshot of the task's rules, hands runs one at a time to the run worker, stores every step the
  * moment it arrives (one transaction per step, so a crash loses at most the step in flight), and
  * tells subscribers with progress and an ETA measured from the run's start. Cancel reaches only the
- * run it names; pause holds the queue after the current run.
+ * run it names; pause holds the queue after the current run. Each run and each query plan names the
+ * model package it runs on (the caller picks it by the task's family).
  */
 import type { Worker } from 'node:worker_threads'
 import type { RuleQuery, Run, RunMethod, RunSettings, StudioEvent } from '../../../shared'
@@ -17,7 +18,6 @@ import { startRunWorker } from './worker-thread'
 export interface RunQueueOptions {
   store: () => ProjectStore
   emit: (event: StudioEvent) => void
-  pkg: () => ModelPackage
   appVersion: string
   /** Built worker file (Electron); from source the TypeScript worker is used. */
   workerEntry?: string
@@ -27,8 +27,16 @@ interface ActiveRun {
   runId: string
   taskId: string
   store: ProjectStore
+  pkg: ModelPackage
   startedAt: number
   total: number
+}
+
+interface WaitingRun {
+  runId: string
+  taskId: string
+  store: ProjectStore
+  pkg: ModelPackage
 }
 
 export interface QueueState {
@@ -39,7 +47,7 @@ export interface QueueState {
 
 export class RunQueue {
   private worker: Worker | null = null
-  private readonly waiting: { runId: string; taskId: string; store: ProjectStore }[] = []
+  private readonly waiting: WaitingRun[] = []
   private active: ActiveRun | null = null
   private paused = false
   private nextPlanId = 1
@@ -51,10 +59,12 @@ export class RunQueue {
     return { paused: this.paused, activeRunId: this.active?.runId ?? null, queuedRunIds: this.waiting.map((w) => w.runId) }
   }
 
-  /** Queues a run of `method` on a task; `rules` (the task's current rules, checked by the caller) are copied into the run. */
-  enqueue(taskId: string, method: RunMethod, settings: RunSettings, rules: readonly RuleQuery[]): Run {
+  /**
+   * Queues a run of `method` on a task with model package `pkg`; `rules` (the task's current rules,
+   * checked by the caller) are copied into the run.
+   */
+  enqueue(taskId: string, method: RunMethod, settings: RunSettings, rules: readonly RuleQuery[], pkg: ModelPackage): Run {
     const store = this.options.store()
-    const pkg = this.options.pkg()
     const run = store.runs.create({
       taskId,
       method,
@@ -63,7 +73,7 @@ export class RunQueue {
       model: { packageId: pkg.id, packageHash: pkg.hash },
       versions: { app: this.options.appVersion, onnxruntime: runtimeVersion() },
     })
-    this.waiting.push({ runId: run.id, taskId, store })
+    this.waiting.push({ runId: run.id, taskId, store, pkg })
     this.emitStatus(run)
     this.pump()
     return run
@@ -94,12 +104,12 @@ export class RunQueue {
     return this.state()
   }
 
-  /** The teacher's query writer on an instruction (runs in the worker, between runs). */
-  planQueries(instruction: string): Promise<{ kind: 'goal' | 'process'; text: string }[]> {
+  /** The query writer of package `pkg` on an instruction (runs in the worker, between runs). */
+  planQueries(instruction: string, pkg: ModelPackage): Promise<{ kind: 'goal' | 'process'; text: string }[]> {
     const requestId = this.nextPlanId++
     return new Promise((resolve, reject) => {
       this.plans.set(requestId, { resolve, reject })
-      this.post({ type: 'plan', request: { requestId, instruction, packageDir: this.options.pkg().dir } })
+      this.post({ type: 'plan', request: { requestId, instruction, packageDir: pkg.dir } })
     })
   }
 
@@ -144,7 +154,7 @@ export class RunQueue {
   private pump(): void {
     if (this.paused || this.active || this.waiting.length === 0) return
     const next = this.waiting.shift()!
-    const { store, runId, taskId } = next
+    const { store, runId, taskId, pkg } = next
     try {
       const run = store.runs.start(runId)
       const task = store.tasks.get(taskId)
@@ -158,9 +168,9 @@ export class RunQueue {
         instruction: task.instruction,
         firstFrame: frame,
         family: task.family,
-        packageDir: this.options.pkg().dir,
+        packageDir: pkg.dir,
       }
-      this.active = { runId, taskId, store, startedAt: Date.now(), total: run.settings.maxSteps + 1 }
+      this.active = { runId, taskId, store, pkg, startedAt: Date.now(), total: run.settings.maxSteps + 1 }
       this.emitStatus(run)
       this.post({ type: 'run', request })
     } catch (error) {
@@ -192,7 +202,7 @@ export class RunQueue {
         break
       case 'run-step': {
         const { preview, ...metrics } = message.step
-        const { width, height } = this.options.pkg().manifest.video
+        const { width, height } = active.pkg.manifest.video
         const step = store.runs.appendStep(runId, { ...metrics, previewFrames: preview.map((rgb) => ({ width, height, rgb })) })
         this.options.emit({ type: 'run-step', taskId, step })
         break

@@ -1,14 +1,15 @@
 /**
  * The run side of the studio API: runtime info, the teacher writing rule queries, starting,
- * cancelling and queueing runs, and exporting a run's video. The model package is loaded lazily,
- * so a missing or damaged package shows as a readable notice instead of stopping the studio.
+ * cancelling and queueing runs, and exporting a run's video. A task runs on the model package
+ * trained on its family (models/library.ts). Packages are loaded lazily, so a missing or damaged
+ * package shows as a readable notice instead of stopping the studio.
  */
 import { join } from 'node:path'
 import type { Run, RunSettings, RuntimeInfo, StudioEvent } from '../../../shared'
 import { buildRunCard, exportVideo, ExportError } from '../export'
 import { decodePngFrame } from '../images'
 import { RunQueue } from '../jobs'
-import { loadModelPackage, ModelPackageError, type ModelPackage } from '../models'
+import { ModelLibrary, ModelPackageError, type ModelPackage } from '../models'
 import { cudaProviderInstalled, describeProviders, runtimeVersion } from '../runtime'
 import type { ProjectStore } from '../store'
 import type { StudioHandlers } from './dispatch'
@@ -17,7 +18,8 @@ import { StudioError } from '../errors'
 export interface RunServiceOptions {
   store: () => ProjectStore
   emit: (event: StudioEvent) => void
-  packageDir: string
+  /** Model package folders; the first is the default package. */
+  packageDirs: readonly string[]
   appVersion: string
   exportsDir: string
   workerEntry?: string
@@ -36,38 +38,32 @@ const DEFAULT_CANDIDATES = 5
 
 export class RunService {
   readonly queue: RunQueue
-  private pkg: ModelPackage | null = null
+  readonly library: ModelLibrary
 
   constructor(private readonly options: RunServiceOptions) {
+    this.library = new ModelLibrary(options.packageDirs)
     this.queue = new RunQueue({
       store: options.store,
       emit: options.emit,
-      pkg: () => this.modelPackage(),
       appVersion: options.appVersion,
       workerEntry: options.workerEntry,
     })
   }
 
-  modelPackage(): ModelPackage {
-    if (this.pkg) return this.pkg
+  /** The package that runs a task of `family` (the default package for null). */
+  modelPackage(family: string | null = null): ModelPackage {
     try {
-      this.pkg = loadModelPackage(this.options.packageDir)
+      return this.library.packageFor(family)
     } catch (error) {
       if (error instanceof ModelPackageError) throw new StudioError('model-package', error.message)
       throw error
     }
-    return this.pkg
   }
 
-  /** The suite families the model package was trained on; null when it names none or cannot be loaded. */
-  trainedFamilies(): string[] | null {
-    try {
-      const names = this.modelPackage().manifest.families.map((f) => f.name)
-      return names.length ? names : null
-    } catch (error) {
-      if (error instanceof StudioError) return null // the package's own notices say what is wrong
-      throw error
-    }
+  /** Family -> id of the package trained on it; null when no loadable package names a family. */
+  trainedFamilies(): Map<string, string> | null {
+    const families = this.library.trainedFamilies()
+    return families.size ? families : null
   }
 
   defaultSettings(pkg: ModelPackage): RunSettings {
@@ -91,7 +87,8 @@ export class RunService {
     } catch (error) {
       packageError = (error as Error).message
     }
-    return { package: info, packageError, providers: describeProviders(cudaProviderInstalled()), onnxruntime: runtimeVersion() }
+    const packages = this.library.entries().map((e) => ({ id: e.id, families: e.pkg?.manifest.families.map((f) => f.name) ?? [], error: e.error }))
+    return { package: info, packageError, packages, providers: describeProviders(cudaProviderInstalled()), onnxruntime: runtimeVersion() }
   }
 
   private requireRun(id: string): Run {
@@ -106,8 +103,8 @@ export class RunService {
       const store = this.options.store()
       const task = store.tasks.get(taskId)
       if (!task) throw new StudioError('task-missing', `Task ${taskId} is not in this project: it may have been deleted.`)
-      const pkg = this.modelPackage()
-      const planned = await this.queue.planQueries(task.instruction)
+      const pkg = this.modelPackage(task.family)
+      const planned = await this.queue.planQueries(task.instruction, pkg)
       const goal = planned.filter((q) => q.kind === 'goal').slice(0, 1)
       const process = planned.filter((q) => q.kind === 'process').slice(0, pkg.manifest.text.maxQueries - goal.length)
       if (goal.length === 0 && process.length === 0) {
@@ -123,7 +120,7 @@ export class RunService {
       const store = this.options.store()
       const task = store.tasks.get(taskId)
       if (!task) throw new StudioError('task-missing', `Task ${taskId} is not in this project: it may have been deleted.`)
-      const pkg = this.modelPackage()
+      const pkg = this.modelPackage(task.family)
       const { width, height } = pkg.manifest.video
       if (task.frameWidth !== width || task.frameHeight !== height) {
         throw new StudioError('frame-size', `This task's first frame is ${task.frameWidth}x${task.frameHeight}, but model package "${pkg.id}" generates ${width}x${height} videos: pick a task from the built-in suite, or drop a ${width}x${height} first frame drawn in the suite's cell world.`)
@@ -134,7 +131,7 @@ export class RunService {
       if (rules.length > pkg.manifest.text.maxQueries) {
         throw new StudioError('too-many-rules', `Model package "${pkg.id}" reads at most ${pkg.manifest.text.maxQueries} rule queries (one goal and up to ${pkg.manifest.text.maxQueries - 1} process queries); this task has ${rules.length}: remove some.`)
       }
-      return this.queue.enqueue(taskId, method, full, rules)
+      return this.queue.enqueue(taskId, method, full, rules, pkg)
     },
     cancelRun: ({ id }) => ({ cancelled: this.queue.cancel(id) }),
     getQueue: () => this.queue.state(),

@@ -4,7 +4,7 @@ import type { ProjectInfo, RuleQuery, StudioEvent, StudioInfo, Task } from '../.
 import { encodeRgbFrame, normaliseUploadedImage } from '../images'
 import { PROJECT_EXTENSION, ProjectStore, RecentProjects, type NewTask } from '../store'
 import { StudioError } from '../errors'
-import { defaultPackageDir } from '../models'
+import { defaultPackageDirs } from '../models'
 import { builtInTaskSuite, type TaskSuitePort } from '../suite'
 import { runHandlersOf, RunService } from './run-service'
 import type { StudioHandlers } from './dispatch'
@@ -18,8 +18,8 @@ export interface StudioServiceOptions {
   appVersion: string
   mode: StudioInfo['mode']
   suite?: TaskSuitePort
-  /** The model package folder; the built-in package when left out. */
-  packageDir?: string
+  /** Model package folders, the default package first; the built-in packages when left out. */
+  packageDirs?: readonly string[]
   /** Where exported videos go when no path is given; defaults to <dataDir>/exports. */
   exportsDir?: string
   /** The bundled run worker (Electron build); from source the TypeScript worker is used. */
@@ -45,7 +45,7 @@ export class StudioService {
     this.runs = new RunService({
       store: () => this.currentStore(),
       emit: (event) => this.emit(event),
-      packageDir: options.packageDir ?? defaultPackageDir(),
+      packageDirs: options.packageDirs ?? defaultPackageDirs(),
       appVersion: options.appVersion,
       exportsDir: options.exportsDir ?? join(options.dataDir, 'exports'),
       workerEntry: options.workerEntry,
@@ -110,7 +110,7 @@ export class StudioService {
     },
     listSuiteFamilies: () => {
       const trained = this.runs.trainedFamilies()
-      return this.suite.listFamilies().map((f) => (trained ? { ...f, inModelPackage: trained.includes(f.name) } : f))
+      return this.suite.listFamilies().map((f) => (trained ? { ...f, inModelPackage: trained.has(f.name), modelPackage: trained.get(f.name) } : f))
     },
     // The desktop shell answers this itself (src/main/ipc.ts); only browser mode reaches the engine.
     revealExport: () => {

@@ -6,7 +6,27 @@ import { useProjectRuns } from '../history/useProjectRuns'
 import { useRuntimeInfo } from '../runs/hooks'
 import { loadRunDefaults, saveRunDefaults } from './preferences'
 
-/** Providers (available and actually used), default hyperparameters, the model and project location. */
+/** Every model package and the families it runs: a task runs on the package trained on its family, else on the first (default) one. */
+function PackageTable({ packages }: { packages: { id: string; families: string[]; error: string | null }[] }) {
+  return (
+    <Table withTableBorder mt="sm" data-testid="model-packages">
+      <Table.Thead>
+        <Table.Tr><Table.Th>Package</Table.Th><Table.Th>Runs the families</Table.Th><Table.Th>Status</Table.Th></Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {packages.map((p, i) => (
+          <Table.Tr key={p.id}>
+            <Table.Td>{p.id}{i === 0 && <Badge ml="xs" variant="light">default</Badge>}</Table.Td>
+            <Table.Td>{p.families.join(', ') || (p.error ? '' : 'none listed')}{i === 0 && ' (and tasks of no family)'}</Table.Td>
+            <Table.Td>{p.error ? <Text size="sm" c="red">{p.error}</Text> : <Badge color="green" variant="light">loaded</Badge>}</Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  )
+}
+
+/** Providers (available and actually used), default hyperparameters, the model packages and project location. */
 export function SettingsPage({ info }: { info: StudioInfo }) {
   const { info: runtime, error } = useRuntimeInfo()
   return (
@@ -14,7 +34,7 @@ export function SettingsPage({ info }: { info: StudioInfo }) {
       <Title order={2}>Settings</Title>
       {error && <Alert color="red" role="alert" title="Could not read the runtime">{error}</Alert>}
       <Card withBorder>
-        <Title order={4} mb="xs">Model package</Title>
+        <Title order={4} mb="xs">Model packages</Title>
         {runtime?.packageError ? (
           <Alert color="red" role="alert" title="The model package could not be loaded">
             {runtime.packageError}
@@ -28,6 +48,7 @@ export function SettingsPage({ info }: { info: StudioInfo }) {
         ) : (
           <Text c="dimmed" size="sm">Loading…</Text>
         )}
+        {runtime && runtime.packages.length > 0 && <PackageTable packages={runtime.packages} />}
       </Card>
       <Card withBorder>
         <Title order={4} mb="xs">Execution providers</Title>

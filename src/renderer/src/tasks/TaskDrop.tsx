@@ -120,21 +120,29 @@ const SPLIT_HINT: Record<SuiteSplit, string> = {
   heldout: 'Held-out: bigger grids, longer paths and variants it never saw; where the teacher has something to teach.',
 }
 
-const OUTSIDE = ' (not in the model package)'
+const OUTSIDE = ' (no model package)'
 
-/** A family the loaded model package was not trained on says so in the list. */
+/** A family no model package was trained on says so in the list. */
 function familyOption(f: SuiteFamily): { value: string; label: string } {
   return { value: f.name, label: f.inModelPackage === false ? f.name + OUTSIDE : f.name }
 }
 
-/** What to expect from a family the loaded model package was not trained on. */
-function OutsidePackage({ family, families }: { family: string; families: SuiteFamily[] }) {
-  if (families.find((f) => f.name === family)?.inModelPackage !== false) return null
+/** Which model package runs the family's tasks, or what to expect when none was trained on it. */
+function FamilyPackage({ family, families }: { family: string; families: SuiteFamily[] }) {
+  const chosen = families.find((f) => f.name === family)
+  if (chosen?.modelPackage) {
+    return (
+      <Text size="sm" c="dimmed" mt={4} data-testid="family-package">
+        Its tasks run on the {chosen.modelPackage} model package, trained on {families.filter((f) => f.modelPackage === chosen.modelPackage).map((f) => f.name).join(' and ')}.
+      </Text>
+    )
+  }
+  if (chosen?.inModelPackage !== false) return null
   const trained = families.filter((f) => f.inModelPackage).map((f) => f.name)
   return (
-    <Alert color="yellow" mt="xs" data-testid="family-outside-package" title={`The model package was not trained on ${family}`}>
-      It was trained on {trained.join(' and ')}. Its videos will not follow {family}'s rules, and its teacher
-      has not learned {family}'s queries. You can still create the task, write its rules and run it.
+    <Alert color="yellow" mt="xs" data-testid="family-outside-package" title={`No model package was trained on ${family}`}>
+      The packages cover {trained.join(', ').replace(/, ([^,]*)$/, ' and $1')}; a {family} task runs on the default package. Its videos will not
+      follow {family}'s rules, and its teacher has not learned {family}'s queries. You can still create the task, write its rules and run it.
     </Alert>
   )
 }
@@ -183,7 +191,7 @@ function SuitePicker({ busy, onCreate }: { busy: boolean; onCreate: (family: str
           {families?.find((f) => f.name === family)?.description}
         </Text>
       )}
-      {family && families && <OutsidePackage family={family} families={families} />}
+      {family && families && <FamilyPackage family={family} families={families} />}
       <Text size="sm" c="dimmed" mt={4} data-testid="split-description">
         {SPLIT_HINT[split]}
       </Text>

@@ -1,0 +1,58 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { queryLossWeights } from '../../../src/main/engine/optimize'
+import { evaluateVideo, generateTask } from '../../../src/main/engine/tasks'
+import { blocksModels } from '../../helpers/model-package'
+
+afterAll(async () => (await blocksModels()).release())
+
+function conditioned(family: string, seed: number) {
+  const task = generateTask(family, seed, { split: 'heldout' })
+  const weights = queryLossWeights(task.rules.map((r) => ({ kind: r.kind, weight: 1 })), 0.5)
+  return {
+    task,
+    condition: { firstFrame: task.firstFrame, instruction: task.instruction },
+    queries: task.rules.map((r, i) => ({ kind: r.kind, text: r.query, lossWeight: weights[i] })),
+  }
+}
+
+describe('StudioModels on the blocks package (fall and push)', () => {
+  it('draws a latent per block colour and returns the loss of the weighted P(Yes) with a gradient per LoRA tensor', async () => {
+    const models = await blocksModels()
+    expect(models.pkg.manifest.latent.shape).toEqual([11, 3, 8])
+    expect(models.noise(1)).toHaveLength(11 * 3 * 8)
+    const { condition, queries } = conditioned('push', 4)
+    const lora = models.freshLora(2)
+    for (const [name, t] of Object.entries(lora)) if (name.endsWith('.B')) t.forEach((_, i) => (t[i] = Math.sin(i + 2) * 0.05))
+    const step = await models.teacherStep(lora, models.noise(2), condition, queries)
+    const expected = step.pYes.reduce((s, p, i) => s + queries[i].lossWeight * -Math.log(p), 0)
+    expect(step.loss).toBeCloseTo(expected, 4)
+    expect(step.preview).toHaveLength(models.video.frames)
+    const norms = Object.values(step.gradients).map((g) => Math.hypot(...g))
+    expect(norms.every(Number.isFinite)).toBe(true)
+    expect(Math.max(...norms)).toBeGreaterThan(1e-5)
+  })
+
+  it('writes the rule set of the family an unseen instruction belongs to (fall and push)', async () => {
+    const models = await blocksModels()
+    expect(models.pkg.manifest.families.map((f) => f.name).sort()).toEqual(['fall', 'push'])
+    for (const family of ['fall', 'push']) {
+      for (const seed of [11, 12]) {
+        const t = generateTask(family, seed, { split: 'heldout' })
+        const planned = await models.planQueries(t.instruction)
+        const want = t.rules.map((r) => `${r.kind}: ${r.query.toLowerCase()}`).sort()
+        expect(planned.map((q) => `${q.kind}: ${q.text.toLowerCase()}`).sort(), `${family} ${seed}`).toEqual(want)
+      }
+    }
+  })
+
+  it('renders videos that start from the first frame and keep every block in one piece', async () => {
+    const models = await blocksModels()
+    for (const family of ['fall', 'push']) {
+      const { task, condition } = conditioned(family, 5)
+      const frames = await models.render(models.freshLora(1), models.noise(1), condition)
+      expect(frames).toHaveLength(models.video.frames)
+      expect(Buffer.from(frames[0]).equals(Buffer.from(task.firstFrame))).toBe(true)
+      expect(evaluateVideo(family, frames, task.geometry).labels[`${family}.intact`], family).toBe(1)
+    }
+  })
+})
