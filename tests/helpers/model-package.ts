@@ -1,4 +1,6 @@
 import { dirname, join } from 'node:path'
+import { expect } from 'vitest'
+import { generateTask } from '../../src/main/engine/tasks'
 import { defaultPackageDir, loadModelPackage, StudioModels, type ModelPackage } from '../../src/main/engine/models'
 
 /** The built-in model package (resources/models/gridworld), loaded once per test file. */
@@ -25,4 +27,20 @@ let blocks: Promise<StudioModels> | null = null
 export function blocksModels(): Promise<StudioModels> {
   blocks ??= StudioModels.open(loadModelPackage(blocksPackageDir), 'cpu', 1)
   return blocks
+}
+
+/** A rule set as sorted "kind: query" lines (lower-cased: the writer's vocabulary is). */
+export function ruleSet(rules: readonly { kind: string; text: string }[]): string[] {
+  return rules.map((r) => `${r.kind}: ${r.text.toLowerCase()}`).sort()
+}
+
+/** The query writer of `models` writes exactly the suite's rule set for held-out instructions of each family. */
+export async function expectWriterRuleSets(models: StudioModels, families: readonly string[], seeds = [11, 12]): Promise<void> {
+  for (const family of families) {
+    for (const seed of seeds) {
+      const t = generateTask(family, seed, { split: 'heldout' })
+      const want = ruleSet(t.rules.map((r) => ({ kind: r.kind, text: r.query })))
+      expect(ruleSet(await models.planQueries(t.instruction)), `${family} ${seed}`).toEqual(want)
+    }
+  }
 }

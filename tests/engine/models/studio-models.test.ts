@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { queryLossWeights } from '../../../src/main/engine/optimize'
 import { evaluateVideo, generateTask } from '../../../src/main/engine/tasks'
-import { builtInModels } from '../../helpers/model-package'
+import { builtInModels, expectWriterRuleSets } from '../../helpers/model-package'
 
 const task = generateTask('maze', 7, { split: 'heldout' })
 const condition = { firstFrame: task.firstFrame, instruction: task.instruction }
@@ -79,14 +79,7 @@ describe('StudioModels on the built-in package', () => {
 
   it('writes the rule set of the family an unseen instruction belongs to (maze and collect)', async () => {
     const models = await builtInModels()
-    for (const family of models.pkg.manifest.families.map((f) => f.name)) {
-      for (const seed of [11, 12]) {
-        const t = generateTask(family, seed, { split: 'heldout' })
-        const planned = await models.planQueries(t.instruction)
-        const want = t.rules.map((r) => `${r.kind}: ${r.query.toLowerCase()}`).sort()
-        expect(planned.map((q) => `${q.kind}: ${q.text.toLowerCase()}`).sort(), `${family} ${seed}`).toEqual(want)
-      }
-    }
+    await expectWriterRuleSets(models, models.pkg.manifest.families.map((f) => f.name))
   })
 
   it('renders collect videos whose coins stay until the agent picks them up', async () => {
