@@ -47,11 +47,31 @@ def weak(teach):
     return ", ".join(rules) if rules else "no rule"
 
 
+def weak_detail(teach):
+    """Each weak rule with its accuracy and how many broken videos it was measured on."""
+    out = []
+    for key, where in (("teacher_heldout_reasoner_samples", "reasoner samples"),
+                       ("teacher_heldout_optimized_samples", "optimized samples")):
+        for r, v in sorted(teach[key].items()):
+            if v["balanced"] < 0.9:
+                out.append(f"{r} on {where} {pct(v['balanced'])} ({pct(v['tnr'])} of {v['n_no']} broken videos caught)")
+    return "; ".join(out)
+
+
 def fit(teach):
-    """The answerer's lowest balanced accuracies on its own training videos, in words."""
+    """What the answerer's accuracy on its own training videos says about its misses, in words."""
     acc = teach["teacher_train_gt_and_corruptions"]
-    low = sorted((v["balanced"], r) for r, v in acc.items())[:3]
-    return "only " + ", ".join(f"{pct(b)} on {r}" for b, r in low)
+    low = min(v["balanced"] for v in acc.values())
+    if low < 0.95:
+        below = sorted((v["balanced"], r) for r, v in acc.items())[:3]
+        return ("On its own training videos it reaches only " + ", ".join(f"{pct(b)} on {r}" for b, r in below)
+                + f", so it is undertrained in {teach['minutes']['answerer']:g} + {teach['minutes']['harden']:g} minutes,"
+                " not only unsure out of distribution.")
+    held = teach["teacher_heldout_gt_and_corruptions"]
+    worst = min(held, key=lambda r: held[r]["balanced"])
+    return (f"It fits its own training videos (every rule at {pct(low)} or above), so these misses are out of"
+            " distribution: the held-out rooms are larger and hold a third block, and even on held-out ground"
+            f" truth and corruptions its weakest rule is {worst} at {pct(held[worst]['balanced'])}.")
 
 
 def verdict(teach):
@@ -76,11 +96,6 @@ def lowest(acc):
     return f"{len(below)} of {len(acc)} rules under 90 %: " + ", ".join(f"{r} {pct(b)}" for b, r in below)
 
 
-def missed(acc):
-    """The rules whose broken videos the answerer mostly calls right (true-negative rate < 50 %)."""
-    return ", ".join(f"{r} {pct(v['tnr'])}" for r, v in sorted(acc.items()) if v["tnr"] is not None and v["tnr"] < 0.5)
-
-
 def write_card(path, base, teach, size_mb, step_ms, parameters):
     """MODEL_CARD.md of the blocks package from objects_experiment's and objects_teacher's results."""
     splits = base["splits"]
@@ -103,7 +118,7 @@ cells, 3 blocks, 8-11 moves, where training had 5-7 cells, 1-2 blocks and 2-7 mo
 the Python port of the suite's evaluators (`rules.make_fall_judge`, `rules.make_push_judge`; their
 agreement with the suite's labels is a test, `modelkit/tests/test_objects.py`).
 
-Reproduce (about 100 minutes on 2 CPU cores): `cd modelkit && python -m teacher_studio_modelkit.objects_experiment --minutes {base['minutes']:g}`,
+Reproduce (about two hours on 2 CPU cores: reasoner ~36 min, teacher and experiment ~70, export ~12): `cd modelkit && python -m teacher_studio_modelkit.objects_experiment --minutes {base['minutes']:g}`,
 then `python -m teacher_studio_modelkit.objects_teacher`, then `python -m teacher_studio_modelkit.blocks_package`.
 Details: [`modelkit/results/objects.md`](../../../modelkit/results/objects.md) (reasoner),
 [`modelkit/results/objects_teacher.md`](../../../modelkit/results/objects_teacher.md) (teacher, TTO).
@@ -151,13 +166,9 @@ Graphs, inputs and outputs as gridworld's (`docs/model-package.md`); only the la
 
 ## Limits
 - {verdict(teach)}
-- The answerer falls short of 90 % balanced accuracy on {weak(teach)}. It says "Yes" to most
-  videos that break those rules: the share of broken held-out reasoner samples it catches is
-  {missed(teach['teacher_heldout_reasoner_samples'])}. On its own training videos it reaches
-  {fit(teach)}, so it is undertrained in {teach['minutes']['answerer']:g} + {teach['minutes']['harden']:g}
-  minutes, not only unsure out of distribution. A teacher that misses broken videos stops on some
-  of them (the hacking above) and keeps optimizing right ones it is unsure of (fall: {teach['by_family']['fall']['broken']} right
-  base videos broken).
+- The answerer falls short of the issue's 90 % balanced accuracy on {weak(teach)}: {weak_detail(teach)}.
+  {fit(teach)} A teacher that misses broken videos stops on some of them (the hacking above) and
+  keeps optimizing right ones it is unsure of (fall: {teach['by_family']['fall']['broken']} right base videos broken).
 - Push on three blocks in a held-out room is mostly beyond this reasoner: its pushes are learnt
   from rooms with one or two blocks and little to spare in 11 transitions.
 - The answerer and writer know only fall's and push's queries; sort and connect are in no package.

@@ -33,14 +33,58 @@ def export_graph(fn, example, path, input_names, output_names):
     """Traces fn and writes it as ONNX without per-node metadata (the exporter's stack traces,
     most of an unrolled graph's bytes). onnxscript's optimizer runs on graphs of up to
     OPTIMIZE_MAX_NODES traced nodes; beyond, it takes longer than 20 minutes (the blocks package's
-    rollout: ~50,000 nodes) and onnxruntime's own optimizations at session creation stand in."""
+    rollout: ~50,000 nodes), so onnxruntime's basic optimizations run once here instead
+    (preoptimize): otherwise every session creation in the studio pays for them."""
     gm = make_fx(fn, decomposition_table=core_aten_decompositions())(*example)
+    large = len(gm.graph.nodes) > OPTIMIZE_MAX_NODES
     prog = torch.onnx.export(gm, tuple(example), path, input_names=input_names,
                              output_names=output_names, dynamo=True, opset_version=OPSET,
-                             optimize=len(gm.graph.nodes) <= OPTIMIZE_MAX_NODES, verbose=False, external_data=False)
+                             optimize=not large, verbose=False, external_data=False)
     del prog
     strip_metadata(path)
+    if large:
+        preoptimize(path)
     return path
+
+
+def preoptimize(path):
+    """Rewrites the graph at path with onnxruntime's basic graph optimizations (constant folding,
+    redundant-node elimination, semantics-preserving fusions: standard ONNX operators only, so the
+    file stays portable across hardware and providers, unlike the extended and layout levels).
+    Identical folded constants are then stored once, and opset imports no node uses are dropped.
+    On the blocks rollout: ~50,000 nodes to ~16,000; creating a session on it drops from ~10 s to
+    ~3 s on 2 CPU cores, for ~4 MB more file."""
+    import onnx
+    import onnxruntime as ort
+    from onnx import numpy_helper
+    tmp = path + ".opt"
+    so = ort.SessionOptions()
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    so.optimized_model_filepath = tmp
+    ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
+    model, original = onnx.load(tmp), onnx.load(path, load_external_data=False)
+    os.remove(tmp)
+    first, rename, kept = {}, {}, []
+    for init in model.graph.initializer:
+        key = (init.data_type, tuple(init.dims), hashlib.sha256(numpy_helper.to_array(init).tobytes()).hexdigest())
+        if key in first:
+            rename[init.name] = first[key]
+        else:
+            first[key] = init.name
+            kept.append(init)
+    del model.graph.initializer[:]
+    model.graph.initializer.extend(kept)
+    for node in model.graph.node:
+        for i, name in enumerate(node.input):
+            node.input[i] = rename.get(name, name)
+    used = {node.domain for node in model.graph.node}
+    imports = [o for o in model.opset_import if o.domain in used or o.domain == ""]
+    del model.opset_import[:]
+    model.opset_import.extend(imports)
+    model.ir_version = original.ir_version
+    model.producer_name, model.producer_version = original.producer_name, original.producer_version
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
 
 
 def strip_metadata(path):

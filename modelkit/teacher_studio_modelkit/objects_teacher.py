@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from . import evaluate as ev
-from .build import ANSWERER_MINUTES, DATA, HARDEN_MINUTES, MODELKIT, REPO, RUNS, WRITER_MINUTES, gen_data, log
+from .build import SMOKE, DATA, HARDEN_MINUTES, MODELKIT, REPO, RUNS, WRITER_MINUTES, gen_data, log
 from .data import SuiteData
 from .experiment import teacher_accuracy, tto_experiment, writer_accuracy
 from .model_card import acc_rows, pct
@@ -34,6 +34,9 @@ DATASETS = {  # both families interleaved; seeds as the package's, so they stay 
     "objects_heldout_gt": "--split heldout --n 256 --corrupt-fraction 0 --first-seed 0",
 }
 IN_DOMAIN_TASKS = 128  # the last ground-truth tasks of the train mix (no answerer trained on them)
+# The blocks answerer needs twice gridworld's round 0: with 14 minutes it still fit only 60-72 % of its own
+# training videos on push.step, fall.straight and push.no_wall; with 28 it fits every rule to >= 99.5 %.
+BLOCKS_ANSWERER_MINUTES = 0.1 if SMOKE else 28
 
 
 def experiment(sets, vocab, reasoner, answerer, writer, judges, tasks):
@@ -116,7 +119,7 @@ def write_report(res, path):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--writer-minutes", type=float, default=WRITER_MINUTES)
-    ap.add_argument("--answerer-minutes", type=float, default=ANSWERER_MINUTES)
+    ap.add_argument("--answerer-minutes", type=float, default=BLOCKS_ANSWERER_MINUTES)
     ap.add_argument("--harden-minutes", type=float, default=HARDEN_MINUTES)
     ap.add_argument("--fresh", action="store_true", help="retrain the writer and the answerer")
     ap.add_argument("--tasks", type=int, default=256, help="held-out tasks measured (all 256 by default)")

@@ -128,3 +128,44 @@ def test_fresh_export_matches_pytorch(random_package, name):
 
 def test_fresh_export_gradients_match_finite_differences(random_package):
     fd_check(random_package[0], random_package[1])
+
+
+def test_preoptimize_keeps_outputs_folds_constants_and_stores_each_once(tmp_path):
+    """export.preoptimize (the large graphs' offline optimization): same outputs, fewer nodes, one
+    copy of identical folded constants, and only the opset imports its nodes use."""
+    import onnx
+    from teacher_studio_modelkit.export import OPSET, preoptimize
+
+    w = torch.arange(2048.0).reshape(32, 64) / 1000
+    v = w.clone()
+
+    def fn(x):  # two chains of different ops on two stored copies of w fold to equal constants
+        return x @ (w + 1).T + torch.relu((x * 2) @ (torch.flip(torch.flip(v, [0]), [0]) + 1).T)
+
+    x = torch.randn(5, 64)
+    path = str(tmp_path / "g.onnx")
+    torch.onnx.export(fn_module(fn), (x,), path, input_names=["x"], output_names=["y"], dynamo=True,
+                      opset_version=OPSET, optimize=False, verbose=False, external_data=False)
+    before = onnx.load(path)
+    preoptimize(path)
+    after = onnx.load(path)
+    assert len(after.graph.node) < len(before.graph.node)
+    digests = [numpy_digest(i) for i in after.graph.initializer]
+    assert len(digests) == len(set(digests))
+    products = [n for n in after.graph.node if n.op_type in ("MatMul", "Gemm")]
+    assert len(products) == 2 and products[0].input[1] == products[1].input[1]  # one stored copy
+    assert {o.domain for o in after.opset_import} == {""} and after.ir_version == before.ir_version
+    got = session(path).run(["y"], {"x": x.numpy()})[0]
+    np.testing.assert_allclose(got, fn(x).numpy(), atol=1e-5, rtol=1e-5)
+
+
+def fn_module(fn):
+    class M(torch.nn.Module):
+        def forward(self, x):
+            return fn(x)
+    return M()
+
+
+def numpy_digest(init):
+    from onnx import numpy_helper
+    return (init.data_type, tuple(init.dims), numpy_helper.to_array(init).tobytes())
