@@ -18,10 +18,14 @@ export const StudioEvent = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('run-progress'),
     runId: z.string(),
+    /** 'loading-model' while the worker opens the run's model package (the first run of a package). */
+    phase: z.enum(['loading-model', 'running']),
+    /** The model package the run uses. */
+    packageId: z.string(),
     completedSteps: z.number().int().min(0),
     maxSteps: z.number().int().min(0),
     elapsedMs: z.number().min(0),
-    /** Remaining time estimated from the run's start; null before the first step. */
+    /** Remaining time extrapolated from the steps done so far (not the model load); null before the first step. */
     etaMs: z.number().min(0).nullable(),
   }),
 ])

@@ -56,7 +56,12 @@ describe('runs through the studio API (worker thread, built-in package)', () => 
     expect(videos.map((v) => v.kind).sort()).toEqual(['base', 'final'])
     const progress = events.filter((e) => e.type === 'run-progress')
     expect(progress.length).toBeGreaterThanOrEqual(4)
-    expect(progress.at(-1)).toMatchObject({ completedSteps: 4, maxSteps: 4 })
+    expect(progress.at(-1)).toMatchObject({ phase: 'running', packageId: 'gridworld', completedSteps: 4, maxSteps: 4 })
+    // the queue says the package is being opened until the worker starts the steps; the ETA counts only steps
+    expect(progress[0]).toMatchObject({ phase: 'loading-model', packageId: 'gridworld', completedSteps: 0, etaMs: null })
+    const phases = progress.map((e) => (e as { phase: string }).phase)
+    expect(phases.lastIndexOf('loading-model')).toBeLessThan(phases.indexOf('running'))
+    for (const e of progress.filter((e) => (e as { completedSteps: number }).completedSteps > 0)) expect((e as { etaMs: number | null }).etaMs).not.toBeNull()
     expect(events.filter((e) => e.type === 'run-step')).toHaveLength(4)
     expect(events.filter((e) => e.type === 'run-status' && e.runId === run.id).map((e) => (e as { status: string }).status)).toEqual(['queued', 'running', 'done'])
     await service.close()

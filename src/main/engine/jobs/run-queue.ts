@@ -29,6 +29,8 @@ interface ActiveRun {
   store: ProjectStore
   pkg: ModelPackage
   startedAt: number
+  /** When the worker had the package's graphs open and began the run's steps (null while loading). */
+  stepsStartedAt: number | null
   total: number
 }
 
@@ -170,8 +172,9 @@ export class RunQueue {
         family: task.family,
         packageDir: pkg.dir,
       }
-      this.active = { runId, taskId, store, pkg, startedAt: Date.now(), total: run.settings.maxSteps + 1 }
+      this.active = { runId, taskId, store, pkg, startedAt: Date.now(), stepsStartedAt: null, total: run.settings.maxSteps + 1 }
       this.emitStatus(run)
+      this.emitProgress(this.active, 0, this.active.total)
       this.post({ type: 'run', request })
     } catch (error) {
       this.failActive(next.store, runId, (error as Error).message)
@@ -199,6 +202,8 @@ export class RunQueue {
     switch (message.type) {
       case 'run-started':
         active.total = message.maxSteps
+        active.stepsStartedAt = Date.now()
+        this.emitProgress(active, 0, active.total)
         break
       case 'run-step': {
         const { preview, ...metrics } = message.step
@@ -247,9 +252,25 @@ export class RunQueue {
     this.options.emit({ type: 'run-status', runId: run.id, taskId: run.taskId, status: run.status, error: run.error })
   }
 
+  /**
+   * Progress of the active run. Until the worker has the package open the phase is 'loading-model'
+   * (a package's first run opens its graphs, which can take a minute); the ETA then extrapolates
+   * from the steps alone, so that load time does not inflate it.
+   */
   private emitProgress(active: ActiveRun, completed: number, total: number): void {
-    const elapsedMs = Date.now() - active.startedAt
-    const etaMs = completed > 0 ? (elapsedMs / completed) * Math.max(total - completed, 0) : null
-    this.options.emit({ type: 'run-progress', runId: active.runId, completedSteps: completed, maxSteps: total, elapsedMs, etaMs })
+    const now = Date.now()
+    const elapsedMs = now - active.startedAt
+    const stepsStarted = active.stepsStartedAt
+    const etaMs = stepsStarted !== null && completed > 0 ? ((now - stepsStarted) / completed) * Math.max(total - completed, 0) : null
+    this.options.emit({
+      type: 'run-progress',
+      runId: active.runId,
+      phase: stepsStarted === null ? 'loading-model' : 'running',
+      packageId: active.pkg.id,
+      completedSteps: completed,
+      maxSteps: total,
+      elapsedMs,
+      etaMs,
+    })
   }
 }

@@ -68,8 +68,10 @@ function QueuedRun({ run, progress, onSelect, onCancel }: { run: Run; progress?:
         </Group>
         <Group gap="sm">
           {running && (
-            <Text size="xs" c="dimmed" data-testid="run-progress">
-              step {done} of {total} · {formatDuration(progress?.elapsedMs)} elapsed · ETA {formatDuration(progress?.etaMs)}
+            <Text size="xs" c="dimmed" data-testid="run-progress" data-phase={progress?.phase}>
+              {progress?.phase === 'loading-model'
+                ? `opening the ${progress.packageId} model package (its first run takes up to a minute) · ${formatDuration(progress.elapsedMs)} elapsed`
+                : `step ${done} of ${total} · ${formatDuration(progress?.elapsedMs)} elapsed · ETA ${formatDuration(progress?.etaMs)}`}
             </Text>
           )}
           <Button size="xs" color="red" variant="light" aria-label={`Cancel run ${shortId(run.id)}`} onClick={onCancel}>
@@ -77,7 +79,10 @@ function QueuedRun({ run, progress, onSelect, onCancel }: { run: Run; progress?:
           </Button>
         </Group>
       </Group>
-      {running && <Progress value={total > 0 ? (100 * done) / total : 0} size="sm" mt={4} aria-label={`Progress of run ${shortId(run.id)}`} />}
+      {running && (
+        <Progress value={progress?.phase === 'loading-model' ? 100 : total > 0 ? (100 * done) / total : 0} animated={progress?.phase === 'loading-model'}
+          striped={progress?.phase === 'loading-model'} size="sm" mt={4} aria-label={`Progress of run ${shortId(run.id)}`} />
+      )}
     </div>
   )
 }

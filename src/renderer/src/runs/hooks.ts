@@ -4,6 +4,9 @@ import { errorMessage, studioApi } from '../bridge'
 
 /** Live progress of the active run, as pushed by the engine. */
 export interface RunProgress {
+  /** 'loading-model' while the engine opens the run's model package. */
+  phase: 'loading-model' | 'running'
+  packageId: string
   completedSteps: number
   maxSteps: number
   elapsedMs: number
@@ -47,8 +50,8 @@ export function useTaskRuns(taskId: string) {
           setRuns((list) => list.map((r) => (r.id === event.step.runId ? { ...r, stepCount: Math.max(r.stepCount, event.step.index + 1) } : r)))
         }
         if (event.type === 'run-progress') {
-          const { runId, completedSteps, maxSteps, elapsedMs, etaMs } = event
-          setProgress((p) => ({ ...p, [runId]: { completedSteps, maxSteps, elapsedMs, etaMs } }))
+          const { runId, type: _type, ...runProgress } = event
+          setProgress((p) => ({ ...p, [runId]: runProgress }))
         }
       }),
     [api, taskId, reload],
