@@ -254,7 +254,7 @@ export class RunQueue {
 
   /**
    * Progress of the active run. Until the worker has the package open the phase is 'loading-model'
-   * (a package's first run opens its graphs, which can take a minute); the ETA then extrapolates
+   * (a package's first run opens its graphs: seconds, more on a busy CPU); the ETA then extrapolates
    * from the steps alone, so that load time does not inflate it.
    */
   private emitProgress(active: ActiveRun, completed: number, total: number): void {

@@ -70,7 +70,7 @@ function QueuedRun({ run, progress, onSelect, onCancel }: { run: Run; progress?:
           {running && (
             <Text size="xs" c="dimmed" data-testid="run-progress" data-phase={progress?.phase}>
               {progress?.phase === 'loading-model'
-                ? `opening the ${progress.packageId} model package (its first run takes up to a minute) · ${formatDuration(progress.elapsedMs)} elapsed`
+                ? `opening the ${progress.packageId} model package (once per package and session) · ${formatDuration(progress.elapsedMs)} elapsed`
                 : `step ${done} of ${total} · ${formatDuration(progress?.elapsedMs)} elapsed · ETA ${formatDuration(progress?.etaMs)}`}
             </Text>
           )}
