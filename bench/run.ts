@@ -45,7 +45,9 @@ const families = values.families ? values.families.split(',') : trained.length ?
 const models = await StudioModels.open(pkg, 'cpu')
 await models.warmUp()
 const d = pkg.manifest.defaults
-const MAX_CANDIDATES = 12
+// Candidates drawn per task for best-of-N: enough that the time-matched N is not capped (the
+// teacher method costs about 15-20 candidates on the built-in packages).
+const MAX_CANDIDATES = 32
 const commit = (() => {
   try {
     return execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim()
@@ -74,10 +76,11 @@ if (!values['speed-only']) {
     }
   }
   process.stderr.write('\n')
-  const n = matchedN(records, d.samplerSteps, MAX_CANDIDATES)
+  const matched = matchedN(records, MAX_CANDIDATES)
+  const n = matched.n
   print(`## Quality: ${split === 'heldout' ? 'held-out' : 'train (in-domain, unseen seeds)'} split, ${perFamily} tasks per family (seeds ${firstSeed}-${firstSeed + perFamily - 1}), ${records.length} tasks`)
   print()
-  print(`Best-of-N uses N = ${n}: the teacher method's mean reasoner + teacher passes divided by one candidate's (${d.samplerSteps} sampler steps + 1 answer). Oracle pass@N: the evaluator picks among the same N samples.`)
+  print(`Best-of-N uses N = ${n}, compute-matched by measured time: the teacher method's mean ${matched.teacherSeconds.toFixed(2)} s per task over one candidate's ${matched.candidateSeconds.toFixed(3)} s (${d.samplerSteps} sampler steps + 1 answer) = ${matched.ratio.toFixed(1)}${matched.capped ? `, capped at the ${MAX_CANDIDATES} candidates drawn per task (best-of-N had less time than the teacher method)` : ''}. Oracle pass@N: the evaluator picks among the same N samples.`)
   print(`Teacher-hacking: the teacher gives P(Yes) >= 0.8 on every query of the final video while the evaluator fails it. Query writer exact rule set: ${((100 * records.filter((r) => r.writerCorrect).length) / records.length).toFixed(1)} % of tasks.`)
   print()
   print('### Overall')
@@ -106,7 +109,7 @@ if (!values['speed-only']) {
   print()
   print(`![success against steps](${stem.split('/').at(-1)}-success-vs-steps.png)`)
   print(`![per family](${stem.split('/').at(-1)}-per-family.png)`)
-  writeFileSync(`${stem}-records.json`, JSON.stringify({ n, oracle: records.map((r) => bestOf(r, n).oracle), records }, null, 1))
+  writeFileSync(`${stem}-records.json`, JSON.stringify({ n, matched, oracle: records.map((r) => bestOf(r, n).oracle), records }, null, 1))
   print()
 }
 

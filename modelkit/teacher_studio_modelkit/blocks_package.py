@@ -74,7 +74,21 @@ def fit(teach):
             f" truth and corruptions its weakest rule is {worst} at {pct(held[worst]['balanced'])}.")
 
 
-def verdict(teach):
+def oracle_steer(base, teach):
+    """What TTO reaches on push with the evaluator's own reward (objects_experiment's steer
+    diagnostic), against the teacher and best-of-N on push, in words."""
+    if not base.get("steer"):
+        return ""
+    best = max(base["steer"], key=lambda s: s["final"])
+    push = teach["by_family"]["push"]
+    return (f" Even with the evaluator's own reward in place of the teacher (oracle TTO, {best['tasks']} push tasks of the"
+            f" validation split, same 16 updates), push goes only from {pct(best['base'])} to {pct(best['final'])},"
+            f" while best-of-{teach['best_of_n']['n']} reaches {pct(push['best_of_n_teacher_picked'])} on push: what limits"
+            " TTO here is how far 16 LoRA updates move this reasoner's sample, more than the teacher"
+            f" (TTO with the teacher: {pct(push['base_success'])} -> {pct(push['success'])}).")
+
+
+def verdict(teach, base):
     t, b = teach["tto"], teach["best_of_n"]
     beats = [f"the base ({pct(t['base_success'])} -> {pct(t['success'])})" if t["success"] > t["base_success"] else None,
              f"best-of-{b['n']} ({pct(b['teacher_picked'])})" if t["success"] > b["teacher_picked"] else None]
@@ -86,7 +100,8 @@ def verdict(teach):
                " the reasoner's samples of a push task differ a lot, so picking among them finds a right one"
                " more often than optimizing one" if lost else "")
             + f"; hacking {pct(t['hacking_rate'])}. The issue's bar (beat base and best-of-N, hacking <= 10 %) is "
-            + ("met." if not lost and t["hacking_rate"] <= 0.1 and won else "**not met**."))
+            + ("met." if not lost and t["hacking_rate"] <= 0.1 and won else "**not met**.")
+            + (oracle_steer(base, teach) if lost else ""))
 
 
 def lowest(acc):
@@ -165,7 +180,7 @@ on a video the evaluator fails.
 Graphs, inputs and outputs as gridworld's (`docs/model-package.md`); only the latent's shape differs.
 
 ## Limits
-- {verdict(teach)}
+- {verdict(teach, base)}
 - The answerer falls short of the issue's 90 % balanced accuracy on {weak(teach)}: {weak_detail(teach)}.
   {fit(teach)} A teacher that misses broken videos stops on some of them (the hacking above) and
   keeps optimizing right ones it is unsure of (fall: {teach['by_family']['fall']['broken']} right base videos broken).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ablationRows, bestOf, matchedN, methodRows, successCurve, teacherPasses, type TaskRecord } from '../../bench/summarize'
+import { ablationRows, bestOf, matchedN, methodRows, secondsPerCandidate, successCurve, type TaskRecord } from '../../bench/summarize'
 
 const out = (success: boolean, score = success ? 1 : 0.5) => ({ success, score })
 const teacher = (success: boolean, updates: number, confident: boolean) => ({ ...out(success), updates, seconds: 1, confident })
@@ -22,14 +22,15 @@ const records = [
 ]
 
 describe('benchmark summaries', () => {
-  it('counts a teacher run as both models once per step plus the final render and answer', () => {
-    expect(teacherPasses(4, 4)).toBe(2 * 5 + 4 + 1)
-  })
-
-  it('matches best-of-N to the teacher method’s mean passes', () => {
-    // mean updates 10 -> 2 * 11 + 5 = 27 passes; one candidate = 5 passes -> N = 5, capped at 4
-    expect(matchedN(records, 4, 12)).toBe(5)
-    expect(matchedN(records, 4, 4)).toBe(4)
+  it('matches best-of-N to the teacher method by measured time', () => {
+    // each task drew 4 candidates in 1.2 s: 0.3 s each; a teacher run took 1 s -> N = round(3.33) = 3
+    expect(secondsPerCandidate(records[0])).toBeCloseTo(0.3)
+    expect(matchedN(records, 12)).toMatchObject({ n: 3, capped: false, teacherSeconds: 1, candidateSeconds: expect.closeTo(0.3) })
+    expect(matchedN(records, 12).ratio).toBeCloseTo(10 / 3)
+    expect(matchedN(records, 2)).toMatchObject({ n: 2, capped: true })
+    // a slower teacher buys more candidates
+    const slow = records.map((r) => ({ ...r, teacher: { ...r.teacher, seconds: 3 } }))
+    expect(matchedN(slow, 12).n).toBe(10)
   })
 
   it('lets the teacher pick by loss and the oracle by the evaluator', () => {
