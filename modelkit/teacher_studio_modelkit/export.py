@@ -52,8 +52,8 @@ def preoptimize(path):
     redundant-node elimination, semantics-preserving fusions: standard ONNX operators only, so the
     file stays portable across hardware and providers, unlike the extended and layout levels).
     Identical folded constants are then stored once, and opset imports no node uses are dropped.
-    On the blocks rollout: ~50,000 nodes to ~16,000; creating a session on it drops from ~10 s to
-    ~3 s on 2 CPU cores, for ~4 MB more file."""
+    On the blocks rollout: ~50,000 nodes to ~16,000; creating a session on tto_step drops from ~10 s
+    to ~4 s on 2 CPU cores (its file grows from 5.9 to 10.0 MB; sample's shrinks from 5.1 to 1.9)."""
     import onnx
     import onnxruntime as ort
     from onnx import numpy_helper

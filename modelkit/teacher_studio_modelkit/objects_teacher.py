@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from . import evaluate as ev
-from .build import SMOKE, DATA, HARDEN_MINUTES, MODELKIT, REPO, RUNS, WRITER_MINUTES, gen_data, log
+from .build import DATA, HARDEN_MINUTES, MODELKIT, REPO, RUNS, SMOKE, WRITER_MINUTES, gen_data, log
 from .data import SuiteData
 from .experiment import teacher_accuracy, tto_experiment, writer_accuracy
 from .model_card import acc_rows, pct
