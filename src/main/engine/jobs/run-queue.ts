@@ -2,7 +2,8 @@
  * The run queue (main thread). It owns the project file's writes for runs: it creates the run with a
  * snapshot of the task's rules, hands runs one at a time to the run worker, stores every step the
  * moment it arrives (one transaction per step, so a crash loses at most the step in flight), and
- * tells subscribers with progress and an ETA measured from the run's start. Cancel reaches only the
+ * tells subscribers with progress (first while the package opens, then per step, with an ETA from
+ * the steps done). Cancel reaches only the
  * run it names; pause holds the queue after the current run. Each run and each query plan names the
  * model package it runs on (the caller picks it by the task's family).
  */
@@ -23,22 +24,18 @@ export interface RunQueueOptions {
   workerEntry?: string
 }
 
-interface ActiveRun {
-  runId: string
-  taskId: string
-  store: ProjectStore
-  pkg: ModelPackage
-  startedAt: number
-  /** When the worker had the package's graphs open and began the run's steps (null while loading). */
-  stepsStartedAt: number | null
-  total: number
-}
-
 interface WaitingRun {
   runId: string
   taskId: string
   store: ProjectStore
   pkg: ModelPackage
+}
+
+interface ActiveRun extends WaitingRun {
+  startedAt: number
+  /** When the worker had the package's graphs open and began the run's steps (null while loading). */
+  stepsStartedAt: number | null
+  total: number
 }
 
 export interface QueueState {

@@ -55,6 +55,7 @@ function QueuedRun({ run, progress, onSelect, onCancel }: { run: Run; progress?:
   const running = run.status === 'running'
   const done = progress?.completedSteps ?? run.stepCount
   const total = progress?.maxSteps ?? run.settings.maxSteps
+  const loading = progress?.phase === 'loading-model'
   return (
     <div data-testid="queued-run" data-run-id={run.id} data-status={run.status}>
       <Group justify="space-between" wrap="nowrap">
@@ -69,7 +70,7 @@ function QueuedRun({ run, progress, onSelect, onCancel }: { run: Run; progress?:
         <Group gap="sm">
           {running && (
             <Text size="xs" c="dimmed" data-testid="run-progress" data-phase={progress?.phase}>
-              {progress?.phase === 'loading-model'
+              {loading
                 ? `opening the ${progress.packageId} model package (once per package and session) · ${formatDuration(progress.elapsedMs)} elapsed`
                 : `step ${done} of ${total} · ${formatDuration(progress?.elapsedMs)} elapsed · ETA ${formatDuration(progress?.etaMs)}`}
             </Text>
@@ -80,8 +81,7 @@ function QueuedRun({ run, progress, onSelect, onCancel }: { run: Run; progress?:
         </Group>
       </Group>
       {running && (
-        <Progress value={progress?.phase === 'loading-model' ? 100 : total > 0 ? (100 * done) / total : 0} animated={progress?.phase === 'loading-model'}
-          striped={progress?.phase === 'loading-model'} size="sm" mt={4} aria-label={`Progress of run ${shortId(run.id)}`} />
+        <Progress value={loading ? 100 : total > 0 ? (100 * done) / total : 0} animated={loading} striped={loading} size="sm" mt={4} aria-label={`Progress of run ${shortId(run.id)}`} />
       )}
     </div>
   )

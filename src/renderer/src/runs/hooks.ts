@@ -1,17 +1,9 @@
 import { useCallback, useEffect, useState } from 'react'
-import type { QueueState, Run, RuntimeInfo, Step, Video } from '../../../shared'
+import type { QueueState, Run, RuntimeInfo, Step, StudioEvent, Video } from '../../../shared'
 import { errorMessage, studioApi } from '../bridge'
 
-/** Live progress of the active run, as pushed by the engine. */
-export interface RunProgress {
-  /** 'loading-model' while the engine opens the run's model package. */
-  phase: 'loading-model' | 'running'
-  packageId: string
-  completedSteps: number
-  maxSteps: number
-  elapsedMs: number
-  etaMs: number | null
-}
+/** Live progress of the active run, as pushed by the engine (its run-progress event, less the event's own fields). */
+export type RunProgress = Omit<Extract<StudioEvent, { type: 'run-progress' }>, 'type' | 'runId'>
 
 let runtimeInfo: Promise<RuntimeInfo> | null = null
 
