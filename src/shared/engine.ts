@@ -18,7 +18,13 @@ export const RuntimeInfo = z.object({
    * Every model package, the default (above) first: a task runs on the package trained on its
    * family, else on the default one.
    */
-  packages: z.array(z.object({ id: z.string(), families: z.array(z.string()), error: z.string().nullable() })),
+  packages: z.array(z.object({
+    id: z.string(),
+    families: z.array(z.string()),
+    /** The package's own run settings (manifest defaults: each package's learning rate is chosen on its validation split); null when it did not load. */
+    defaults: RunSettings.nullable(),
+    error: z.string().nullable(),
+  })),
   providers: z.array(z.object({ name: ExecutionProvider, bundled: z.boolean(), note: z.string() })),
   onnxruntime: z.string(),
 })

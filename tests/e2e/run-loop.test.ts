@@ -248,7 +248,7 @@ describe('the whole studio loop in a browser', () => {
 
     // 8. Settings: the model packages with the families each runs, providers and what actually ran.
     await page.getByRole('button', { name: 'Settings' }).click()
-    await expect.poll(() => page.getByTestId('model-packages').textContent()).toMatch(/gridworlddefault.*(maze, collect|collect, maze).*loaded.*blocks(fall, push|push, fall)loaded/)
+    await expect.poll(() => page.getByTestId('model-packages').textContent()).toMatch(/gridworlddefault.*(maze, collect|collect, maze).*loadedlr 0\.02 .*blocks(fall, push|push, fall)loadedlr 0\.01 /)
     await expect.poll(() => page.getByTestId('last-provider').textContent()).toMatch(/asked for webgpu and ran on (cpu: .+|webgpu\.)/)
     await shot(page, 'settings')
 

@@ -76,6 +76,8 @@ describe('runs through the studio API (worker thread, built-in package)', () => 
     const done = await finished(run.id)
     expect(done.status).toBe('done')
     expect(done.model.packageId).toBe('blocks')
+    // what the run left out came from blocks' own defaults (its learning rate was chosen on its validation split)
+    expect(done.settings).toMatchObject({ learningRate: 0.01, maxSteps: 2, tau: 0 })
     // push's evaluator judged the video (its three process rules)
     expect(done.result!.evaluator!.process.map((p) => p.rule).sort()).toEqual(['push.intact', 'push.no_wall', 'push.step'])
     const videos = await ok<any[]>('listVideos', { runId: run.id })
@@ -144,8 +146,12 @@ describe('runs through the studio API (worker thread, built-in package)', () => 
     expect(info.package).toBeNull()
     expect(info.packageError).toMatch(/reinstall the studio or rebuild the package/)
     expect(info.providers.map((p: { name: string }) => p.name)).toEqual(['cpu', 'webgpu', 'cuda'])
+    expect(info.packages).toMatchObject([{ id: 'gridworld', defaults: null, error: expect.stringMatching(/manifest\.json/) }])
     await service.close()
     const good = await studioWithTask(tempDir())
+    // every package's own run settings, for the run form of a task of its families
+    const runtime = await good.ok('getRuntimeInfo')
+    expect(runtime.packages.map((p: { id: string; defaults: { learningRate: number } }) => [p.id, p.defaults.learningRate])).toEqual([['gridworld', 0.02], ['blocks', 0.01]])
     const empty = await good.ok('createSuiteTask', { family: 'sort', seed: 1 })
     expect(await good.call('startRun', { taskId: empty.id, method: 'teacher' })).toMatchObject({ ok: false, error: { code: 'no-rules' } })
     // An image of another size than the model's video: a clear error before anything is queued.

@@ -87,7 +87,12 @@ export class RunService {
     } catch (error) {
       packageError = (error as Error).message
     }
-    const packages = this.library.entries().map((e) => ({ id: e.id, families: e.pkg?.manifest.families.map((f) => f.name) ?? [], error: e.error }))
+    const packages = this.library.entries().map((e) => ({
+      id: e.id,
+      families: e.pkg?.manifest.families.map((f) => f.name) ?? [],
+      defaults: e.pkg ? this.defaultSettings(e.pkg) : null,
+      error: e.error,
+    }))
     return { package: info, packageError, packages, providers: describeProviders(cudaProviderInstalled()), onnxruntime: runtimeVersion() }
   }
 

@@ -1,17 +1,17 @@
 import { Alert, Badge, Button, Card, Code, Group, NumberInput, Select, Stack, Table, Text, Title } from '@mantine/core'
 import { notifications } from '@mantine/notifications'
 import { useEffect, useState } from 'react'
-import type { RunSettings, StudioInfo } from '../../../shared'
+import type { RunSettings, RuntimeInfo, StudioInfo } from '../../../shared'
 import { useProjectRuns } from '../history/useProjectRuns'
 import { useRuntimeInfo } from '../runs/hooks'
 import { loadRunDefaults, saveRunDefaults } from './preferences'
 
 /** Every model package and the families it runs: a task runs on the package trained on its family, else on the first (default) one. */
-function PackageTable({ packages }: { packages: { id: string; families: string[]; error: string | null }[] }) {
+function PackageTable({ packages }: { packages: RuntimeInfo['packages'] }) {
   return (
     <Table withTableBorder mt="sm" data-testid="model-packages">
       <Table.Thead>
-        <Table.Tr><Table.Th>Package</Table.Th><Table.Th>Runs the families</Table.Th><Table.Th>Status</Table.Th></Table.Tr>
+        <Table.Tr><Table.Th>Package</Table.Th><Table.Th>Runs the families</Table.Th><Table.Th>Status</Table.Th><Table.Th>Its run defaults</Table.Th></Table.Tr>
       </Table.Thead>
       <Table.Tbody>
         {packages.map((p, i) => (
@@ -19,6 +19,7 @@ function PackageTable({ packages }: { packages: { id: string; families: string[]
             <Table.Td>{p.id}{i === 0 && <Badge ml="xs" variant="light">default</Badge>}</Table.Td>
             <Table.Td>{p.families.join(', ') || (p.error ? '' : 'none listed')}{i === 0 && ' (and tasks of no family)'}</Table.Td>
             <Table.Td>{p.error ? <Text size="sm" c="red">{p.error}</Text> : <Badge color="green" variant="light">loaded</Badge>}</Table.Td>
+            <Table.Td>{p.defaults && `lr ${p.defaults.learningRate} · λ ${p.defaults.lambda} · tau ${p.defaults.tau} · ≤ ${p.defaults.maxSteps} steps`}</Table.Td>
           </Table.Tr>
         ))}
       </Table.Tbody>
@@ -101,7 +102,10 @@ function DefaultsForm({ packageDefaults, providers }: { packageDefaults: RunSett
   return (
     <Card withBorder>
       <Title order={4} mb="xs">Default hyperparameters</Title>
-      <Text size="sm" c="dimmed" mb="sm">New runs start from these; the model package's defaults are restored with “Reset”.</Text>
+      <Text size="sm" c="dimmed" mb="sm">
+        New runs start from these. Shown are the default package's; a value you leave as it is follows the package that runs the task
+        (each package's learning rate is chosen on its own validation split). “Reset” restores the packages' own.
+      </Text>
       <Group align="end" gap="sm">
         <NumberInput label="Seed" min={0} value={values.seed} onChange={set('seed')} w={100} />
         <NumberInput label="Learning rate" min={0} decimalScale={6} step={0.001} value={values.learningRate} onChange={set('learningRate')} w={120} />
@@ -112,7 +116,7 @@ function DefaultsForm({ packageDefaults, providers }: { packageDefaults: RunSett
           onChange={(p) => p && setValues({ ...values, provider: p as RunSettings['provider'] })} />
       </Group>
       <Group mt="md" gap="sm">
-        <Button onClick={() => { saveRunDefaults(values); notifications.show({ color: 'green', message: 'Defaults saved: new task views use them.' }) }}>
+        <Button onClick={() => { saveRunDefaults(values, packageDefaults); notifications.show({ color: 'green', message: 'Defaults saved: new task views use them.' }) }}>
           Save defaults
         </Button>
         <Button variant="default" onClick={() => { saveRunDefaults(null); setValues(packageDefaults) }}>

@@ -4,7 +4,7 @@ import type { RunSettings, Task } from '../../../shared'
 import { errorMessage, studioApi } from '../bridge'
 import { RulesPanel } from '../rules'
 import { RunsPanel, useRuntimeInfo } from '../runs'
-import { loadRunDefaults } from '../settings/preferences'
+import { loadRunDefaults, packageDefaultsFor } from '../settings/preferences'
 import { FirstFrame } from './FirstFrame'
 
 /** One task: its first frame and instruction above two tabs, its rules and its runs. */
@@ -20,8 +20,10 @@ export function TaskView({ taskId, initialRunId, onDeleted }: { taskId: string; 
     api.getTask({ id: taskId }).then(setTask, (e: unknown) => setError(errorMessage(e)))
   }, [api, taskId])
   useEffect(() => {
-    if (runtime?.package) setSettings((s) => s ?? loadRunDefaults(runtime.package!.defaults))
-  }, [runtime])
+    // the run form starts from the settings of the package that runs this task's family
+    const defaults = runtime && task ? packageDefaultsFor(runtime, task.family) : null
+    if (defaults) setSettings((s) => s ?? loadRunDefaults(defaults))
+  }, [runtime, task])
 
   if (error) return <Alert color="red" role="alert" title="Could not load the task">{error}</Alert>
   if (!task) return <Text c="dimmed">Loading…</Text>
