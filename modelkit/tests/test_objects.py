@@ -188,3 +188,31 @@ def test_the_teachers_tto_loop_runs_on_the_objects_reasoner(push_data):
     for o in range(len(m.object_ids)):
         drawn = ((res["final_cells"] == m.object_ids[o]) | (res["final_cells"] == m.placed_ids[o])).sum(-1)
         assert (drawn <= 1).all()
+
+
+def test_lora_probe_slots_start_from_the_same_sample_and_each_slot_steers(push_data):
+    """objects_lora_probe compares LoRA placements from the same base videos: a fresh LoRA (B = 0)
+    leaves the preview and the sampler unchanged in every placement, and a non-zero B on the mix
+    slot (which the attention placement lacks) changes the logits of both."""
+    from teacher_studio_modelkit.objects_lora_probe import SLOTS, SlotsProbe
+    plain = model_for(push_data)
+    probe = SlotsProbe(plain.A, 50, plain.object_ids.tolist(), plain.placed_ids.tolist(), plain.target_ids.tolist(),
+                       plain.floor_id, plain.C, plain.T, plain.px, iterations=2)
+    probe.load_state_dict(plain.state_dict())
+    probe.sprites.copy_(plain.sprites)
+    probe.eval()
+    _, cells = gt(push_data, 4)
+    cells0, instr = cells[:, 0], torch.ones(4, 6, dtype=torch.long)
+    z1 = torch.cat([plain.noise(i) for i in range(4)])
+    with torch.no_grad():
+        ref = plain.one_step_logits(z1, cells0, instr), plain.sample_logits(z1, cells0, instr)
+        for slots in SLOTS:
+            probe.slots = slots
+            lora = probe.lora_init(3)
+            torch.testing.assert_close(probe.one_step_logits(z1, cells0, instr, lora), ref[0])
+            torch.testing.assert_close(probe.sample_logits(z1, cells0, instr, lora), ref[1])
+        probe.slots = "mix"
+        a, b = probe.lora_init(3)
+        moved = (a, torch.randn_like(b))
+        assert (probe.one_step_logits(z1, cells0, instr, moved) - ref[0]).abs().max() > 1e-3
+        assert (probe.sample_logits(z1, cells0, instr, moved) - ref[1]).abs().max() > 1e-3
