@@ -8,6 +8,11 @@ def pct(x):
     return "n/a" if x is None else f"{100 * x:.1f} %"
 
 
+def curve_text(values):
+    """Success against the step budget, "step:success" for budgets 0, 1, ... (0 is the base)."""
+    return " ".join(f"{i}:{pct(x)}" for i, x in enumerate(values))
+
+
 def rule_rows(table):
     return "\n".join(f"| {k} | {pct(v)} |" for k, v in table.items()
                      if isinstance(v, float) and k not in ("seed1_success", "samples_differ_across_seeds"))
@@ -67,7 +72,7 @@ def write_card(path, r):
              for k, acc in accs.items()}
     ans_ok = not any(below[k] for k in list(accs)[:2])  # the bar: reasoner samples and optimized samples
     tto_ok = tto["success"] > tto["base_success"] and tto["success"] > bon["teacher_picked"] and tto["hacking_rate"] <= 0.1
-    curve = " ".join(f"{i}:{pct(x)}" for i, x in enumerate(tto["curve_success_vs_step_budget"]))
+    curve = curve_text(tto["curve_success_vs_step_budget"])
     fams = r["base_heldout_by_family"]
     names = " and ".join(f"**{f}**" for f in fams)
     fam_rows = "\n".join(
@@ -80,7 +85,7 @@ def write_card(path, r):
         f"| {f} | {v['n']} | {pct(v['base_success'])} | {pct(v['success'])} | {pct(v['best_of_n_teacher_picked'])} | "
         f"{pct(v['oracle_pass_at_n'])} | {pct(v['hacking_rate'])} | {v['mean_steps']:.1f} | {v['fixed']} / {v['broken']} |"
         for f, v in r["by_family"].items())
-    fam_curves = "\n".join(f"- {f}: " + " ".join(f"{i}:{pct(x)}" for i, x in enumerate(v["curve_success_vs_step_budget"]))
+    fam_curves = "\n".join(f"- {f}: " + curve_text(v["curve_success_vs_step_budget"])
                             for f, v in r["by_family"].items())
     text = f"""# gridworld — the built-in model package (MODEL_CARD)
 
@@ -204,7 +209,7 @@ answerer saw their ground-truth videos): base {pct(r['in_domain']['tto']['base_s
 {r['in_domain']['tto']['broken']}), best-of-{r['in_domain']['best_of_n']['n']} teacher-picked
 {pct(r['in_domain']['best_of_n']['teacher_picked'])}, oracle pass@{r['in_domain']['best_of_n']['n']}
 {pct(r['in_domain']['best_of_n']['oracle_pass_at_n'])}; curve
-{" ".join(f"{i}:{pct(x)}" for i, x in enumerate(r['in_domain']['tto']['curve_success_vs_step_budget']))}.
+{curve_text(r['in_domain']['tto']['curve_success_vs_step_budget'])}.
 
 Settings: the learning rate and step budget were chosen on the validation split (held-out
 distribution, seeds 300000+, never the test seeds above): `python -m teacher_studio_modelkit.lr_sweep`,

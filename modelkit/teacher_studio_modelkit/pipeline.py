@@ -151,10 +151,11 @@ def same_weights(path, package, reasoner, answerer, writer):
     return True
 
 
-def package_defaults(reasoner):
-    """manifest.defaults: the engine's TTO settings (those of tto.py) and the preview / sampler shape."""
+def package_defaults(reasoner, lr=TTO_LR):
+    """manifest.defaults: the engine's TTO settings (those of tto.py; a package may have its own
+    learning rate, chosen on its validation split) and the preview / sampler shape."""
     from .reasoner import SAMPLER_STEPS
-    return {"learningRate": TTO_LR, "lambda": TTO_LAMBDA, "tau": TTO_TAU, "maxSteps": TTO_MAX_STEPS,
+    return {"learningRate": lr, "lambda": TTO_LAMBDA, "tau": TTO_TAU, "maxSteps": TTO_MAX_STEPS,
             "previewFrames": reasoner.T, "samplerSteps": SAMPLER_STEPS, "optimizer": "adam",
             "adamBetas": [0.9, 0.999], "adamEps": 1e-8}
 

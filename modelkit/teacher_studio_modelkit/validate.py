@@ -18,11 +18,23 @@ from .export import load_checkpoint
 from .rules import make_judges, success
 
 
-def validation_tasks(n):
-    """(reasoner, answerer, vocab, data, judges, tasks) for the first n validation tasks, with the
-    committed checkpoint's models."""
-    r, ans, _, vocab, _ = load_checkpoint(build.CHECKPOINT)
-    data = SuiteData(os.path.join(build.DATA, "heldout_val"))
+# per package: its checkpoint, its validation set's name and the gen-data arguments that make it
+# (held-out distribution, seeds 300000+, never the test seeds 0+), and the families in it
+VALIDATION = {
+    "gridworld": (build.CHECKPOINT, "heldout_val", None, None),
+    "blocks": (os.path.join(build.MODELKIT, "checkpoints", "blocks.pt"), "objects_heldout_val",
+               "--split heldout --n 128 --corrupt-fraction 0 --first-seed 300000", "fall,push"),
+}
+
+
+def validation_tasks(n, package="gridworld"):
+    """(reasoner, answerer, vocab, data, judges, tasks) for the first n validation tasks of a
+    package, with its committed checkpoint's models."""
+    checkpoint, name, args, families = VALIDATION[package]
+    r, ans, _, vocab, _ = load_checkpoint(checkpoint)
+    if args is not None:  # made on first use (gridworld's comes with the build)
+        build.gen_data(build.REPO, datasets={name: args}, families=families)
+    data = SuiteData(os.path.join(build.DATA, name))
     judges = make_judges(data.appearances, r.C)
     return r, ans, vocab, data, judges, ev.TaskBatch(data, vocab, range(min(n, len(data.instances))))
 
