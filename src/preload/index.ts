@@ -34,6 +34,7 @@ const studio: StudioApi = {
   listSteps: method('listSteps'),
   listVideos: method('listVideos'),
   getRuntimeInfo: method('getRuntimeInfo'),
+  getRunDefaults: method('getRunDefaults'),
   planRules: method('planRules'),
   startRun: method('startRun'),
   cancelRun: method('cancelRun'),

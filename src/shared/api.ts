@@ -4,7 +4,7 @@ import { ExportResult, ExportRunInput, QueueState, RuntimeInfo, StartRunInput } 
 import { StudioEvent } from './events'
 import { ProjectInfo, ProjectName, RecentProject, StudioInfo } from './project'
 import { AddRuleInput, RuleQuery, UpdateRuleInput } from './rules'
-import { Run, Step, Video } from './run'
+import { Run, RunSettings, Step, Video } from './run'
 import {
   CreateSuiteTaskInput,
   CreateTaskFromImageInput,
@@ -49,6 +49,8 @@ export const studioContract = {
   listVideos: contract(z.object({ runId: Id }), z.array(Video)),
 
   getRuntimeInfo: contract(NoInput, RuntimeInfo),
+  /** The run settings of the model package that runs this task (the one trained on its family, else the default): what a run leaves out. */
+  getRunDefaults: contract(z.object({ taskId: Id }), RunSettings),
   planRules: contract(z.object({ taskId: Id }), z.array(RuleQuery)),
   startRun: contract(StartRunInput, Run),
   cancelRun: contract(z.object({ id: Id }), z.object({ cancelled: z.boolean() })),

@@ -147,6 +147,7 @@ describe('runs through the studio API (worker thread, built-in package)', () => 
     expect(info.packageError).toMatch(/reinstall the studio or rebuild the package/)
     expect(info.providers.map((p: { name: string }) => p.name)).toEqual(['cpu', 'webgpu', 'cuda'])
     expect(info.packages).toMatchObject([{ id: 'gridworld', defaults: null, error: expect.stringMatching(/manifest\.json/) }])
+    expect(await call('getRunDefaults', { taskId: bare.id })).toMatchObject({ ok: false, error: { code: 'model-package' } })
     await service.close()
     const good = await studioWithTask(tempDir())
     // every package's own run settings, for the run form of a task of its families
@@ -159,6 +160,12 @@ describe('runs through the studio API (worker thread, built-in package)', () => 
     await good.ok('addRule', { taskId: photo.id, kind: 'goal', text: 'Is the red square on the right?', weight: 1 })
     expect(await good.call('startRun', { taskId: photo.id, method: 'teacher' })).toMatchObject({ ok: false, error: { code: 'frame-size', message: expect.stringMatching(/64x48, but model package "gridworld" generates 80x80/) } })
     expect(await good.ok('listRuns', { taskId: photo.id })).toEqual([])
+    // a task's run form starts from the package trained on its family, else from the default package
+    const lrFor = async (taskId: string) => (await good.ok('getRunDefaults', { taskId })).learningRate
+    const push = await good.ok('createSuiteTask', { family: 'push', seed: 1 })
+    const maze = await good.ok('createSuiteTask', { family: 'maze', seed: 1 })
+    expect([await lrFor(push.id), await lrFor(maze.id), await lrFor(empty.id), await lrFor(photo.id)]).toEqual([0.01, 0.02, 0.02, 0.02])
+    expect(await good.call('getRunDefaults', { taskId: 'nope' })).toMatchObject({ ok: false, error: { code: 'task-missing' } })
     await good.service.close()
   })
 })

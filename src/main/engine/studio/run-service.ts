@@ -5,7 +5,7 @@
  * package shows as a readable notice instead of stopping the studio.
  */
 import { join } from 'node:path'
-import type { Run, RunSettings, RuntimeInfo, StudioEvent } from '../../../shared'
+import type { Run, RunSettings, RuntimeInfo, StudioEvent, Task } from '../../../shared'
 import { buildRunCard, exportVideo, ExportError } from '../export'
 import { decodePngFrame } from '../images'
 import { RunQueue } from '../jobs'
@@ -25,7 +25,7 @@ export interface RunServiceOptions {
   workerEntry?: string
 }
 
-const RUN_METHODS = ['getRuntimeInfo', 'planRules', 'startRun', 'cancelRun', 'getQueue', 'pauseQueue', 'resumeQueue', 'exportRun'] as const
+const RUN_METHODS = ['getRuntimeInfo', 'getRunDefaults', 'planRules', 'startRun', 'cancelRun', 'getQueue', 'pauseQueue', 'resumeQueue', 'exportRun'] as const
 type RunHandlers = Pick<StudioHandlers, (typeof RUN_METHODS)[number]>
 
 /** The run handlers, resolved at call time (the service builds its handler table before its RunService). */
@@ -96,6 +96,12 @@ export class RunService {
     return { package: info, packageError, packages, providers: describeProviders(cudaProviderInstalled()), onnxruntime: runtimeVersion() }
   }
 
+  private requireTask(id: string): Task {
+    const task = this.options.store().tasks.get(id)
+    if (!task) throw new StudioError('task-missing', `Task ${id} is not in this project: it may have been deleted.`)
+    return task
+  }
+
   private requireRun(id: string): Run {
     const run = this.options.store().runs.get(id)
     if (!run) throw new StudioError('run-missing', `Run ${id} is not in this project: it may have been deleted with its task.`)
@@ -104,10 +110,10 @@ export class RunService {
 
   readonly handlers: RunHandlers = {
     getRuntimeInfo: () => this.runtimeInfo(),
+    getRunDefaults: ({ taskId }) => this.defaultSettings(this.modelPackage(this.requireTask(taskId).family)),
     planRules: async ({ taskId }) => {
       const store = this.options.store()
-      const task = store.tasks.get(taskId)
-      if (!task) throw new StudioError('task-missing', `Task ${taskId} is not in this project: it may have been deleted.`)
+      const task = this.requireTask(taskId)
       const pkg = this.modelPackage(task.family)
       const planned = await this.queue.planQueries(task.instruction, pkg)
       const goal = planned.filter((q) => q.kind === 'goal').slice(0, 1)
@@ -123,8 +129,7 @@ export class RunService {
     },
     startRun: ({ taskId, method, settings }) => {
       const store = this.options.store()
-      const task = store.tasks.get(taskId)
-      if (!task) throw new StudioError('task-missing', `Task ${taskId} is not in this project: it may have been deleted.`)
+      const task = this.requireTask(taskId)
       const pkg = this.modelPackage(task.family)
       const { width, height } = pkg.manifest.video
       if (task.frameWidth !== width || task.frameHeight !== height) {

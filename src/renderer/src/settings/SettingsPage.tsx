@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react'
 import type { RunSettings, RuntimeInfo, StudioInfo } from '../../../shared'
 import { useProjectRuns } from '../history/useProjectRuns'
 import { useRuntimeInfo } from '../runs/hooks'
-import { loadRunDefaults, saveRunDefaults } from './preferences'
+import { clearRunDefaults, loadRunDefaults, saveRunDefaults } from './preferences'
 
 /** Every model package and the families it runs: a task runs on the package trained on its family, else on the first (default) one. */
 function PackageTable({ packages }: { packages: RuntimeInfo['packages'] }) {
@@ -119,7 +119,7 @@ function DefaultsForm({ packageDefaults, providers }: { packageDefaults: RunSett
         <Button onClick={() => { saveRunDefaults(values, packageDefaults); notifications.show({ color: 'green', message: 'Defaults saved: new task views use them.' }) }}>
           Save defaults
         </Button>
-        <Button variant="default" onClick={() => { saveRunDefaults(null); setValues(packageDefaults) }}>
+        <Button variant="default" onClick={() => { clearRunDefaults(); setValues(packageDefaults) }}>
           Reset to the package's
         </Button>
       </Group>

@@ -1,3 +1,3 @@
 /** Settings: providers (available, actually used), default hyperparameters saved per window, locations. */
 export { SettingsPage } from './SettingsPage'
-export { loadRunDefaults, saveRunDefaults } from './preferences'
+export { clearRunDefaults, loadRunDefaults, saveRunDefaults } from './preferences'

@@ -1,12 +1,6 @@
-import type { RunSettings, RuntimeInfo } from '../../../shared'
+import type { RunSettings } from '../../../shared'
 
 const KEY = 'teacher-studio.run-defaults'
-
-/** The run settings of the package that runs a task of this family: the package trained on it, else the default one. */
-export function packageDefaultsFor(runtime: RuntimeInfo, family: string | null | undefined): RunSettings | null {
-  const trained = family ? runtime.packages.find((p) => p.defaults && p.families.includes(family)) : undefined
-  return trained?.defaults ?? runtime.package?.defaults ?? null
-}
 
 /** The settings that differ from a package's defaults: what the user chose, kept over every package's own values. */
 export function overridesOf(values: RunSettings, packageDefaults: RunSettings): Partial<RunSettings> {
@@ -26,7 +20,11 @@ export function loadRunDefaults(packageDefaults: RunSettings): RunSettings {
 }
 
 /** Saves only what differs from the package's defaults, so a setting left alone follows each package's own. */
-export function saveRunDefaults(settings: RunSettings | null, packageDefaults?: RunSettings): void {
-  if (settings === null) localStorage.removeItem(KEY)
-  else localStorage.setItem(KEY, JSON.stringify(packageDefaults ? overridesOf(settings, packageDefaults) : settings))
+export function saveRunDefaults(settings: RunSettings, packageDefaults: RunSettings): void {
+  localStorage.setItem(KEY, JSON.stringify(overridesOf(settings, packageDefaults)))
+}
+
+/** Forgets the saved overrides: every package's own defaults again. */
+export function clearRunDefaults(): void {
+  localStorage.removeItem(KEY)
 }

@@ -4,7 +4,7 @@ import type { RunSettings, Task } from '../../../shared'
 import { errorMessage, studioApi } from '../bridge'
 import { RulesPanel } from '../rules'
 import { RunsPanel, useRuntimeInfo } from '../runs'
-import { loadRunDefaults, packageDefaultsFor } from '../settings/preferences'
+import { loadRunDefaults } from '../settings/preferences'
 import { FirstFrame } from './FirstFrame'
 
 /** One task: its first frame and instruction above two tabs, its rules and its runs. */
@@ -20,10 +20,10 @@ export function TaskView({ taskId, initialRunId, onDeleted }: { taskId: string; 
     api.getTask({ id: taskId }).then(setTask, (e: unknown) => setError(errorMessage(e)))
   }, [api, taskId])
   useEffect(() => {
-    // the run form starts from the settings of the package that runs this task's family
-    const defaults = runtime && task ? packageDefaultsFor(runtime, task.family) : null
-    if (defaults) setSettings((s) => s ?? loadRunDefaults(defaults))
-  }, [runtime, task])
+    // The run form starts from the settings of the package that runs this task. A package that
+    // does not load leaves the form empty; the runtime alert below says why.
+    api.getRunDefaults({ taskId }).then((defaults) => setSettings((s) => s ?? loadRunDefaults(defaults)), () => undefined)
+  }, [api, taskId])
 
   if (error) return <Alert color="red" role="alert" title="Could not load the task">{error}</Alert>
   if (!task) return <Text c="dimmed">Loading…</Text>
