@@ -21,7 +21,7 @@ import torch
 from .build import RUNS, encode_instructions
 from .objects import ObjectsReasoner
 from .objects_experiment import CHUNK, cells_of, data_and_vocab, make_objects_reasoner, push_oracle_loss
-from .reasoner import LORA_A_STD, LORA_RANK
+from .reasoner import LORA_RANK, lora_init
 from .rules import make_judges, success
 from .tto import adam_step, batched_lora
 
@@ -41,9 +41,7 @@ class SlotsProbe(ObjectsReasoner):
         return {"attention": super().lora_specs(), "mix": mix, "both": super().lora_specs() + mix}[self.slots]
 
     def lora_init(self, seed=0):
-        g = torch.Generator().manual_seed(seed)
-        return tuple(torch.randn(s, generator=g) * LORA_A_STD if n.endswith(".A") else torch.zeros(s)
-                     for n, s in self.lora_specs())
+        return lora_init(seed, self.lora_specs())
 
     def _split(self, lora):
         """(attention LoRA or None, mix LoRA or None)."""

@@ -87,11 +87,12 @@ def lora_specs():
     return out
 
 
-def lora_init(seed=0):
-    """A fresh LoRA: A small random, B zero (so it leaves the reasoner unchanged)."""
+def lora_init(seed=0, specs=None):
+    """A fresh LoRA for specs (default: lora_specs()): A small random, B zero (so it leaves the
+    reasoner unchanged)."""
     g = torch.Generator().manual_seed(seed)
     return tuple(torch.randn(s, generator=g) * LORA_A_STD if n.endswith(".A") else torch.zeros(s)
-                 for n, s in lora_specs())
+                 for n, s in (lora_specs() if specs is None else specs))
 
 
 def repeat_lora(lora, B, n):
