@@ -38,6 +38,14 @@ class Attention(nn.Module):
         return self.o(y)
 
 
+def gather_neighbours(gather, y, dim=-2):
+    """gather [K, N, M] one-hot rows, y with M rows along dim -> y with N * K rows there, cell-major
+    (for each cell, the rows its K one-hot rows pick), as an index gather: a MatMul with the one-hot
+    matrix would broadcast it over the batch, most of a training step's time (gathering along the
+    first dim is fastest: whole rows are copied)."""
+    return y.index_select(dim, gather.argmax(-1).t().reshape(-1))
+
+
 class MLP(nn.Module):
     def __init__(self, d, mult=4):
         super().__init__()
@@ -62,9 +70,11 @@ class Block(nn.Module):
 
 class LocalAttention(nn.Module):
     """Each cell attends to itself and its four neighbours (the order of MOVES: stay, up, down,
-    left, right); a neighbour outside the canvas is a learned pad token. Neighbours are gathered
-    with a fixed one-hot matrix (a MatMul, so the traced gradient stays a MatMul too). Optional
-    LoRA (A [r, d], B [d, r], or per batch item [B, r, d] / [B, d, r]) on the q and v projections."""
+    left, right), each plus a learned embedding of its direction; a neighbour outside the canvas
+    is a learned pad token. The fixed one-hot matrix `gather` says which cell is which neighbour
+    (gather_neighbours). Optional LoRA (A [r, d], B [d, r], or per batch item [B, r, d] /
+    [B, d, r]) on the q and v projections. tests/test_layers.py checks this form against the
+    definition written out directly."""
 
     def __init__(self, d, heads, gather):
         super().__init__()
@@ -76,21 +86,34 @@ class LocalAttention(nn.Module):
 
     def forward(self, x, lora=None):
         B, N, d = x.shape
-        xp = torch.cat([x, self.pad.expand(B, 1, d)], 1)  # [B, N + 1, d]
-        nb = torch.stack([self.gather[k] @ xp for k in range(self.gather.shape[0])], 2) + self.direction
-        q, k, v = self.q(x), self.k(nb), self.v(nb)  # q [B, N, d]; k, v [B, N, K, d]
-        if lora is not None:
-            qa, qb, va, vb = (w.transpose(-1, -2) for w in lora)
-            if qa.dim() == 3:  # one LoRA per batch item
-                va, vb = va[:, None], vb[:, None]
-            q = q + (x @ qa) @ qb
-            v = v + (nb @ va) @ vb
         h, K = self.heads, self.gather.shape[0]
-        q = q.reshape(B, N, h, 1, d // h)
-        k = k.reshape(B, N, K, h, d // h).transpose(2, 3)  # [B, N, h, K, d/h]
-        v = v.reshape(B, N, K, h, d // h).transpose(2, 3)
-        att = torch.softmax((q @ k.transpose(-1, -2)) * (1.0 / math.sqrt(d // h)), dim=-1)  # [B, N, h, 1, K]
-        return self.o((att @ v).reshape(B, N, d))
+        # cells first ([N, B, d]): the gather then copies whole rows
+        xp = torch.cat([x.transpose(0, 1), self.pad.expand(1, B, d)], 0)  # [N + 1, B, d]
+        # k and v of a neighbour are linear in (its cell + the direction's embedding), and each one-hot
+        # row picks one cell: project the N + 1 cells once, then gather (K times fewer projections)
+        q, kx, vx = self.q(xp[:N]), self.k(xp), self.v(xp)
+        kd, vd = self.direction @ self.k.weight.t(), self.direction @ self.v.weight.t()  # [K, d]
+        if lora is not None:
+            qa, qb, va, vb = (w.transpose(-1, -2) for w in lora)  # [d, r] / [r, d], or [B, d, r] / [B, r, d]
+            if qa.dim() == 3:  # one LoRA per batch item: x [B, n, d] against [B, d, r]
+                xb = xp.transpose(0, 1)
+                q = q + ((xb[:, :N] @ qa) @ qb).transpose(0, 1)
+                vx = vx + ((xb @ va) @ vb).transpose(0, 1)
+                vd = ((self.direction @ va) @ vb).transpose(0, 1) + vd[:, None]  # [K, B, d]
+            else:
+                q = q + (xp[:N] @ qa) @ qb
+                vx = vx + (xp @ va) @ vb
+                vd = vd + (self.direction @ va) @ vb
+        if vd.dim() == 2:
+            vd = vd[:, None]  # [K, 1, d]
+        k = gather_neighbours(self.gather, kx, 0).reshape(N, K, B, d) + kd[:, None]  # [N, K, B, d]
+        v = gather_neighbours(self.gather, vx, 0).reshape(N, K, B, d) + vd
+        # each cell attends over its K neighbours: per-head scores as an elementwise product summed by
+        # a MatMul with the head-membership matrix (a batched MatMul of 1 x d/h by d/h x K matrices is
+        # mostly overhead)
+        heads = (torch.arange(d, device=x.device)[:, None] // (d // h) == torch.arange(h, device=x.device)).to(x.dtype)
+        att = torch.softmax(((q[:, None] * k) @ heads) * (1.0 / math.sqrt(d // h)), dim=1)  # [N, K, B, h]
+        return self.o(((att @ heads.t()) * v).sum(1).transpose(0, 1))
 
 
 class LocalBlock(nn.Module):

@@ -19,7 +19,7 @@ Training-only auxiliary head: the appearance id of every cell (perception)."""
 import torch
 import torch.nn as nn
 
-from .layers import MLP, Block, LocalBlock, cell_patches
+from .layers import MLP, Block, LocalBlock, cell_patches, gather_neighbours
 from .reasoner import MOVES, neighbour_gather
 
 T_D_MODEL = 64  # width
@@ -56,7 +56,8 @@ class Answerer(nn.Module):
     def neighbours(self, e):
         """e [B, T, N, E] -> the four neighbours' embeddings [B, T, N, 4E] (zeros off the canvas)."""
         ep = torch.cat([e, torch.zeros_like(e[:, :, :1])], 2)  # [B, T, N + 1, E]
-        return torch.cat([self.gather[k] @ ep for k in range(1, self.gather.shape[0])], -1)
+        B, T, N, E = e.shape
+        return gather_neighbours(self.gather[1:], ep).reshape(B, T, N, -1)
 
     def encode_frames(self, frames):
         """frames float [B, T, H, W, 3] in 0-255 -> (frame tokens [B, T, d], cell tokens)."""
