@@ -1,23 +1,31 @@
-"""Exports the blocks model package (resources/models/blocks, for the suite's fall and push
-families) from the models the objects experiments trained: the objects reasoner (runs/objects.pt,
-objects_experiment), the answerer after its hardening round and the query writer
-(runs/objects_answerer1.pt, runs/objects_writer.pt, objects_teacher). Graphs, manifest.json and
-the PyTorch checkpoint (modelkit/checkpoints/blocks.pt) as the gridworld package's, and a
-MODEL_CARD.md written from the measured results (runs/objects.json, runs/objects_teacher.json).
+"""The blocks model package (resources/models/blocks, for the suite's fall and push families).
 
-    cd modelkit && python -m teacher_studio_modelkit.blocks_package    # after objects_experiment, objects_teacher
+build() makes it from scratch in one command (`python -m teacher_studio_modelkit.build --package
+blocks --fresh`): gen-data -> the objects reasoner (objects_experiment.stage_reasoner) -> query
+writer and answerer with its hardening round (objects_teacher.stage_teacher) -> graphs,
+manifest.json and the PyTorch checkpoint (modelkit/checkpoints/blocks.pt) as the gridworld
+package's -> then, as evaluation after the build, the reasoner's base success
+(runs/objects.json, results/objects.md) and the held-out teacher experiment
+(runs/objects_teacher.json, results/objects_teacher.md) -> MODEL_CARD.md. Each stage is cached
+under runs/ (the --fresh flag redoes them all).
+
+`python -m teacher_studio_modelkit.blocks_package` exports from what the stages cached (after
+objects_experiment and objects_teacher were run on their own), --card-only rewrites the card.
 """
 import argparse
 import json
 import os
+import time
 
 import torch
 
-from .build import DATA, MODELKIT, REPO, RUNS, SMOKE, log
+from .build import DATA, HARDEN_MINUTES, MODELKIT, REPO, RUNS, SMOKE, WRITER_MINUTES, log
 from .data import MAX_INSTRUCTION, MAX_PLAN, MAX_QUERY, SuiteData
 from .model_card import curve_text, pct
-from .objects_experiment import FAMILIES, data_and_vocab, make_objects_reasoner
-from .objects_teacher import BLOCKS_TTO_LR
+from .objects_experiment import FAMILIES, data_and_vocab, make_objects_reasoner, measure_reasoner, stage_reasoner
+from .objects_experiment import write_report as write_reasoner_report
+from .objects_teacher import BLOCKS_ANSWERER_MINUTES, BLOCKS_TTO_LR, measure_teacher, stage_teacher, teacher_data
+from .objects_teacher import write_report as write_teacher_report
 from .pipeline import export_package, ort_step_ms, package_defaults, package_mb
 from .teacher import Answerer
 from .writer import QueryWriter
@@ -26,6 +34,11 @@ PACKAGE = os.path.join(REPO, "resources", "models", "blocks") if not SMOKE else 
 CHECKPOINT = os.path.join(MODELKIT, "checkpoints", "blocks.pt") if not SMOKE else "/tmp/modelkit-smoke/blocks.pt"
 MODELS = {"reasoner": "objects.pt", "answerer": "objects_answerer1.pt", "writer": "objects_writer.pt"}
 RESULTS = ("objects.json", "objects_teacher.json")
+BUILD = "blocks_build.json"  # what the last build() took, per stage
+REPORTS = os.path.join(MODELKIT, "results") if not SMOKE else "/tmp/modelkit-smoke"
+# The reasoner's budget: about 600 training steps (the reasoner of the first blocks package had 587, in 30 minutes,
+# before the local attention's fast form halved a step's cost).
+BLOCKS_REASONER_MINUTES = 0.1 if SMOKE else 14
 
 
 def load_models(vocab, data):
@@ -132,8 +145,29 @@ def lowest(acc):
     return f"{len(below)} of {len(acc)} rules under 90 %: " + ", ".join(f"{r} {pct(b)}" for b, r in below)
 
 
-def write_card(path, base, teach, size_mb, step_ms, parameters):
-    """MODEL_CARD.md of the blocks package from objects_experiment's and objects_teacher's results."""
+def build_text(record):
+    """How the package was built and how long it took, from runs/blocks_build.json (None: exported
+    from stages run one by one, before build() existed)."""
+    if record is None:
+        return ("Built stage by stage: `objects_experiment`, `objects_teacher`, then `blocks_package` "
+                "(about two hours).")
+    st = record["stages"]
+    build_stages = ("gen-data", "reasoner", "writer and answerer", "export")
+    total = sum(st[k]["minutes"] for k in build_stages)
+    ran = all(st[k]["ran"] for k in build_stages)
+    parts = ", ".join(f"{k} {st[k]['minutes']:.0f}" + ("" if st[k]["ran"] else " (cached)") for k in build_stages)
+    evaluation = sum(v["minutes"] for k, v in st.items() if k.startswith("evaluation"))
+    b = record["budgets"]
+    return (f"Built by that command on {record['date']} in **{total:.0f} minutes** on this 2-core CPU"
+            + ("" if ran else " (some stages cached from an earlier run)")
+            + f" ({parts} minutes; training budgets: reasoner {b['reasoner']:g}, query writer {b['writer']:g},"
+            f" answerer {b['answerer']:g} + {b['harden']:g} hardening); the evaluation that wrote this card took"
+            f" {evaluation:.0f} minutes more.")
+
+
+def write_card(path, base, teach, size_mb, step_ms, parameters, record=None):
+    """MODEL_CARD.md of the blocks package from objects_experiment's and objects_teacher's results
+    and the build's record."""
     splits = base["splits"]
     fam_rows = "\n".join(
         f"| {fam} | {pct(s['held-out test']['success'])} | {pct(s['held-out test']['pass_at_n'])} | "
@@ -154,8 +188,8 @@ cells, 3 blocks, 8-11 moves, where training had 5-7 cells, 1-2 blocks and 2-7 mo
 the Python port of the suite's evaluators (`rules.make_fall_judge`, `rules.make_push_judge`; their
 agreement with the suite's labels is a test, `modelkit/tests/test_objects.py`).
 
-Reproduce (about two hours on 2 CPU cores: reasoner ~36 min, teacher and experiment ~70, export ~12): `cd modelkit && python -m teacher_studio_modelkit.objects_experiment --minutes {base['minutes']:g}`,
-then `python -m teacher_studio_modelkit.objects_teacher`, then `python -m teacher_studio_modelkit.blocks_package`.
+Reproduce from scratch in one command: `cd modelkit && python -m teacher_studio_modelkit.build --package blocks --fresh`
+(gen-data, training, export, then the evaluation below and this card). {build_text(record)}
 Details: [`modelkit/results/objects.md`](../../../modelkit/results/objects.md) (reasoner),
 [`modelkit/results/objects_teacher.md`](../../../modelkit/results/objects_teacher.md) (teacher, TTO).
 
@@ -216,6 +250,62 @@ Graphs, inputs and outputs as gridworld's (`docs/model-package.md`); only the la
     open(path, "w").write(text)
 
 
+def build(fresh):
+    """Every stage from scratch (with fresh; otherwise the cached ones are loaded), the export, then
+    the evaluation and the card. Writes runs/blocks_build.json: minutes per stage and which ran."""
+    minutes, t0 = {}, time.time()
+
+    def lap(stage, ran=True):
+        nonlocal t0
+        minutes[stage] = {"minutes": (time.time() - t0) / 60, "ran": ran}
+        log(f"build: {stage} {minutes[stage]['minutes']:.1f} min")
+        t0 = time.time()
+
+    sets, vocab = data_and_vocab(force=fresh)
+    sets = teacher_data(sets, force=fresh)
+    lap("gen-data", fresh)
+    cached = lambda *names: not fresh and all(os.path.exists(os.path.join(RUNS, n)) for n in names)
+    ran = not cached("objects.pt")
+    reasoner, stats = stage_reasoner(fresh, sets, vocab, BLOCKS_REASONER_MINUTES)
+    lap("reasoner", ran)
+    ran = not cached(MODELS["writer"], MODELS["answerer"])
+    writer, answerer, counts = stage_teacher(fresh, sets, vocab, reasoner, WRITER_MINUTES, BLOCKS_ANSWERER_MINUTES,
+                                             HARDEN_MINUTES)
+    lap("writer and answerer", ran)
+    export_package(sets["objects_train_mix"], vocab, reasoner, answerer, writer, package_defaults(reasoner, BLOCKS_TTO_LR),
+                   PACKAGE, CHECKPOINT, "blocks")
+    lap("export")
+    build_record = {"stages": minutes, "budgets": {"reasoner": BLOCKS_REASONER_MINUTES, "writer": WRITER_MINUTES,
+                                                   "answerer": BLOCKS_ANSWERER_MINUTES, "harden": HARDEN_MINUTES},
+                    "date": time.strftime("%Y-%m-%d")}
+    json.dump(build_record, open(os.path.join(RUNS, BUILD), "w"), indent=1)
+    # evaluation (not part of the build's budget): base success, the held-out teacher experiment
+    base = measure_reasoner(reasoner, sets, vocab, BLOCKS_REASONER_MINUTES, stats, steer=not SMOKE)
+    json.dump(base, open(os.path.join(RUNS, RESULTS[0]), "w"), indent=1)
+    write_reasoner_report(base, os.path.join(REPORTS, "objects.md"))
+    lap("evaluation: reasoner")
+    teach = measure_teacher(sets, vocab, reasoner, writer, answerer, counts,
+                            {"writer": WRITER_MINUTES, "answerer": BLOCKS_ANSWERER_MINUTES, "harden": HARDEN_MINUTES},
+                            tasks=16 if SMOKE else 256)
+    json.dump(teach, open(os.path.join(RUNS, RESULTS[1]), "w"), indent=1)
+    write_teacher_report(teach, os.path.join(REPORTS, "objects_teacher.md"))
+    lap("evaluation: teacher")
+    build_record["stages"] = minutes
+    json.dump(build_record, open(os.path.join(RUNS, BUILD), "w"), indent=1)
+    card(reasoner, answerer, writer)
+
+
+def card(reasoner, answerer, writer):
+    base, teach = (json.load(open(os.path.join(RUNS, f))) for f in RESULTS)
+    record = json.load(open(os.path.join(RUNS, BUILD))) if os.path.exists(os.path.join(RUNS, BUILD)) else None
+    parameters = {k: sum(p.numel() for p in m.parameters()) for k, m in
+                  (("reasoner", reasoner), ("answerer", answerer), ("writer", writer))}
+    assert set(base["splits"]) == set(FAMILIES)
+    write_card(os.path.join(PACKAGE, "MODEL_CARD.md"), base, teach, package_mb(PACKAGE), ort_step_ms(reasoner, PACKAGE),
+               parameters, record)
+    log(f"{PACKAGE}/MODEL_CARD.md written")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--card-only", action="store_true", help="rewrite MODEL_CARD.md of the exported package only")
@@ -229,13 +319,7 @@ def main():
     reasoner, answerer, writer = load_models(vocab, sets["fall_train_gt"])
     if not a.card_only:
         export_package(train, vocab, reasoner, answerer, writer, package_defaults(reasoner, BLOCKS_TTO_LR), PACKAGE, CHECKPOINT, "blocks")
-    base, teach = (json.load(open(os.path.join(RUNS, f))) for f in RESULTS)
-    parameters = {k: sum(p.numel() for p in m.parameters()) for k, m in
-                  (("reasoner", reasoner), ("answerer", answerer), ("writer", writer))}
-    assert set(base["splits"]) == set(FAMILIES)
-    write_card(os.path.join(PACKAGE, "MODEL_CARD.md"), base, teach, package_mb(PACKAGE), ort_step_ms(reasoner, PACKAGE),
-               parameters)
-    log(f"exported {PACKAGE}")
+    card(reasoner, answerer, writer)
 
 
 if __name__ == "__main__":

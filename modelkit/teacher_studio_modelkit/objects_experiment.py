@@ -36,11 +36,11 @@ STEER_TEMPERATURES = (1.0, 2.0)  # preview temperatures of the oracle-reward TTO
 EPS = 1e-6
 
 
-def data_and_vocab():
-    """The data sets of DATASETS (made by gen-data when missing) and the vocabulary of their train
-    splits, which the objects reasoner's instruction embedding is indexed by."""
+def data_and_vocab(force=False):
+    """The data sets of DATASETS (made by gen-data when missing, or always with force) and the
+    vocabulary of their train splits, which the objects reasoner's instruction embedding is indexed by."""
     for fam in FAMILIES:  # one family per data set
-        gen_data(REPO, datasets={n: v for n, v in DATASETS.items() if n.startswith(fam + "_")}, families=fam)
+        gen_data(REPO, force, datasets={n: v for n, v in DATASETS.items() if n.startswith(fam + "_")}, families=fam)
     sets = {n: SuiteData(os.path.join(DATA, n)) for n in DATASETS}
     return sets, build_vocab([sets[f"{fam}_train_gt"] for fam in FAMILIES])
 
@@ -104,7 +104,7 @@ def push_oracle_loss(model, logits, cells0, wall_id, temp, lam=TTO_LAMBDA):
     return lam * -goal + (1 - lam) * process
 
 
-def steer(model, vocab, data, judge, temp, wall_id):
+def steer_push(model, vocab, data, judge, temp, wall_id):
     """steerability.oracle_tto (the TTO loop of tto.py: fresh LoRA per task, Adam, TTO_MAX_STEPS
     updates, no early stop) on the push oracle loss, with the noise of the base sample (seed 0).
     Returns (base successes, optimized successes) per task."""
@@ -182,33 +182,38 @@ def write_report(res, path):
     open(path, "w").write("\n".join(lines))
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--minutes", type=float, default=30)
-    ap.add_argument("--eval-only", action="store_true", help="measure runs/NAME.pt without training")
-    ap.add_argument("--name", default="objects", help="writes runs/NAME.pt, runs/NAME.json and results/NAME.md")
-    a = ap.parse_args()
-    torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
-    os.makedirs(RUNS, exist_ok=True)
-    sets, vocab = data_and_vocab()
+def stage_reasoner(fresh, sets, vocab, minutes, name="objects"):
+    """The objects reasoner trained `minutes` on both families' train splits (all but their last
+    UNSEEN_TRAIN tasks), cached as runs/NAME.pt with its training stats in runs/NAME_train.json;
+    returns (model, stats)."""
     trains = [sets[f"{fam}_train_gt"] for fam in FAMILIES]
     model = make_objects_reasoner(vocab, trains[0])
-    path = os.path.join(RUNS, f"{a.name}.pt")
-    n_train = len(trains[0].instances) - UNSEEN_TRAIN
-    if a.eval_only:
+    path, stats_path = os.path.join(RUNS, f"{name}.pt"), os.path.join(RUNS, f"{name}_train.json")
+    if os.path.exists(path) and not fresh:
         model.load_state_dict(torch.load(path))
-        stats = json.load(open(os.path.join(RUNS, f"{a.name}.json")))["train"]
-    else:
-        cells = torch.cat([cells_of(d, range(n_train)) for d in trains])
-        instr = torch.cat([encode_instructions(vocab, d, range(n_train)) for d in trains])
-        moves = object_moves_from_cells(cells, model)
-        log(f"objects reasoner: {sum(p.numel() for p in model.parameters())} parameters, {len(cells)} tasks")
-        stats = train_reasoner(model, moves, cells[:, 0], instr, a.minutes, log, loss_fn=objects_flow_loss)
-        torch.save(model.state_dict(), path)
-    model.eval()
+        stats = json.load(open(stats_path)) if os.path.exists(stats_path) else \
+            json.load(open(os.path.join(RUNS, f"{name}.json")))["train"]  # runs written before NAME_train.json
+        return model.eval(), stats
+    n_train = len(trains[0].instances) - UNSEEN_TRAIN
+    cells = torch.cat([cells_of(d, range(n_train)) for d in trains])
+    instr = torch.cat([encode_instructions(vocab, d, range(n_train)) for d in trains])
+    moves = object_moves_from_cells(cells, model)
+    log(f"objects reasoner: {sum(p.numel() for p in model.parameters())} parameters, {len(cells)} tasks")
+    stats = train_reasoner(model, moves, cells[:, 0], instr, minutes, log, loss_fn=objects_flow_loss)
+    torch.save(model.state_dict(), path)
+    json.dump(stats, open(stats_path, "w"))
+    return model.eval(), stats
+
+
+def measure_reasoner(model, sets, vocab, minutes, stats, steer=True):
+    """Base success on unseen train tasks, the validation split and the held-out test split per
+    family; with steer, the oracle-reward TTO on push's validation split. The results dict of
+    runs/NAME.json."""
+    trains = [sets[f"{fam}_train_gt"] for fam in FAMILIES]
+    n_train = len(trains[0].instances) - UNSEEN_TRAIN
     judges = make_judges(trains[0].appearances, model.C)
     t0 = time.time()
-    res = {"minutes": a.minutes, "train": stats, "parameters": sum(p.numel() for p in model.parameters()),
+    res = {"minutes": minutes, "train": stats, "parameters": sum(p.numel() for p in model.parameters()),
            "rules": {fam: sorted(sets[f"{fam}_train_gt"].rules) for fam in FAMILIES}, "splits": {}}
     for fam, train in zip(FAMILIES, trains):
         splits = {
@@ -221,14 +226,30 @@ def main():
             m = measure(model, vocab, data, idx if idx is not None else range(len(data.instances)), judges[fam])
             res["splits"][fam][name] = m
             log(f"{fam} {name}: {m}")
-    wall_id = {x["name"]: x["id"] for x in trains[0].appearances}["wall"]
     res["steer"] = []
-    for temp in STEER_TEMPERATURES:
-        base, final = steer(model, vocab, sets["push_heldout_val"], judges["push"], temp, wall_id)
+    wall_id = {x["name"]: x["id"] for x in trains[0].appearances}["wall"]
+    for temp in STEER_TEMPERATURES if steer else ():
+        base, final = steer_push(model, vocab, sets["push_heldout_val"], judges["push"], temp, wall_id)
         res["steer"].append({"temp": temp, "tasks": len(base), "base": float(base.mean()), "final": float(final.mean()),
                              "fixed": int(((final == 1) & (base == 0)).sum()), "broken": int(((final == 0) & (base == 1)).sum())})
         log(f"oracle TTO on push, temperature {temp}: {res['steer'][-1]}")
     log(f"measured in {time.time() - t0:.0f} s")
+    return res
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--minutes", type=float, default=30)
+    ap.add_argument("--eval-only", action="store_true", help="measure runs/NAME.pt without training")
+    ap.add_argument("--name", default="objects", help="writes runs/NAME.pt, runs/NAME.json and results/NAME.md")
+    a = ap.parse_args()
+    torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
+    os.makedirs(RUNS, exist_ok=True)
+    sets, vocab = data_and_vocab()
+    if a.eval_only and not os.path.exists(os.path.join(RUNS, f"{a.name}.pt")):
+        raise SystemExit(f"runs/{a.name}.pt is missing: train it first (without --eval-only)")
+    model, stats = stage_reasoner(not a.eval_only, sets, vocab, a.minutes, a.name)
+    res = measure_reasoner(model, sets, vocab, a.minutes, stats)
     json.dump(res, open(os.path.join(RUNS, f"{a.name}.json"), "w"), indent=1)
     write_report(res, os.path.join(MODELKIT, "results", f"{a.name}.md"))
 
