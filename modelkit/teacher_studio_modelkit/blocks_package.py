@@ -101,7 +101,7 @@ def oracle_steer(base, teach):
             " TTO here is how far a few LoRA updates move this reasoner's sample, more than the teacher"
             f" (TTO with the teacher: {pct(push['base_success'])} -> {pct(push['success'])})."
             " LoRA slots in the per-frame mixing MLP as well as in attention, or three times the updates, move the"
-            " oracle further but not past best-of-N (`modelkit/results/objects_lora_probe.md`).")
+            " oracle further but not past best-of-N (`modelkit/results/objects_lora_probe.md`, on the previous build's reasoner).")
 
 
 def verdict(teach, base):
@@ -215,8 +215,9 @@ Details: [`modelkit/results/objects.md`](../../../modelkit/results/objects.md) (
 
 ## Test-time optimization with the teacher
 
-Settings as the package's manifest defaults: Adam lr {teach['settings']['lr']} (chosen with this teacher on the
-validation split, [`modelkit/results/lr_sweep_blocks.md`](../../../modelkit/results/lr_sweep_blocks.md)), lambda {teach['settings']['lambda']}, tau {teach['settings']['tau']},
+Settings as the package's manifest defaults: Adam lr {teach['settings']['lr']} (chosen on the validation split,
+[`modelkit/results/lr_sweep_blocks.md`](../../../modelkit/results/lr_sweep_blocks.md), with the reasoner and teacher of the
+package's previous build; not swept again for this one), lambda {teach['settings']['lambda']}, tau {teach['settings']['tau']},
 at most {teach['settings']['max_steps']} steps; best-of-N compute-matched (N = {n_match} held-out), picked by the teacher;
 oracle pass@N: the evaluator picking among the same candidates. Hacking: the teacher stopped early
 on a video the evaluator fails.

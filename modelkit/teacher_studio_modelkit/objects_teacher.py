@@ -91,7 +91,8 @@ def write_report(res, path):
     lines = ["# The teacher on fall and push (the blocks package)", "",
              "The package's query-writer and answerer recipes trained on the fall and push families, with the",
              "objects reasoner of `results/objects.md` as the video model, and the package's held-out experiment",
-             "run on them. Produced by `cd modelkit && python -m teacher_studio_modelkit.objects_teacher` "
+             "run on them. Produced by the blocks package's build (`cd modelkit && python -m teacher_studio_modelkit.build --package blocks`; "
+             "on its own, after the reasoner: `python -m teacher_studio_modelkit.objects_teacher`) "
              f"(writer {a['writer']:g} min, answerer {a['answerer']:g} + {a['harden']:g} min hardening round,",
              f"experiment {res['experiment_minutes']:.0f} min, on this 2-core CPU). Answerer training videos: "
              + ", ".join(f"{k} {v}" for k, v in res["answerer_training_videos"].items()) + ".", "",
