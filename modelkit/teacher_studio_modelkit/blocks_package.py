@@ -215,9 +215,9 @@ Details: [`modelkit/results/objects.md`](../../../modelkit/results/objects.md) (
 
 ## Test-time optimization with the teacher
 
-Settings as the package's manifest defaults: Adam lr {teach['settings']['lr']} (chosen on the validation split,
-[`modelkit/results/lr_sweep_blocks.md`](../../../modelkit/results/lr_sweep_blocks.md), with the reasoner and teacher of the
-package's previous build; not swept again for this one), lambda {teach['settings']['lambda']}, tau {teach['settings']['tau']},
+Settings as the package's manifest defaults: Adam lr {teach['settings']['lr']} (chosen on the validation split with the
+package's previous build, [`modelkit/results/lr_sweep_blocks.md`](../../../modelkit/results/lr_sweep_blocks.md); checked again
+with this build's models against 0.02, [`modelkit/results/lr_sweep_blocks_rebuild.md`](../../../modelkit/results/lr_sweep_blocks_rebuild.md)), lambda {teach['settings']['lambda']}, tau {teach['settings']['tau']},
 at most {teach['settings']['max_steps']} steps; best-of-N compute-matched (N = {n_match} held-out), picked by the teacher;
 oracle pass@N: the evaluator picking among the same candidates. Hacking: the teacher stopped early
 on a video the evaluator fails.

@@ -2,6 +2,8 @@
 distribution, seeds 300000+, disjoint from the held-out test seeds the model card reports on):
     cd modelkit && python -m teacher_studio_modelkit.lr_sweep [--n 128] > results/lr_sweep.md
     cd modelkit && python -m teacher_studio_modelkit.lr_sweep --package blocks > results/lr_sweep_blocks.md
+    cd modelkit && python -m teacher_studio_modelkit.lr_sweep --package blocks --settings 0.01x16,0.02x16 \
+        > results/lr_sweep_blocks_rebuild.md   # the same check, two settings, on the rebuilt package
 Per setting: success, mean steps, early stops, teacher hacking (and when the hacked runs were
 accepted), fixed and broken runs against the base sample from the same noise."""
 import argparse
@@ -32,18 +34,22 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--n", type=int, default=128, help="validation tasks")
     ap.add_argument("--package", choices=sorted(VALIDATION), default="gridworld")
+    ap.add_argument("--settings", help="only these settings, as LRxSTEPS,LRxSTEPS (e.g. 0.01x16,0.02x16)")
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
     r, ans, _, data, judges, tb = validation_tasks(a.n, a.package)
     base = ev.successes(judges, tb.families, ev.sample_cells(r, tb, 0))
     print(f"# TTO sweep on the validation split, {a.package} package ({len(tb)} tasks, held-out distribution, seeds "
-          f"{data.instances[0]['seed']}+; `python -m teacher_studio_modelkit.lr_sweep --package {a.package} --n {a.n}`, "
+          f"{data.instances[0]['seed']}+; `python -m teacher_studio_modelkit.lr_sweep --package {a.package} --n {a.n}"
+          + (f" --settings {a.settings}" if a.settings else "") + "`, "
           f"{time.strftime('%Y-%m-%d')})\n")
     print(f"Base (one sample, the same noise as the runs): {100 * base.mean():.1f} %{by_family(base, tb.families)}\n")
     print("| lr | max steps | success | mean steps | early stops | hacking (at step 0-1 / later) | fixed | broken |")
     print("|---|---|---|---|---|---|---|---|")
     # blocks' push runs mostly end at the 16-step cap: also the method's own cap
     settings = SETTINGS + ([(0.02, METHOD_MAX_STEPS)] if a.package == "blocks" else [])
+    if a.settings:
+        settings = [(float(lr), int(steps)) for lr, steps in (x.split("x") for x in a.settings.split(","))]
     for lr, steps in settings:
         res = ev.optimize_tasks(r, ans, tb, lr=lr, max_steps=steps)
         fin, conf, stop = res["final_cells"], res["confident"].numpy(), res["stop_step"].numpy()
