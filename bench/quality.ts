@@ -1,7 +1,8 @@
 /**
  * One held-out task through every method the benchmark compares, judged by the rule-based
  * evaluator (never by the teacher): base, candidates for best-of-N, VLM-as-solver, the teacher
- * method with early stop, its ablations (lambda = 1, generic queries), and fixed budgets rendered
+ * method with early stop (confirmed on the final video), its ablations (lambda = 1, generic queries,
+ * the stop on the preview alone), and fixed budgets rendered
  * from one run without early stop.
  */
 import type { QueryInput, StudioModels } from '../src/main/engine/models'
@@ -54,19 +55,20 @@ export async function benchTask(models: StudioModels, family: string, seed: numb
   const base = await sampleBase(models, condition, queries, seed)
   const baseOutcome = { ...judge(base.candidates[0].frames), seconds: seconds(t) }
 
-  const teacherRun = async (qs: QueryInput[]): Promise<TeacherOutcome> => {
+  const teacherRun = async (qs: QueryInput[], confirmStop = true): Promise<TeacherOutcome> => {
     const start = performance.now()
-    const r = await optimizeWithTeacher(models, condition, qs, { seed, learningRate: s.learningRate, tau: s.tau, maxSteps: s.maxSteps, earlyStop: true, clipNorm: 0 })
+    const r = await optimizeWithTeacher(models, condition, qs, { seed, learningRate: s.learningRate, tau: s.tau, maxSteps: s.maxSteps, earlyStop: true, clipNorm: 0, confirmStop })
     const frames = r.finalFrames!
     return { ...judge(frames), updates: r.updates, seconds: seconds(start), confident: (r.finalPYes ?? []).every((p) => p >= CONFIDENT) }
   }
   const teacher = await teacherRun(queries)
   const lambdaOne = await teacherRun(weighted(planned.length ? planned : GENERIC_QUERIES, 1))
   const generic = await teacherRun(weighted(GENERIC_QUERIES, 0.5))
+  const previewStop = await teacherRun(queries, false)
 
   // Fixed budgets: one run without early stop, the video rendered after every update.
   const snapshots: NamedTensors[] = []
-  await optimizeWithTeacher(models, condition, queries, { seed, learningRate: s.learningRate, tau: s.tau, maxSteps: s.maxBudget, earlyStop: false, clipNorm: 0 }, {
+  await optimizeWithTeacher(models, condition, queries, { seed, learningRate: s.learningRate, tau: s.tau, maxSteps: s.maxBudget, earlyStop: false, clipNorm: 0, confirmStop: false }, {
     onLora: (_k, lora) => void snapshots.push(Object.fromEntries(Object.entries(lora).map(([n, v]) => [n, v.slice()]))),
   })
   const z1 = models.noise(seed)
@@ -82,5 +84,5 @@ export async function benchTask(models: StudioModels, family: string, seed: numb
   const solved = await solveWithTeacher(models, condition, queries, seed)
   const solver = { ...judge(solved.candidates[solved.chosenIndex].frames), seconds: seconds(t) }
 
-  return { family, seed, writerCorrect, base: baseOutcome, teacher, lambdaOne, generic, budgets, candidates, candidateSeconds, solver }
+  return { family, seed, writerCorrect, base: baseOutcome, teacher, lambdaOne, generic, previewStop, budgets, candidates, candidateSeconds, solver }
 }

@@ -22,6 +22,8 @@ export interface TaskRecord {
   teacher: TeacherOutcome
   lambdaOne: TeacherOutcome
   generic: TeacherOutcome
+  /** The method's stop on the preview alone: no final video rendered to confirm it (absent in older records). */
+  previewStop?: TeacherOutcome
   /** Fixed budgets without early stop: outcome after k updates, k = 0..maxBudget. */
   budgets: Outcome[]
   /** Candidates from seeds seed..seed+N-1: teacher loss and evaluator outcome. */
@@ -114,6 +116,7 @@ export function methodRows(rs: readonly TaskRecord[], n: number): MethodRow[] {
 
 export function ablationRows(rs: readonly TaskRecord[]): MethodRow[] {
   const rows = [teacherRow('teacher, lambda = 1 (no process queries)', rs, (r) => r.lambdaOne), teacherRow('teacher, generic queries', rs, (r) => r.generic)]
+  if (rs.every((r) => r.previewStop)) rows.push(teacherRow('teacher, stop on the preview alone (not confirmed)', rs, (r) => r.previewStop!))
   const maxBudget = Math.min(...rs.map((r) => r.budgets.length - 1))
   for (const k of [0, 5, 10, 16].filter((b) => b <= maxBudget)) {
     rows.push({

@@ -21,7 +21,7 @@ import torch
 
 from .build import DATA, HARDEN_MINUTES, MODELKIT, REPO, RUNS, SMOKE, WRITER_MINUTES, log
 from .data import MAX_INSTRUCTION, MAX_PLAN, MAX_QUERY, SuiteData
-from .model_card import curve_text, pct
+from .model_card import curve_text, pct, stop_text
 from .objects_experiment import FAMILIES, data_and_vocab, make_objects_reasoner, measure_reasoner, stage_reasoner
 from .objects_experiment import write_report as write_reasoner_report
 from .objects_teacher import BLOCKS_ANSWERER_MINUTES, BLOCKS_TTO_LR, measure_teacher, stage_teacher, teacher_data
@@ -129,6 +129,14 @@ def curves(teach):
     return "\n".join(out)
 
 
+def misses(teach):
+    """What the answerer's misses cost the optimization, in words."""
+    if teach["tto"]["hacking_rate"] > 0:
+        return "A teacher that misses broken videos stops on some of them (the hacking above)"
+    return ("With the stop confirmed on the final video, no run stopped on a failing one; a miss costs a run only"
+            " when it lets a wrong final video pass")
+
+
 def unsure(teach):
     """The right base videos TTO broke, per family, in words ("" when none)."""
     broken = {fam: v["broken"] for fam, v in teach["by_family"].items() if v["broken"]}
@@ -145,9 +153,10 @@ def lowest(acc):
     return f"{len(below)} of {len(acc)} rules under 90 %: " + ", ".join(f"{r} {pct(b)}" for b, r in below)
 
 
-def build_text(record):
+def build_text(record, teach):
     """How the package was built and how long it took, from runs/blocks_build.json (None: exported
-    from stages run one by one, before build() existed)."""
+    from stages run one by one, before build() existed); the teacher's evaluation minutes are those of
+    the objects_teacher results the card prints (it may have been measured again after the build)."""
     if record is None:
         return ("Built stage by stage: `objects_experiment`, `objects_teacher`, then `blocks_package` "
                 "(about two hours).")
@@ -156,7 +165,7 @@ def build_text(record):
     total = sum(st[k]["minutes"] for k in build_stages)
     ran = all(st[k]["ran"] for k in build_stages)
     parts = ", ".join(f"{k} {st[k]['minutes']:.0f}" + ("" if st[k]["ran"] else " (cached)") for k in build_stages)
-    evaluation = sum(v["minutes"] for k, v in st.items() if k.startswith("evaluation"))
+    evaluation = st["evaluation: reasoner"]["minutes"] + teach["experiment_minutes"]
     b = record["budgets"]
     return (f"Built by that command on {record['date']} in **{total:.0f} minutes** on this 2-core CPU"
             + ("" if ran else " (some stages cached from an earlier run)")
@@ -189,7 +198,7 @@ the Python port of the suite's evaluators (`rules.make_fall_judge`, `rules.make_
 agreement with the suite's labels is a test, `modelkit/tests/test_objects.py`).
 
 Reproduce from scratch in one command: `cd modelkit && python -m teacher_studio_modelkit.build --package blocks --fresh`
-(gen-data, training, export, then the evaluation below and this card). {build_text(record)}
+(gen-data, training, export, then the evaluation below and this card). {build_text(record, teach)}
 Details: [`modelkit/results/objects.md`](../../../modelkit/results/objects.md) (reasoner),
 [`modelkit/results/objects_teacher.md`](../../../modelkit/results/objects_teacher.md) (teacher, TTO).
 
@@ -220,7 +229,7 @@ package's previous build, [`modelkit/results/lr_sweep_blocks.md`](../../../model
 with this build's models against 0.02, [`modelkit/results/lr_sweep_blocks_rebuild.md`](../../../modelkit/results/lr_sweep_blocks_rebuild.md)), lambda {teach['settings']['lambda']}, tau {teach['settings']['tau']},
 at most {teach['settings']['max_steps']} steps; best-of-N compute-matched (N = {n_match} held-out), picked by the teacher;
 oracle pass@N: the evaluator picking among the same candidates. Hacking: the teacher stopped early
-on a video the evaluator fails.
+on a video the evaluator fails. {stop_text(teach)}
 
 | tasks | family | n | base | TTO | fixed / broken | best-of-N (teacher) | oracle pass@N | hacking | mean steps |
 |---|---|---|---|---|---|---|---|---|---|
@@ -243,7 +252,7 @@ Graphs, inputs and outputs as gridworld's (`docs/model-package.md`); only the la
 ## Limits
 - {verdict(teach, base)}
 - The answerer falls short of the issue's 90 % balanced accuracy on {weak(teach)}: {weak_detail(teach)}.
-  {fit(teach)} A teacher that misses broken videos stops on some of them (the hacking above){unsure(teach)}.
+  {fit(teach)} {misses(teach)}{unsure(teach)}.
 - Push on three blocks in a held-out room is mostly beyond this reasoner: its pushes are learnt
   from rooms with one or two blocks and little to spare in 11 transitions.
 - The answerer and writer know only fall's and push's queries; sort and connect are in no package.

@@ -112,7 +112,7 @@ def tto_experiment(reasoner, answerer, judges, tb, lr):
     t0 = time.time()
     res = ev.optimize_tasks(reasoner, answerer, tb, judges, lr=lr,
                             progress=lambda done, n: log(f"tto {done}/{n} ({time.time() - t0:.0f}s)"))
-    final, stop, confident = res["final_cells"], res["stop_step"].float(), res["confident"]
+    final, stop, confident, checks = res["final_cells"], res["stop_step"].float(), res["confident"], res["checks"]
     curve = res["curve"].mean(0)
     tto_labels = ev.judge_all(judges, tb.families, final)
     tto_success = np.array([success(l) for l in tto_labels])
@@ -122,6 +122,7 @@ def tto_experiment(reasoner, answerer, judges, tb, lr):
     out["tto"] = {"n": len(tb), "base_success": float(base_success.mean()), "success": float(tto_success.mean()),
                   "rules": ev.rule_table(tto_labels), "mean_steps": float(stop.mean()),
                   "stopped_early": float(confident.float().mean()),
+                  "mean_stop_checks": float(checks.float().mean()),
                   "hacking_rate": float((confident.numpy() & (tto_success == 0)).mean()),
                   "hacking_among_stopped": float((tto_success[confident.numpy()] == 0).mean()) if confident.any() else None,
                   "fixed": int(((tto_success == 1) & (base_success == 0)).sum()),
@@ -134,7 +135,9 @@ def tto_experiment(reasoner, answerer, judges, tb, lr):
                                             tau=-1, max_steps=3), len(sub.idx)) / 3
     t_cand = time_per_task(lambda: teacher_loss(answerer, reasoner, ev.sample_cells(reasoner, sub, 0), sub),
                            len(sub.idx))
-    n_match = max(2, int(round((float(stop.mean()) * t_step + t_cand) / t_cand)))
+    # a TTO run renders and scores a final video per stop check, and once more at the end unless a check confirmed
+    renders = (checks + (~confident).long()).float().mean()
+    n_match = max(2, int(round((float(stop.mean()) * t_step + float(renders) * t_cand) / t_cand)))
     cands, losses = [], []
     for k in range(n_match):
         c = ev.sample_cells(reasoner, tb, k)
@@ -146,6 +149,11 @@ def tto_experiment(reasoner, answerer, judges, tb, lr):
     out["best_of_n"] = {"n": n_match, "t_step_s": t_step, "t_candidate_s": t_cand,
                         "teacher_picked": float(picked.mean()), "oracle_pass_at_n": float(cands.max(1).mean())}
     hacked = confident.numpy() & (tto_success == 0)
+    # ablation: the method's stop on the preview alone (no final video rendered to confirm it)
+    alone = ev.optimize_tasks(reasoner, answerer, tb, lr=lr, confirm=False)
+    alone_success = ev.successes(judges, tb.families, alone["final_cells"])
+    out["tto_preview_stop"] = {"success": float(alone_success.mean()), "mean_steps": float(alone["stop_step"].float().mean()),
+                               "hacking_rate": float((alone["confident"].numpy() & (alone_success == 0)).mean())}
     out["by_family"] = {}
     for fam in sorted(set(tb.families)):
         k = np.array([f == fam for f in tb.families])
@@ -156,5 +164,7 @@ def tto_experiment(reasoner, answerer, judges, tb, lr):
                                  "broken": int(((tto_success == 0) & (base_success == 1) & k).sum()),
                                  "best_of_n_teacher_picked": float(picked[k].mean()),
                                  "oracle_pass_at_n": float(cands[k].max(1).mean()),
-                                 "curve_success_vs_step_budget": [float(x) for x in res["curve"][k].mean(0)]}
+                                 "curve_success_vs_step_budget": [float(x) for x in res["curve"][k].mean(0)],
+                                 "preview_stop_success": float(alone_success[k].mean()),
+                                 "preview_stop_hacking_rate": float((alone["confident"].numpy() & (alone_success == 0))[k].mean())}
     return out

@@ -58,6 +58,20 @@ def answerer_limits(r, below):
     return "; ".join(parts) + "."
 
 
+def stop_text(r):
+    """How the loop stops (the confirmed stop) and the ablation that stops on the preview alone, from a
+    tto_experiment result; the results of runs before the confirmed stop have no ablation."""
+    alone = r.get("tto_preview_stop")
+    if alone is None:
+        return "Early stop on the preview's loss alone (results measured before the confirmed stop)."
+    fams = ", ".join(f"{f} {pct(v['preview_stop_success'])} at {pct(v['preview_stop_hacking_rate'])} hacking"
+                     for f, v in r["by_family"].items())
+    return (f"A confident preview stops a run only when the teacher is also confident on the final video of that "
+            f"LoRA ({r['tto']['mean_stop_checks']:.2f} final videos rendered per run to confirm, counted in the "
+            f"compute match). Stopping on the preview alone, as the method is published: success "
+            f"{pct(alone['success'])}, hacking {pct(alone['hacking_rate'])}, mean steps {alone['mean_steps']:.1f} ({fams}).")
+
+
 def verdict(ok):
     return "meets the bar" if ok else "**does not meet the bar**"
 
@@ -177,6 +191,7 @@ Right rule set on {pct(r['writer']['heldout_rule_set_accuracy'])} of held-out in
 Loop as in the method: fixed z1 per task (the base sample's noise), fresh LoRA only, Adam lr
 {r['settings']['lr']}, lambda {r['settings']['lambda']}, early stop at loss <= tau = {r['settings']['tau']},
 at most {r['settings']['max_steps']} steps; final video = 4-step sampler with the LoRA.
+{stop_text(r)}
 
 | method | success |
 |---|---|

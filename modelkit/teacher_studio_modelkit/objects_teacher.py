@@ -22,7 +22,7 @@ from . import evaluate as ev
 from .build import DATA, HARDEN_MINUTES, MODELKIT, REPO, RUNS, SMOKE, WRITER_MINUTES, gen_data, log
 from .data import SuiteData
 from .experiment import teacher_accuracy, tto_experiment, writer_accuracy
-from .model_card import acc_rows, curve_text, pct
+from .model_card import acc_rows, curve_text, pct, stop_text
 from .objects_experiment import FAMILIES, data_and_vocab, make_objects_reasoner
 from .pipeline import stage_answerer, stage_writer
 from .rules import make_judges
@@ -103,10 +103,12 @@ def write_report(res, path):
              "one noise per task (the base sample's). Best-of-N is compute-matched (N candidates cost what the mean",
              f"TTO run costs; N = {res['best_of_n']['n']} held-out, {res['in_domain']['best_of_n']['n']} in-domain), "
              "picked by the teacher's loss; the oracle pass@N is the evaluator picking among",
-             "the same candidates. Hacking: the teacher stopped early (confident) on a video the evaluator fails.", "",
+             "the same candidates. Hacking: the teacher stopped early (confident) on a video the evaluator fails.",
+             "A stop needs a confident preview and a confident final video (tto.confirm_stop).", "",
              "| tasks | family | n | base | TTO | fixed / broken | best-of-N (teacher) | oracle pass@N | hacking | mean steps |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     lines += tto_rows("held-out test", res) + tto_rows("train split (in-domain)", res["in_domain"])
+    lines += ["", "Held-out test: " + stop_text(res), "Train split: " + stop_text(res["in_domain"])]
     lines += ["", "Success against the step budget (step: success; 0 is the base sample):", ""]
     lines += [f"- {name}, {fam}: {curve_text(v['curve_success_vs_step_budget'])}"
               for name, r in (("held-out test", res), ("train split", res["in_domain"]))

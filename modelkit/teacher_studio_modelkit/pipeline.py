@@ -121,8 +121,9 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, n
     for s in range(0, len(h_idx), ev.CHUNK):
         hb = ev.TaskBatch(d, vocab, h_idx[s:s + ev.CHUNK])
         start = perturbed_lora(reasoner, len(hb.idx), HARDEN_LORA_STD, seed=s)
+        # confirm=False: the round learns from the previews it optimizes, as the packages were built
         res = optimize(reasoner, ans, ev.noise_for(reasoner, hb.idx, 7), hb.cells0, hb.instr, hb.queries,
-                       hb.weights, keep_previews=True, init_lora=start)
+                       hb.weights, keep_previews=True, init_lora=start, confirm=False)
         for k in range(0, len(res["previews"]), PREVIEW_EVERY):
             _, lab = labelled(judges, hb, res["preview_cells"][k])
             aset.add(res["previews"][k].numpy(), res["preview_cells"][k].numpy().astype(np.uint8),

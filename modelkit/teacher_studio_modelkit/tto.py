@@ -1,8 +1,10 @@
 """Test-time optimization in PyTorch, the same loop the engine runs on the tto_step graph: fixed
 noise z1 per task, a fresh LoRA (A random, B zero), Adam on the LoRA only, loss
-L = lambda * L(goal) + (1 - lambda) / M * sum L(process), early stop when L <= tau, final video from
-the full sampler with the same z1 and the best LoRA visited (the lowest loss, as the engine keeps;
-with an early stop that is the last one). Batched over tasks: every task has its own
+L = lambda * L(goal) + (1 - lambda) / M * sum L(process), early stop when L <= tau on the preview and
+the teacher agrees on the final video of that LoRA (confirm_stop: the one-step preview and the full
+sampler can disagree; a stop on the preview alone then ends on a video the teacher rejects), final
+video from the full sampler with the same z1 and the best LoRA visited (the lowest loss, a rejected
+state scored by its final video, as the engine keeps; with an early stop that is the last one). Batched over tasks: every task has its own
 LoRA slice and its own Adam state (Adam is elementwise, so this equals separate runs)."""
 import numpy as np
 import torch
@@ -45,6 +47,21 @@ def perturbed_lora(reasoner, n, sigmas, seed=0):
 
 
 @torch.no_grad()
+def confirm_stop(reasoner, answerer, z1, cells0, instr, queries, weights, lora, which, tau):
+    """For the tasks in `which` (their previews are confident): the teacher's loss on the final video
+    (full sampler, hard rendering) of the current LoRA. Returns [B]: that loss where it is above tau (the
+    stop is rejected), inf elsewhere."""
+    i = which.nonzero()[:, 0]
+    cells = reasoner.hard_cells(reasoner.sample_logits(z1[i], cells0[i], instr[i], [t.detach()[i] for t in lora]),
+                                cells0[i])
+    yes = answerer(reasoner.render(cells), queries[i])
+    loss = (weights[i] * torch.nn.functional.softplus(-yes)).sum(-1)
+    out = torch.full((len(which),), float("inf"))
+    out[i] = torch.where(loss > tau, loss, torch.full_like(loss, float("inf")))
+    return out
+
+
+@torch.no_grad()
 def adam_step(params, grads, m, v, step, lr, active=None):
     """One Adam update (bias-corrected, no weight decay) of batched LoRA tensors in place; m and v
     are the moment buffers, step counts from 0; active [B] bool: the tasks still optimizing."""
@@ -60,10 +77,12 @@ def adam_step(params, grads, m, v, step, lr, active=None):
 
 
 def optimize(reasoner, answerer, z1, cells0, instr, queries, weights, lr=TTO_LR, tau=TTO_TAU,
-             max_steps=TTO_MAX_STEPS, judge_fn=None, keep_previews=False, seed0=0, init_lora=None):
+             max_steps=TTO_MAX_STEPS, judge_fn=None, keep_previews=False, seed0=0, init_lora=None, confirm=True):
     """Runs the loop for a batch of tasks. z1 [B, F, N, D]; cells0 [B, N]; instr [B, L];
     queries [B, Q, Lq]; weights [B, Q]; init_lora: the starting LoRA (default: fresh). judge_fn(cells [B, T, N]) -> success [B] (optional: the
-    success curve of the final video at every step budget). Returns a dict of per-task results."""
+    success curve of the final video at every step budget). confirm: a confident preview stops the run only
+    when the teacher is also confident on the final video of that LoRA (confirm_stop); otherwise the run goes
+    on and that state scores its final video's loss. Returns a dict of per-task results."""
     B = z1.shape[0]
     start = batched_lora(reasoner, B, seed0) if init_lora is None else init_lora
     lora = [t.clone().requires_grad_(True) for t in start]
@@ -75,6 +94,8 @@ def optimize(reasoner, answerer, z1, cells0, instr, queries, weights, lr=TTO_LR,
     best = [t.detach().clone() for t in lora]
     losses, previews, preview_cells, curve = [], [], [], []
     final_cells = None
+    checks = torch.zeros(B, dtype=torch.long)  # final videos rendered and scored to confirm a stop
+    stopped = torch.zeros(B, dtype=torch.bool)
     for step in range(max_steps + 1):
         logits = reasoner.one_step_logits(z1, cells0, instr, lora)
         frames = reasoner.surrogate_frames(logits, cells0)
@@ -95,7 +116,14 @@ def optimize(reasoner, answerer, z1, cells0, instr, queries, weights, lr=TTO_LR,
             if judge_fn is not None:
                 curve.append(judge_fn(final_cells))
         newly = active & (per_task.detach() <= tau)
+        if confirm and newly.any():
+            rejected = confirm_stop(reasoner, answerer, z1, cells0, instr, queries, weights, lora, newly, tau)
+            checks += newly.long()
+            # a rejected state scores its final video's loss (>= tau), so that a later state can replace it
+            best_loss = torch.where(rejected.isfinite() & improved, rejected, best_loss)
+            newly &= ~rejected.isfinite()
         stop_step[newly] = step
+        stopped |= newly
         active &= ~newly
         if step == max_steps or not active.any():
             break
@@ -108,7 +136,8 @@ def optimize(reasoner, answerer, z1, cells0, instr, queries, weights, lr=TTO_LR,
         curve.append(curve[-1])
     L = torch.stack(losses, 1)  # [B, steps run]
     out = {"final_cells": final_cells, "stop_step": stop_step, "losses": L, "best_lora": best, "best_loss": best_loss,
-           "confident": (L.min(1).values <= tau), "curve": np.stack(curve, 1) if curve else None}
+           "confident": stopped if confirm else (L.min(1).values <= tau),
+           "checks": checks, "curve": np.stack(curve, 1) if curve else None}
     if keep_previews:
         out["previews"], out["preview_cells"] = previews, preview_cells
     return out

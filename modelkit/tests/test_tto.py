@@ -1,5 +1,6 @@
 """The batched PyTorch TTO loop equals separate runs per task, only touches the LoRA, stops a
-task once its loss is under tau, and renders the final video with the lowest-loss LoRA visited."""
+task once its loss is under tau (and, with confirm, once the final video agrees), and renders the
+final video with the lowest-loss LoRA visited."""
 import torch
 
 from teacher_studio_modelkit.teacher import Answerer
@@ -36,9 +37,40 @@ def test_early_stop_at_tau(suite_data):
     r, a, z, c0, instr, q, w = setup(suite_data)
     first = optimize(r, a, z, c0, instr, q, w, tau=-1, max_steps=0)["losses"][:, 0]
     tau = float(first.median())
-    res = optimize(r, a, z, c0, instr, q, w, tau=tau, max_steps=3)
+    res = optimize(r, a, z, c0, instr, q, w, tau=tau, max_steps=3, confirm=False)
     stopped = first <= tau
     assert (res["stop_step"][stopped] == 0).all() and res["confident"][stopped].all()
+
+
+def test_a_confident_preview_stops_only_when_the_final_video_confirms_it(blocks_package, tmp_path_factory):
+    """On the committed blocks models (a random teacher scores previews and final videos alike): a
+    task whose preview pleases the teacher more than its final video runs on, scored by its final
+    video; a task confident on both stops at once; without confirm both stop on the preview."""
+    from conftest import generate_suite_data
+    from teacher_studio_modelkit import evaluate as ev
+    _, r, a, _, vocab = blocks_package
+    push = generate_suite_data(tmp_path_factory, "push-confirm", "--split heldout --n 24 --families push "
+                                                                 "--corrupt-fraction 0 --first-seed 9000")
+    tb = ev.TaskBatch(push, vocab, range(24))
+    z = ev.noise_for(r, tb.idx, 0)
+    zero = optimize(r, a, z, tb.cells0, tb.instr, tb.queries, tb.weights, tau=-1, max_steps=0, confirm=False)
+    preview = zero["losses"][:, 0]
+    with torch.no_grad():
+        final = (tb.weights * torch.nn.functional.softplus(-a(r.render(zero["final_cells"]), tb.queries))).sum(-1)
+    i = int((final - preview).argmax())  # the largest gap: preview confident, final video not
+    assert final[i] > preview[i] + 0.05
+    tau = float(preview[i] + final[i]) / 2
+    j = int(torch.maximum(preview, final).argmin())  # confident on both once its weights are scaled down
+    pick = [i, j]
+    w = tb.weights[pick] * torch.tensor([[1.0], [0.5 * tau / float(max(preview[j], final[j]))]])
+    args = (r, a, z[pick], tb.cells0[pick], tb.instr[pick], tb.queries[pick], w)
+    plain = optimize(*args, tau=tau, max_steps=2, lr=0.0, confirm=False)
+    assert (plain["stop_step"] == 0).all() and plain["confident"].all()
+    res = optimize(*args, tau=tau, max_steps=2, lr=0.0)  # lr 0: every step is the same state
+    assert res["confident"].tolist() == [False, True]
+    assert res["stop_step"].tolist() == [2, 0] and res["checks"].tolist() == [3, 1]
+    assert abs(float(res["best_loss"][0]) - float(final[i])) < 1e-4  # scored by its final video
+    assert torch.equal(res["final_cells"], zero["final_cells"][pick])
 
 
 def test_final_video_comes_from_the_lowest_loss_lora(suite_data):

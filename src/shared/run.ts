@@ -82,6 +82,8 @@ export const RunResult = z.object({
   bestStepIndex: z.number().int().nullable(),
   finalPYes: z.array(z.number()).nullable(),
   finalLoss: z.number().nullable(),
+  /** Teacher runs: final videos rendered to confirm a confident preview before stopping (absent in runs saved before it). */
+  stopChecks: z.number().int().min(0).optional(),
   provider: ProviderUse,
   evaluator: EvaluatorVerdict.nullable(),
   /** The base sample's verdict from the same noise (teacher runs), for before/after. */

@@ -55,4 +55,11 @@ describe('benchmark summaries', () => {
     ])
     expect(ablationRows(records)[1].hackingPct).toBe(100)
   })
+
+  it('adds the preview-only stop as an ablation when every record has it', () => {
+    const withPreview = records.map((r) => ({ ...r, previewStop: teacher(r === records[0], 2, true) }))
+    const row = ablationRows(withPreview).find((r) => r.method.startsWith('teacher, stop on the preview alone'))
+    expect(row).toMatchObject({ successPct: 50, meanSteps: 2, hackingPct: 50 })
+    expect(ablationRows([withPreview[0], records[1]]).some((r) => r.method.includes('preview alone'))).toBe(false)
+  })
 })

@@ -26,4 +26,15 @@ describe('BestSoFar', () => {
     expect(best.index).toBe(1)
     expect(best.loss).toBe(0.5)
   })
+
+  it('keeps a rescored state only until a lower loss comes', () => {
+    const best = new BestSoFar<number>()
+    best.offer(0.1, 0, () => 10)
+    best.rescore(0.9) // its final video was judged worse than its preview
+    expect(best.offer(0.5, 1, () => 11)).toBe(true)
+    expect(best.value).toBe(11)
+    best.rescore(0.6)
+    expect(best.offer(0.7, 2, () => 12)).toBe(false)
+    expect(best.loss).toBe(0.6)
+  })
 })

@@ -8,7 +8,7 @@ const task = generateTask('maze', 0, { split: 'heldout' })
 const condition = { firstFrame: task.firstFrame, instruction: task.instruction }
 const weights = queryLossWeights(task.rules.map((r) => ({ kind: r.kind, weight: 1 })), 0.5)
 const queries = task.rules.map((r, i) => ({ kind: r.kind, text: r.query, lossWeight: weights[i] }))
-const settings = { seed: 3, learningRate: 0, tau: 0.22, maxSteps: 8, earlyStop: false, clipNorm: 0 }
+const settings = { seed: 3, learningRate: 0, tau: 0.22, maxSteps: 8, earlyStop: false, clipNorm: 0, confirmStop: false }
 
 afterAll(async () => (await builtInModels()).release())
 
@@ -32,6 +32,42 @@ describe('optimizeWithTeacher on the built-in package', () => {
     expect(result.stopReason).toBe('confident')
     expect(result.updates).toBe(0)
     expect(result.steps).toHaveLength(1)
+  })
+
+  it('confirms a confident preview on the final video before stopping', async () => {
+    const models = await builtInModels()
+    const result = await optimizeWithTeacher(models, condition, queries, { ...settings, tau: 100, earlyStop: true, confirmStop: true })
+    const base = await models.render(models.freshLora(settings.seed), models.noise(settings.seed), condition)
+    expect(result.stopReason).toBe('confident')
+    expect(result.checks).toBe(1)
+    expect(result.steps[0].check).toEqual({ finalLoss: result.finalLoss, accepted: true })
+    expect(result.finalFrames!.map((f) => Buffer.from(f).toString('base64'))).toEqual(base.map((f) => Buffer.from(f).toString('base64')))
+  })
+
+  it('goes on when the final video does not confirm the preview, and scores that state by its final video', async () => {
+    const models = await builtInModels()
+    // a seed whose one-step preview pleases the teacher more than its final video does; tau between the two
+    let found: { seed: number; preview: number; final: number } | null = null
+    for (let seed = 0; seed < 40 && !found; seed++) {
+      const lora = models.freshLora(seed)
+      const z1 = models.noise(seed)
+      const preview = (await models.teacherStep(lora, z1, condition, queries)).loss
+      const pYes = await models.answer(await models.render(lora, z1, condition), queries)
+      const final = pYes.reduce((s, p, i) => s + queries[i].lossWeight * -Math.log(Math.max(p, 1e-12)), 0)
+      if (final > preview + 0.05) found = { seed, preview, final }
+    }
+    expect(found).not.toBeNull()
+    const tau = (found!.preview + found!.final) / 2
+    // learning rate 0: every step is the same state, so every step is checked and rejected
+    const result = await optimizeWithTeacher(models, condition, queries, { ...settings, seed: found!.seed, tau, maxSteps: 3, earlyStop: true, confirmStop: true })
+    expect(result.stopReason).toBe('max-steps')
+    expect(result.checks).toBe(4)
+    expect(result.steps.every((s) => s.check && !s.check.accepted && Math.abs(s.check.finalLoss - found!.final) < 1e-4)).toBe(true)
+    expect(result.finalLoss).toBeCloseTo(found!.final, 4)
+    // without confirmation the same run stops at once on the preview
+    const unconfirmed = await optimizeWithTeacher(models, condition, queries, { ...settings, seed: found!.seed, tau, maxSteps: 3, earlyStop: true })
+    expect(unconfirmed).toMatchObject({ stopReason: 'confident', checks: 0, updates: 0 })
+    expect(unconfirmed.finalLoss!).toBeGreaterThan(tau)
   })
 
   it('renders the final video from the same fixed noise: zero updates give the base sample', async () => {

@@ -67,7 +67,7 @@ export async function executeRun(models: StudioModels, request: RunRequest, hook
       models,
       condition,
       queries,
-      { seed: settings.seed, learningRate: settings.learningRate, tau: settings.tau, maxSteps: settings.maxSteps, earlyStop: true, clipNorm: settings.gradientClip ?? 0 },
+      { seed: settings.seed, learningRate: settings.learningRate, tau: settings.tau, maxSteps: settings.maxSteps, earlyStop: true, clipNorm: settings.gradientClip ?? 0, confirmStop: true },
       {
         signal: hooks.signal,
         onStep: async (s) => {
@@ -86,6 +86,7 @@ export async function executeRun(models: StudioModels, request: RunRequest, hook
         bestStepIndex: loop.bestStepIndex >= 0 ? loop.bestStepIndex : null,
         finalPYes: loop.finalPYes,
         finalLoss: loop.finalLoss,
+        stopChecks: loop.checks,
         evaluator: loop.finalFrames ? judge(request.family, loop.finalFrames, models) : null,
         baseEvaluator: judge(request.family, baseFrames, models),
         wallMs: performance.now() - started,

@@ -32,6 +32,11 @@ export class BestSoFar<T> {
     return true
   }
 
+  /** The best state was judged again (confirmStop: its final video's loss): it keeps that score. */
+  rescore(loss: number): void {
+    this.bestLoss = loss
+  }
+
   get value(): T | undefined {
     return this.bestValue
   }

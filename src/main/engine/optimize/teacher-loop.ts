@@ -4,6 +4,11 @@
  * Adam on the LoRA only, early stop at tau, and the final render with the full sampler from the same
  * z1. The final render uses the LoRA state with the lowest teacher loss seen (the small-model
  * lessons: keep the best visited state, not the last).
+ *
+ * With `confirmStop`, a confident preview ends the run only when the teacher is also confident on the
+ * final video of that LoRA: the one-step preview and the full sampler can disagree, and a stop on the
+ * preview alone then hands the user a video the teacher itself rejects. A rejected state keeps its
+ * final video's loss as its score (so a later state can replace it as the best) and the run goes on.
  */
 import type { Conditioning, QueryInput, StudioModels } from '../models'
 import type { NamedTensors } from '../runtime'
@@ -20,6 +25,14 @@ export interface TeacherLoopSettings {
   earlyStop: boolean
   /** Clip the gradient's global norm to this value; 0 disables clipping. */
   clipNorm: number
+  /** A confident preview stops the run only if the final video of that LoRA is confident too. */
+  confirmStop: boolean
+}
+
+/** The final video rendered to confirm a confident preview, and whether it confirmed the stop. */
+export interface StopCheck {
+  finalLoss: number
+  accepted: boolean
 }
 
 export interface StepReport {
@@ -30,6 +43,8 @@ export interface StepReport {
   gradientNorm: number
   ms: number
   preview: Uint8Array[]
+  /** Set when this step's preview was confident and confirmStop rendered the final video. */
+  check: StopCheck | null
 }
 
 export interface TeacherLoopResult {
@@ -42,6 +57,8 @@ export interface TeacherLoopResult {
   finalFrames: Uint8Array[] | null
   finalPYes: number[] | null
   finalLoss: number | null
+  /** Final videos rendered to confirm a confident preview (confirmStop). */
+  checks: number
 }
 
 export interface TeacherLoopHooks {
@@ -66,8 +83,11 @@ export async function optimizeWithTeacher(
   let adam = createAdamState(lora)
   const best = new BestSoFar<NamedTensors>()
   const steps: StepReport[] = []
+  const rule = { tau: settings.tau, maxSteps: settings.maxSteps, earlyStop: settings.earlyStop }
   let reason: StopReason | null = null
   let updates = 0
+  let checks = 0
+  let confirmed: { frames: Uint8Array[]; pYes: number[]; loss: number } | null = null
   await hooks.onLora?.(0, lora)
   for (let index = 0; reason === null; index++) {
     if (hooks.signal?.aborted) {
@@ -77,7 +97,20 @@ export async function optimizeWithTeacher(
     const started = performance.now()
     const step = await models.teacherStep(lora, z1, condition, queries)
     best.offer(step.loss, index, () => cloneTensors(lora))
-    reason = stopReason(step.loss, updates, { tau: settings.tau, maxSteps: settings.maxSteps, earlyStop: settings.earlyStop })
+    reason = stopReason(step.loss, updates, rule)
+    let check: StopCheck | null = null
+    if (reason === 'confident' && settings.confirmStop) {
+      const frames = await models.render(lora, z1, condition)
+      const pYes = await models.answer(frames, queries)
+      const loss = teacherLoss(pYes, queries)
+      checks++
+      check = { finalLoss: loss, accepted: loss <= settings.tau }
+      if (check.accepted) confirmed = { frames, pYes, loss }
+      else {
+        if (best.index === index) best.rescore(loss)
+        reason = stopReason(step.loss, updates, { ...rule, earlyStop: false })
+      }
+    }
     const gradientNorm = clipByGlobalNorm(step.gradients, settings.clipNorm)
     if (reason === null) {
       adam = adamStep(lora, step.gradients, adam, { ...defaultAdamSettings, learningRate: settings.learningRate })
@@ -92,15 +125,24 @@ export async function optimizeWithTeacher(
       gradientNorm,
       ms: performance.now() - started,
       preview: step.preview,
+      check,
     }
     steps.push(report)
     await hooks.onStep?.(report)
   }
   if (reason === 'cancelled' || best.value === undefined) {
-    return { steps, stopReason: 'cancelled', updates, bestStepIndex: best.index, finalFrames: null, finalPYes: null, finalLoss: null }
+    return { steps, stopReason: 'cancelled', updates, bestStepIndex: best.index, finalFrames: null, finalPYes: null, finalLoss: null, checks }
+  }
+  if (confirmed) {
+    // the confirmed state is the best one (its loss is under tau, and every earlier state under tau was rejected)
+    return { steps, stopReason: reason, updates, bestStepIndex: steps.length - 1, finalFrames: confirmed.frames, finalPYes: confirmed.pYes, finalLoss: confirmed.loss, checks }
   }
   const finalFrames = await models.render(best.value, z1, condition)
   const finalPYes = await models.answer(finalFrames, queries)
-  const finalLoss = finalPYes.reduce((s, p, i) => s + queries[i].lossWeight * -Math.log(Math.max(p, 1e-12)), 0)
-  return { steps, stopReason: reason, updates, bestStepIndex: best.index, finalFrames, finalPYes, finalLoss }
+  return { steps, stopReason: reason, updates, bestStepIndex: best.index, finalFrames, finalPYes, finalLoss: teacherLoss(finalPYes, queries), checks }
+}
+
+/** The method's loss from P(Yes) per query: sum of lossWeight * -log P(Yes). */
+function teacherLoss(pYes: readonly number[], queries: readonly QueryInput[]): number {
+  return pYes.reduce((s, p, i) => s + queries[i].lossWeight * -Math.log(Math.max(p, 1e-12)), 0)
 }

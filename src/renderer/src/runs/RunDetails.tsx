@@ -24,6 +24,11 @@ export function RunDetails({ runId }: { runId: string }) {
         <Group gap="xs">
           <Badge size="lg" variant="light" data-testid="run-status">{run.status}</Badge>
           {run.result && <Badge size="lg" variant="outline">stopped: {run.result.stopReason}</Badge>}
+          {run.result?.stopChecks ? (
+            <Badge size="lg" variant="outline" color="gray" data-testid="stop-checks" title="Times the preview was confident and the final video was rendered to confirm it before stopping">
+              final video checked {run.result.stopChecks}×
+            </Badge>
+          ) : null}
           {run.result && <Badge size="lg" variant="outline" color="gray">{formatDuration(run.result.wallMs)}</Badge>}
           {provider && (
             <Badge size="lg" variant="outline" color={provider.actual === provider.requested ? 'gray' : 'yellow'} data-testid="provider-used">
