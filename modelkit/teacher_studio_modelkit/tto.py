@@ -46,6 +46,11 @@ def perturbed_lora(reasoner, n, sigmas, seed=0):
     return out
 
 
+def task_losses(yes_logits, weights):
+    """The method's loss per task: [B, Q] answer logits and query weights -> [B]."""
+    return (weights * torch.nn.functional.softplus(-yes_logits)).sum(-1)
+
+
 @torch.no_grad()
 def confirm_stop(reasoner, answerer, z1, cells0, instr, queries, weights, lora, which, tau):
     """For the tasks in `which` (their previews are confident): the teacher's loss on the final video
@@ -55,7 +60,7 @@ def confirm_stop(reasoner, answerer, z1, cells0, instr, queries, weights, lora, 
     cells = reasoner.hard_cells(reasoner.sample_logits(z1[i], cells0[i], instr[i], [t.detach()[i] for t in lora]),
                                 cells0[i])
     yes = answerer(reasoner.render(cells), queries[i])
-    loss = (weights[i] * torch.nn.functional.softplus(-yes)).sum(-1)
+    loss = task_losses(yes, weights[i])
     out = torch.full((len(which),), float("inf"))
     out[i] = torch.where(loss > tau, loss, torch.full_like(loss, float("inf")))
     return out
@@ -100,7 +105,7 @@ def optimize(reasoner, answerer, z1, cells0, instr, queries, weights, lr=TTO_LR,
         logits = reasoner.one_step_logits(z1, cells0, instr, lora)
         frames = reasoner.surrogate_frames(logits, cells0)
         yes = answerer(frames, queries)
-        per_task = (weights * torch.nn.functional.softplus(-yes)).sum(-1)
+        per_task = task_losses(yes, weights)
         losses.append(per_task.detach())
         improved = active & (per_task.detach() < best_loss)
         best_loss = torch.where(improved, per_task.detach(), best_loss)
@@ -136,8 +141,7 @@ def optimize(reasoner, answerer, z1, cells0, instr, queries, weights, lr=TTO_LR,
         curve.append(curve[-1])
     L = torch.stack(losses, 1)  # [B, steps run]
     out = {"final_cells": final_cells, "stop_step": stop_step, "losses": L, "best_lora": best, "best_loss": best_loss,
-           "confident": stopped if confirm else (L.min(1).values <= tau),
-           "checks": checks, "curve": np.stack(curve, 1) if curve else None}
+           "confident": stopped, "checks": checks, "curve": np.stack(curve, 1) if curve else None}
     if keep_previews:
         out["previews"], out["preview_cells"] = previews, preview_cells
     return out

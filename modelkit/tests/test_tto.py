@@ -4,7 +4,7 @@ final video with the lowest-loss LoRA visited."""
 import torch
 
 from teacher_studio_modelkit.teacher import Answerer
-from teacher_studio_modelkit.tto import optimize, query_weights
+from teacher_studio_modelkit.tto import optimize, query_weights, task_losses
 from test_reasoner import gt_batch, reasoner_for
 
 
@@ -56,7 +56,7 @@ def test_a_confident_preview_stops_only_when_the_final_video_confirms_it(blocks_
     zero = optimize(r, a, z, tb.cells0, tb.instr, tb.queries, tb.weights, tau=-1, max_steps=0, confirm=False)
     preview = zero["losses"][:, 0]
     with torch.no_grad():
-        final = (tb.weights * torch.nn.functional.softplus(-a(r.render(zero["final_cells"]), tb.queries))).sum(-1)
+        final = task_losses(a(r.render(zero["final_cells"]), tb.queries), tb.weights)
     i = int((final - preview).argmax())  # the largest gap: preview confident, final video not
     assert final[i] > preview[i] + 0.05
     tau = float(preview[i] + final[i]) / 2

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { optimizeWithTeacher, queryLossWeights } from '../../../src/main/engine/optimize'
+import { optimizeWithTeacher, queryLossWeights, teacherLoss } from '../../../src/main/engine/optimize'
 import { generateTask } from '../../../src/main/engine/tasks'
 import { builtInModels } from '../../helpers/model-package'
 
@@ -53,7 +53,7 @@ describe('optimizeWithTeacher on the built-in package', () => {
       const z1 = models.noise(seed)
       const preview = (await models.teacherStep(lora, z1, condition, queries)).loss
       const pYes = await models.answer(await models.render(lora, z1, condition), queries)
-      const final = pYes.reduce((s, p, i) => s + queries[i].lossWeight * -Math.log(Math.max(p, 1e-12)), 0)
+      const final = teacherLoss(pYes, queries.map((q) => q.lossWeight))
       if (final > preview + 0.05) found = { seed, preview, final }
     }
     expect(found).not.toBeNull()

@@ -15,6 +15,7 @@ import type { NamedTensors } from '../runtime'
 import { adamStep, createAdamState, defaultAdamSettings } from './adam'
 import { BestSoFar, stopReason, type StopReason } from './early-stop'
 import { clipByGlobalNorm } from './gradients'
+import { teacherLoss } from './objective'
 
 export interface TeacherLoopSettings {
   seed: number
@@ -79,6 +80,7 @@ export async function optimizeWithTeacher(
 ): Promise<TeacherLoopResult> {
   if (queries.length === 0) throw new Error('The teacher needs at least one rule query to optimize against.')
   const z1 = models.noise(settings.seed)
+  const weights = queries.map((q) => q.lossWeight)
   const lora = models.freshLora(settings.seed)
   let adam = createAdamState(lora)
   const best = new BestSoFar<NamedTensors>()
@@ -102,7 +104,7 @@ export async function optimizeWithTeacher(
     if (reason === 'confident' && settings.confirmStop) {
       const frames = await models.render(lora, z1, condition)
       const pYes = await models.answer(frames, queries)
-      const loss = teacherLoss(pYes, queries)
+      const loss = teacherLoss(pYes, weights)
       checks++
       check = { finalLoss: loss, accepted: loss <= settings.tau }
       if (check.accepted) confirmed = { frames, pYes, loss }
@@ -139,10 +141,5 @@ export async function optimizeWithTeacher(
   }
   const finalFrames = await models.render(best.value, z1, condition)
   const finalPYes = await models.answer(finalFrames, queries)
-  return { steps, stopReason: reason, updates, bestStepIndex: best.index, finalFrames, finalPYes, finalLoss: teacherLoss(finalPYes, queries), checks }
-}
-
-/** The method's loss from P(Yes) per query: sum of lossWeight * -log P(Yes). */
-function teacherLoss(pYes: readonly number[], queries: readonly QueryInput[]): number {
-  return pYes.reduce((s, p, i) => s + queries[i].lossWeight * -Math.log(Math.max(p, 1e-12)), 0)
+  return { steps, stopReason: reason, updates, bestStepIndex: best.index, finalFrames, finalPYes, finalLoss: teacherLoss(finalPYes, weights), checks }
 }
