@@ -22,6 +22,7 @@ from . import evaluate as ev
 from .build import DATA, HARDEN_MINUTES, MODELKIT, REPO, RUNS, SMOKE, WRITER_MINUTES, gen_data, log
 from .data import SuiteData
 from .experiment import teacher_accuracy, tto_experiment, writer_accuracy
+from .late_faults import LATE_FAULTS, late_faults
 from .model_card import acc_rows, curve_text, pct, stop_text
 from .objects_experiment import FAMILIES, data_and_vocab, make_objects_reasoner
 from .pipeline import stage_answerer, stage_writer
@@ -137,16 +138,20 @@ def teacher_data(sets, force=False):
     return sets | {n: SuiteData(os.path.join(DATA, n)) for n in DATASETS}
 
 
-def stage_teacher(fresh, sets, vocab, reasoner, writer_minutes, answerer_minutes, harden_minutes):
-    """The query writer and the answerer (round 0 and the hardening round) on the train mix, cached
-    as runs/objects_writer.pt and runs/objects_answerer{0,1}.pt: (writer, answerer, training videos
+def stage_teacher(fresh, sets, vocab, reasoner, writer_minutes, answerer_minutes, harden_minutes,
+                  n_late_faults=LATE_FAULTS):
+    """The query writer and the answerer (round 0 and the hardening round) on the train mix, with
+    n_late_faults of its ground-truth videos also given a late fault (late_faults.py), cached as
+    runs/objects_writer.pt and runs/objects_answerer{0,1}.pt: (writer, answerer, training videos
     per source)."""
     judges = make_judges(sets["fall_train_gt"].appearances, reasoner.C)
     train = sets["objects_train_mix"]
     writer = stage_writer(fresh, (train, sets["fall_train_gt"], sets["push_train_gt"]), vocab, writer_minutes,
                           name="objects_writer")
     answerer, counts = stage_answerer(fresh, train, vocab, reasoner, judges, answerer_minutes, harden_minutes,
-                                      name="objects_answerer")
+                                      name="objects_answerer",
+                                      extra=("late faults", lambda d, idx: late_faults(d, idx, n=n_late_faults))
+                                      if n_late_faults else None)
     return writer, answerer, counts
 
 
@@ -164,6 +169,8 @@ def main():
     ap.add_argument("--writer-minutes", type=float, default=WRITER_MINUTES)
     ap.add_argument("--answerer-minutes", type=float, default=BLOCKS_ANSWERER_MINUTES)
     ap.add_argument("--harden-minutes", type=float, default=HARDEN_MINUTES)
+    ap.add_argument("--late-faults", type=int, default=LATE_FAULTS, help="answerer training videos given a late fault "
+                    "(results/late_faults.md compares 0, 400 and 1200; an answerer already in runs/ is kept: use --fresh)")
     ap.add_argument("--fresh", action="store_true", help="retrain the writer and the answerer")
     ap.add_argument("--tasks", type=int, default=256, help="held-out tasks measured (all 256 by default)")
     ap.add_argument("--fit-only", action="store_true", help="add the answerer's accuracy on its training videos "
@@ -180,7 +187,7 @@ def main():
     reasoner.load_state_dict(torch.load(path))
     reasoner.eval()
     writer, answerer, counts = stage_teacher(a.fresh, sets, vocab, reasoner, a.writer_minutes, a.answerer_minutes,
-                                             a.harden_minutes)
+                                             a.harden_minutes, a.late_faults)
     if a.fit_only:
         res = json.load(open(os.path.join(RUNS, "objects_teacher.json")))
         res["teacher_train_gt_and_corruptions"] = fit_on_training_videos(answerer, vocab, sets["objects_train_mix"])

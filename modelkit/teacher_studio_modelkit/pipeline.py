@@ -75,11 +75,12 @@ def add_cells_videos(aset, reasoner, judges, tb, cells, rules_all, source):
     aset.add(frames, cells.numpy().astype(np.uint8), tb.queries.numpy(), lab, rule_index(tb, rules_all), source)
 
 
-def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, name="answerer"):
+def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, name="answerer", extra=None):
     """The answerer trained on d's ground truth and corruptions and on the reasoner's samples and
     one-step previews of d's ground-truth tasks (round 0, cached as runs/NAME0.pt), then again with
     the previews and finals of optimizations against it (hardening round, runs/NAME1.pt; the video
-    counts per source in runs/NAME_data.json)."""
+    counts per source in runs/NAME_data.json). extra: (source, f) with f(d, gt_idx) -> (instance
+    indices, cells [B, T, N]): more videos of those tasks for round 0, labelled by the judges."""
     from .train import AnswerSet, train_answerer
     rules_all = rule_list(d)
     relabel = relabeller(judges, rules_all)  # late-started training videos are judged again
@@ -101,6 +102,12 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, n
     tb = ev.TaskBatch(d, vocab, gt_idx)
     log(f"answerer: sampling the reasoner on {len(gt_idx)} train tasks")
     add_cells_videos(aset, reasoner, judges, tb, ev.sample_cells(reasoner, tb, 101), rules_all, "reasoner samples")
+    if extra is not None:
+        source, make = extra
+        kept, cells = make(d, gt_idx)
+        if kept:
+            add_cells_videos(aset, reasoner, judges, ev.TaskBatch(d, vocab, kept), torch.as_tensor(cells).long(),
+                             rules_all, source)
     pf, pc = ev.one_step_previews(reasoner, tb, 102)
     _, lab = labelled(judges, tb, pc)
     aset.add(pf.numpy(), pc.numpy().astype(np.uint8), tb.queries.numpy(), lab, rule_index(tb, rules_all),
