@@ -13,6 +13,7 @@ with it falls from 72.7 % to 47.7 / 67.2 % (results/late_faults.md).
 """
 import numpy as np
 
+from .objects import appearance_ids
 from .rules import OBJECT_COLOURS
 
 # How many answerer training videos get a late fault in the package's recipe: none (results/late_faults.md).
@@ -21,10 +22,8 @@ LATE_FAULTS = 0
 
 def fault_ids(ids):
     """The appearance ids late_fault needs, from the suite's name -> id map."""
-    return {"floor": ids["floor"],
-            "object": [ids[f"object-{c}"] for c in OBJECT_COLOURS],
-            "placed": [ids[f"placed-{c}"] for c in OBJECT_COLOURS],
-            "target": [ids[f"target-{c}"] for c in OBJECT_COLOURS]}
+    obj, placed, target = appearance_ids(ids)
+    return {"floor": ids["floor"], "object": obj, "placed": placed, "target": target}
 
 
 def late_fault(cells, ids, rng, kind):
