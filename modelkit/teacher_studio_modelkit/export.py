@@ -44,6 +44,7 @@ def export_graph(fn, example, path, input_names, output_names):
     strip_metadata(path)
     if large:
         preoptimize(path)
+    scatter_add_as_matmul(path)
     return path
 
 
@@ -85,6 +86,76 @@ def preoptimize(path):
     model.producer_name, model.producer_version = original.producer_name, original.producer_version
     onnx.checker.check_model(model)
     onnx.save(model, path)
+
+
+def scatter_add_as_matmul(path):
+    """Rewrites every ScatterND with reduction = "add" (what the backward of a gather with repeated
+    indices exports to: layers.gather_neighbours, whose pad row many cells pick) as a MatMul with
+    the constant one-hot transpose of its indices. onnxruntime's CPU ScatterND splits the updates
+    across threads and adds repeated indices without synchronisation (microsoft/onnxruntime#23396,
+    #18048): on the blocks tto_step one call in five returned LoRA gradients off by up to 10x the
+    parity tolerance, different on every call. The MatMul adds the same terms, deterministically, at
+    the same speed there (~60 ms a step either way). The indices must be [n, 1] (one axis) and
+    computed from constants only (they are evaluated here); anything else is refused rather than
+    exported racy. Returns the number of nodes rewritten."""
+    import onnx
+    import onnxruntime as ort
+    from onnx import helper, numpy_helper
+    model = onnx.load(path)
+    racy = [n for n in model.graph.node if n.op_type == "ScatterND"
+            and any(a.name == "reduction" and a.s == b"add" for a in n.attribute)]
+    if not racy:
+        return 0
+    inferred = onnx.shape_inference.infer_shapes(model)
+    shapes = {v.name: [d.dim_value if d.HasField("dim_value") else None for d in v.type.tensor_type.shape.dim]
+              for v in list(inferred.graph.value_info) + list(inferred.graph.input)}
+    shapes.update({i.name: list(i.dims) for i in model.graph.initializer})
+    values = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
+    computed = sorted({n.input[1] for n in racy} - set(values))
+    if computed:  # indices the exporter left as ops on constants (onnxscript's optimizer keeps them)
+        sub = onnx.utils.Extractor(inferred).extract_model([], computed)
+        if len(sub.graph.input):
+            raise ValueError(f"{path}: ScatterND add indices depend on the graph's inputs "
+                             f"{[i.name for i in sub.graph.input]}: cannot become a MatMul")
+        values.update(zip(computed, ort.InferenceSession(sub.SerializeToString(),
+                                                         providers=["CPUExecutionProvider"]).run(computed, {})))
+    racy_ids, onehots, added, nodes = {id(n) for n in racy}, {}, [], []
+    for node in model.graph.node:
+        if id(node) not in racy_ids:
+            nodes.append(node)
+            continue
+        data, indices, updates = node.input
+        shape, idx = shapes.get(data), values[indices]
+        if idx.ndim != 2 or idx.shape[1] != 1 or not shape or None in shape:
+            raise ValueError(f"{path}: {node.name} is a ScatterND add that cannot become a MatMul "
+                             f"(indices {idx.shape}, not [n, 1], or the data's shape {shape} unknown)")
+        rows, n = shape[0], idx.shape[0]
+        if (indices, rows) not in onehots:
+            onehot = np.zeros((rows, n), np.float32)
+            onehot[idx[:, 0] % rows, np.arange(n)] = 1.0
+            onehots[indices, rows] = f"{indices}.onehot_t"
+            added.append(numpy_helper.from_array(onehot, onehots[indices, rows]))
+        p = f"{node.name}.matmul"
+        added += [numpy_helper.from_array(np.array([n, -1], np.int64), f"{p}.flat"),
+                  numpy_helper.from_array(np.array(shape, np.int64), f"{p}.shape")]
+        nodes += [helper.make_node("Reshape", [updates, f"{p}.flat"], [f"{p}.updates"], name=f"{p}.flatten"),
+                  helper.make_node("MatMul", [onehots[indices, rows], f"{p}.updates"], [f"{p}.sums"], name=p),
+                  helper.make_node("Reshape", [f"{p}.sums", f"{p}.shape"], [f"{p}.rows"], name=f"{p}.unflatten"),
+                  helper.make_node("Add", [data, f"{p}.rows"], list(node.output), name=f"{p}.add")]
+    # drop what only the old indices fed: nodes no output needs, then initializers no node reads
+    needed, live = {o.name for o in model.graph.output}, []
+    for node in reversed(nodes):
+        if any(o in needed for o in node.output):
+            live.append(node)
+            needed.update(node.input)
+    del model.graph.node[:]
+    model.graph.node.extend(reversed(live))
+    kept = [i for i in model.graph.initializer if i.name in needed] + added
+    del model.graph.initializer[:]
+    model.graph.initializer.extend(kept)
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+    return len(racy)
 
 
 def strip_metadata(path):

@@ -159,6 +159,61 @@ def test_preoptimize_keeps_outputs_folds_constants_and_stores_each_once(tmp_path
     np.testing.assert_allclose(got, fn(x).numpy(), atol=1e-5, rtol=1e-5)
 
 
+def scatter_adds(path):
+    import onnx
+    return [n.name for n in onnx.load(path).graph.node if n.op_type == "ScatterND"
+            and any(a.name == "reduction" and a.s == b"add" for a in n.attribute)]
+
+
+def test_scatter_add_as_matmul_removes_the_racy_scatter_and_keeps_the_gradient(tmp_path):
+    """The backward of a gather with repeated indices (layers.gather_neighbours: every border cell
+    picks the pad row) exports to ScatterND add, which onnxruntime's CPU provider adds racily;
+    export_graph rewrites it as a MatMul: none is left, and the gradient still matches PyTorch."""
+    from teacher_studio_modelkit.export import export_graph
+    from teacher_studio_modelkit.layers import gather_neighbours
+    gather = torch.zeros(3, 6, 7)  # 3 neighbours of 6 cells among 6 cells + a pad row (index 6)
+    for k in range(3):
+        for c in range(6):
+            gather[k, c, min(c + k, 6)] = 1.0
+    w = torch.randn(7, 4)
+
+    def fn(x):
+        def loss(x):
+            return (gather_neighbours(gather, x * w, 0) ** 2).sum() * torch.arange(18.0).mean()
+        return torch.func.grad_and_value(loss)(x)
+
+    x = torch.randn(7, 4)
+    path = export_graph(fn, (x,), str(tmp_path / "g.onnx"), ["x"], ["grad", "loss"])
+    assert scatter_adds(path) == []
+    grad, loss = session(path).run(["grad", "loss"], {"x": x.numpy()})
+    ref_grad, ref_loss = fn(x)
+    np.testing.assert_allclose(grad, ref_grad.numpy(), atol=1e-5, rtol=1e-5)
+    np.testing.assert_allclose(loss, ref_loss.numpy(), atol=1e-5, rtol=1e-5)
+
+
+@pytest.mark.parametrize("package_dir", ["gridworld", "blocks"])
+def test_committed_graphs_hold_no_scatter_add(package_dir):
+    from conftest import ROOT
+    pkg = os.path.join(ROOT, "resources", "models", package_dir)
+    for f in sorted(os.listdir(pkg)):
+        if f.endswith(".onnx"):
+            assert scatter_adds(os.path.join(pkg, f)) == [], f
+
+
+def test_committed_blocks_tto_step_is_the_same_on_every_call_with_two_threads(blocks_package):
+    """What the racy ScatterND add broke: with 2 intra-op threads, 1 call in 5 of the blocks
+    tto_step returned other gradients. 15 calls on the same inputs must agree bit for bit."""
+    pkg, r = blocks_package[:2]
+    ins, outs = graph_specs(r)["tto_step"]
+    feed = {n: a.numpy() for n, a in zip(ins, graph_args("tto_step", r, example_inputs(r, seed=7), lora_for_test(r)))}
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = 2
+    s = ort.InferenceSession(os.path.join(pkg, "tto_step.onnx"), so, providers=["CPUExecutionProvider"])
+    first = s.run(outs, feed)
+    for _ in range(14):
+        assert all(np.array_equal(a, b) for a, b in zip(s.run(outs, feed), first))
+
+
 def fn_module(fn):
     class M(torch.nn.Module):
         def forward(self, x):
