@@ -255,7 +255,7 @@ video at larger budgets):
 - query writer, held-out rule-set accuracy: {pct(teach['writer']['heldout_rule_set_accuracy'])}
 
 ## Package
-{size_mb:.1f} MB; one `tto_step` call takes {step_ms:.0f} ms in onnxruntime (CPU, this 2-core machine). Its gradients are the same on every call: the ScatterND adds that the gathers' backward exported to, which onnxruntime adds racily across threads, are MatMuls (`export.scatter_add_as_matmul`).
+{size_mb:.1f} MB; one `tto_step` call takes {step_ms:.0f} ms in onnxruntime (CPU, this 2-core machine). Its gradients are the same on every call: the ScatterND adds that the gathers' backward exported to, which onnxruntime adds racily across threads, are gathers and sums (`export.deterministic_scatter_adds`).
 Graphs, inputs and outputs as gridworld's (`docs/model-package.md`); only the latent's shape differs.
 
 ## Limits

@@ -44,7 +44,7 @@ def export_graph(fn, example, path, input_names, output_names):
     strip_metadata(path)
     if large:
         preoptimize(path)
-    scatter_add_as_matmul(path)
+    deterministic_scatter_adds(path)
     return path
 
 
@@ -88,19 +88,18 @@ def preoptimize(path):
     onnx.save(model, path)
 
 
-def scatter_add_as_matmul(path):
+def deterministic_scatter_adds(path):
     """Rewrites every ScatterND with reduction = "add" (what the backward of a gather with repeated
-    indices exports to: layers.gather_neighbours, whose pad row many cells pick) as a MatMul with
-    the constant one-hot transpose of its indices. onnxruntime's CPU ScatterND splits the updates
-    across threads and adds repeated indices without synchronisation (microsoft/onnxruntime#23396,
-    #18048): on the blocks tto_step one call in five returned LoRA gradients off by up to 10x the
-    parity tolerance, different on every call. The MatMul adds the same terms, deterministically, at
-    the same speed there (~60 ms a step either way). The indices must be [n, 1] (one axis) and
-    computed from constants only (they are evaluated here); anything else is refused rather than
-    exported racy. Returns the number of nodes rewritten."""
+    indices exports to: layers.gather_neighbours, whose pad row every border cell picks) as
+    gathers and sums (segment_sum_nodes). onnxruntime's CPU ScatterND splits the updates across
+    threads and adds repeated indices without synchronisation (microsoft/onnxruntime#23396, #18048):
+    on the blocks tto_step, one call in five returned LoRA gradients off by up to 10x the parity
+    tolerance, different on every call. The indices must be [n, 1] (one axis) and computed from
+    constants only (they are evaluated here); anything else is refused rather than exported racy.
+    Returns the number of nodes rewritten."""
     import onnx
     import onnxruntime as ort
-    from onnx import helper, numpy_helper
+    from onnx import numpy_helper
     model = onnx.load(path)
     racy = [n for n in model.graph.node if n.op_type == "ScatterND"
             and any(a.name == "reduction" and a.s == b"add" for a in n.attribute)]
@@ -116,10 +115,10 @@ def scatter_add_as_matmul(path):
         sub = onnx.utils.Extractor(inferred).extract_model([], computed)
         if len(sub.graph.input):
             raise ValueError(f"{path}: ScatterND add indices depend on the graph's inputs "
-                             f"{[i.name for i in sub.graph.input]}: cannot become a MatMul")
+                             f"{[i.name for i in sub.graph.input]}: cannot be made deterministic")
         values.update(zip(computed, ort.InferenceSession(sub.SerializeToString(),
                                                          providers=["CPUExecutionProvider"]).run(computed, {})))
-    racy_ids, onehots, added, nodes = {id(n) for n in racy}, {}, [], []
+    racy_ids, added, nodes = {id(n) for n in racy}, [], []
     for node in model.graph.node:
         if id(node) not in racy_ids:
             nodes.append(node)
@@ -127,21 +126,12 @@ def scatter_add_as_matmul(path):
         data, indices, updates = node.input
         shape, idx = shapes.get(data), values[indices]
         if idx.ndim != 2 or idx.shape[1] != 1 or not shape or None in shape:
-            raise ValueError(f"{path}: {node.name} is a ScatterND add that cannot become a MatMul "
+            raise ValueError(f"{path}: {node.name} is a ScatterND add that cannot be made deterministic "
                              f"(indices {idx.shape}, not [n, 1], or the data's shape {shape} unknown)")
-        rows, n = shape[0], idx.shape[0]
-        if (indices, rows) not in onehots:
-            onehot = np.zeros((rows, n), np.float32)
-            onehot[idx[:, 0] % rows, np.arange(n)] = 1.0
-            onehots[indices, rows] = f"{indices}.onehot_t"
-            added.append(numpy_helper.from_array(onehot, onehots[indices, rows]))
-        p = f"{node.name}.matmul"
-        added += [numpy_helper.from_array(np.array([n, -1], np.int64), f"{p}.flat"),
-                  numpy_helper.from_array(np.array(shape, np.int64), f"{p}.shape")]
-        nodes += [helper.make_node("Reshape", [updates, f"{p}.flat"], [f"{p}.updates"], name=f"{p}.flatten"),
-                  helper.make_node("MatMul", [onehots[indices, rows], f"{p}.updates"], [f"{p}.sums"], name=p),
-                  helper.make_node("Reshape", [f"{p}.sums", f"{p}.shape"], [f"{p}.rows"], name=f"{p}.unflatten"),
-                  helper.make_node("Add", [data, f"{p}.rows"], list(node.output), name=f"{p}.add")]
+        more, inits = segment_sum_nodes(f"{node.name}.segments", data, updates, idx[:, 0] % shape[0], shape,
+                                        node.output[0])
+        nodes += more
+        added += inits
     # drop what only the old indices fed: nodes no output needs, then initializers no node reads
     needed, live = {o.name for o in model.graph.output}, []
     for node in reversed(nodes):
@@ -156,6 +146,47 @@ def scatter_add_as_matmul(path):
     onnx.checker.check_model(model)
     onnx.save(model, path)
     return len(racy)
+
+
+def segment_sum_nodes(prefix, data, updates, idx, shape, output, max_heavy=4):
+    """ONNX nodes (and their constants) for output = data + the rows of `updates` summed per index
+    in idx (constant, values in [0, rows)), without a scatter: row r of a constant table lists the
+    updates rows r receives, padded with a zero row; a Gather of the table and a ReduceSum over its
+    columns add them, each output element on one thread. The table is as wide as the (max_heavy +
+    1)-th largest count, so one row most entries hit (the neighbour gather's pad row: 40 of 500)
+    does not widen it: the entries beyond are summed apart and padded into place. On the blocks
+    tto_step this costs about 1 ms a step over the racy ScatterND (a one-hot MatMul cost 5-7)."""
+    from onnx import helper, numpy_helper
+    rows, n, rest = shape[0], len(idx), list(shape[1:])
+    counts = np.bincount(idx, minlength=rows)
+    width = max(1, int(np.sort(counts)[::-1][min(max_heavy, rows - 1)]))
+    table, heavy = np.full((rows, width), n, np.int64), {}  # n: the appended zero row
+    for r in range(rows):
+        hits = np.nonzero(idx == r)[0]
+        table[r, :min(len(hits), width)] = hits[:width]
+        if len(hits) > width:
+            heavy[r] = hits[width:]
+    p = prefix
+    inits = [numpy_helper.from_array(np.zeros([1] + rest, np.float32), f"{p}.zero_row"),
+             numpy_helper.from_array(table, f"{p}.table"),
+             numpy_helper.from_array(np.array([0], np.int64), f"{p}.axis0"),
+             numpy_helper.from_array(np.array([1], np.int64), f"{p}.axis1")]
+    nodes = [helper.make_node("Concat", [updates, f"{p}.zero_row"], [f"{p}.padded"], axis=0, name=f"{p}.pad_rows"),
+             helper.make_node("Gather", [f"{p}.padded", f"{p}.table"], [f"{p}.picked"], axis=0, name=f"{p}.pick"),
+             helper.make_node("ReduceSum", [f"{p}.picked", f"{p}.axis1"], [f"{p}.sums"], keepdims=0, name=f"{p}.sum")]
+    total = f"{p}.sums"
+    for k, (r, hits) in enumerate(heavy.items()):
+        q = f"{p}.heavy{k}"
+        pads = [r] + [0] * len(rest) + [rows - r - 1] + [0] * len(rest)
+        inits += [numpy_helper.from_array(hits.astype(np.int64), f"{q}.hits"),
+                  numpy_helper.from_array(np.array(pads, np.int64), f"{q}.pads")]
+        nodes += [helper.make_node("Gather", [updates, f"{q}.hits"], [f"{q}.picked"], axis=0, name=f"{q}.pick"),
+                  helper.make_node("ReduceSum", [f"{q}.picked", f"{p}.axis0"], [f"{q}.sum"], keepdims=1, name=f"{q}.sum"),
+                  helper.make_node("Pad", [f"{q}.sum", f"{q}.pads"], [f"{q}.row"], name=f"{q}.place"),
+                  helper.make_node("Add", [total, f"{q}.row"], [f"{q}.total"], name=f"{q}.add")]
+        total = f"{q}.total"
+    nodes.append(helper.make_node("Add", [data, total], [output], name=f"{p}.add"))
+    return nodes, inits
 
 
 def strip_metadata(path):

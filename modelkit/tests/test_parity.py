@@ -165,26 +165,29 @@ def scatter_adds(path):
             and any(a.name == "reduction" and a.s == b"add" for a in n.attribute)]
 
 
-def test_scatter_add_as_matmul_removes_the_racy_scatter_and_keeps_the_gradient(tmp_path):
+def test_export_replaces_the_racy_scatter_add_and_keeps_the_gradient(tmp_path):
     """The backward of a gather with repeated indices (layers.gather_neighbours: every border cell
     picks the pad row) exports to ScatterND add, which onnxruntime's CPU provider adds racily;
-    export_graph rewrites it as a MatMul: none is left, and the gradient still matches PyTorch."""
+    export_graph rewrites it as gathers and sums: none is left, and the gradient still matches PyTorch
+    (rows that receive more entries than the table is wide included: the pad row gets 6 of 24)."""
+    import onnx
     from teacher_studio_modelkit.export import export_graph
     from teacher_studio_modelkit.layers import gather_neighbours
-    gather = torch.zeros(3, 6, 7)  # 3 neighbours of 6 cells among 6 cells + a pad row (index 6)
-    for k in range(3):
+    gather = torch.zeros(4, 6, 7)  # 4 neighbours of 6 cells among 6 cells + a pad row (index 6)
+    for k in range(4):
         for c in range(6):
             gather[k, c, min(c + k, 6)] = 1.0
     w = torch.randn(7, 4)
 
     def fn(x):
         def loss(x):
-            return (gather_neighbours(gather, x * w, 0) ** 2).sum() * torch.arange(18.0).mean()
+            return (gather_neighbours(gather, x * w, 0) ** 2).sum() * torch.arange(24.0).mean()
         return torch.func.grad_and_value(loss)(x)
 
     x = torch.randn(7, 4)
     path = export_graph(fn, (x,), str(tmp_path / "g.onnx"), ["x"], ["grad", "loss"])
     assert scatter_adds(path) == []
+    assert "Pad" in {n.op_type for n in onnx.load(path).graph.node}  # the rows beyond the table's width
     grad, loss = session(path).run(["grad", "loss"], {"x": x.numpy()})
     ref_grad, ref_loss = fn(x)
     np.testing.assert_allclose(grad, ref_grad.numpy(), atol=1e-5, rtol=1e-5)
