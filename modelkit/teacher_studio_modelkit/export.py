@@ -155,7 +155,8 @@ def segment_sum_nodes(prefix, data, updates, idx, shape, output, max_heavy=4):
     columns add them, each output element on one thread. The table is as wide as the (max_heavy +
     1)-th largest count, so one row most entries hit (the neighbour gather's pad row: 40 of 500)
     does not widen it: the entries beyond are summed apart and padded into place. On the blocks
-    tto_step this costs about 1 ms a step over the racy ScatterND (a one-hot MatMul cost 5-7)."""
+    tto_step this costs 1-6 ms a step over the racy ScatterND (bench/graph_ab.py; a one-hot MatMul
+    cost 5-7 on a quiet machine, where this cost 1)."""
     from onnx import helper, numpy_helper
     rows, n, rest = shape[0], len(idx), list(shape[1:])
     counts = np.bincount(idx, minlength=rows)

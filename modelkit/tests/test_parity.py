@@ -203,10 +203,11 @@ def test_committed_graphs_hold_no_scatter_add(package_dir):
             assert scatter_adds(os.path.join(pkg, f)) == [], f
 
 
-def test_committed_blocks_tto_step_is_the_same_on_every_call_with_two_threads(blocks_package):
+@pytest.mark.parametrize("fixture", ["package", "blocks_package"])
+def test_committed_tto_step_is_the_same_on_every_call_with_two_threads(fixture, request):
     """What the racy ScatterND add broke: with 2 intra-op threads, 1 call in 5 of the blocks
     tto_step returned other gradients. 15 calls on the same inputs must agree bit for bit."""
-    pkg, r = blocks_package[:2]
+    pkg, r = request.getfixturevalue(fixture)[:2]
     ins, outs = graph_specs(r)["tto_step"]
     feed = {n: a.numpy() for n, a in zip(ins, graph_args("tto_step", r, example_inputs(r, seed=7), lora_for_test(r)))}
     so = ort.SessionOptions()
