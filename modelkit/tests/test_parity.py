@@ -203,16 +203,17 @@ def test_committed_graphs_hold_no_scatter_add(package_dir):
             assert scatter_adds(os.path.join(pkg, f)) == [], f
 
 
+@pytest.mark.parametrize("name", ["tto_step", "sample", "decode", "vqa", "plan"])
 @pytest.mark.parametrize("fixture", ["package", "blocks_package"])
-def test_committed_tto_step_is_the_same_on_every_call_with_two_threads(fixture, request):
+def test_committed_graph_is_the_same_on_every_call_with_two_threads(fixture, name, request):
     """What the racy ScatterND add broke: with 2 intra-op threads, 1 call in 5 of the blocks
     tto_step returned other gradients. 15 calls on the same inputs must agree bit for bit."""
     pkg, r = request.getfixturevalue(fixture)[:2]
-    ins, outs = graph_specs(r)["tto_step"]
-    feed = {n: a.numpy() for n, a in zip(ins, graph_args("tto_step", r, example_inputs(r, seed=7), lora_for_test(r)))}
+    ins, outs = graph_specs(r)[name]
+    feed = {n: a.numpy() for n, a in zip(ins, graph_args(name, r, example_inputs(r, seed=7), lora_for_test(r)))}
     so = ort.SessionOptions()
     so.intra_op_num_threads = 2
-    s = ort.InferenceSession(os.path.join(pkg, "tto_step.onnx"), so, providers=["CPUExecutionProvider"])
+    s = ort.InferenceSession(os.path.join(pkg, f"{name}.onnx"), so, providers=["CPUExecutionProvider"])
     first = s.run(outs, feed)
     for _ in range(14):
         assert all(np.array_equal(a, b) for a, b in zip(s.run(outs, feed), first))
