@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto'
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadModelPackage, ModelPackageError } from '../../../src/main/engine/models'
 import { APPEARANCES, spritesFor } from '../../../src/main/engine/tasks'
 import { builtInPackage, builtInPackageDir } from '../../helpers/model-package'
+import { onnxModel } from '../../helpers/onnx-bytes'
 import { useTempDirs } from '../../helpers/temp'
 
 const tempDir = useTempDirs()
@@ -48,6 +50,19 @@ describe('loadModelPackage errors', () => {
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, schema: 99 }))
     expect(() => loadModelPackage(dir)).toThrow(/uses manifest schema 99, but this studio reads schema 1/)
+  })
+
+  it('refuses a graph holding a ScatterND add, whose results onnxruntime makes change from call to call', () => {
+    const dir = copyOfPackage()
+    const racy = onnxModel([{ name: 'node_ScatterND_11749', opType: 'ScatterND', reduction: 'add' }])
+    writeFileSync(join(dir, 'vqa.onnx'), racy)
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))
+    manifest.files['vqa.onnx'] = createHash('sha256').update(racy).digest('hex')
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest))
+    expect(() => loadModelPackage(dir)).toThrow(ModelPackageError)
+    expect(() => loadModelPackage(dir)).toThrow(
+      /Model file vqa\.onnx in .*gridworld holds 1 ScatterND node with reduction "add" \(node_ScatterND_11749\).*would change from call to call\. Rebuild the package with this studio's modelkit/,
+    )
   })
 
   it('detects a damaged file by its checksum', () => {
