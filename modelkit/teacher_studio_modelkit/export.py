@@ -88,6 +88,12 @@ def preoptimize(path):
     onnx.save(model, path)
 
 
+def scatter_adds(model):
+    """The ScatterND nodes with reduction = "add" of an onnx.ModelProto's main graph."""
+    return [n for n in model.graph.node if n.op_type == "ScatterND"
+            and any(a.name == "reduction" and a.s == b"add" for a in n.attribute)]
+
+
 def deterministic_scatter_adds(path):
     """Rewrites every ScatterND with reduction = "add" (what the backward of a gather with repeated
     indices exports to: layers.gather_neighbours, whose pad row every border cell picks) as
@@ -101,8 +107,7 @@ def deterministic_scatter_adds(path):
     import onnxruntime as ort
     from onnx import numpy_helper
     model = onnx.load(path)
-    racy = [n for n in model.graph.node if n.op_type == "ScatterND"
-            and any(a.name == "reduction" and a.s == b"add" for a in n.attribute)]
+    racy = scatter_adds(model)
     if not racy:
         return 0
     inferred = onnx.shape_inference.infer_shapes(model)
