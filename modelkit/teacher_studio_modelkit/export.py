@@ -11,6 +11,7 @@ from torch.fx.experimental.proxy_tensor import make_fx
 
 from . import graphs
 from .data import MAX_INSTRUCTION, MAX_PLAN, MAX_QUERIES, MAX_QUERY
+from .bars import BarsReasoner
 from .objects import ObjectsReasoner
 from .reasoner import LORA_A_STD, LORA_RANK, Reasoner
 
@@ -22,10 +23,14 @@ LATENT_DESCRIPTIONS = {  # manifest.latent.description per kind of reasoner
              "rendered at the cell level from first_frame",
     "objects": "per-transition code of each block colour's move (stay/up/down/left/right; slots blue, orange, "
                "purple) for frames 1..T-1; frames are rendered at the cell level from first_frame",
+    "bars": "per-transition code of one choice among canvasCells: 0 nothing, b swap the contents of columns b-1 "
+            "and b; frames 1..T-1 are first_frame's columns rearranged by the choices",
 }
 
 
 def reasoner_kind(reasoner):
+    if isinstance(reasoner, BarsReasoner):
+        return "bars"
     return "objects" if isinstance(reasoner, ObjectsReasoner) else "agent"
 
 
@@ -336,6 +341,8 @@ def reasoner_config(reasoner):
     """What load_checkpoint needs to build the reasoner again (its kind and constructor arguments)."""
     base = {"A": reasoner.A, "V": reasoner.words.num_embeddings, "floor": reasoner.floor_id, "C": reasoner.C,
             "T": reasoner.T, "px": reasoner.px}
+    if isinstance(reasoner, BarsReasoner):
+        return base | {"kind": "bars", "bars": reasoner.bar_ids.tolist(), "iterations": reasoner.iterations}
     if isinstance(reasoner, ObjectsReasoner):
         return base | {"kind": "objects", "objects": reasoner.object_ids.tolist(), "placed": reasoner.placed_ids.tolist(),
                        "targets": reasoner.target_ids.tolist()}
@@ -343,6 +350,8 @@ def reasoner_config(reasoner):
 
 
 def reasoner_from_config(c):
+    if c.get("kind") == "bars":
+        return BarsReasoner(c["A"], c["V"], c["bars"], c["floor"], c["C"], c["T"], c["px"], iterations=c["iterations"])
     if c.get("kind") == "objects":
         return ObjectsReasoner(c["A"], c["V"], c["objects"], c["placed"], c["targets"], c["floor"], c["C"], c["T"], c["px"])
     return Reasoner(c["A"], c["V"], c["agent"], c["floor"], c["C"], c["T"], c["px"], coin_id=c.get("coin", -1))

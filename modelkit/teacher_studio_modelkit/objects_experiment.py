@@ -69,22 +69,23 @@ def sample(model, cells0, instr, seed):
     return torch.cat(out)
 
 
-def measure(model, vocab, data, idx, judge):
-    """Base success over SEEDS samples per task, per rule and per block count; oracle pass@SEEDS;
-    share of tasks whose samples are not all the same video."""
+def measure(model, vocab, data, idx, judge, count=None, by="by_blocks"):
+    """Base success over SEEDS samples per task, per rule and per object count (count(cells0) ->
+    [B] per task; default: blocks, stored under `by`); oracle pass@SEEDS; share of tasks whose
+    samples are not all the same video."""
     cells0 = cells_of(data, idx)[:, 0]
     instr = encode_instructions(vocab, data, idx)
     videos = torch.stack([sample(model, cells0, instr, s) for s in range(SEEDS)], 1)  # [B, S, T, N]
     labels = [[judge(v) for v in task.numpy()] for task in videos]
     ok = np.array([[success(l) for l in task] for task in labels])
-    blocks = model.starts(cells0).sum((1, 2)).long().numpy()
+    blocks = (model.starts(cells0).sum((1, 2)) if count is None else count(cells0)).long().numpy()
     rules = sorted(labels[0][0])
     return {
         "tasks": len(idx), "seeds": SEEDS,
         "success": float(ok.mean()),
         "pass_at_n": float(ok.any(1).mean()),
         "rules": {r: float(np.mean([[l[r] for l in task] for task in labels])) for r in rules},
-        "by_blocks": {int(b): float(ok[blocks == b].mean()) for b in sorted(set(blocks))},
+        by: {int(b): float(ok[blocks == b].mean()) for b in sorted(set(blocks))},
         "samples_differ": float(np.mean([len({v.tobytes() for v in task.numpy()}) > 1 for task in videos])),
     }
 

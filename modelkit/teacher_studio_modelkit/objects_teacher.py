@@ -47,22 +47,24 @@ BLOCKS_ANSWERER_MINUTES = 0.1 if SMOKE else 24
 BLOCKS_TTO_LR = 0.01
 
 
-def experiment(sets, vocab, reasoner, answerer, writer, judges, tasks):
+def experiment(sets, vocab, reasoner, answerer, writer, judges, tasks, prefix="objects", families=FAMILIES,
+               lr=BLOCKS_TTO_LR):
     """The held-out measurements on the first `tasks` held-out tasks (and as many in-domain ones,
-    at most IN_DOMAIN_TASKS)."""
-    H, M, T = sets["objects_heldout_gt"], sets["objects_heldout_mix"], sets["objects_train_mix"]
+    at most IN_DOMAIN_TASKS), on the data sets PREFIX_heldout_gt, PREFIX_heldout_mix and
+    PREFIX_train_mix, at TTO learning rate lr."""
+    H, M, T = sets[f"{prefix}_heldout_gt"], sets[f"{prefix}_heldout_mix"], sets[f"{prefix}_train_mix"]
     tb = ev.TaskBatch(H, vocab, range(min(tasks, len(H.instances))))
     c0, c1 = ev.sample_cells(reasoner, tb, 0), ev.sample_cells(reasoner, tb, 1)
     l0, l1 = ev.judge_all(judges, tb.families, c0), ev.judge_all(judges, tb.families, c1)
-    out = {"settings": {"lr": BLOCKS_TTO_LR, "lambda": TTO_LAMBDA, "tau": TTO_TAU, "max_steps": TTO_MAX_STEPS},
+    out = {"settings": {"lr": lr, "lambda": TTO_LAMBDA, "tau": TTO_TAU, "max_steps": TTO_MAX_STEPS},
            "base_heldout_by_family": {fam: ev.rule_table([l for l, f in zip(l0, tb.families) if f == fam])
-                                      | {"n": tb.families.count(fam)} for fam in FAMILIES}}
+                                      | {"n": tb.families.count(fam)} for fam in families}}
     log(f"base held-out {out['base_heldout_by_family']}")
     out.update(teacher_accuracy(answerer, reasoner, judges, M, vocab, tb, [c0, c1], l0 + l1))
-    out.update(tto_experiment(reasoner, answerer, judges, tb, BLOCKS_TTO_LR))
+    out.update(tto_experiment(reasoner, answerer, judges, tb, lr))
     log(f"tto {out['tto']}  best-of-n {out['best_of_n']}")
     gt = [i for i, inst in enumerate(T.instances) if inst["variant"] == "gt"][-min(tasks, IN_DOMAIN_TASKS):]
-    out["in_domain"] = tto_experiment(reasoner, answerer, judges, ev.TaskBatch(T, vocab, gt), BLOCKS_TTO_LR)
+    out["in_domain"] = tto_experiment(reasoner, answerer, judges, ev.TaskBatch(T, vocab, gt), lr)
     out["writer"] = writer_accuracy(writer, vocab, H)
     out["teacher_train_gt_and_corruptions"] = fit_on_training_videos(answerer, vocab, T)
     return out
@@ -77,7 +79,13 @@ def fit_on_training_videos(answerer, vocab, train):
 
 
 def tto_rows(name, r):
+    """Table rows per family, then all families together (one row when there is one family)."""
     rows = []
+    if len(r["by_family"]) == 1:
+        return [f"| {name} | {next(iter(r['by_family']))} | {r['tto']['n']} | {pct(r['tto']['base_success'])} | "
+                f"{pct(r['tto']['success'])} | {r['tto']['fixed']} / {r['tto']['broken']} | "
+                f"{pct(r['best_of_n']['teacher_picked'])} | {pct(r['best_of_n']['oracle_pass_at_n'])} | "
+                f"{pct(r['tto']['hacking_rate'])} | {r['tto']['mean_steps']:.1f} |"]
     for fam, f in r["by_family"].items():
         rows.append(f"| {name} | {fam} | {f['n']} | {pct(f['base_success'])} | {pct(f['success'])} | "
                     f"{f['fixed']} / {f['broken']} | {pct(f['best_of_n_teacher_picked'])} | {pct(f['oracle_pass_at_n'])} | "
@@ -89,14 +97,18 @@ def tto_rows(name, r):
     return rows
 
 
-def write_report(res, path):
+BLOCKS_HEADER = ["# The teacher on fall and push (the blocks package)", "",
+                 "The package's query-writer and answerer recipes trained on the fall and push families, with the",
+                 "objects reasoner of `results/objects.md` as the video model, and the package's held-out experiment",
+                 "run on them. Produced by the blocks package's build (`cd modelkit && python -m teacher_studio_modelkit.build "
+                 "--package blocks`; on its own, after the reasoner: `python -m teacher_studio_modelkit.objects_teacher`) "]
+
+
+def write_report(res, path, header=BLOCKS_HEADER):
+    """results/*_teacher.md from experiment()'s results; header: the title and the first lines,
+    ending where the training minutes follow."""
     a = res["minutes"]
-    lines = ["# The teacher on fall and push (the blocks package)", "",
-             "The package's query-writer and answerer recipes trained on the fall and push families, with the",
-             "objects reasoner of `results/objects.md` as the video model, and the package's held-out experiment",
-             "run on them. Produced by the blocks package's build (`cd modelkit && python -m teacher_studio_modelkit.build --package blocks`; "
-             "on its own, after the reasoner: `python -m teacher_studio_modelkit.objects_teacher`) "
-             f"(writer {a['writer']:g} min, answerer {a['answerer']:g} + {a['harden']:g} min hardening round,",
+    lines = header[:-1] + [header[-1] + f"(writer {a['writer']:g} min, answerer {a['answerer']:g} + {a['harden']:g} min hardening round,",
              f"experiment {res['experiment_minutes']:.0f} min, on this 2-core CPU). Answerer training videos: "
              + ", ".join(f"{k} {v}" for k, v in res["answerer_training_videos"].items()) + ".", "",
              "## Test-time optimization with this teacher", "",
@@ -113,7 +125,7 @@ def write_report(res, path):
     lines += ["", "Success against the step budget (step: success; 0 is the base sample):", ""]
     lines += [f"- {name}, {fam}: {curve_text(v['curve_success_vs_step_budget'])}"
               for name, r in (("held-out test", res), ("train split", res["in_domain"]))
-              for fam, v in [("both", r["tto"])] + list(r["by_family"].items())]
+              for fam, v in ([("both", r["tto"])] if len(r["by_family"]) > 1 else []) + list(r["by_family"].items())]
     lines += ["", "## Answerer: balanced accuracy per rule", "",
               f"On held-out reasoner samples ({res['teacher_heldout_reasoner_samples_seeds']} seeds per task), on the videos",
               "TTO produced (held-out and in-domain), and on the held-out ground truth with the suite's corruptions.", "",

@@ -151,7 +151,55 @@ def make_push_judge(ids, canvas):
     return judge
 
 
-JUDGES = {"maze": make_maze_judge, "collect": make_collect_judge, "fall": make_fall_judge, "push": make_push_judge}
+BAR_COLOURS = ("coral", "gold", "lime", "sky", "violet")  # the suite's sort bars (one of each at most)
+
+
+def read_bars(frame, bar_ids, canvas, ground):
+    """The suite's readBars on one frame [C*C]: (col, id, height) of every column holding bar cells,
+    and whether each is well formed (one colour, contiguous, standing on the ground row, nothing
+    unreadable in the frame)."""
+    grid = np.asarray(frame).reshape(canvas, canvas)
+    bars, well = [], not (grid == UNKNOWN).any()
+    for col in range(canvas):
+        rows = [r for r in range(canvas) if grid[r, col] in bar_ids]
+        if not rows:
+            continue
+        ids = {int(grid[r, col]) for r in rows}
+        if len(ids) > 1 or rows[-1] - rows[0] != len(rows) - 1 or rows[-1] != ground:
+            well = False
+        bars.append((col, int(grid[rows[-1], col]), len(rows)))
+    return bars, well
+
+
+def make_sort_judge(ids, canvas):
+    bar_ids = {ids[f"bar-{c}"] for c in BAR_COLOURS}
+
+    def judge(cells):
+        cells = np.asarray(cells)
+        rows = [i // canvas for i in np.flatnonzero(np.isin(cells[0], list(bar_ids)))]
+        ground = max(rows) if rows else -1
+        readings = [read_bars(f, bar_ids, canvas, ground) for f in cells]
+        key = lambda bars: sorted((b[1], b[2]) for b in bars)
+        first = key(readings[0][0])
+        intact = ground >= 0 and all(well and key(bars) == first and len({b[1] for b in bars}) == len(bars)
+                                     for bars, well in readings)
+        last, last_well = readings[-1]
+        ascending = ground >= 0 and last_well and len(last) == len(readings[0][0]) and len(last) >= 2 and \
+            all(last[i][2] > last[i - 1][2] for i in range(1, len(last)))
+        swap = True
+        for t in range(1, len(readings)):
+            for col, bid, _ in readings[t][0]:
+                now = [b for b in readings[t][0] if b[1] == bid]
+                before = [b for b in readings[t - 1][0] if b[1] == bid]
+                if len(now) == 1 and len(before) == 1 and abs(now[0][0] - before[0][0]) > 1:
+                    swap = False
+        return {"sort.ascending": int(ascending), "sort.intact": int(intact), "sort.swap": int(swap)}
+
+    return judge
+
+
+JUDGES = {"maze": make_maze_judge, "collect": make_collect_judge, "fall": make_fall_judge, "push": make_push_judge,
+          "sort": make_sort_judge}
 
 
 def make_judges(appearances, canvas):

@@ -24,6 +24,8 @@ VALIDATION = {
     "gridworld": (build.CHECKPOINT, "heldout_val", None, None),
     "blocks": (os.path.join(build.MODELKIT, "checkpoints", "blocks.pt"), "objects_heldout_val",
                "--split heldout --n 128 --corrupt-fraction 0 --first-seed 300000", "fall,push"),
+    "bars": (os.path.join(build.MODELKIT, "checkpoints", "bars.pt"), "sort_heldout_val",
+             "--split heldout --n 128 --corrupt-fraction 0 --first-seed 300000", "sort"),
 }
 
 

@@ -10,6 +10,8 @@ PACKAGE = os.path.join(ROOT, "resources", "models", "gridworld")
 CHECKPOINT = os.path.join(ROOT, "modelkit", "checkpoints", "gridworld.pt")
 BLOCKS_PACKAGE = os.path.join(ROOT, "resources", "models", "blocks")
 BLOCKS_CHECKPOINT = os.path.join(ROOT, "modelkit", "checkpoints", "blocks.pt")
+BARS_PACKAGE = os.path.join(ROOT, "resources", "models", "bars")
+BARS_CHECKPOINT = os.path.join(ROOT, "modelkit", "checkpoints", "bars.pt")
 
 torch.set_num_threads(2)
 
@@ -32,6 +34,16 @@ def blocks_package():
         pytest.skip("no committed blocks package: run python -m teacher_studio_modelkit.blocks_package")
     r, a, w, vocab, _ = load_checkpoint(BLOCKS_CHECKPOINT)
     return BLOCKS_PACKAGE, r, a, w, vocab
+
+
+@pytest.fixture(scope="session")
+def bars_package():
+    """(package dir, reasoner, answerer, writer, vocabulary) for the committed bars package (sort)."""
+    from teacher_studio_modelkit.export import load_checkpoint
+    if not (os.path.exists(BARS_CHECKPOINT) and os.path.exists(os.path.join(BARS_PACKAGE, "manifest.json"))):
+        pytest.skip("no committed bars package: run python -m teacher_studio_modelkit.build --package bars")
+    r, a, w, vocab, _ = load_checkpoint(BARS_CHECKPOINT)
+    return BARS_PACKAGE, r, a, w, vocab
 
 
 @pytest.fixture(scope="session")

@@ -95,8 +95,8 @@ describe('the whole studio loop in a browser', () => {
     // 1. Pick a task from the suite; its first frame shows at once. The picker says which model
     // package runs a family, and that no package was trained on the others.
     await page.getByRole('combobox', { name: 'Family' }).click()
-    await page.getByRole('option', { name: 'sort (no model package)' }).click()
-    await expect.poll(() => page.getByTestId('family-outside-package').textContent()).toMatch(/The packages cover .*fall.*; a sort task runs on the default package\. Its videos will not\s+follow sort's rules/)
+    await page.getByRole('option', { name: 'connect (no model package)' }).click()
+    await expect.poll(() => page.getByTestId('family-outside-package').textContent()).toMatch(/The packages cover .*fall.*; a connect task runs on the default package\. Its videos will not\s+follow connect's rules/)
     await page.getByRole('combobox', { name: 'Family' }).click()
     await page.getByRole('option', { name: 'push', exact: true }).click()
     await expect.poll(() => page.getByTestId('family-package').textContent()).toMatch(/Its tasks run on the blocks model package, trained on (fall and push|push and fall)\./)
@@ -248,7 +248,7 @@ describe('the whole studio loop in a browser', () => {
 
     // 8. Settings: the model packages with the families each runs, providers and what actually ran.
     await page.getByRole('button', { name: 'Settings' }).click()
-    await expect.poll(() => page.getByTestId('model-packages').textContent()).toMatch(/gridworlddefault.*(maze, collect|collect, maze).*loadedlr 0\.02 .*blocks(fall, push|push, fall)loadedlr 0\.01 /)
+    await expect.poll(() => page.getByTestId('model-packages').textContent()).toMatch(/gridworlddefault.*(maze, collect|collect, maze).*loadedlr 0\.02 .*barssortloadedlr 0\.02 .*blocks(fall, push|push, fall)loadedlr 0\.01 /)
     await expect.poll(() => page.getByTestId('last-provider').textContent()).toMatch(/asked for webgpu and ran on (cpu: .+|webgpu\.)/)
     await shot(page, 'settings')
 

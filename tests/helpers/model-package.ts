@@ -29,6 +29,16 @@ export function blocksModels(): Promise<StudioModels> {
   return blocks
 }
 
+/** The bars package (resources/models/bars: sort), loaded once per test file. */
+export const barsPackageDir = join(dirname(builtInPackageDir), 'bars')
+
+let bars: Promise<StudioModels> | null = null
+
+export function barsModels(): Promise<StudioModels> {
+  bars ??= StudioModels.open(loadModelPackage(barsPackageDir), 'cpu', 1)
+  return bars
+}
+
 /** A rule set as sorted "kind: query" lines (lower-cased: the writer's vocabulary is). */
 export function ruleSet(rules: readonly { kind: string; text: string }[]): string[] {
   return rules.map((r) => `${r.kind}: ${r.text.toLowerCase()}`).sort()

@@ -2,21 +2,21 @@ import { cpSync } from 'node:fs'
 import { delimiter, join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { defaultPackageDirs, ModelLibrary, ModelPackageError } from '../../../src/main/engine/models'
-import { blocksPackageDir, builtInPackageDir } from '../../helpers/model-package'
+import { barsPackageDir, blocksPackageDir, builtInPackageDir } from '../../helpers/model-package'
 import { useTempDirs } from '../../helpers/temp'
 
 describe('the model library: which package runs a task', () => {
   const tempDir = useTempDirs()
 
   it('finds the built-in packages, gridworld first, or the folders TEACHER_STUDIO_MODEL_DIR names', () => {
-    expect(defaultPackageDirs(undefined, {})).toEqual([builtInPackageDir, blocksPackageDir])
+    expect(defaultPackageDirs(undefined, {})).toEqual([builtInPackageDir, barsPackageDir, blocksPackageDir])
     expect(defaultPackageDirs(undefined, { TEACHER_STUDIO_MODEL_DIR: `/a${delimiter}/b` })).toEqual([resolve('/a'), resolve('/b')])
   })
 
   it('runs each family on the package trained on it, and the rest on the default package', () => {
-    const library = new ModelLibrary([builtInPackageDir, blocksPackageDir])
-    expect(Object.fromEntries(library.trainedFamilies())).toEqual({ maze: 'gridworld', collect: 'gridworld', fall: 'blocks', push: 'blocks' })
-    expect(['maze', 'collect', 'fall', 'push', 'sort', null].map((f) => library.packageFor(f).id)).toEqual(['gridworld', 'gridworld', 'blocks', 'blocks', 'gridworld', 'gridworld'])
+    const library = new ModelLibrary([builtInPackageDir, barsPackageDir, blocksPackageDir])
+    expect(Object.fromEntries(library.trainedFamilies())).toEqual({ maze: 'gridworld', collect: 'gridworld', sort: 'bars', fall: 'blocks', push: 'blocks' })
+    expect(['maze', 'collect', 'fall', 'push', 'sort', 'connect', null].map((f) => library.packageFor(f).id)).toEqual(['gridworld', 'gridworld', 'blocks', 'blocks', 'bars', 'gridworld', 'gridworld'])
     expect(library.packageFor('push')).toBe(library.packageFor('fall')) // loaded once
   })
 
