@@ -199,8 +199,8 @@ def write_card(path, base, teach, size_mb, step_ms, parameters, record=None):
     text = f"""# blocks — the model package for the fall and push families (MODEL_CARD)
 
 A small reasoner + teacher pair trained from scratch by `modelkit` on the task suite's **fall** and
-**push** families (several coloured blocks). The gridworld package covers maze and collect; sort
-and connect are in neither. Numbers are measured on the suite's **held-out split** (fall: areas of
+**push** families (several coloured blocks). The gridworld package covers maze and collect, bars
+sort; connect is in no package. Numbers are measured on the suite's **held-out split** (fall: areas of
 8-10 cells, 3 blocks, 2-3 ledges, where training had 5-7 cells and 1-2 blocks; push: rooms of 8-10
 cells, 3 blocks, 8-11 moves, where training had 5-7 cells, 1-2 blocks and 2-7 moves), labelled by
 the Python port of the suite's evaluators (`rules.make_fall_judge`, `rules.make_push_judge`; their
@@ -264,7 +264,8 @@ Graphs, inputs and outputs as gridworld's (`docs/model-package.md`); only the la
   {fit(teach)} {misses(teach)}{unsure(teach)}.{late_faults_text(teach)}
 - Push on three blocks in a held-out room is mostly beyond this reasoner: its pushes are learnt
   from rooms with one or two blocks and little to spare in 11 transitions.
-- The answerer and writer know only fall's and push's queries; sort and connect are in no package.
+- The answerer and writer know only fall's and push's queries; the studio runs the other families on
+  the packages trained on them (gridworld: maze, collect; bars: sort; connect is in none).
 """
     open(path, "w").write(text)
 

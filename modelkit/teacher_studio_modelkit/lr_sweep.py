@@ -4,6 +4,8 @@ distribution, seeds 300000+, disjoint from the held-out test seeds the model car
     cd modelkit && python -m teacher_studio_modelkit.lr_sweep --package blocks > results/lr_sweep_blocks.md
     cd modelkit && python -m teacher_studio_modelkit.lr_sweep --package blocks --settings 0.01x16,0.02x16 \
         > results/lr_sweep_blocks_rebuild.md   # the same check, two settings, on the rebuilt package
+    cd modelkit && python -m teacher_studio_modelkit.lr_sweep --package bars --settings 0.005x16,0.01x16,0.02x16,0.05x16 \
+        > results/lr_sweep_bars.md
 Per setting: success, mean steps, early stops, teacher hacking (and when the hacked runs were
 accepted), fixed and broken runs against the base sample from the same noise."""
 import argparse
