@@ -25,7 +25,8 @@ from .data import MAX_INSTRUCTION, MAX_PLAN, MAX_QUERY, SuiteData
 from .model_card import curve_text, pct, stop_text
 from .objects_teacher import experiment
 from .objects_teacher import write_report as write_teacher_report
-from .pipeline import export_package, ort_step_ms, package_defaults, package_mb, stage_answerer, stage_writer
+from .pipeline import (export_package, ort_step_ms, package_defaults, package_mb, parameter_counts, stage_answerer,
+                       stage_clock, stage_writer)
 from .rules import make_judges
 from .teacher import Answerer
 from .tto import TTO_LR
@@ -216,13 +217,7 @@ outputs and gradients; finite differences on tto_step).
 def build(fresh):
     """Every stage from scratch (with fresh; otherwise the cached ones are loaded), the export, then
     the evaluation and the card. Writes runs/bars_build.json: minutes per stage and which ran."""
-    minutes, t0 = {}, time.time()
-
-    def lap(stage, ran=True):
-        nonlocal t0
-        minutes[stage] = {"minutes": (time.time() - t0) / 60, "ran": ran}
-        log(f"build: {stage} {minutes[stage]['minutes']:.1f} min")
-        t0 = time.time()
+    minutes, lap = stage_clock()
 
     sets, vocab = data_and_vocab(force=fresh)
     sets = teacher_data(sets, force=fresh)
@@ -258,8 +253,7 @@ def build(fresh):
 def card(reasoner, answerer, writer):
     base, teach = (json.load(open(os.path.join(RUNS, f))) for f in RESULTS)
     record = json.load(open(os.path.join(RUNS, BUILD))) if os.path.exists(os.path.join(RUNS, BUILD)) else None
-    parameters = {k: sum(p.numel() for p in m.parameters()) for k, m in
-                  (("reasoner", reasoner), ("answerer", answerer), ("writer", writer))}
+    parameters = parameter_counts(reasoner, answerer, writer)
     write_card(os.path.join(PACKAGE, "MODEL_CARD.md"), base, teach, package_mb(PACKAGE), ort_step_ms(reasoner, PACKAGE),
                parameters, record)
     log(f"{PACKAGE}/MODEL_CARD.md written")

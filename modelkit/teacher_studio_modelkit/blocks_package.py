@@ -26,7 +26,7 @@ from .objects_experiment import FAMILIES, data_and_vocab, make_objects_reasoner,
 from .objects_experiment import write_report as write_reasoner_report
 from .objects_teacher import BLOCKS_ANSWERER_MINUTES, BLOCKS_TTO_LR, measure_teacher, stage_teacher, teacher_data
 from .objects_teacher import write_report as write_teacher_report
-from .pipeline import export_package, ort_step_ms, package_defaults, package_mb
+from .pipeline import export_package, ort_step_ms, package_defaults, package_mb, parameter_counts, stage_clock
 from .teacher import Answerer
 from .writer import QueryWriter
 
@@ -273,13 +273,7 @@ Graphs, inputs and outputs as gridworld's (`docs/model-package.md`); only the la
 def build(fresh):
     """Every stage from scratch (with fresh; otherwise the cached ones are loaded), the export, then
     the evaluation and the card. Writes runs/blocks_build.json: minutes per stage and which ran."""
-    minutes, t0 = {}, time.time()
-
-    def lap(stage, ran=True):
-        nonlocal t0
-        minutes[stage] = {"minutes": (time.time() - t0) / 60, "ran": ran}
-        log(f"build: {stage} {minutes[stage]['minutes']:.1f} min")
-        t0 = time.time()
+    minutes, lap = stage_clock()
 
     sets, vocab = data_and_vocab(force=fresh)
     sets = teacher_data(sets, force=fresh)
@@ -315,8 +309,7 @@ def build(fresh):
 def card(reasoner, answerer, writer):
     base, teach = (json.load(open(os.path.join(RUNS, f))) for f in RESULTS)
     record = json.load(open(os.path.join(RUNS, BUILD))) if os.path.exists(os.path.join(RUNS, BUILD)) else None
-    parameters = {k: sum(p.numel() for p in m.parameters()) for k, m in
-                  (("reasoner", reasoner), ("answerer", answerer), ("writer", writer))}
+    parameters = parameter_counts(reasoner, answerer, writer)
     assert set(base["splits"]) == set(FAMILIES)
     write_card(os.path.join(PACKAGE, "MODEL_CARD.md"), base, teach, package_mb(PACKAGE), ort_step_ms(reasoner, PACKAGE),
                parameters, record)

@@ -204,6 +204,24 @@ def package_mb(package):
     return sum(os.path.getsize(os.path.join(package, f)) for f in os.listdir(package)) / 2 ** 20
 
 
+def stage_clock():
+    """(minutes, lap) for a one-command build: lap(stage, ran=True) stores the minutes since the
+    previous lap (or the clock's start) under minutes[stage], with whether the stage ran or was cached."""
+    minutes, start = {}, [time.time()]
+
+    def lap(stage, ran=True):
+        minutes[stage] = {"minutes": (time.time() - start[0]) / 60, "ran": ran}
+        log(f"build: {stage} {minutes[stage]['minutes']:.1f} min")
+        start[0] = time.time()
+
+    return minutes, lap
+
+
+def parameter_counts(reasoner, answerer, writer):
+    return {k: sum(p.numel() for p in m.parameters()) for k, m in
+            (("reasoner", reasoner), ("answerer", answerer), ("writer", writer))}
+
+
 def run_rest(a, sets, vocab, reasoner):
     from .build import ANSWERER_MINUTES, HARDEN_MINUTES, WRITER_MINUTES
     from .experiment import run as run_experiment

@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path'
 import { expect } from 'vitest'
+import { queryLossWeights } from '../../src/main/engine/optimize'
 import { generateTask } from '../../src/main/engine/tasks'
 import { defaultPackageDir, loadModelPackage, StudioModels, type ModelPackage } from '../../src/main/engine/models'
 
@@ -37,6 +38,17 @@ let bars: Promise<StudioModels> | null = null
 export function barsModels(): Promise<StudioModels> {
   bars ??= StudioModels.open(loadModelPackage(barsPackageDir), 'cpu', 1)
   return bars
+}
+
+/** A held-out task of `family`, its condition and its rule queries weighted as a run weighs them (lambda 0.5). */
+export function conditionedTask(family: string, seed: number) {
+  const task = generateTask(family, seed, { split: 'heldout' })
+  const weights = queryLossWeights(task.rules.map((r) => ({ kind: r.kind, weight: 1 })), 0.5)
+  return {
+    task,
+    condition: { firstFrame: task.firstFrame, instruction: task.instruction },
+    queries: task.rules.map((r, i) => ({ kind: r.kind, text: r.query, lossWeight: weights[i] })),
+  }
 }
 
 /** A rule set as sorted "kind: query" lines (lower-cased: the writer's vocabulary is). */

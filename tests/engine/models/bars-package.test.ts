@@ -1,19 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { queryLossWeights } from '../../../src/main/engine/optimize'
-import { evaluateVideo, generateTask } from '../../../src/main/engine/tasks'
-import { barsModels, expectWriterRuleSets } from '../../helpers/model-package'
+import { evaluateVideo } from '../../../src/main/engine/tasks'
+import { barsModels, conditionedTask, expectWriterRuleSets } from '../../helpers/model-package'
 
 afterAll(async () => (await barsModels()).release())
 
-function conditioned(seed: number) {
-  const task = generateTask('sort', seed, { split: 'heldout' })
-  const weights = queryLossWeights(task.rules.map((r) => ({ kind: r.kind, weight: 1 })), 0.5)
-  return {
-    task,
-    condition: { firstFrame: task.firstFrame, instruction: task.instruction },
-    queries: task.rules.map((r, i) => ({ kind: r.kind, text: r.query, lossWeight: weights[i] })),
-  }
-}
+const conditioned = (seed: number) => conditionedTask('sort', seed)
 
 describe('StudioModels on the bars package (sort)', () => {
   it('draws one latent code per transition and returns the loss of the weighted P(Yes) with a gradient per LoRA tensor', async () => {

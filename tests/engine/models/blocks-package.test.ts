@@ -1,19 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { queryLossWeights } from '../../../src/main/engine/optimize'
-import { evaluateVideo, generateTask } from '../../../src/main/engine/tasks'
-import { blocksModels, expectWriterRuleSets } from '../../helpers/model-package'
+import { evaluateVideo } from '../../../src/main/engine/tasks'
+import { blocksModels, conditionedTask as conditioned, expectWriterRuleSets } from '../../helpers/model-package'
 
 afterAll(async () => (await blocksModels()).release())
-
-function conditioned(family: string, seed: number) {
-  const task = generateTask(family, seed, { split: 'heldout' })
-  const weights = queryLossWeights(task.rules.map((r) => ({ kind: r.kind, weight: 1 })), 0.5)
-  return {
-    task,
-    condition: { firstFrame: task.firstFrame, instruction: task.instruction },
-    queries: task.rules.map((r, i) => ({ kind: r.kind, text: r.query, lossWeight: weights[i] })),
-  }
-}
 
 describe('StudioModels on the blocks package (fall and push)', () => {
   it('draws a latent per block colour and returns the loss of the weighted P(Yes) with a gradient per LoRA tensor', async () => {
