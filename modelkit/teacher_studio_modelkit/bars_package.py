@@ -21,16 +21,15 @@ from .bars_experiment import FAMILY, data_and_vocab, make_bars_reasoner, measure
 from .bars_experiment import write_report as write_reasoner_report
 from .blocks_package import build_text, lowest, misses
 from .build import ANSWERER_MINUTES, DATA, HARDEN_MINUTES, MODELKIT, REPO, RUNS, SMOKE, WRITER_MINUTES, gen_data, log
-from .data import MAX_INSTRUCTION, MAX_PLAN, MAX_QUERY, SuiteData
+from .data import SuiteData
 from .model_card import curve_text, pct, stop_text
 from .objects_teacher import experiment
 from .objects_teacher import write_report as write_teacher_report
-from .pipeline import (export_package, ort_step_ms, package_defaults, package_mb, parameter_counts, stage_answerer,
+from .pipeline import (export_package, load_run_models, ort_step_ms, package_defaults, package_mb, parameter_counts,
+                       stage_answerer,
                        stage_clock, stage_writer)
 from .rules import make_judges
-from .teacher import Answerer
 from .tto import TTO_LR
-from .writer import QueryWriter
 
 PACKAGE = os.path.join(REPO, "resources", "models", "bars") if not SMOKE else "/tmp/modelkit-smoke/bars"
 CHECKPOINT = os.path.join(MODELKIT, "checkpoints", "bars.pt") if not SMOKE else "/tmp/modelkit-smoke/bars.pt"
@@ -78,16 +77,8 @@ def measure_teacher(sets, vocab, reasoner, writer, answerer, counts, minutes, ta
 
 
 def load_models(vocab, data):
-    missing = [f for f in list(MODELS.values()) + list(RESULTS) if not os.path.exists(os.path.join(RUNS, f))]
-    if missing:
-        raise SystemExit(f"missing in {RUNS}: {', '.join(missing)}; run `python -m teacher_studio_modelkit.build --package bars`")
-    r = make_bars_reasoner(vocab, data)
-    a = Answerer(r.A, len(vocab), r.C, r.T, r.px, MAX_QUERY)
-    w = QueryWriter(len(vocab), MAX_INSTRUCTION, MAX_PLAN)
-    for m, key in ((r, "reasoner"), (a, "answerer"), (w, "writer")):
-        m.load_state_dict(torch.load(os.path.join(RUNS, MODELS[key])))
-        m.eval()
-    return r, a, w
+    return load_run_models(make_bars_reasoner(vocab, data), vocab, MODELS, RESULTS,
+                           "run `python -m teacher_studio_modelkit.build --package bars`")
 
 
 def verdict(teach):

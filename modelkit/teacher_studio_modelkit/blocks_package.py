@@ -20,15 +20,14 @@ import time
 import torch
 
 from .build import DATA, HARDEN_MINUTES, MODELKIT, REPO, RUNS, SMOKE, WRITER_MINUTES, log
-from .data import MAX_INSTRUCTION, MAX_PLAN, MAX_QUERY, SuiteData
+from .data import SuiteData
 from .model_card import curve_text, pct, stop_text
 from .objects_experiment import FAMILIES, data_and_vocab, make_objects_reasoner, measure_reasoner, stage_reasoner
 from .objects_experiment import write_report as write_reasoner_report
 from .objects_teacher import BLOCKS_ANSWERER_MINUTES, BLOCKS_TTO_LR, measure_teacher, stage_teacher, teacher_data
 from .objects_teacher import write_report as write_teacher_report
-from .pipeline import export_package, ort_step_ms, package_defaults, package_mb, parameter_counts, stage_clock
-from .teacher import Answerer
-from .writer import QueryWriter
+from .pipeline import (export_package, load_run_models, ort_step_ms, package_defaults, package_mb, parameter_counts,
+                       stage_clock)
 
 PACKAGE = os.path.join(REPO, "resources", "models", "blocks") if not SMOKE else "/tmp/modelkit-smoke/blocks"
 CHECKPOINT = os.path.join(MODELKIT, "checkpoints", "blocks.pt") if not SMOKE else "/tmp/modelkit-smoke/blocks.pt"
@@ -42,16 +41,8 @@ BLOCKS_REASONER_MINUTES = 0.1 if SMOKE else 14
 
 
 def load_models(vocab, data):
-    missing = [f for f in list(MODELS.values()) + list(RESULTS) if not os.path.exists(os.path.join(RUNS, f))]
-    if missing:
-        raise SystemExit(f"missing in {RUNS}: {', '.join(missing)}; run objects_experiment, then objects_teacher")
-    r = make_objects_reasoner(vocab, data)
-    a = Answerer(r.A, len(vocab), r.C, r.T, r.px, MAX_QUERY)
-    w = QueryWriter(len(vocab), MAX_INSTRUCTION, MAX_PLAN)
-    for m, key in ((r, "reasoner"), (a, "answerer"), (w, "writer")):
-        m.load_state_dict(torch.load(os.path.join(RUNS, MODELS[key])))
-        m.eval()
-    return r, a, w
+    return load_run_models(make_objects_reasoner(vocab, data), vocab, MODELS, RESULTS,
+                           "run objects_experiment, then objects_teacher")
 
 
 def weak(teach):

@@ -51,6 +51,23 @@ export function conditionedTask(family: string, seed: number) {
   }
 }
 
+/**
+ * One teacher step of `models` on a held-out task of `family`, with a LoRA whose B is not zero: the loss is the
+ * weighted -log P(Yes) of its queries, a preview per frame, and every LoRA tensor gets a finite, non-vanishing gradient.
+ */
+export async function expectTeacherStep(models: StudioModels, family: string, seed: number): Promise<void> {
+  const { condition, queries } = conditionedTask(family, seed)
+  const lora = models.freshLora(2)
+  for (const [name, t] of Object.entries(lora)) if (name.endsWith('.B')) t.forEach((_, i) => (t[i] = Math.sin(i + 2) * 0.05))
+  const step = await models.teacherStep(lora, models.noise(2), condition, queries)
+  const expected = step.pYes.reduce((s, p, i) => s + queries[i].lossWeight * -Math.log(p), 0)
+  expect(step.loss).toBeCloseTo(expected, 4)
+  expect(step.preview).toHaveLength(models.video.frames)
+  const norms = Object.values(step.gradients).map((g) => Math.hypot(...g))
+  expect(norms.every(Number.isFinite)).toBe(true)
+  expect(Math.max(...norms)).toBeGreaterThan(1e-5)
+}
+
 /** A rule set as sorted "kind: query" lines (lower-cased: the writer's vocabulary is). */
 export function ruleSet(rules: readonly { kind: string; text: string }[]): string[] {
   return rules.map((r) => `${r.kind}: ${r.text.toLowerCase()}`).sort()

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { evaluateVideo } from '../../../src/main/engine/tasks'
-import { barsModels, conditionedTask, expectWriterRuleSets } from '../../helpers/model-package'
+import { barsModels, conditionedTask, expectTeacherStep, expectWriterRuleSets } from '../../helpers/model-package'
 
 afterAll(async () => (await barsModels()).release())
 
@@ -11,16 +11,7 @@ describe('StudioModels on the bars package (sort)', () => {
     const models = await barsModels()
     expect(models.pkg.manifest.latent.shape).toEqual([11, 8])
     expect(models.noise(1)).toHaveLength(11 * 8)
-    const { condition, queries } = conditioned(4)
-    const lora = models.freshLora(2)
-    for (const [name, t] of Object.entries(lora)) if (name.endsWith('.B')) t.forEach((_, i) => (t[i] = Math.sin(i + 2) * 0.05))
-    const step = await models.teacherStep(lora, models.noise(2), condition, queries)
-    const expected = step.pYes.reduce((s, p, i) => s + queries[i].lossWeight * -Math.log(p), 0)
-    expect(step.loss).toBeCloseTo(expected, 4)
-    expect(step.preview).toHaveLength(models.video.frames)
-    const norms = Object.values(step.gradients).map((g) => Math.hypot(...g))
-    expect(norms.every(Number.isFinite)).toBe(true)
-    expect(Math.max(...norms)).toBeGreaterThan(1e-5)
+    await expectTeacherStep(models, 'sort', 4)
   })
 
   it('writes the rule set of an unseen sort instruction', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { evaluateVideo } from '../../../src/main/engine/tasks'
-import { blocksModels, conditionedTask as conditioned, expectWriterRuleSets } from '../../helpers/model-package'
+import { blocksModels, conditionedTask as conditioned, expectTeacherStep, expectWriterRuleSets } from '../../helpers/model-package'
 
 afterAll(async () => (await blocksModels()).release())
 
@@ -9,16 +9,7 @@ describe('StudioModels on the blocks package (fall and push)', () => {
     const models = await blocksModels()
     expect(models.pkg.manifest.latent.shape).toEqual([11, 3, 8])
     expect(models.noise(1)).toHaveLength(11 * 3 * 8)
-    const { condition, queries } = conditioned('push', 4)
-    const lora = models.freshLora(2)
-    for (const [name, t] of Object.entries(lora)) if (name.endsWith('.B')) t.forEach((_, i) => (t[i] = Math.sin(i + 2) * 0.05))
-    const step = await models.teacherStep(lora, models.noise(2), condition, queries)
-    const expected = step.pYes.reduce((s, p, i) => s + queries[i].lossWeight * -Math.log(p), 0)
-    expect(step.loss).toBeCloseTo(expected, 4)
-    expect(step.preview).toHaveLength(models.video.frames)
-    const norms = Object.values(step.gradients).map((g) => Math.hypot(...g))
-    expect(norms.every(Number.isFinite)).toBe(true)
-    expect(Math.max(...norms)).toBeGreaterThan(1e-5)
+    await expectTeacherStep(models, 'push', 4)
   })
 
   it('writes the rule set of the family an unseen instruction belongs to (fall and push)', async () => {
