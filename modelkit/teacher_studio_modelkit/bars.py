@@ -28,8 +28,8 @@ import math
 import torch
 import torch.nn as nn
 
-from .layers import LocalBlock, frame_to_cells, patches_to_frames
-from .reasoner import (BLOCKS, D_MODEL, HEADS, ITERATIONS, LATENT, MIX, SAMPLER_STEPS, lora_init, lora_specs,
+from .layers import LocalBlock, patches_to_frames
+from .reasoner import (BLOCKS, CellFlow, D_MODEL, HEADS, ITERATIONS, LATENT, MIX, SAMPLER_STEPS, lora_init, lora_specs,
                        neighbour_gather, run_field, time_features)
 from .rules import BAR_COLOURS
 
@@ -47,7 +47,7 @@ def swap_matrices(cells):
     return out
 
 
-class BarsReasoner(nn.Module):
+class BarsReasoner(CellFlow, nn.Module):
     def __init__(self, n_appearances, vocab_size, bar_ids, floor_id, cells=10, frames=12, px=8,
                  iterations=ITERATIONS):
         super().__init__()
@@ -140,19 +140,10 @@ class BarsReasoner(nn.Module):
             P = torch.einsum("bk,kij->bij", probs, self.swaps) @ P
         return torch.stack(out, 1)
 
-    def x0_hat(self, logits):
-        return torch.softmax(logits, -1) @ self.codes
-
     def sample_logits(self, z1, cells0, instr, lora=None, steps=SAMPLER_STEPS):
         """Full few-step sampler from fixed noise z1 [B, T-1, LATENT]; the last step's logits."""
-        x, B = z1, z1.shape[0]
         feats = self.features(cells0, instr, lora)
-        for i in range(steps):
-            t, t_next = 1.0 - i / steps, 1.0 - (i + 1) / steps
-            logits = self.forward(x, torch.full((B,), t, dtype=z1.dtype), cells0, instr, feats=feats, hard=True)
-            x0 = self.x0_hat(logits)
-            x = x0 + (t_next / t) * (x - x0)
-        return logits
+        return self.euler_logits(z1, lambda x, t: self.forward(x, t, cells0, instr, feats=feats, hard=True), steps)
 
     def one_step_logits(self, z1, cells0, instr, lora=None):
         return self.forward(z1, torch.ones(z1.shape[0], dtype=z1.dtype), cells0, instr, lora)
@@ -182,13 +173,6 @@ class BarsReasoner(nn.Module):
         grid = cells0.reshape(-1, 1, self.C, self.C).expand(-1, src.shape[1], -1, -1)
         index = src[:, :, None, :].expand(-1, -1, self.C, -1)
         return torch.gather(grid, 3, index).reshape(cells0.shape[0], src.shape[1], -1)
-
-    def render(self, cells):
-        return patches_to_frames(self.sprites[cells], self.C, self.px)
-
-    def encode_first_frame(self, frame):
-        """Nearest-sprite cells of the first frame float [H, W, 3] -> [C*C] long."""
-        return frame_to_cells(frame, self.sprites, self.C, self.px)
 
     def noise(self, seed, batch=1):
         g = torch.Generator().manual_seed(int(seed))

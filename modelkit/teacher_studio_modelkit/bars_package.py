@@ -26,8 +26,7 @@ from .model_card import curve_text, pct, stop_text
 from .objects_teacher import experiment
 from .objects_teacher import write_report as write_teacher_report
 from .pipeline import (export_package, load_run_models, ort_step_ms, package_defaults, package_mb, parameter_counts,
-                       stage_answerer,
-                       stage_clock, stage_writer)
+                       stage_answerer, stage_clock, stage_writer)
 from .rules import make_judges
 from .tto import TTO_LR
 

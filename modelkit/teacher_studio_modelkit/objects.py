@@ -30,8 +30,8 @@ hard cells -> sprite copy."""
 import torch
 import torch.nn as nn
 
-from .layers import LocalBlock, frame_to_cells, patches_to_frames
-from .reasoner import (BLOCKS, D_MODEL, HEADS, ITERATIONS, LATENT, MIX, MOVES, SAMPLER_STEPS, lora_init,
+from .layers import LocalBlock, patches_to_frames
+from .reasoner import (BLOCKS, CellFlow, D_MODEL, HEADS, ITERATIONS, LATENT, MIX, MOVES, SAMPLER_STEPS, lora_init,
                        lora_specs, neighbour_gather, repeat_lora, run_field, shift_matrices, time_features)
 from .rules import OBJECT_COLOURS
 
@@ -53,7 +53,7 @@ def any_other(x):
     return torch.stack(out, 1)
 
 
-class ObjectsReasoner(nn.Module):
+class ObjectsReasoner(CellFlow, nn.Module):
     def __init__(self, n_appearances, vocab_size, object_ids, placed_ids, target_ids, floor_id, cells=10,
                  frames=12, px=8, iterations=ITERATIONS):
         """object_ids / placed_ids / target_ids: per colour, the appearance of its block, of its
@@ -163,19 +163,10 @@ class ObjectsReasoner(nn.Module):
             p = self.step(probs, p)
         return torch.stack(out, 1)
 
-    def x0_hat(self, logits):
-        return torch.softmax(logits, -1) @ self.codes
-
     def sample_logits(self, z1, cells0, instr, lora=None, steps=SAMPLER_STEPS):
         """Full few-step sampler from fixed noise z1 [B, T-1, O, LATENT]; the last step's logits."""
-        x, B = z1, z1.shape[0]
         field = self.field(cells0, instr, lora)
-        for i in range(steps):
-            t, t_next = 1.0 - i / steps, 1.0 - (i + 1) / steps
-            logits = self.forward(x, torch.full((B,), t, dtype=z1.dtype), cells0, instr, field=field)
-            x0 = self.x0_hat(logits)
-            x = x0 + (t_next / t) * (x - x0)
-        return logits
+        return self.euler_logits(z1, lambda x, t: self.forward(x, t, cells0, instr, field=field), steps)
 
     def one_step_logits(self, z1, cells0, instr, lora=None):
         return self.forward(z1, torch.ones(z1.shape[0], dtype=z1.dtype), cells0, instr, lora)
@@ -216,13 +207,6 @@ class ObjectsReasoner(nn.Module):
             cells = torch.where(p[:, :, o] > 0.5, self.object_ids[o], cells)
             cells = torch.where(placed[:, :, o], self.placed_ids[o], cells)
         return torch.cat([cells0[:, None], cells[:, 1:]], 1)
-
-    def render(self, cells):
-        return patches_to_frames(self.sprites[cells], self.C, self.px)
-
-    def encode_first_frame(self, frame):
-        """Nearest-sprite cells of the first frame float [H, W, 3] -> [C*C] long."""
-        return frame_to_cells(frame, self.sprites, self.C, self.px)
 
     def noise(self, seed, batch=1):
         g = torch.Generator().manual_seed(int(seed))

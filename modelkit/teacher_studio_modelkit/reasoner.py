@@ -123,7 +123,35 @@ def time_features(t, dtype):
     return torch.cat([ang.sin(), ang.cos()], -1)
 
 
-class Reasoner(nn.Module):
+class CellFlow:
+    """What every reasoner (this agent one, objects.py, bars.py) shares around its own forward: the
+    clean latent from choice logits, the few-step sampler, the sprite-copy decoder and the reading of a
+    first frame into cells. Needs codes [K, LATENT], sprites [A, px*px*3], C and px."""
+
+    def x0_hat(self, logits):
+        return torch.softmax(logits, -1) @ self.codes
+
+    def euler_logits(self, z1, denoise, steps=SAMPLER_STEPS):
+        """Euler steps t = 1 -> 0 from the fixed noise z1, denoise(x_t, t [B]) -> logits; the last
+        step's logits."""
+        x, B = z1, z1.shape[0]
+        for i in range(steps):
+            t, t_next = 1.0 - i / steps, 1.0 - (i + 1) / steps
+            logits = denoise(x, torch.full((B,), t, dtype=z1.dtype))
+            x0 = self.x0_hat(logits)
+            x = x0 + (t_next / t) * (x - x0)
+        return logits
+
+    def render(self, cells):
+        """Full decoder: sprite copy. cells [..., C*C] long -> float frames [..., H, W, 3]."""
+        return patches_to_frames(self.sprites[cells], self.C, self.px)
+
+    def encode_first_frame(self, frame):
+        """Nearest-sprite cells of the first frame float [H, W, 3] -> [C*C] long."""
+        return frame_to_cells(frame, self.sprites, self.C, self.px)
+
+
+class Reasoner(CellFlow, nn.Module):
     def __init__(self, n_appearances, vocab_size, agent_id, floor_id, cells=10, frames=12, px=8,
                  iterations=ITERATIONS, coin_id=-1):
         super().__init__()
@@ -209,20 +237,10 @@ class Reasoner(nn.Module):
             coins = coins * (1 - (slots @ p[:, :, None])[..., 0])
         return torch.stack(out, 1)
 
-    def x0_hat(self, logits):
-        return torch.softmax(logits, -1) @ self.codes
-
     def sample_logits(self, z1, cells0, instr, lora=None, steps=SAMPLER_STEPS):
         """Full few-step sampler from fixed noise z1; returns the last step's move logits."""
-        x = z1
-        B = z1.shape[0]
         fields = self.fields(cells0, instr, lora)  # the same at every step
-        for i in range(steps):
-            t, t_next = 1.0 - i / steps, 1.0 - (i + 1) / steps
-            logits = self.forward(x, torch.full((B,), t, dtype=z1.dtype), cells0, instr, lora, fields=fields)
-            x0 = self.x0_hat(logits)
-            x = x0 + (t_next / t) * (x - x0)
-        return logits
+        return self.euler_logits(z1, lambda x, t: self.forward(x, t, cells0, instr, lora, fields=fields), steps)
 
     def one_step_logits(self, z1, cells0, instr, lora=None):
         """The teacher's view: clean prediction from t = 1 in one step."""
@@ -294,14 +312,6 @@ class Reasoner(nn.Module):
         has = p > 0.5
         cells = torch.where(has, torch.full_like(has, self.agent_id, dtype=torch.long), bg)
         return torch.cat([cells0[:, None], cells[:, 1:]], 1)
-
-    def render(self, cells):
-        """Full decoder: sprite copy. cells [..., C*C] long -> float frames [..., H, W, 3]."""
-        return patches_to_frames(self.sprites[cells], self.C, self.px)
-
-    def encode_first_frame(self, frame):
-        """Nearest-sprite cells of the first frame float [H, W, 3] -> [C*C] long."""
-        return frame_to_cells(frame, self.sprites, self.C, self.px)
 
     def noise(self, seed, batch=1):
         g = torch.Generator().manual_seed(int(seed))

@@ -26,24 +26,26 @@ def package():
     return PACKAGE, r, a, w
 
 
+def committed(package_dir, checkpoint, build):
+    """(package dir, reasoner, answerer, writer, vocabulary) of a committed package; the test is
+    skipped, naming the command that builds it (`build`), when its files are missing."""
+    from teacher_studio_modelkit.export import load_checkpoint
+    if not (os.path.exists(checkpoint) and os.path.exists(os.path.join(package_dir, "manifest.json"))):
+        pytest.skip(f"no committed {os.path.basename(package_dir)} package: run {build}")
+    r, a, w, vocab, _ = load_checkpoint(checkpoint)
+    return package_dir, r, a, w, vocab
+
+
 @pytest.fixture(scope="session")
 def blocks_package():
-    """(package dir, reasoner, answerer, writer, vocabulary) for the committed blocks package (fall, push)."""
-    from teacher_studio_modelkit.export import load_checkpoint
-    if not (os.path.exists(BLOCKS_CHECKPOINT) and os.path.exists(os.path.join(BLOCKS_PACKAGE, "manifest.json"))):
-        pytest.skip("no committed blocks package: run python -m teacher_studio_modelkit.blocks_package")
-    r, a, w, vocab, _ = load_checkpoint(BLOCKS_CHECKPOINT)
-    return BLOCKS_PACKAGE, r, a, w, vocab
+    """The committed blocks package (fall, push), as committed() gives it."""
+    return committed(BLOCKS_PACKAGE, BLOCKS_CHECKPOINT, "python -m teacher_studio_modelkit.blocks_package")
 
 
 @pytest.fixture(scope="session")
 def bars_package():
-    """(package dir, reasoner, answerer, writer, vocabulary) for the committed bars package (sort)."""
-    from teacher_studio_modelkit.export import load_checkpoint
-    if not (os.path.exists(BARS_CHECKPOINT) and os.path.exists(os.path.join(BARS_PACKAGE, "manifest.json"))):
-        pytest.skip("no committed bars package: run python -m teacher_studio_modelkit.build --package bars")
-    r, a, w, vocab, _ = load_checkpoint(BARS_CHECKPOINT)
-    return BARS_PACKAGE, r, a, w, vocab
+    """The committed bars package (sort), as committed() gives it."""
+    return committed(BARS_PACKAGE, BARS_CHECKPOINT, "python -m teacher_studio_modelkit.build --package bars")
 
 
 @pytest.fixture(scope="session")

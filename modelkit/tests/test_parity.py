@@ -47,6 +47,15 @@ def check_graph(pkg_dir, r, a, w, name):
                                        err_msg=f"{name}:{specs[name][1][o]}")
 
 
+def unit_directions(lora, n=3, dtype=torch.float32):
+    """n random unit directions in LoRA space (seeded), as lists of tensors shaped like lora's."""
+    g = torch.Generator().manual_seed(0)
+    for _ in range(n):
+        d = [torch.randn(x.shape, generator=g, dtype=dtype) for x in lora]
+        norm = torch.sqrt(sum((di * di).sum() for di in d))
+        yield [di / norm for di in d]  # a unit direction: eps is the step length in parameter space
+
+
 def fd_check(pkg_dir, r, min_slope=0.0, ex=None, eps=1e-2):
     """Directional finite difference of the ONNX loss vs the ONNX gradient, along 3 unit directions.
     Tolerance: 5 % of the slope plus float32 rounding of the loss difference (~1e-7 / eps). With
@@ -64,12 +73,8 @@ def fd_check(pkg_dir, r, min_slope=0.0, ex=None, eps=1e-2):
 
     res = run(lora)
     grads = res[3:]
-    g = torch.Generator().manual_seed(0)
     slopes = []
-    for _ in range(3):
-        d = [torch.randn(x.shape, generator=g) for x in lora]
-        norm = torch.sqrt(sum((di * di).sum() for di in d))
-        d = [di / norm for di in d]  # a unit direction: eps is the step length in parameter space
+    for d in unit_directions(lora):
         analytic = sum(float((torch.from_numpy(gr) * di).sum()) for gr, di in zip(grads, d))
         plus = run(tuple(x + eps * di for x, di in zip(lora, d)))[0]
         minus = run(tuple(x - eps * di for x, di in zip(lora, d)))[0]
@@ -112,12 +117,18 @@ def test_committed_blocks_graph_matches_pytorch(blocks_package, name):
     check_graph(*blocks_package[:4], name)
 
 
-def test_committed_blocks_tto_step_gradients_match_finite_differences(blocks_package, tmp_path_factory):
+def fd_check_on_family(committed, tmp_path_factory, family, eps=1e-2):
+    """fd_check of a committed package (conftest.committed) on the held-out task of `family` its
+    teacher is least sure of, among 16 made now with gen-data."""
     from conftest import generate_suite_data
-    push = generate_suite_data(tmp_path_factory, "push-fd", "--split heldout --n 40 --families push "
-                                                           "--corrupt-fraction 0 --first-seed 9000")
-    pkg, r, a, _, vocab = blocks_package
-    fd_check(pkg, r, min_slope=1e-4, ex=unsure_task(r, a, push, vocab, list(range(16))))
+    data = generate_suite_data(tmp_path_factory, f"{family}-fd", f"--split heldout --n 40 --families {family} "
+                                                                  "--corrupt-fraction 0 --first-seed 9000")
+    pkg, r, a, _, vocab = committed
+    fd_check(pkg, r, min_slope=1e-4, ex=unsure_task(r, a, data, vocab, list(range(16))), eps=eps)
+
+
+def test_committed_blocks_tto_step_gradients_match_finite_differences(blocks_package, tmp_path_factory):
+    fd_check_on_family(blocks_package, tmp_path_factory, "push")
 
 
 @pytest.mark.parametrize("name", ["tto_step", "sample", "decode", "vqa", "plan"])
@@ -126,37 +137,27 @@ def test_committed_bars_graph_matches_pytorch(bars_package, name):
 
 
 def test_committed_bars_tto_step_gradients_match_finite_differences(bars_package, tmp_path_factory):
-    from conftest import generate_suite_data
-    sort = generate_suite_data(tmp_path_factory, "sort-fd", "--split heldout --n 40 --families sort "
-                                                           "--corrupt-fraction 0 --first-seed 9000")
-    pkg, r, a, _, vocab = bars_package
     # The loss of the 11-frame soft permutation rollout is rough at about 1e-5 in float32 (steps of 1e-3 along a
     # direction change it by +-1e-5), so a step of 1e-2 cannot resolve slopes of 2e-4; 0.1 can. The gradient's
     # exactness at small steps is checked in float64 below.
-    fd_check(pkg, r, min_slope=1e-4, ex=unsure_task(r, a, sort, vocab, list(range(16))), eps=0.1)
+    fd_check_on_family(bars_package, tmp_path_factory, "sort", eps=0.1)
 
 
 def test_bars_tto_step_gradients_match_finite_differences_in_float64(bars_package):
     """The bars graph's gradient (torch.func, what the export traces) against central differences of
     its loss in float64, at a step of 1e-4, where float32's roughness does not blur them."""
-    pkg, r, a, w, _ = bars_package
-    r64, a64 = r.double(), a.double()
-    try:
-        ex = {k: (v.double() if v.is_floating_point() else v) for k, v in example_inputs(r64, seed=11).items()}
-        f = graph_functions(r64, a64, w)["tto_step"]
-        lora = tuple(x.double() for x in lora_for_test(r64, seed=5))
-        grads = f(*graph_args("tto_step", r64, ex, lora))[3:]
-        g = torch.Generator().manual_seed(0)
-        for _ in range(3):
-            d = [torch.randn(x.shape, generator=g, dtype=torch.float64) for x in lora]
-            norm = torch.sqrt(sum((di * di).sum() for di in d))
-            d = [di / norm for di in d]
-            analytic = sum(float((gr * di).sum()) for gr, di in zip(grads, d))
-            loss = lambda sign: float(f(*graph_args("tto_step", r64, ex, tuple(x + sign * 1e-4 * di for x, di in zip(lora, d))))[0])
-            numeric = (loss(1) - loss(-1)) / 2e-4
-            assert abs(numeric - analytic) <= 1e-3 * abs(analytic) + 1e-9, (numeric, analytic)
-    finally:
-        r.float(), a.float()
+    import copy
+    _, r, a, w, _ = bars_package
+    r64, a64 = copy.deepcopy(r).double(), copy.deepcopy(a).double()  # the session's models stay float32
+    ex = {k: (v.double() if v.is_floating_point() else v) for k, v in example_inputs(r64, seed=11).items()}
+    f = graph_functions(r64, a64, w)["tto_step"]
+    lora = tuple(x.double() for x in lora_for_test(r64, seed=5))
+    grads = f(*graph_args("tto_step", r64, ex, lora))[3:]
+    for d in unit_directions(lora, dtype=torch.float64):
+        analytic = sum(float((gr * di).sum()) for gr, di in zip(grads, d))
+        loss = lambda sign: float(f(*graph_args("tto_step", r64, ex, tuple(x + sign * 1e-4 * di for x, di in zip(lora, d))))[0])
+        numeric = (loss(1) - loss(-1)) / 2e-4
+        assert abs(numeric - analytic) <= 1e-3 * abs(analytic) + 1e-9, (numeric, analytic)
 
 
 @pytest.mark.parametrize("name", ["tto_step", "vqa"])

@@ -20,24 +20,27 @@ export function builtInModels(): Promise<StudioModels> {
   return models
 }
 
-/** The blocks package (resources/models/blocks: fall and push), loaded once per test file. */
-export const blocksPackageDir = join(dirname(builtInPackageDir), 'blocks')
+const opened = new Map<string, Promise<StudioModels>>()
 
-let blocks: Promise<StudioModels> | null = null
-
-export function blocksModels(): Promise<StudioModels> {
-  blocks ??= StudioModels.open(loadModelPackage(blocksPackageDir), 'cpu', 1)
-  return blocks
+/** The models of the package in `dir`, opened once per test file. */
+function modelsIn(dir: string): Promise<StudioModels> {
+  if (!opened.has(dir)) opened.set(dir, StudioModels.open(loadModelPackage(dir), 'cpu', 1))
+  return opened.get(dir)!
 }
 
-/** The bars package (resources/models/bars: sort), loaded once per test file. */
+/** The blocks package (resources/models/blocks: fall and push). */
+export const blocksPackageDir = join(dirname(builtInPackageDir), 'blocks')
+export const blocksModels = () => modelsIn(blocksPackageDir)
+
+/** The bars package (resources/models/bars: sort). */
 export const barsPackageDir = join(dirname(builtInPackageDir), 'bars')
+export const barsModels = () => modelsIn(barsPackageDir)
 
-let bars: Promise<StudioModels> | null = null
-
-export function barsModels(): Promise<StudioModels> {
-  bars ??= StudioModels.open(loadModelPackage(barsPackageDir), 'cpu', 1)
-  return bars
+/** A LoRA away from the identity (B = 0 makes every A-gradient vanish): B filled with small values. */
+export function perturbedLora(models: StudioModels, seed: number) {
+  const lora = models.freshLora(seed)
+  for (const [name, t] of Object.entries(lora)) if (name.endsWith('.B')) t.forEach((_, i) => (t[i] = Math.sin(i + seed) * 0.05))
+  return lora
 }
 
 /** A held-out task of `family`, its condition and its rule queries weighted as a run weighs them (lambda 0.5). */
@@ -57,9 +60,7 @@ export function conditionedTask(family: string, seed: number) {
  */
 export async function expectTeacherStep(models: StudioModels, family: string, seed: number): Promise<void> {
   const { condition, queries } = conditionedTask(family, seed)
-  const lora = models.freshLora(2)
-  for (const [name, t] of Object.entries(lora)) if (name.endsWith('.B')) t.forEach((_, i) => (t[i] = Math.sin(i + 2) * 0.05))
-  const step = await models.teacherStep(lora, models.noise(2), condition, queries)
+  const step = await models.teacherStep(perturbedLora(models, 2), models.noise(2), condition, queries)
   const expected = step.pYes.reduce((s, p, i) => s + queries[i].lossWeight * -Math.log(p), 0)
   expect(step.loss).toBeCloseTo(expected, 4)
   expect(step.preview).toHaveLength(models.video.frames)

@@ -1,21 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { queryLossWeights } from '../../../src/main/engine/optimize'
 import { evaluateVideo, generateTask } from '../../../src/main/engine/tasks'
-import { builtInModels, expectWriterRuleSets } from '../../helpers/model-package'
+import { builtInModels, conditionedTask, expectWriterRuleSets, perturbedLora as perturbed } from '../../helpers/model-package'
 
-const task = generateTask('maze', 7, { split: 'heldout' })
-const condition = { firstFrame: task.firstFrame, instruction: task.instruction }
-const weights = queryLossWeights(task.rules.map((r) => ({ kind: r.kind, weight: 1 })), 0.5)
-const queries = task.rules.map((r, i) => ({ kind: r.kind, text: r.query, lossWeight: weights[i] }))
+const { task, condition, queries } = conditionedTask('maze', 7)
 
 afterAll(async () => (await builtInModels()).release())
 
-/** A LoRA away from the identity (B = 0 makes every A-gradient vanish): B filled with small values. */
-async function perturbedLora(seed: number) {
-  const lora = (await builtInModels()).freshLora(seed)
-  for (const [name, t] of Object.entries(lora)) if (name.endsWith('.B')) t.forEach((_, i) => (t[i] = Math.sin(i + seed) * 0.05))
-  return lora
-}
+const perturbedLora = async (seed: number) => perturbed(await builtInModels(), seed)
 
 describe('StudioModels on the built-in package', () => {
   it('returns a loss that matches the weighted P(Yes), a preview per frame and one gradient per LoRA tensor', async () => {
