@@ -358,7 +358,7 @@ def reasoner_from_config(c):
 
 
 def save_checkpoint(path, reasoner, answerer, writer, vocab, meta):
-    torch.save({"config": reasoner_config(reasoner), "reasoner": reasoner.state_dict(),
+    torch.save({"config": reasoner_config(reasoner) | {"answerer_census": answerer.census}, "reasoner": reasoner.state_dict(),
                 "answerer": answerer.state_dict(), "writer": writer.state_dict(), "vocab": vocab.words, "meta": meta},
                path)
 
@@ -370,7 +370,7 @@ def load_checkpoint(path):
     ck = torch.load(path, weights_only=False)
     c = ck["config"]
     r = reasoner_from_config(c)
-    a = Answerer(c["A"], c["V"], c["C"], c["T"], c["px"], MAX_QUERY)
+    a = Answerer(c["A"], c["V"], c["C"], c["T"], c["px"], MAX_QUERY, census=c.get("answerer_census", False))
     w = QueryWriter(c["V"], MAX_INSTRUCTION, MAX_PLAN)
     r.load_state_dict(ck["reasoner"]), a.load_state_dict(ck["answerer"]), w.load_state_dict(ck["writer"])
     for m in (r, a, w):

@@ -75,19 +75,21 @@ def add_cells_videos(aset, reasoner, judges, tb, cells, rules_all, source):
     aset.add(frames, cells.numpy().astype(np.uint8), tb.queries.numpy(), lab, rule_index(tb, rules_all), source)
 
 
-def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, name="answerer", extra=None):
+def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, name="answerer", extra=None,
+                   census=False):
     """The answerer trained on d's ground truth and corruptions and on the reasoner's samples and
     one-step previews of d's ground-truth tasks (round 0, cached as runs/NAME0.pt), then again with
     the previews and finals of optimizations against it (hardening round, runs/NAME1.pt; the video
     counts per source in runs/NAME_data.json). extra: (source, f) with f(d, gt_idx) -> (instance
-    indices, cells [B, T, N]): more videos of those tasks for round 0, labelled by the judges."""
+    indices, cells [B, T, N]): more videos of those tasks for round 0, labelled by the judges.
+    census: the answerer's census feature (teacher.Answerer)."""
     from .train import AnswerSet, train_answerer
     rules_all = rule_list(d)
     relabel = relabeller(judges, rules_all)  # late-started training videos are judged again
     C = reasoner.C
     path0, path1 = os.path.join(RUNS, f"{name}0.pt"), os.path.join(RUNS, f"{name}1.pt")
     counts_path = os.path.join(RUNS, f"{name}_data.json")
-    ans = Answerer(reasoner.A, len(vocab), C, reasoner.T, reasoner.px, MAX_QUERY)
+    ans = Answerer(reasoner.A, len(vocab), C, reasoner.T, reasoner.px, MAX_QUERY, census=census)
     if os.path.exists(path1) and not fresh:
         ans.load_state_dict(torch.load(path1))
         return ans.eval(), json.load(open(counts_path))
@@ -217,14 +219,14 @@ def stage_clock():
     return minutes, lap
 
 
-def load_run_models(reasoner, vocab, files, needed, hint):
+def load_run_models(reasoner, vocab, files, needed, hint, census=False):
     """(reasoner, answerer, writer) with the weights of runs/FILES[role] for each role, the answerer and
     writer built for the reasoner and vocab; stops with `hint` when any of those or of `needed` (the
     results a card is written from) is missing."""
     missing = [f for f in list(files.values()) + list(needed) if not os.path.exists(os.path.join(RUNS, f))]
     if missing:
         raise SystemExit(f"missing in {RUNS}: {', '.join(missing)}; {hint}")
-    a = Answerer(reasoner.A, len(vocab), reasoner.C, reasoner.T, reasoner.px, MAX_QUERY)
+    a = Answerer(reasoner.A, len(vocab), reasoner.C, reasoner.T, reasoner.px, MAX_QUERY, census=census)
     w = QueryWriter(len(vocab), MAX_INSTRUCTION, MAX_PLAN)
     for m, role in ((reasoner, "reasoner"), (a, "answerer"), (w, "writer")):
         m.load_state_dict(torch.load(os.path.join(RUNS, files[role])))

@@ -15,6 +15,17 @@ the query to the frame features ends the loss plateau that an answerer reading t
 query token attending to frame tokens sat on for ~1,500 steps (modelkit/results/answerer_choice.md).
 No absolute cell position enters, so a rule learnt on small training grids reads the same on larger
 held-out ones.
+census=True adds two pieces of bookkeeping evidence per frame, each blind to how many things there
+are and how tall they stand. The census change: the sum over cells of phi(sprite) (phi an MLP of
+one cell's sprite embedding alone) minus the same sum on the first frame and on the previous frame;
+zero for any rearrangement of those frames' cells, not zero when a cell's appearance is added or
+lost (the sort family's "intact": every bar keeps its colour and height). The farthest origin: the
+largest distance from a cell's picture to the nearest picture on it or its four neighbours a frame
+earlier; zero when every cell's content came from at most one cell away, large when a bar jumps two
+columns (sort's "swap"). Their max over frames (through a ReLU layer) adds a term to each query's
+logit, weighted by a projection of the query. Without them the bars answerer learnt intact from the
+gated count of 3-4 bars up to 6 cells tall and misread 5 bars up to 9 tall; with the census alone it
+read intact right and swap wrong (modelkit/results/answerer_census_bars.md).
 Training-only auxiliary head: the appearance id of every cell (perception)."""
 import torch
 import torch.nn as nn
@@ -31,9 +42,9 @@ VIEWS = 3 + 2 * (len(MOVES) - 1)  # now, a frame earlier, first frame; 4 neighbo
 
 
 class Answerer(nn.Module):
-    def __init__(self, n_appearances, vocab_size, cells=10, frames=12, px=8, max_query=24):
+    def __init__(self, n_appearances, vocab_size, cells=10, frames=12, px=8, max_query=24, census=False):
         super().__init__()
-        self.C, self.T, self.px, self.A = cells, frames, px, n_appearances
+        self.C, self.T, self.px, self.A, self.census = cells, frames, px, n_appearances, census
         d, E, S = T_D_MODEL, T_EMBED, px * px * 3
         self.register_buffer("gather", neighbour_gather(cells), persistent=False)  # [5, N, N + 1]
         self.embed = nn.Linear(S, E)
@@ -43,6 +54,9 @@ class Answerer(nn.Module):
         self.local = nn.ModuleList(LocalBlock(d, T_HEADS, neighbour_gather(cells)) for _ in range(T_LOCAL))
         self.gate = nn.Linear(d, d)
         self.pool = nn.Linear(2 * d, d)
+        if census:
+            self.census_phi = nn.Sequential(nn.Linear(E, d), nn.ReLU(), nn.Linear(d, d))
+            self.census_read, self.census_query = nn.Linear(2 * d + 1, d), nn.Linear(d, d)
         self.frame = nn.Embedding(frames, d)
         self.words = nn.Embedding(vocab_size, d)
         self.query_ln, self.query_mlp = nn.LayerNorm(d), MLP(d, 2)
@@ -60,8 +74,10 @@ class Answerer(nn.Module):
         return gather_neighbours(self.gather[1:], ep).reshape(B, T, N, -1)
 
     def encode_frames(self, frames):
-        """frames float [B, T, H, W, 3] in 0-255 -> (frame tokens [B, T, d], cell tokens)."""
-        e = self.embed(cell_patches(frames / 255.0, self.C, self.px))  # [B, T, N, E]
+        """frames float [B, T, H, W, 3] in 0-255 -> (frame tokens [B, T, d], cell tokens, the census
+        evidence [B, T, 2d + 1] or None: the census changes and the farthest origin)."""
+        patches = cell_patches(frames / 255.0, self.C, self.px)
+        e = self.embed(patches)  # [B, T, N, E]
         prev = torch.cat([e[:, :1], e[:, :-1]], 1)
         first = e[:, :1].expand_as(e)
         x = torch.cat([e, prev, first, self.neighbours(e), self.neighbours(prev)], -1)
@@ -74,7 +90,29 @@ class Answerer(nn.Module):
         h = h.reshape(B, T, N, d)
         count = torch.relu(self.gate(h)).sum(2) * (1.0 / self.C)  # gated sum over cells
         pooled = self.pool(torch.cat([h.amax(2), count], -1))
-        return pooled + self.frame(torch.arange(T, device=h.device)), h
+        census = None
+        if self.census:
+            census = torch.cat([*self.census_change(e), self.farthest_origin(patches)[..., None]], -1)
+        return pooled + self.frame(torch.arange(T, device=h.device)), h, census
+
+    def census_change(self, e):
+        """Sprite embeddings e [B, T, N, E] -> per frame, the census of its cells (sum over cells of
+        census_phi) minus the first frame's and minus the previous frame's, each [B, T, d]: zero when
+        the cells are a rearrangement of those frames' cells."""
+        tally = self.census_phi(e).sum(2) * (1.0 / self.C)
+        return tally - tally[:, :1], tally - torch.cat([tally[:, :1], tally[:, :-1]], 1)
+
+    def farthest_origin(self, patches):
+        """Per-cell pixel patches [B, T, N, S] -> per frame [B, T], the largest over cells of how far a
+        cell's picture is from the nearest of the pictures a frame earlier on that cell and its four
+        neighbours (mean squared pixel difference; zero for the first frame). Zero whenever every
+        cell's content was on it or next to it a frame earlier; a bar that jumps two columns makes it
+        large, however many bars there are and however tall they stand."""
+        prev = torch.cat([patches[:, :1], patches[:, :-1]], 1)
+        pad = torch.full_like(prev[:, :, :1], 2.0)  # off the canvas: unlike any picture (pixels are 0-1)
+        B, T, N, S = patches.shape
+        near = gather_neighbours(self.gather, torch.cat([prev, pad], 2), dim=2).reshape(B, T, N, -1, S)
+        return ((patches[:, :, :, None] - near) ** 2).mean(-1).amin(-1).amax(-1)
 
     def query_vectors(self, queries):
         """queries [B, Q, Lq] long -> one vector per query [B, Q, d] (mean of its word embeddings)."""
@@ -82,19 +120,25 @@ class Answerer(nn.Module):
         w = (self.words(queries) * keep).sum(2) / keep.sum(2).clamp(min=1.0)
         return w + self.query_mlp(self.query_ln(w))
 
-    def answer(self, frame_tokens, queries):
+    def answer(self, frame_tokens, queries, census=None):
         """frame_tokens [B, T, d]; queries [B, Q, Lq] long -> yes logits [B, Q]. The frames see each
         other in temporal blocks; the query then scales and shifts every frame token (FiLM), an MLP
         reads each frame under that query, and the answer is read from the max over frames (did it
-        ever happen), the mean, and the last frame (where goals are decided)."""
+        ever happen), the mean, and the last frame (where goals are decided); census (encode_frames'
+        census evidence) adds its query-weighted term."""
         x = frame_tokens
         for blk in self.temporal:
             x = blk(x)
-        gamma, beta = self.film(self.query_vectors(queries))[:, :, None].chunk(2, -1)  # [B, Q, 1, d]
+        q = self.query_vectors(queries)
+        gamma, beta = self.film(q)[:, :, None].chunk(2, -1)  # [B, Q, 1, d]
         y = x[:, None] * (1 + gamma) + beta  # [B, Q, T, d]
         y = y + self.read_mlp(self.read_ln(y))
-        return self.yes(self.ln(torch.cat([y.amax(2), y.mean(2), y[:, :, -1]], -1)))[..., 0]
+        yes = self.yes(self.ln(torch.cat([y.amax(2), y.mean(2), y[:, :, -1]], -1)))[..., 0]
+        if census is not None:
+            seen = torch.relu(self.census_read(census)).amax(1)  # [B, d]: the largest change, over frames
+            yes = yes + (self.census_query(q) * seen[:, None]).sum(-1) * (1.0 / T_D_MODEL ** 0.5)
+        return yes
 
     def forward(self, frames, queries):
-        ft, _ = self.encode_frames(frames)
-        return self.answer(ft, queries)
+        ft, _, census = self.encode_frames(frames)
+        return self.answer(ft, queries, census)

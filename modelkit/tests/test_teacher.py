@@ -5,7 +5,7 @@ turns its answer to the rule that breaks into No."""
 import numpy as np
 import torch
 
-from teacher_studio_modelkit.layers import patches_to_frames
+from teacher_studio_modelkit.layers import cell_patches, patches_to_frames
 from teacher_studio_modelkit.teacher import Answerer
 from test_reasoner import gt_batch
 
@@ -78,3 +78,33 @@ def test_the_trained_answerer_says_no_to_a_copy_left_behind_and_to_a_wall_crossi
     assert np.mean(said["gt"]) >= 0.9
     assert np.mean(said["copy left behind"]) <= 0.1
     assert np.mean(said["wall crossing"]) <= 0.1
+
+
+def test_the_census_and_origin_see_cells_added_lost_or_jumping_but_not_moving_one_cell(suite_data):
+    """Answerer(census=True): the census changes are zero for a frame whose cells are a rearrangement
+    of the first frame's, not zero when one cell's appearance changes; the farthest origin is zero when
+    every cell moved at most one cell, not zero when one jumps two cells."""
+    torch.manual_seed(0)
+    C, px = 10, suite_data.geometry["cellPx"]
+    a = Answerer(len(suite_data.sprites), 50, cells=C, census=True).eval()
+    sprites = torch.from_numpy(suite_data.sprites.reshape(len(suite_data.sprites), -1).astype(np.float32))
+    first = torch.randperm(len(sprites)).repeat(C * C // len(sprites) + 1)[:C * C]
+    shuffled = first[torch.randperm(C * C)]
+    changed = first.clone()
+    changed[17] = (first[17] + 1) % len(sprites)
+    step = first.reshape(C, C).roll(1, 1).reshape(-1)  # every column one place right (wrapping: one jumps)
+    step[::C] = first.reshape(C, C)[:, 0]  # column 0 keeps its content: no wrap
+    jump = first.reshape(C, C).roll(2, 1).reshape(-1)
+    with torch.no_grad():
+        def evidence(*videos):
+            frames = patches_to_frames(sprites[torch.stack(videos)[None]], C, px)
+            p = cell_patches(frames / 255.0, C, px)
+            since_first, since_prev = a.census_change(a.embed(p))
+            return since_first[0].abs().amax(-1), since_prev[0].abs().amax(-1), a.farthest_origin(p)[0]
+        since_first, since_prev, _ = evidence(first, shuffled, changed)
+        _, _, origin = evidence(first, step, jump)
+    assert since_first[0] == 0 and since_first[1] < 1e-5 and since_first[2] > 1e-3
+    assert since_prev[1] < 1e-5 and since_prev[2] > 1e-3
+    assert origin[0] == 0 and origin[1] == 0 and origin[2] > 1e-3
+    plain = Answerer(len(suite_data.sprites), 50, cells=C).eval()
+    assert not hasattr(plain, "census_phi") and plain.state_dict().keys() < a.state_dict().keys()
