@@ -34,8 +34,8 @@ PACKAGE = os.path.join(REPO, "resources", "models", "bars") if not SMOKE else "/
 CHECKPOINT = os.path.join(MODELKIT, "checkpoints", "bars.pt") if not SMOKE else "/tmp/modelkit-smoke/bars.pt"
 MODELS = {"reasoner": "bars.pt", "answerer": "bars_census_answerer1.pt", "writer": "bars_writer.pt"}
 ANSWERER_NAME = "bars_census_answerer"
-# The answerer's census feature (teacher.Answerer): without it sort.intact was 83.2 % on the validation
-# split's reasoner samples, with it 100 % (results/answerer_census_bars.md)
+# The answerer's census evidence (teacher.Answerer): without it sort.intact was 83.2 % on the validation
+# split's reasoner samples, with it every rule 100 % (results/answerer_census_bars.md)
 CENSUS = True
 RESULTS = ("bars.json", "bars_teacher.json")
 BUILD = "bars_build.json"
@@ -169,12 +169,15 @@ Details: [`modelkit/results/bars.md`](../../../modelkit/results/bars.md) (reason
   parameters): gridworld's architectures and recipe (ground truth + corruptions, reasoner samples,
   one-step previews, a hardening round on optimized videos; answerer {teach['minutes']['answerer']:g} + {teach['minutes']['harden']:g}
   minutes, writer {teach['minutes']['writer']:g} minutes). Training videos: {json.dumps(teach['answerer_training_videos'])}.
-  The answerer has the census feature (`teacher.Answerer(census=True)`): per frame, the change since
-  the first frame of a sum over cells of a function of each cell's sprite. It is zero whenever a
-  frame's cells are a rearrangement of the first frame's, whatever their number and height, and it
-  adds a query-weighted term to each answer. Without it, sort.intact misread five taller bars (83.2 %
-  on the validation split's reasoner samples,
-  [`modelkit/results/answerer_census_bars.md`](../../../modelkit/results/answerer_census_bars.md)).
+  The answerer has the census evidence (`teacher.Answerer(census=True)`), two readings per frame
+  that do not depend on how many bars there are or how tall they stand: the change, since the first
+  and the previous frame, of a sum over cells of a function of each cell's sprite (zero whenever the
+  cells are a rearrangement of those frames'), and the farthest any cell's picture is from the
+  pictures on it and its four neighbours a frame earlier (zero when everything moved at most one
+  cell). Their max over frames adds a query-weighted term to each answer. Without them, sort.intact
+  misread five taller bars (83.2 % on the validation split's reasoner samples); with the census
+  change alone, sort.swap broke
+  ([`modelkit/results/answerer_census_bars.md`](../../../modelkit/results/answerer_census_bars.md)).
 
 ## Base success (the reasoner alone, 4 noise seeds per task)
 
