@@ -99,9 +99,11 @@ def write_report(res, path):
              f"({res['minutes']:.0f} minutes on this 2-core CPU).", "",
              f"The {res['package']} answerer, trained with the package's recipe and budgets (answerer "
              f"{res['budgets']['answerer']:g} + {res['budgets']['harden']:g} minutes hardening), without and with the"
-             " census feature of",
-             "`teacher.Answerer` (the change, since the first frame, of a sum over cells of a function of each cell's",
-             "sprite: zero for any rearrangement of the first frame's cells). Measured on the held-out validation",
+             " census evidence of",
+             "`teacher.Answerer`: the change, since the first and the previous frame, of a sum over cells of a function",
+             "of each cell's sprite (zero for any rearrangement of those frames' cells), and the farthest any cell's",
+             "picture is from the pictures on it and its four neighbours a frame earlier (zero when everything moved",
+             "at most one cell), read through a query-weighted term. Measured on the held-out validation",
              f"split: the reasoner's samples of its {res['tasks']} tasks (8 seeds each), and a validation mix of",
              f"ground truth and the suite's corruptions per family (gen-data `{VALIDATION_MIX}`).", "",
              "| answerer | videos | rule | balanced | TPR | TNR | yes / no |", "|---|---|---|---|---|---|---|"]
