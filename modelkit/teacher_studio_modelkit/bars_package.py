@@ -103,7 +103,7 @@ def ceiling(teach):
             " so no single optimized sample can beat it; TTO can at most match it.")
 
 
-def intact_text(teach):
+def stopping_text(teach):
     """What the answerer's weakest rule, or else the preview, does to the loop, in words."""
     acc = teach["teacher_heldout_reasoner_samples"]
     worst = min(acc, key=lambda r: acc[r]["balanced"])
@@ -218,7 +218,7 @@ outputs and gradients; finite differences on tto_step).
 ## Limits
 - {verdict(teach)}
 - {ceiling(teach)}
-- {misses(teach)}. {intact_text(teach)}
+- {misses(teach)}. {stopping_text(teach)}
 - Intact and one-place steps hold by construction, so the answerer's sort.intact and sort.swap
   queries never see a broken video among the reasoner's own (their accuracy on reasoner samples is
   the share of right videos they pass); they see broken ones only among the suite's corruptions.

@@ -41,6 +41,11 @@ T_TEMPORAL = 2  # temporal blocks over the frame tokens
 VIEWS = 3 + 2 * (len(MOVES) - 1)  # now, a frame earlier, first frame; 4 neighbours now and earlier
 
 
+def a_frame_earlier(x):
+    """x [B, T, ...] -> each frame's predecessor (the first frame its own)."""
+    return torch.cat([x[:, :1], x[:, :-1]], 1)
+
+
 class Answerer(nn.Module):
     def __init__(self, n_appearances, vocab_size, cells=10, frames=12, px=8, max_query=24, census=False):
         super().__init__()
@@ -78,7 +83,7 @@ class Answerer(nn.Module):
         evidence [B, T, 2d + 1] or None: the census changes and the farthest origin)."""
         patches = cell_patches(frames / 255.0, self.C, self.px)
         e = self.embed(patches)  # [B, T, N, E]
-        prev = torch.cat([e[:, :1], e[:, :-1]], 1)
+        prev = a_frame_earlier(e)
         first = e[:, :1].expand_as(e)
         x = torch.cat([e, prev, first, self.neighbours(e), self.neighbours(prev)], -1)
         h = self.cell_in(x)
@@ -100,7 +105,7 @@ class Answerer(nn.Module):
         census_phi) minus the first frame's and minus the previous frame's, each [B, T, d]: zero when
         the cells are a rearrangement of those frames' cells."""
         tally = self.census_phi(e).sum(2) * (1.0 / self.C)
-        return tally - tally[:, :1], tally - torch.cat([tally[:, :1], tally[:, :-1]], 1)
+        return tally - tally[:, :1], tally - a_frame_earlier(tally)
 
     def farthest_origin(self, patches):
         """Per-cell pixel patches [B, T, N, S] -> per frame [B, T], the largest over cells of how far a
@@ -108,7 +113,7 @@ class Answerer(nn.Module):
         neighbours (mean squared pixel difference; zero for the first frame). Zero whenever every
         cell's content was on it or next to it a frame earlier; a bar that jumps two columns makes it
         large, however many bars there are and however tall they stand."""
-        prev = torch.cat([patches[:, :1], patches[:, :-1]], 1)
+        prev = a_frame_earlier(patches)
         pad = torch.full_like(prev[:, :, :1], 2.0)  # off the canvas: unlike any picture (pixels are 0-1)
         B, T, N, S = patches.shape
         near = gather_neighbours(self.gather, torch.cat([prev, pad], 2), dim=2).reshape(B, T, N, -1, S)
