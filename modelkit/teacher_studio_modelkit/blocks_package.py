@@ -143,7 +143,10 @@ def late_faults_text(teach):
         return ""
     return ("\n  Training the answerer also on videos that end with a block gone or doubled taught fall.rest"
             " but cost other rules out of distribution and lowered TTO success"
-            " ([`modelkit/results/late_faults.md`](../../../modelkit/results/late_faults.md)), so it is not in the recipe.")
+            " ([`modelkit/results/late_faults.md`](../../../modelkit/results/late_faults.md)), so it is not in the recipe."
+            " Nor is the census evidence that made the bars answerer read sort.intact right: with it fall.rest stayed at"
+            " chance on the validation split's reasoner videos and push.step fell to 79.6 %"
+            " ([`modelkit/results/answerer_census_blocks.md`](../../../modelkit/results/answerer_census_blocks.md)).")
 
 
 def lowest(acc):
