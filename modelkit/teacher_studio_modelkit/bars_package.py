@@ -1,106 +1,27 @@
-"""The bars model package (resources/models/bars, for the suite's sort family).
+"""The bars model package (resources/models/bars, for the suite's sort family), a FamilyPackage
+(family_package.py).
 
-build() makes it from scratch in one command (`python -m teacher_studio_modelkit.build --package
-bars --fresh`): gen-data -> the bars reasoner (bars_experiment.stage_reasoner) -> query writer and
-answerer with its hardening round (the gridworld and blocks recipe, pipeline.stage_writer and
-pipeline.stage_answerer) -> graphs, manifest.json and the PyTorch checkpoint
-(modelkit/checkpoints/bars.pt) -> then, as evaluation after the build, the reasoner's base success
-(runs/bars.json, results/bars.md) and the held-out teacher experiment (objects_teacher.experiment:
-runs/bars_teacher.json, results/bars_teacher.md) -> MODEL_CARD.md. Each stage is cached under runs/
-(--fresh redoes them all); `python -m teacher_studio_modelkit.bars_package --card-only` rewrites
-the card from the cached results.
+One command makes it from scratch: `python -m teacher_studio_modelkit.build --package bars
+--fresh`: gen-data -> the bars reasoner (bars_experiment.stage_reasoner) -> query writer and
+answerer -> graphs, manifest.json and modelkit/checkpoints/bars.pt -> the evaluation (runs/bars.json,
+results/bars.md, runs/bars_teacher.json, results/bars_teacher.md) -> MODEL_CARD.md.
+`python -m teacher_studio_modelkit.bars_package --card-only` rewrites the card from the cached results.
 """
-import argparse
 import json
 import os
-import time
 
-import torch
-
-from .bars_experiment import FAMILY, data_and_vocab, make_bars_reasoner, measure_reasoner, stage_reasoner
-from .bars_experiment import write_report as write_reasoner_report
+from . import bars_experiment
 from .blocks_package import build_text, lowest, misses
-from .build import ANSWERER_MINUTES, DATA, HARDEN_MINUTES, MODELKIT, REPO, RUNS, SMOKE, WRITER_MINUTES, gen_data, log
-from .data import SuiteData
+from .build import ANSWERER_MINUTES, RUNS, SMOKE
+from .family_package import FamilyPackage, ceiling, verdict
 from .model_card import curve_text, pct, stop_text
-from .objects_teacher import experiment
-from .objects_teacher import write_report as write_teacher_report
-from .pipeline import (export_package, load_run_models, ort_step_ms, package_defaults, package_mb, parameter_counts,
-                       stage_answerer, stage_clock, stage_writer)
-from .rules import make_judges
 from .tto import TTO_LR
 
-PACKAGE = os.path.join(REPO, "resources", "models", "bars") if not SMOKE else "/tmp/modelkit-smoke/bars"
-CHECKPOINT = os.path.join(MODELKIT, "checkpoints", "bars.pt") if not SMOKE else "/tmp/modelkit-smoke/bars.pt"
-MODELS = {"reasoner": "bars.pt", "answerer": "bars_census_answerer1.pt", "writer": "bars_writer.pt"}
-ANSWERER_NAME = "bars_census_answerer"
-# The answerer's census evidence (teacher.Answerer): without it sort.intact was 83.2 % on the validation
-# split's reasoner samples, with it every rule 100 % (results/answerer_census_bars.md)
-CENSUS = True
-RESULTS = ("bars.json", "bars_teacher.json")
-BUILD = "bars_build.json"
-REPORTS = os.path.join(MODELKIT, "results") if not SMOKE else "/tmp/modelkit-smoke"
-BARS_REASONER_MINUTES = 0.1 if SMOKE else 5
-BARS_ANSWERER_MINUTES = 0.1 if SMOKE else ANSWERER_MINUTES  # gridworld's round-0 budget
-BARS_TTO_LR = TTO_LR  # gridworld's; on the validation split 0.01 and 0.02 tie at 98.4 %, 0.005 97.7 %, 0.05 95.3 % (results/lr_sweep_bars.md)
-DATASETS = {  # the teacher's data sets; seeds as the other packages', apart from the reasoner's
-    "bars_train_mix": "--split train --n 4000 --corrupt-fraction 0.6 --first-seed 100000",
-    "bars_heldout_mix": "--split heldout --n 1000 --corrupt-fraction 0.6 --first-seed 50000",
-    "bars_heldout_gt": "--split heldout --n 256 --corrupt-fraction 0 --first-seed 0",
-}
 HEADER = ["# The teacher on sort (the bars package)", "",
           "The package's query-writer and answerer recipes trained on the sort family, with the bars reasoner",
           "of `results/bars.md` as the video model, and the package's held-out experiment run on them. Produced",
           "by the bars package's build (`cd modelkit && python -m teacher_studio_modelkit.build --package bars`) "]
-
-
-def teacher_data(sets, force=False):
-    gen_data(REPO, force, datasets=DATASETS, families=FAMILY)
-    return sets | {n: SuiteData(os.path.join(DATA, n)) for n in DATASETS}
-
-
-def stage_teacher(fresh, sets, vocab, reasoner, writer_minutes, answerer_minutes, harden_minutes):
-    """The query writer and the answerer (round 0 and the hardening round) on the train mix, cached
-    as runs/bars_writer.pt and runs/bars_census_answerer{0,1}.pt: (writer, answerer, training videos
-    per source)."""
-    judges = make_judges(sets["bars_train_mix"].appearances, reasoner.C)
-    train = sets["bars_train_mix"]
-    writer = stage_writer(fresh, (train, sets[f"{FAMILY}_train_gt"]), vocab, writer_minutes, name="bars_writer")
-    answerer, counts = stage_answerer(fresh, train, vocab, reasoner, judges, answerer_minutes, harden_minutes,
-                                      name=ANSWERER_NAME, census=CENSUS)
-    return writer, answerer, counts
-
-
-def measure_teacher(sets, vocab, reasoner, writer, answerer, counts, minutes, tasks=256):
-    judges = make_judges(sets["bars_train_mix"].appearances, reasoner.C)
-    t0 = time.time()
-    res = experiment(sets, vocab, reasoner, answerer, writer, judges, tasks, prefix="bars", families=(FAMILY,),
-                     lr=BARS_TTO_LR)
-    return res | {"minutes": minutes, "experiment_minutes": (time.time() - t0) / 60, "answerer_training_videos": counts}
-
-
-def load_models(vocab, data):
-    return load_run_models(make_bars_reasoner(vocab, data), vocab, MODELS, RESULTS,
-                           "run `python -m teacher_studio_modelkit.build --package bars`", census=CENSUS)
-
-
-def verdict(teach):
-    t, b = teach["tto"], teach["best_of_n"]
-    beats_base, beats_bon = t["success"] > t["base_success"], t["success"] > b["teacher_picked"]
-    met = beats_base and beats_bon and t["hacking_rate"] <= 0.1
-    return (f"Held-out: TTO with this teacher {pct(t['base_success'])} -> {pct(t['success'])}, against best-of-{b['n']}"
-            f" {pct(b['teacher_picked'])} (oracle pass@{b['n']} {pct(b['oracle_pass_at_n'])}); hacking {pct(t['hacking_rate'])}."
-            " The issue's bar (beat the base and best-of-N, hacking <= 10 %) is " + ("met." if met else "**not met**."))
-
-
-def ceiling(teach):
-    """Why best-of-N is out of TTO's reach when the oracle pass@N is (about) 100 %, in words."""
-    b = teach["best_of_n"]
-    if b["oracle_pass_at_n"] < 0.99:
-        return "The oracle pass@N says how much better a perfect picker would do among the same candidates."
-    return (f"The reasoner's held-out samples differ across noise seeds and almost always include a right one (oracle"
-            f" pass@{b['n']} {pct(b['oracle_pass_at_n'])}), and the teacher's goal query picks it: best-of-N is at the ceiling,"
-            " so no single optimized sample can beat it; TTO can at most match it.")
+BARS_ANSWERER_MINUTES = 0.1 if SMOKE else ANSWERER_MINUTES  # gridworld's round-0 budget
 
 
 def stopping_text(teach):
@@ -227,64 +148,22 @@ outputs and gradients; finite differences on tto_step).
     open(path, "w").write(text)
 
 
-def build(fresh):
-    """Every stage from scratch (with fresh; otherwise the cached ones are loaded), the export, then
-    the evaluation and the card. Writes runs/bars_build.json: minutes per stage and which ran."""
-    minutes, lap = stage_clock()
-
-    sets, vocab = data_and_vocab(force=fresh)
-    sets = teacher_data(sets, force=fresh)
-    assert sets["bars_train_mix"].appearances == sets[f"{FAMILY}_train_gt"].appearances
-    lap("gen-data", fresh)
-    cached = lambda *names: not fresh and all(os.path.exists(os.path.join(RUNS, n)) for n in names)
-    ran = not cached(MODELS["reasoner"])
-    reasoner, stats = stage_reasoner(fresh, sets, vocab, BARS_REASONER_MINUTES)
-    lap("reasoner", ran)
-    ran = not cached(MODELS["writer"], MODELS["answerer"])
-    writer, answerer, counts = stage_teacher(fresh, sets, vocab, reasoner, WRITER_MINUTES, BARS_ANSWERER_MINUTES,
-                                             HARDEN_MINUTES)
-    lap("writer and answerer", ran)
-    export_package(sets["bars_train_mix"], vocab, reasoner, answerer, writer, package_defaults(reasoner, BARS_TTO_LR),
-                   PACKAGE, CHECKPOINT, "bars")
-    lap("export")
-    teacher_minutes = {"writer": WRITER_MINUTES, "answerer": BARS_ANSWERER_MINUTES, "harden": HARDEN_MINUTES}
-    record = {"stages": minutes, "budgets": {"reasoner": BARS_REASONER_MINUTES} | teacher_minutes,
-              "date": time.strftime("%Y-%m-%d")}
-    json.dump(record, open(os.path.join(RUNS, BUILD), "w"), indent=1)  # again below, with the evaluation's minutes
-    base = measure_reasoner(reasoner, sets, vocab, BARS_REASONER_MINUTES, stats)
-    json.dump(base, open(os.path.join(RUNS, RESULTS[0]), "w"), indent=1)
-    write_reasoner_report(base, os.path.join(REPORTS, "bars.md"))
-    lap("evaluation: reasoner")
-    teach = measure_teacher(sets, vocab, reasoner, writer, answerer, counts, teacher_minutes, tasks=16 if SMOKE else 256)
-    json.dump(teach, open(os.path.join(RUNS, RESULTS[1]), "w"), indent=1)
-    write_teacher_report(teach, os.path.join(REPORTS, "bars_teacher.md"), HEADER)
-    lap("evaluation: teacher")
-    json.dump(record, open(os.path.join(RUNS, BUILD), "w"), indent=1)
-    card(reasoner, answerer, writer)
+PACKAGE = FamilyPackage(
+    name="bars", experiment=bars_experiment, make_reasoner=bars_experiment.make_bars_reasoner,
+    reasoner_minutes=0.1 if SMOKE else 5, answerer_minutes=BARS_ANSWERER_MINUTES,
+    # The answerer's census evidence (teacher.Answerer): without it sort.intact was 83.2 % on the validation
+    # split's reasoner samples, with it every rule 100 % (results/answerer_census_bars.md)
+    answerer_name="bars_census_answerer", census=True,
+    # gridworld's; on the validation split 0.01 and 0.02 tie at 98.4 %, 0.005 97.7 %, 0.05 95.3 % (results/lr_sweep_bars.md)
+    tto_lr=TTO_LR,
+    header=HEADER, write_card=write_card)
+CHECKPOINT = PACKAGE.checkpoint
+build = PACKAGE.build
 
 
-def card(reasoner, answerer, writer):
-    base, teach = (json.load(open(os.path.join(RUNS, f))) for f in RESULTS)
-    record = json.load(open(os.path.join(RUNS, BUILD))) if os.path.exists(os.path.join(RUNS, BUILD)) else None
-    parameters = parameter_counts(reasoner, answerer, writer)
-    write_card(os.path.join(PACKAGE, "MODEL_CARD.md"), base, teach, package_mb(PACKAGE), ort_step_ms(reasoner, PACKAGE),
-               parameters, record)
-    log(f"{PACKAGE}/MODEL_CARD.md written")
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--card-only", action="store_true", help="rewrite MODEL_CARD.md of the exported package only")
-    a = ap.parse_args()
-    torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
-    sets, vocab = data_and_vocab()
-    sets = teacher_data(sets)
-    reasoner, answerer, writer = load_models(vocab, sets[f"{FAMILY}_train_gt"])
-    if not a.card_only:
-        export_package(sets["bars_train_mix"], vocab, reasoner, answerer, writer, package_defaults(reasoner, BARS_TTO_LR),
-                       PACKAGE, CHECKPOINT, "bars")
-    card(reasoner, answerer, writer)
+def teacher_data(sets, force=False):
+    return PACKAGE.teacher_data(sets, force)
 
 
 if __name__ == "__main__":
-    main()
+    PACKAGE.main(__doc__)

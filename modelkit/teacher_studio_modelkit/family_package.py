@@ -1,0 +1,183 @@
+"""A model package for one of the suite's families with a reasoner of its own (bars: sort, connect:
+connect), built the same way: gen-data -> the family's reasoner (its experiment module's
+stage_reasoner) -> query writer and answerer with its hardening round (the gridworld and blocks
+recipe, pipeline.stage_writer and pipeline.stage_answerer) -> graphs, manifest.json and the
+PyTorch checkpoint -> then, as evaluation after the build, the reasoner's base success
+(runs/NAME.json, results/NAME.md) and the held-out teacher experiment (objects_teacher.experiment:
+runs/NAME_teacher.json, results/NAME_teacher.md) -> MODEL_CARD.md (the package module's
+write_card). Each stage is cached under runs/ (fresh redoes them all)."""
+import argparse
+import json
+import os
+import time
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Callable
+
+import torch
+
+from .build import DATA, HARDEN_MINUTES, MODELKIT, REPO, RUNS, SMOKE, WRITER_MINUTES, gen_data, log
+from .data import SuiteData
+from .model_card import pct
+from .objects_teacher import experiment
+from .objects_teacher import write_report as write_teacher_report
+from .pipeline import (export_package, load_run_models, ort_step_ms, package_defaults, package_mb, parameter_counts,
+                       stage_answerer, stage_clock, stage_writer)
+from .rules import make_judges
+
+REPORTS = os.path.join(MODELKIT, "results") if not SMOKE else "/tmp/modelkit-smoke"
+
+
+def teacher_datasets(name):
+    """The teacher's data sets; seeds as the other packages', apart from the reasoner's."""
+    return {f"{name}_train_mix": "--split train --n 4000 --corrupt-fraction 0.6 --first-seed 100000",
+            f"{name}_heldout_mix": "--split heldout --n 1000 --corrupt-fraction 0.6 --first-seed 50000",
+            f"{name}_heldout_gt": "--split heldout --n 256 --corrupt-fraction 0 --first-seed 0"}
+
+
+@dataclass
+class FamilyPackage:
+    name: str  # resources/models/NAME, checkpoints/NAME.pt, runs/NAME*.json
+    experiment: ModuleType  # FAMILY, data_and_vocab, make_reasoner, stage_reasoner, measure_reasoner, write_report
+    make_reasoner: Callable  # (vocab, data) -> the family's reasoner
+    reasoner_minutes: float
+    answerer_minutes: float
+    answerer_name: str  # runs/ANSWERER_NAME{0,1}.pt
+    census: bool  # the answerer's census evidence (teacher.Answerer)
+    tto_lr: float
+    header: list  # first lines of results/NAME_teacher.md
+    write_card: Callable  # (path, base, teach, size_mb, step_ms, parameters, record) -> None
+
+    @property
+    def family(self):
+        return self.experiment.FAMILY
+
+    @property
+    def package_dir(self):
+        return os.path.join(REPO, "resources", "models", self.name) if not SMOKE else f"/tmp/modelkit-smoke/{self.name}"
+
+    @property
+    def checkpoint(self):
+        return os.path.join(MODELKIT, "checkpoints", f"{self.name}.pt") if not SMOKE else f"/tmp/modelkit-smoke/{self.name}.pt"
+
+    @property
+    def models(self):
+        return {"reasoner": f"{self.name}.pt", "answerer": f"{self.answerer_name}1.pt", "writer": f"{self.name}_writer.pt"}
+
+    @property
+    def results(self):
+        return (f"{self.name}.json", f"{self.name}_teacher.json")
+
+    @property
+    def train_mix(self):
+        return f"{self.name}_train_mix"
+
+    def teacher_data(self, sets, force=False):
+        datasets = teacher_datasets(self.name)
+        gen_data(REPO, force, datasets=datasets, families=self.family)
+        return sets | {n: SuiteData(os.path.join(DATA, n)) for n in datasets}
+
+    def judges(self, sets, reasoner):
+        return make_judges(sets[self.train_mix].appearances, reasoner.C)
+
+    def stage_teacher(self, fresh, sets, vocab, reasoner):
+        """The query writer and the answerer (round 0 and the hardening round) on the train mix, cached
+        as runs/NAME_writer.pt and runs/ANSWERER_NAME{0,1}.pt: (writer, answerer, training videos
+        per source)."""
+        train = sets[self.train_mix]
+        writer = stage_writer(fresh, (train, sets[f"{self.family}_train_gt"]), vocab, WRITER_MINUTES,
+                              name=f"{self.name}_writer")
+        answerer, counts = stage_answerer(fresh, train, vocab, reasoner, self.judges(sets, reasoner),
+                                          self.answerer_minutes, HARDEN_MINUTES, name=self.answerer_name,
+                                          census=self.census)
+        return writer, answerer, counts
+
+    def teacher_minutes(self):
+        return {"writer": WRITER_MINUTES, "answerer": self.answerer_minutes, "harden": HARDEN_MINUTES}
+
+    def measure_teacher(self, sets, vocab, reasoner, writer, answerer, counts, tasks=256):
+        t0 = time.time()
+        res = experiment(sets, vocab, reasoner, answerer, writer, self.judges(sets, reasoner), tasks, prefix=self.name,
+                         families=(self.family,), lr=self.tto_lr)
+        return res | {"minutes": self.teacher_minutes(), "experiment_minutes": (time.time() - t0) / 60,
+                      "answerer_training_videos": counts}
+
+    def load_models(self, vocab, data):
+        return load_run_models(self.make_reasoner(vocab, data), vocab, self.models, self.results,
+                               f"run `python -m teacher_studio_modelkit.build --package {self.name}`", census=self.census)
+
+    def export(self, sets, vocab, reasoner, answerer, writer):
+        export_package(sets[self.train_mix], vocab, reasoner, answerer, writer, package_defaults(reasoner, self.tto_lr),
+                       self.package_dir, self.checkpoint, self.name)
+
+    def build(self, fresh):
+        """Every stage from scratch (with fresh; otherwise the cached ones are loaded), the export, then
+        the evaluation and the card. Writes runs/NAME_build.json: minutes per stage and which ran."""
+        minutes, lap = stage_clock()
+        sets, vocab = self.experiment.data_and_vocab(force=fresh)
+        sets = self.teacher_data(sets, force=fresh)
+        assert sets[self.train_mix].appearances == sets[f"{self.family}_train_gt"].appearances
+        lap("gen-data", fresh)
+        cached = lambda *names: not fresh and all(os.path.exists(os.path.join(RUNS, n)) for n in names)
+        ran = not cached(self.models["reasoner"])
+        reasoner, stats = self.experiment.stage_reasoner(fresh, sets, vocab, self.reasoner_minutes, name=self.name)
+        lap("reasoner", ran)
+        ran = not cached(self.models["writer"], self.models["answerer"])
+        writer, answerer, counts = self.stage_teacher(fresh, sets, vocab, reasoner)
+        lap("writer and answerer", ran)
+        self.export(sets, vocab, reasoner, answerer, writer)
+        lap("export")
+        record = {"stages": minutes, "budgets": {"reasoner": self.reasoner_minutes} | self.teacher_minutes(),
+                  "date": time.strftime("%Y-%m-%d")}
+        build_json = os.path.join(RUNS, f"{self.name}_build.json")
+        json.dump(record, open(build_json, "w"), indent=1)  # again below, with the evaluation's minutes
+        base = self.experiment.measure_reasoner(reasoner, sets, vocab, self.reasoner_minutes, stats)
+        json.dump(base, open(os.path.join(RUNS, self.results[0]), "w"), indent=1)
+        self.experiment.write_report(base, os.path.join(REPORTS, f"{self.name}.md"))
+        lap("evaluation: reasoner")
+        teach = self.measure_teacher(sets, vocab, reasoner, writer, answerer, counts, tasks=16 if SMOKE else 256)
+        json.dump(teach, open(os.path.join(RUNS, self.results[1]), "w"), indent=1)
+        write_teacher_report(teach, os.path.join(REPORTS, f"{self.name}_teacher.md"), self.header)
+        lap("evaluation: teacher")
+        json.dump(record, open(build_json, "w"), indent=1)
+        self.card(reasoner, answerer, writer)
+
+    def card(self, reasoner, answerer, writer):
+        base, teach = (json.load(open(os.path.join(RUNS, f))) for f in self.results)
+        build_json = os.path.join(RUNS, f"{self.name}_build.json")
+        record = json.load(open(build_json)) if os.path.exists(build_json) else None
+        parameters = parameter_counts(reasoner, answerer, writer)
+        self.write_card(os.path.join(self.package_dir, "MODEL_CARD.md"), base, teach, package_mb(self.package_dir),
+                        ort_step_ms(reasoner, self.package_dir), parameters, record)
+        log(f"{self.package_dir}/MODEL_CARD.md written")
+
+    def main(self, doc):
+        ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+        ap.add_argument("--card-only", action="store_true", help="rewrite MODEL_CARD.md of the exported package only")
+        a = ap.parse_args()
+        torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
+        sets, vocab = self.experiment.data_and_vocab()
+        sets = self.teacher_data(sets)
+        reasoner, answerer, writer = self.load_models(vocab, sets[f"{self.family}_train_gt"])
+        if not a.card_only:
+            self.export(sets, vocab, reasoner, answerer, writer)
+        self.card(reasoner, answerer, writer)
+
+
+def verdict(teach):
+    t, b = teach["tto"], teach["best_of_n"]
+    beats_base, beats_bon = t["success"] > t["base_success"], t["success"] > b["teacher_picked"]
+    met = beats_base and beats_bon and t["hacking_rate"] <= 0.1
+    return (f"Held-out: TTO with this teacher {pct(t['base_success'])} -> {pct(t['success'])}, against best-of-{b['n']}"
+            f" {pct(b['teacher_picked'])} (oracle pass@{b['n']} {pct(b['oracle_pass_at_n'])}); hacking {pct(t['hacking_rate'])}."
+            " The issue's bar (beat the base and best-of-N, hacking <= 10 %) is " + ("met." if met else "**not met**."))
+
+
+def ceiling(teach):
+    """Why best-of-N is out of TTO's reach when the oracle pass@N is (about) 100 %, in words."""
+    b = teach["best_of_n"]
+    if b["oracle_pass_at_n"] < 0.99:
+        return "The oracle pass@N says how much better a perfect picker would do among the same candidates."
+    return (f"The reasoner's held-out samples differ across noise seeds and almost always include a right one (oracle"
+            f" pass@{b['n']} {pct(b['oracle_pass_at_n'])}), and the teacher's goal query picks it: best-of-N is at the ceiling,"
+            " so no single optimized sample can beat it; TTO can at most match it.")
