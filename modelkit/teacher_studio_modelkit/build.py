@@ -1,7 +1,7 @@
 """One command that builds the built-in package from scratch:
     python -m teacher_studio_modelkit.build [--tasks-root REPO] [--fresh]
 (`--package blocks` builds the fall and push package instead: blocks_package.build; `--package bars`
-the sort package: bars_package.build).
+the sort package: bars_package.build; `--package connect` the connect package: connect_package.build).
 gen-data (task-suite CLI via npm) -> vocabulary -> reasoner -> query writer -> answerer (ground
 truth, corruptions, reasoner samples) -> hardening round on optimized samples -> export ONNX ->
 evaluate on the held-out split -> MODEL_CARD.md. Each stage caches its result under modelkit/runs/
@@ -103,8 +103,8 @@ def main():
     ap.add_argument("--tasks-root", default=REPO, help="repository whose `npm run cli -- gen-data` writes the data")
     ap.add_argument("--fresh", action="store_true", help="redo every stage")
     ap.add_argument("--until", default="card", help="stop after this stage (gridworld)")
-    ap.add_argument("--package", choices=("gridworld", "blocks", "bars"), default="gridworld",
-                    help="gridworld (maze, collect; the default package), blocks (fall, push) or bars (sort)")
+    ap.add_argument("--package", choices=("gridworld", "blocks", "bars", "connect"), default="gridworld",
+                    help="gridworld (maze, collect; the default package), blocks (fall, push), bars (sort) or connect")
     a = ap.parse_args()
     a.t_start = time.time()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
@@ -114,6 +114,9 @@ def main():
         return build(a.fresh)
     if a.package == "bars":
         from .bars_package import build
+        return build(a.fresh)
+    if a.package == "connect":
+        from .connect_package import build
         return build(a.fresh)
     gen_data(a.tasks_root, a.fresh)
     sets = {n: SuiteData(os.path.join(DATA, n)) for n in DATASETS}

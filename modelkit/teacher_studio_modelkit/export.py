@@ -12,12 +12,13 @@ from torch.fx.experimental.proxy_tensor import make_fx
 from . import graphs
 from .data import MAX_INSTRUCTION, MAX_PLAN, MAX_QUERIES, MAX_QUERY
 from .bars import BarsReasoner
+from .connect import ConnectReasoner
 from .objects import ObjectsReasoner
 from .reasoner import LORA_A_STD, LORA_RANK, Reasoner
 
 MANIFEST_SCHEMA = 1
 OPSET = 18  # ONNX opset of every graph
-OPTIMIZE_MAX_NODES = 20_000  # traced graphs larger than this skip onnxscript's optimizer (see export_graph)
+OPTIMIZE_MAX_NODES = 10_000  # traced graphs larger than this skip onnxscript's optimizer (see export_graph)
 LATENT_DESCRIPTIONS = {  # manifest.latent.description per kind of reasoner
     "agent": "per-transition code of the agent's move (stay/up/down/left/right) for frames 1..T-1; frames are "
              "rendered at the cell level from first_frame",
@@ -25,12 +26,17 @@ LATENT_DESCRIPTIONS = {  # manifest.latent.description per kind of reasoner
                "purple) for frames 1..T-1; frames are rendered at the cell level from first_frame",
     "bars": "per-transition code of one choice among canvasCells: 0 nothing, b swap the contents of columns b-1 "
             "and b; frames 1..T-1 are first_frame's columns rearranged by the choices",
+    "connect": "per-transition code of one move (stay/up/down/left/right) of the pen drawing at that frame: a pen per "
+               "dot colour, each starting on its first dot once the pairs before it are joined, painting every cell it "
+               "enters; frames are rendered at the cell level from first_frame",
 }
 
 
 def reasoner_kind(reasoner):
     if isinstance(reasoner, BarsReasoner):
         return "bars"
+    if isinstance(reasoner, ConnectReasoner):
+        return "connect"
     return "objects" if isinstance(reasoner, ObjectsReasoner) else "agent"
 
 
@@ -38,10 +44,13 @@ def export_graph(fn, example, path, input_names, output_names):
     """Traces fn and writes it as ONNX without per-node metadata (the exporter's stack traces,
     most of an unrolled graph's bytes). onnxscript's optimizer runs on graphs of up to
     OPTIMIZE_MAX_NODES traced nodes; beyond, it takes longer than 20 minutes (the blocks package's
-    rollout: ~50,000 nodes), so onnxruntime's basic optimizations run once here instead
+    rollout: ~50,000 nodes; the connect package's tto_step, two pens over 11 frames and their
+    gradients, was still in it after 17 minutes), so onnxruntime's basic optimizations run once here instead
     (preoptimize): otherwise every session creation in the studio pays for them."""
     gm = make_fx(fn, decomposition_table=core_aten_decompositions())(*example)
     large = len(gm.graph.nodes) > OPTIMIZE_MAX_NODES
+    print(f"[export] {os.path.basename(path)}: {len(gm.graph.nodes)} traced nodes"
+          + (", onnxruntime's basic optimizations" if large else ", onnxscript's optimizer"), flush=True)
     prog = torch.onnx.export(gm, tuple(example), path, input_names=input_names,
                              output_names=output_names, dynamo=True, opset_version=OPSET,
                              optimize=not large, verbose=False, external_data=False)
@@ -343,6 +352,9 @@ def reasoner_config(reasoner):
             "T": reasoner.T, "px": reasoner.px}
     if isinstance(reasoner, BarsReasoner):
         return base | {"kind": "bars", "bars": reasoner.bar_ids.tolist(), "iterations": reasoner.iterations}
+    if isinstance(reasoner, ConnectReasoner):
+        return base | {"kind": "connect", "dots": reasoner.dot_ids.tolist(), "paths": reasoner.path_ids.tolist(),
+                       "wall": reasoner.wall_id, "iterations": reasoner.iterations}
     if isinstance(reasoner, ObjectsReasoner):
         return base | {"kind": "objects", "objects": reasoner.object_ids.tolist(), "placed": reasoner.placed_ids.tolist(),
                        "targets": reasoner.target_ids.tolist()}
@@ -352,6 +364,9 @@ def reasoner_config(reasoner):
 def reasoner_from_config(c):
     if c.get("kind") == "bars":
         return BarsReasoner(c["A"], c["V"], c["bars"], c["floor"], c["C"], c["T"], c["px"], iterations=c["iterations"])
+    if c.get("kind") == "connect":
+        return ConnectReasoner(c["A"], c["V"], c["dots"], c["paths"], c["wall"], c["floor"], c["C"], c["T"], c["px"],
+                               iterations=c["iterations"])
     if c.get("kind") == "objects":
         return ObjectsReasoner(c["A"], c["V"], c["objects"], c["placed"], c["targets"], c["floor"], c["C"], c["T"], c["px"])
     return Reasoner(c["A"], c["V"], c["agent"], c["floor"], c["C"], c["T"], c["px"], coin_id=c.get("coin", -1))

@@ -103,13 +103,14 @@ def repeat_lora(lora, B, n):
     return tuple(w[:, None].expand(B, n, *w.shape[1:]).reshape(B * n, *w.shape[1:]) for w in lora)
 
 
-def run_field(net, cells, instr, lora=None):
+def run_field(net, cells, instr, lora=None, emb=None):
     """Per-cell move logits [B, C*C, MOVES] of a field network (a Reasoner or ObjectsReasoner: cell
     and word embeddings, local-attention blocks iterated net.iterations times, a head) on cells
-    [B, C*C] and instructions [B, L]."""
+    [B, C*C] and instructions [B, L]. emb [B, C*C, D_MODEL]: cell embeddings to use instead of
+    net.cell(cells) (a soft mix of appearances)."""
     wmask = (instr > 0).to(torch.float32)
     wmean = (net.words(instr) * wmask[..., None]).sum(1) / wmask.sum(1, keepdim=True).clamp(min=1)
-    h = net.cell(cells) + net.instr(wmean)[:, None]
+    h = (net.cell(cells) if emb is None else emb) + net.instr(wmean)[:, None]
     for _ in range(net.iterations):
         for i, blk in enumerate(net.blocks):
             h = blk(h, None if lora is None else lora[4 * i:4 * i + 4])

@@ -198,8 +198,64 @@ def make_sort_judge(ids, canvas):
     return judge
 
 
+DOT_COLOURS = ("teal", "magenta")  # the suite's connect pairs, in drawing order
+
+
+def grid_neighbours(i, canvas):
+    """The 4-neighbours of cell i on a canvas x canvas grid (the suite's neighbours)."""
+    r, c = divmod(int(i), canvas)
+    return [(r + dr) * canvas + c + dc for dr, dc in ((-1, 0), (1, 0), (0, -1), (0, 1))
+            if 0 <= r + dr < canvas and 0 <= c + dc < canvas]
+
+
+def reaches(a, b, open_cell, canvas):
+    """Whether b is reachable from a through 4-neighbours for which open_cell(cell) holds."""
+    seen, stack = {int(a)}, [int(a)]
+    while stack:
+        for n in grid_neighbours(stack.pop(), canvas):
+            if n not in seen and open_cell(n):
+                seen.add(n)
+                stack.append(n)
+    return int(b) in seen
+
+
+def make_connect_judge(ids, canvas):
+    dots = [ids[f"dot-{c}"] for c in DOT_COLOURS]
+    paths = [ids[f"path-{c}"] for c in DOT_COLOURS]
+    wall = ids["wall"]
+
+    def judge(cells):
+        cells = np.asarray(cells)
+        first, last = cells[0], cells[-1]
+        start = [np.flatnonzero(first == d).tolist() for d in dots]
+        present = [k for k in range(len(dots)) if start[k]]
+        intact = bool(present) and not (cells == UNKNOWN).any() and all(
+            np.flatnonzero(f == d).tolist() == start[k] for f in cells for k, d in enumerate(dots))
+        linked = bool(present) and all(
+            len(start[k]) == 2 and reaches(start[k][0], start[k][1], lambda c: last[c] in (paths[k], dots[k]), canvas)
+            for k in present)
+        is_path = np.isin(cells, paths)
+        no_wall = not (is_path & (first == wall)[None]).any()
+        grow = True
+        for t in range(1, len(cells)):
+            before, now = cells[t - 1], cells[t]
+            if (is_path[t - 1] & (now != before)).any():
+                grow = False
+            added = np.flatnonzero(is_path[t] & ~is_path[t - 1])
+            if len(added) > 1:
+                grow = False
+            for i in added:
+                k = paths.index(now[i])
+                if not any(before[n] in (paths[k], dots[k]) for n in grid_neighbours(i, canvas)):
+                    grow = False
+        return {"connect.linked": int(linked), "connect.intact": int(intact), "connect.no_wall": int(no_wall),
+                "connect.grow": int(grow)}
+
+    return judge
+
+
 JUDGES = {"maze": make_maze_judge, "collect": make_collect_judge, "fall": make_fall_judge, "push": make_push_judge,
-          "sort": make_sort_judge}
+          "sort": make_sort_judge, "connect": make_connect_judge}
 
 
 def make_judges(appearances, canvas):

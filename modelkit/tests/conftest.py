@@ -12,6 +12,8 @@ BLOCKS_PACKAGE = os.path.join(ROOT, "resources", "models", "blocks")
 BLOCKS_CHECKPOINT = os.path.join(ROOT, "modelkit", "checkpoints", "blocks.pt")
 BARS_PACKAGE = os.path.join(ROOT, "resources", "models", "bars")
 BARS_CHECKPOINT = os.path.join(ROOT, "modelkit", "checkpoints", "bars.pt")
+CONNECT_PACKAGE = os.path.join(ROOT, "resources", "models", "connect")
+CONNECT_CHECKPOINT = os.path.join(ROOT, "modelkit", "checkpoints", "connect.pt")
 
 torch.set_num_threads(2)
 
@@ -46,6 +48,12 @@ def blocks_package():
 def bars_package():
     """The committed bars package (sort), as committed() gives it."""
     return committed(BARS_PACKAGE, BARS_CHECKPOINT, "python -m teacher_studio_modelkit.build --package bars")
+
+
+@pytest.fixture(scope="session")
+def connect_package():
+    """The committed connect package, as committed() gives it."""
+    return committed(CONNECT_PACKAGE, CONNECT_CHECKPOINT, "python -m teacher_studio_modelkit.build --package connect")
 
 
 @pytest.fixture(scope="session")

@@ -143,6 +143,15 @@ def test_committed_bars_tto_step_gradients_match_finite_differences(bars_package
     fd_check_on_family(bars_package, tmp_path_factory, "sort", eps=0.1)
 
 
+@pytest.mark.parametrize("name", ["tto_step", "sample", "decode", "vqa", "plan"])
+def test_committed_connect_graph_matches_pytorch(connect_package, name):
+    check_graph(*connect_package[:4], name)
+
+
+def test_committed_connect_tto_step_gradients_match_finite_differences(connect_package, tmp_path_factory):
+    fd_check_on_family(connect_package, tmp_path_factory, "connect")
+
+
 def test_bars_tto_step_gradients_match_finite_differences_in_float64(bars_package):
     """The bars graph's gradient (torch.func, what the export traces) against central differences of
     its loss in float64, at a step of 1e-4, where float32's roughness does not blur them."""
@@ -233,7 +242,7 @@ def test_export_replaces_the_racy_scatter_add_and_keeps_the_gradient(tmp_path):
     np.testing.assert_allclose(loss, ref_loss.numpy(), atol=1e-5, rtol=1e-5)
 
 
-@pytest.mark.parametrize("package_dir", ["gridworld", "blocks", "bars"])
+@pytest.mark.parametrize("package_dir", ["gridworld", "blocks", "bars", "connect"])
 def test_committed_graphs_hold_no_scatter_add(package_dir):
     from conftest import ROOT
     pkg = os.path.join(ROOT, "resources", "models", package_dir)
@@ -243,7 +252,7 @@ def test_committed_graphs_hold_no_scatter_add(package_dir):
 
 
 @pytest.mark.parametrize("name", ["tto_step", "sample", "decode", "vqa", "plan"])
-@pytest.mark.parametrize("fixture", ["package", "blocks_package", "bars_package"])
+@pytest.mark.parametrize("fixture", ["package", "blocks_package", "bars_package", "connect_package"])
 def test_committed_graph_is_the_same_on_every_call_with_two_threads(fixture, name, request):
     """What the racy ScatterND add broke: with 2 intra-op threads, 1 call in 5 of the blocks
     tto_step returned other gradients. 15 calls on the same inputs must agree bit for bit."""

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { delimiter, join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from '../helpers/chromium'
@@ -93,10 +93,10 @@ describe('the whole studio loop in a browser', () => {
     await expect.poll(() => page.getByTestId('project-name').textContent()).toBe('Loop study')
 
     // 1. Pick a task from the suite; its first frame shows at once. The picker says which model
-    // package runs a family, and that no package was trained on the others.
+    // package runs a family (a family outside every package: the drop test below).
     await page.getByRole('combobox', { name: 'Family' }).click()
-    await page.getByRole('option', { name: 'connect (no model package)' }).click()
-    await expect.poll(() => page.getByTestId('family-outside-package').textContent()).toMatch(/The packages cover .*fall.*; a connect task runs on the default package\. Its videos will not\s+follow connect's rules/)
+    await page.getByRole('option', { name: 'connect', exact: true }).click()
+    await expect.poll(() => page.getByTestId('family-package').textContent()).toMatch(/Its tasks run on the connect model package, trained on connect\./)
     await page.getByRole('combobox', { name: 'Family' }).click()
     await page.getByRole('option', { name: 'push', exact: true }).click()
     await expect.poll(() => page.getByTestId('family-package').textContent()).toMatch(/Its tasks run on the blocks model package, trained on (fall and push|push and fall)\./)
@@ -248,7 +248,7 @@ describe('the whole studio loop in a browser', () => {
 
     // 8. Settings: the model packages with the families each runs, providers and what actually ran.
     await page.getByRole('button', { name: 'Settings' }).click()
-    await expect.poll(() => page.getByTestId('model-packages').textContent()).toMatch(/gridworlddefault.*(maze, collect|collect, maze).*loadedlr 0\.02 .*barssortloadedlr 0\.02 .*blocks(fall, push|push, fall)loadedlr 0\.01 /)
+    await expect.poll(() => page.getByTestId('model-packages').textContent()).toMatch(/gridworlddefault.*(maze, collect|collect, maze).*loadedlr 0\.02 .*barssortloadedlr 0\.02 .*blocks(fall, push|push, fall)loadedlr 0\.01 .*connectconnectloadedlr 0\.02 /)
     await expect.poll(() => page.getByTestId('last-provider').textContent()).toMatch(/asked for webgpu and ran on (cpu: .+|webgpu\.)/)
     await shot(page, 'settings')
 
@@ -285,12 +285,17 @@ describe('the whole studio loop in a browser', () => {
 
   it('adds what is dropped anywhere on the window: a task file at once, an image into the new-task form', { timeout: 120_000 }, async () => {
     await serve?.stop()
-    serve = await startServe(tempDir())
+    // a studio whose model folders lack the connect package: connect is outside every package it has
+    const models = ['gridworld', 'blocks', 'bars'].map((name) => join(repoRoot, 'resources', 'models', name)).join(delimiter)
+    serve = await startServe(tempDir(), { TEACHER_STUDIO_MODEL_DIR: models })
     const page = await browser.newPage({ viewport: { width: 1360, height: 1000 } })
     page.setDefaultTimeout(30_000)
     await page.goto(serve.url)
     await page.getByLabel('New project').fill('Drops')
     await page.getByRole('button', { name: 'Create project' }).click()
+    await page.getByRole('combobox', { name: 'Family' }).click()
+    await page.getByRole('option', { name: 'connect (no model package)' }).click()
+    await expect.poll(() => page.getByTestId('family-outside-package').textContent()).toMatch(/The packages cover .*fall.*; a connect task runs on the default package\. Its videos will not\s+follow connect's rules/)
     await page.getByRole('button', { name: 'Settings' }).click()
 
     /** Drags a file over the window (away from the new-task form) and drops it on the overlay. */

@@ -36,6 +36,10 @@ export const blocksModels = () => modelsIn(blocksPackageDir)
 export const barsPackageDir = join(dirname(builtInPackageDir), 'bars')
 export const barsModels = () => modelsIn(barsPackageDir)
 
+/** The connect package (resources/models/connect: connect). */
+export const connectPackageDir = join(dirname(builtInPackageDir), 'connect')
+export const connectModels = () => modelsIn(connectPackageDir)
+
 /** A LoRA away from the identity (B = 0 makes every A-gradient vanish): B filled with small values. */
 export function perturbedLora(models: StudioModels, seed: number) {
   const lora = models.freshLora(seed)

@@ -152,7 +152,7 @@ describe('runs through the studio API (worker thread, built-in package)', () => 
     const good = await studioWithTask(tempDir())
     // every package's own run settings, for the run form of a task of its families
     const runtime = await good.ok('getRuntimeInfo')
-    expect(runtime.packages.map((p: { id: string; defaults: { learningRate: number } }) => [p.id, p.defaults.learningRate])).toEqual([['gridworld', 0.02], ['bars', 0.02], ['blocks', 0.01]])
+    expect(runtime.packages.map((p: { id: string; defaults: { learningRate: number } }) => [p.id, p.defaults.learningRate])).toEqual([['gridworld', 0.02], ['bars', 0.02], ['blocks', 0.01], ['connect', 0.02]])
     const empty = await good.ok('createSuiteTask', { family: 'sort', seed: 1 })
     expect(await good.call('startRun', { taskId: empty.id, method: 'teacher' })).toMatchObject({ ok: false, error: { code: 'no-rules' } })
     // An image of another size than the model's video: a clear error before anything is queued.

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { graphOps, racyOps } from '../../../src/main/engine/models/graph-ops'
-import { barsPackageDir, blocksPackageDir, builtInPackageDir } from '../../helpers/model-package'
+import { barsPackageDir, blocksPackageDir, builtInPackageDir, connectPackageDir } from '../../helpers/model-package'
 import { onnxModel } from '../../helpers/onnx-bytes'
 
 describe('graphOps', () => {
@@ -29,7 +29,7 @@ describe('graphOps', () => {
     const blocks = graphOps(readFileSync(join(blocksPackageDir, 'tto_step.onnx')))
     expect(blocks.length).toBeGreaterThan(10_000)
     expect(blocks.some((op) => op.opType === 'ScatterND' && op.reduction === 'none')).toBe(true)
-    for (const dir of [builtInPackageDir, blocksPackageDir, barsPackageDir]) {
+    for (const dir of [builtInPackageDir, blocksPackageDir, barsPackageDir, connectPackageDir]) {
       for (const graph of ['tto_step', 'sample', 'decode', 'vqa', 'plan']) {
         expect(racyOps(readFileSync(join(dir, `${graph}.onnx`))), `${dir}/${graph}`).toEqual([])
       }

@@ -2,21 +2,23 @@ import { cpSync } from 'node:fs'
 import { delimiter, join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { defaultPackageDirs, ModelLibrary, ModelPackageError } from '../../../src/main/engine/models'
-import { barsPackageDir, blocksPackageDir, builtInPackageDir } from '../../helpers/model-package'
+import { barsPackageDir, blocksPackageDir, builtInPackageDir, connectPackageDir } from '../../helpers/model-package'
 import { useTempDirs } from '../../helpers/temp'
 
 describe('the model library: which package runs a task', () => {
   const tempDir = useTempDirs()
 
   it('finds the built-in packages, gridworld first, or the folders TEACHER_STUDIO_MODEL_DIR names', () => {
-    expect(defaultPackageDirs(undefined, {})).toEqual([builtInPackageDir, barsPackageDir, blocksPackageDir])
+    expect(defaultPackageDirs(undefined, {})).toEqual([builtInPackageDir, barsPackageDir, blocksPackageDir, connectPackageDir])
     expect(defaultPackageDirs(undefined, { TEACHER_STUDIO_MODEL_DIR: `/a${delimiter}/b` })).toEqual([resolve('/a'), resolve('/b')])
   })
 
   it('runs each family on the package trained on it, and the rest on the default package', () => {
-    const library = new ModelLibrary([builtInPackageDir, barsPackageDir, blocksPackageDir])
-    expect(Object.fromEntries(library.trainedFamilies())).toEqual({ maze: 'gridworld', collect: 'gridworld', sort: 'bars', fall: 'blocks', push: 'blocks' })
-    expect(['maze', 'collect', 'fall', 'push', 'sort', 'connect', null].map((f) => library.packageFor(f).id)).toEqual(['gridworld', 'gridworld', 'blocks', 'blocks', 'bars', 'gridworld', 'gridworld'])
+    const all = new ModelLibrary([builtInPackageDir, barsPackageDir, blocksPackageDir, connectPackageDir])
+    expect(Object.fromEntries(all.trainedFamilies())).toEqual({ maze: 'gridworld', collect: 'gridworld', sort: 'bars', fall: 'blocks', push: 'blocks', connect: 'connect' })
+    expect(['maze', 'collect', 'fall', 'push', 'sort', 'connect', null].map((f) => all.packageFor(f).id)).toEqual(['gridworld', 'gridworld', 'blocks', 'blocks', 'bars', 'connect', 'gridworld'])
+    const library = new ModelLibrary([builtInPackageDir, barsPackageDir, blocksPackageDir]) // no connect package
+    expect(['sort', 'connect'].map((f) => library.packageFor(f).id)).toEqual(['bars', 'gridworld'])
     expect(library.packageFor('push')).toBe(library.packageFor('fall')) // loaded once
   })
 

@@ -141,9 +141,9 @@ describe('StudioService through dispatchStudioCall', () => {
     expect(families.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(['maze', 'push', 'collect', 'sort', 'connect', 'fall']))
     // The built-in packages' manifests name the families they were trained on.
     const trained = Object.fromEntries(families.map((f: { name: string; inModelPackage?: boolean }) => [f.name, f.inModelPackage]))
-    expect(trained).toMatchObject({ maze: true, collect: true, push: true, sort: true, connect: false, fall: true })
+    expect(trained).toMatchObject({ maze: true, collect: true, push: true, sort: true, connect: true, fall: true })
     const runsOn = Object.fromEntries(families.map((f: { name: string; modelPackage?: string }) => [f.name, f.modelPackage]))
-    expect(runsOn).toEqual({ maze: 'gridworld', collect: 'gridworld', push: 'blocks', fall: 'blocks', sort: 'bars', connect: undefined })
+    expect(runsOn).toEqual({ maze: 'gridworld', collect: 'gridworld', push: 'blocks', fall: 'blocks', sort: 'bars', connect: 'connect' })
     const task = await ok('createSuiteTask', { family: 'maze', seed: 5 })
     expect(task).toMatchObject({ source: 'suite', family: 'maze', seed: 5, split: 'train', frameWidth: 80, frameHeight: 80 })
     expect(task.instruction.length).toBeGreaterThan(10)

@@ -1,0 +1,145 @@
+"""The connect model package (resources/models/connect, for the suite's connect family), a
+FamilyPackage (family_package.py).
+
+One command makes it from scratch: `python -m teacher_studio_modelkit.build --package connect
+--fresh`: gen-data -> the connect reasoner (connect_experiment.stage_reasoner) -> query writer and
+answerer -> graphs, manifest.json and modelkit/checkpoints/connect.pt -> the evaluation
+(runs/connect.json, results/connect.md, runs/connect_teacher.json, results/connect_teacher.md) ->
+MODEL_CARD.md. `python -m teacher_studio_modelkit.connect_package --card-only` rewrites the card
+from the cached results.
+"""
+import json
+
+from . import connect_experiment
+from .blocks_package import build_text, lowest, misses
+from .build import ANSWERER_MINUTES, REASONER_MINUTES, SMOKE
+from .family_package import FamilyPackage, ceiling, verdict
+from .model_card import curve_text, pct, stop_text
+from .tto import TTO_LR
+
+HEADER = ["# The teacher on connect (the connect package)", "",
+          "The package's query-writer and answerer recipes trained on the connect family, with the connect",
+          "reasoner of `results/connect.md` as the video model, and the package's held-out experiment run on them.",
+          "Produced by the connect package's build (`cd modelkit && python -m teacher_studio_modelkit.build --package"
+          " connect`) "]
+
+
+def weakest_text(teach):
+    """The answerer's weakest rule on held-out reasoner videos and what it does to the loop, in words."""
+    acc = teach["teacher_heldout_reasoner_samples"]
+    worst = min(acc, key=lambda r: acc[r]["balanced"])
+    t = teach["tto"]
+    return (f"The answerer's weakest rule on held-out reasoner videos is {worst} ({pct(acc[worst]['balanced'])} balanced:"
+            f" TPR {pct(acc[worst]['tpr'])}, TNR {pct(acc[worst]['tnr'])}); {pct(t['stopped_early'])} of held-out runs"
+            f" stop early (mean {t['mean_steps']:.1f} of {teach['settings']['max_steps']} steps), and the runs that go on"
+            f" break {t['broken']} right base videos while fixing {t['fixed']}.")
+
+
+def grow_text(base):
+    m = base["splits"]["held-out test"]
+    return f"connect.grow holds on {pct(m['rules']['connect.grow'])} of held-out test samples"
+
+
+def write_card(path, base, teach, size_mb, step_ms, parameters, record=None):
+    """MODEL_CARD.md of the connect package from connect_experiment's and the teacher experiment's results."""
+    rules = base["rules"]
+    split_rows = "\n".join(
+        f"| {name} | {m['tasks']} | {pct(m['success'])} | {pct(m['pass_at_n'])} | {pct(m['samples_differ'])} | "
+        + " | ".join(pct(m["rules"][r]) for r in rules) + " |" for name, m in base["splits"].items())
+    tto_rows = "\n".join(
+        f"| {name} | {r['tto']['n']} | {pct(r['tto']['base_success'])} | {pct(r['tto']['success'])} | "
+        f"{r['tto']['fixed']} / {r['tto']['broken']} | {pct(r['best_of_n']['teacher_picked'])} (N = {r['best_of_n']['n']}) | "
+        f"{pct(r['best_of_n']['oracle_pass_at_n'])} | {pct(r['tto']['hacking_rate'])} | {r['tto']['mean_steps']:.1f} |"
+        for name, r in (("held-out test", teach), ("train split", teach["in_domain"])))
+    text = f"""# connect — the model package for the connect family (MODEL_CARD)
+
+A small reasoner + teacher pair trained from scratch by `modelkit` on the task suite's **connect**
+family (draw a path of their colour between the two dots of each colour, one cell a frame, around
+the walls). gridworld covers maze and collect, blocks fall and push, bars sort. Numbers are
+measured on the suite's **held-out split** (areas of 8-10 cells, a teal and a **magenta** pair, 6-11
+path cells in 11 transitions, where training had 5-7 cells, one teal pair and 2-8 path cells:
+magenta is never seen in training), labelled by the Python port of the suite's evaluator
+(`rules.make_connect_judge`; its agreement with the suite's labels, corruptions included, is a
+test: `modelkit/tests/test_connect.py`).
+
+Reproduce from scratch in one command: `cd modelkit && python -m teacher_studio_modelkit.build --package connect --fresh`
+(gen-data, training, export, then the evaluation below and this card). {build_text(record, teach)}
+Details: [`modelkit/results/connect.md`](../../../modelkit/results/connect.md) (reasoner),
+[`modelkit/results/connect_teacher.md`](../../../modelkit/results/connect_teacher.md) (teacher, TTO).
+
+## Models
+- **Reasoner** ({parameters['reasoner']:,} parameters, `connect.py`): per transition one move (stay, up,
+  down, left, right) of the pen drawing at that frame (z1 is [11, 8]), a pen per colour pair starting
+  on its first dot in cell order. The first pair whose pen has not reached the cell next to its other
+  dot draws; every cell its pen enters is painted in the pair's colour. So every frame adds at most
+  one cell, attached to its path, the pairs draw one after the other and the video holds still once
+  every pair is joined, by construction; the route is learned: the gridworld reasoner's field
+  (local-attention blocks, where the LoRA slots are, the same q and v slots) run on the first frame
+  seen from each pair (its other dot drawn as a teal dot, every other dot and the paths drawn before
+  as walls), so a magenta pair is read as the teal pairs of training. The full sampler moves each pen
+  by its most likely move; the one-step preview the teacher reads blends the paint by the moves'
+  probabilities. Trained {base['train']['steps']} steps ({base['minutes']:g} CPU minutes).
+- **Answerer** ({parameters['answerer']:,} parameters) and **query writer** ({parameters['writer']:,}
+  parameters): gridworld's architectures and recipe (ground truth + corruptions, reasoner samples,
+  one-step previews, a hardening round on optimized videos; answerer {teach['minutes']['answerer']:g} + {teach['minutes']['harden']:g}
+  minutes, writer {teach['minutes']['writer']:g} minutes), trained on the train split only (teal pairs).
+  Training videos: {json.dumps(teach['answerer_training_videos'])}.
+
+## Base success (the reasoner alone, 4 noise seeds per task)
+
+| split | tasks | base success | oracle pass@4 | samples differ | {' | '.join(rules)} |
+|---|---|---|---|---|{'---|' * len(rules)}
+{split_rows}
+
+## Test-time optimization with the teacher
+
+Settings as the package's manifest defaults: Adam lr {teach['settings']['lr']} (gridworld's), lambda {teach['settings']['lambda']},
+tau {teach['settings']['tau']}, at most {teach['settings']['max_steps']} steps; best-of-N compute-matched, picked by the
+teacher; oracle pass@N: the evaluator picking among the same candidates. Hacking: the teacher
+stopped early on a video the evaluator fails. {stop_text(teach)}
+
+| tasks | n | base | TTO | fixed / broken | best-of-N (teacher) | oracle pass@N | hacking | mean steps |
+|---|---|---|---|---|---|---|---|---|
+{tto_rows}
+
+Success against the step budget (step: success; 0 is the base sample, a run stopped early keeps its
+video at larger budgets):
+- held-out test: {curve_text(teach['tto']['curve_success_vs_step_budget'])}
+- train split: {curve_text(teach['in_domain']['tto']['curve_success_vs_step_budget'])}
+
+## Teacher accuracy (balanced, per rule)
+- held-out reasoner samples: {lowest(teach['teacher_heldout_reasoner_samples'])}
+- held-out optimized samples: {lowest(teach['teacher_heldout_optimized_samples'])}
+- held-out ground truth + corruptions: {lowest(teach['teacher_heldout_gt_and_corruptions'])}
+- its own training videos: {lowest(teach['teacher_train_gt_and_corruptions'])}
+- query writer, held-out rule-set accuracy: {pct(teach['writer']['heldout_rule_set_accuracy'])}
+
+## Package
+{size_mb:.1f} MB; one `tto_step` call takes {step_ms:.0f} ms in onnxruntime (CPU, this 2-core machine).
+Graphs, inputs and outputs as gridworld's (`docs/model-package.md`); only the latent's meaning differs.
+Parity: `cd modelkit && pytest tests/test_parity.py` (onnxruntime against PyTorch on every graph,
+outputs and gradients; finite differences on tto_step).
+
+## Limits
+- {verdict(teach)}
+- {ceiling(teach)}
+- {misses(teach)}. {weakest_text(teach)}
+- The pens' order, at most one new cell a frame, each next to its pen's last cell, and the dots
+  hold by construction; connect.grow still breaks when a pen paints over another pair's path or
+  steps through a dot ({grow_text(base)}), and connect.intact never does.
+- The answerer has seen only teal paths; magenta ones are new to it.
+- The answerer and writer know only connect's queries.
+"""
+    open(path, "w").write(text)
+
+
+PACKAGE = FamilyPackage(
+    name="connect", experiment=connect_experiment, make_reasoner=connect_experiment.make_connect_reasoner,
+    reasoner_minutes=0.1 if SMOKE else REASONER_MINUTES, answerer_minutes=0.1 if SMOKE else ANSWERER_MINUTES,
+    answerer_name="connect_answerer", census=False, tto_lr=TTO_LR, header=HEADER, write_card=write_card)
+CHECKPOINT = PACKAGE.checkpoint
+build = PACKAGE.build
+
+
+if __name__ == "__main__":
+    PACKAGE.main(__doc__)
