@@ -99,6 +99,13 @@ class ConnectReasoner(CellFlow, nn.Module):
             emb = emb + blocked[..., None] * (self.cell.weight[self.wall_id] - emb)
         return run_field(self, None, instr, lora, emb=emb)
 
+    def _reading(self, cells0, dtype):
+        """What the pens need of the first frame: each pair's first dot [B, P, N], whether the pair is
+        there [B, P], the cells next to its target [B, P, N], and the cells a pen may paint (not a dot)."""
+        start, target, present = self.pairs(cells0)
+        drawable = 1 - (cells0[..., None] == self.dot_ids).any(-1).to(dtype)
+        return start, present, target @ self.adj, drawable
+
     # ---- the pens -----------------------------------------------------------------------------
     def _pen_step(self, q, probs, gate, near):
         """One frame of a pen: q [B, N] moves by probs [B, MOVES] with probability gate [B] (the
@@ -111,9 +118,7 @@ class ConnectReasoner(CellFlow, nn.Module):
     def replay(self, move_probs, cells0):
         """Each pair's paint per frame [B, T, P, N] (frame 0 included: none) when the drawing pen
         moves by move_probs [B, T-1, MOVES] (the frames' move distributions)."""
-        start, target, present = self.pairs(cells0)
-        near = target @ self.adj
-        drawable = 1 - (cells0[..., None] == self.dot_ids).any(-1).to(move_probs.dtype)
+        start, present, near, drawable = self._reading(cells0, move_probs.dtype)
         B, N = cells0.shape
         q = start * present[..., None]
         keep = torch.ones(B, len(DOT_COLOURS), N, dtype=move_probs.dtype)
@@ -138,9 +143,7 @@ class ConnectReasoner(CellFlow, nn.Module):
         first_field: the first pair's field when the caller has it (it does not depend on x_t or t;
         the later pairs' fields do, through the paths drawn before them)."""
         B, N = cells0.shape
-        start, target, present = self.pairs(cells0)
-        near = target @ self.adj
-        drawable = 1 - (cells0[..., None] == self.dot_ids).any(-1).to(x_t.dtype)
+        start, present, near, drawable = self._reading(cells0, x_t.dtype)
         bgs = self.backgrounds(cells0)
         temb = self.time(time_features(t, x_t.dtype))
         T1, K = x_t.shape[1], len(MOVES)
