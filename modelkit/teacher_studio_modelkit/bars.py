@@ -28,9 +28,8 @@ import math
 import torch
 import torch.nn as nn
 
-from .layers import LocalBlock, patches_to_frames
-from .reasoner import (BLOCKS, CellFlow, D_MODEL, HEADS, ITERATIONS, LATENT, MIX, SAMPLER_STEPS, lora_init, lora_specs,
-                       neighbour_gather, run_field, time_features)
+from .layers import patches_to_frames
+from .reasoner import CellFlow, ITERATIONS, LATENT, MIX, SAMPLER_STEPS, noised_latents, run_field, time_features
 from .rules import BAR_COLOURS
 
 FEAT = 4  # learned features per column
@@ -55,27 +54,11 @@ class BarsReasoner(CellFlow, nn.Module):
         self.iterations = iterations
         self.register_buffer("bar_ids", torch.tensor(bar_ids, dtype=torch.long), persistent=False)
         self.floor_id = int(floor_id)
-        g = torch.Generator().manual_seed(1234)
-        self.register_buffer("codes", torch.randn(cells, LATENT, generator=g))
-        self.register_buffer("sprites", torch.zeros(n_appearances, px * px * 3))
+        self.add_codes_and_sprites(cells, n_appearances, px)
         self.register_buffer("swaps", swap_matrices(cells))
-        d = D_MODEL
-        self.cell = nn.Embedding(n_appearances, d)
-        self.words = nn.Embedding(vocab_size, d)
-        self.instr = nn.Linear(d, d)
-        self.blocks = nn.ModuleList(LocalBlock(d, HEADS, neighbour_gather(cells)) for _ in range(BLOCKS))
-        self.ln = nn.LayerNorm(d)
-        self.field_head = nn.Linear(d, FEAT)
-        self.time = nn.Linear(16, MIX)
+        self.add_field(n_appearances, vocab_size, cells, FEAT)
         self.swap_mlp = nn.Sequential(nn.Linear(4 + 2 * FEAT + 1 + MIX, MIX), nn.GELU(), nn.Linear(MIX, 1))
         self.stay_mlp = nn.Sequential(nn.Linear(2 + MIX, MIX), nn.GELU(), nn.Linear(MIX, 1))
-
-    # ---- LoRA slots (the agent reasoner's: q and v of both local-attention blocks) ------------
-    def lora_specs(self):
-        return lora_specs()
-
-    def lora_init(self, seed=0):
-        return lora_init(seed)
 
     # ---- first-frame reading ----------------------------------------------------------------
     def columns(self, cells0):
@@ -195,11 +178,6 @@ def choices_from_cells(cells, canvas):
 
 def bars_flow_loss(model, choices, cells0, instr):
     """Cross-entropy of the choice logits at random t (a quarter at t = 1)."""
-    B = choices.shape[0]
-    x0 = model.codes[choices]
-    z1 = torch.randn_like(x0)
-    t = torch.rand(B)
-    t = torch.where(torch.rand(B) < 0.25, torch.ones_like(t), t.clamp(min=0.02))
-    x_t = (1 - t)[:, None, None] * x0 + t[:, None, None] * z1
+    x_t, t = noised_latents(model.codes, choices)
     logits = model(x_t, t, cells0, instr, teacher_choices=choices)
     return torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), choices.reshape(-1))

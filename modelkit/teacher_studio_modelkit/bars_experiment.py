@@ -6,32 +6,13 @@ samples of a task differ. Writes runs/NAME.pt, runs/NAME.json and results/NAME.m
 
     cd modelkit && python -m teacher_studio_modelkit.bars_experiment --minutes 5
 """
-import argparse
-import json
-import os
-import time
-
 import numpy as np
 import torch
 
 from .bars import BarsReasoner, bar_ids, bars_flow_loss, choices_from_cells
-from .build import DATA, MODELKIT, REPO, RUNS, build_vocab, encode_instructions, gen_data, log
-from .data import SuiteData
-from .objects_experiment import SEEDS, SPLITS, UNSEEN_TRAIN, cells_of, measure
-from .rules import make_judges
-from .train import train_reasoner
+from .family_experiment import FamilyExperiment, main
 
-FAMILY = "sort"
-DATASETS = {f"{FAMILY}_{split}": args for split, args in SPLITS.items()}  # the objects reasoner's splits and seeds
 ITERATIONS = 4  # field iterations: 8 cells of reach is plenty, the columns are averaged anyway
-
-
-def data_and_vocab(force=False):
-    """The data sets of DATASETS (gen-data when missing, or always with force) and the vocabulary of
-    the train split."""
-    gen_data(REPO, force, datasets=DATASETS, families=FAMILY)
-    sets = {n: SuiteData(os.path.join(DATA, n)) for n in DATASETS}
-    return sets, build_vocab([sets[f"{FAMILY}_train_gt"]])
 
 
 def make_bars_reasoner(vocab, data):
@@ -43,103 +24,33 @@ def make_bars_reasoner(vocab, data):
     return r
 
 
-def count_bars(model):
-    return lambda cells0: model.columns(cells0)[1].sum(-1)
-
-
-def stage_reasoner(fresh, sets, vocab, minutes, name="bars"):
-    """The bars reasoner trained `minutes` on the sort train split (all but its last UNSEEN_TRAIN
-    tasks), cached as runs/NAME.pt with its training stats in runs/NAME_train.json: (model, stats)."""
-    train = sets[f"{FAMILY}_train_gt"]
-    model = make_bars_reasoner(vocab, train)
-    path, stats_path = os.path.join(RUNS, f"{name}.pt"), os.path.join(RUNS, f"{name}_train.json")
-    if os.path.exists(path) and not fresh:
-        model.load_state_dict(torch.load(path))
-        return model.eval(), json.load(open(stats_path))
-    n_train = len(train.instances) - UNSEEN_TRAIN
-    cells = cells_of(train, range(n_train))
-    instr = encode_instructions(vocab, train, range(n_train))
-    choices = choices_from_cells(cells, model.C)
-    log(f"bars reasoner: {sum(p.numel() for p in model.parameters())} parameters, {len(cells)} tasks")
-    stats = train_reasoner(model, choices, cells[:, 0], instr, minutes, log, loss_fn=bars_flow_loss)
-    torch.save(model.state_dict(), path)
-    json.dump(stats, open(stats_path, "w"))
-    return model.eval(), stats
-
-
-def measure_reasoner(model, sets, vocab, minutes, stats):
-    """Base success on unseen train tasks, the validation split and the held-out test split: the
-    results dict of runs/NAME.json."""
-    train = sets[f"{FAMILY}_train_gt"]
-    n_train = len(train.instances) - UNSEEN_TRAIN
-    judge = make_judges(train.appearances, model.C)[FAMILY]
-    t0 = time.time()
-    res = {"minutes": minutes, "train": stats, "parameters": sum(p.numel() for p in model.parameters()),
-           "rules": sorted(train.rules), "splits": {}}
-    splits = {"train (unseen tasks)": (train, range(n_train, len(train.instances))),
-              "held-out validation": (sets[f"{FAMILY}_heldout_val"], None),
-              "held-out test": (sets[f"{FAMILY}_heldout_gt"], None)}
-    for name, (data, idx) in splits.items():
-        idx = idx if idx is not None else range(len(data.instances))
-        res["splits"][name] = measure(model, vocab, data, idx, judge, count=count_bars(model), by="by_bars")
-        log(f"{name}: {res['splits'][name]}")
-    log(f"measured in {time.time() - t0:.0f} s")
-    return res
-
-
-def write_report(res, path):
-    rules = res["rules"]
-    lines = ["# Bars reasoner on the sort family", "",
-             "The latent of `teacher_studio_modelkit/bars.py`: per transition one choice, \"nothing\" or \"swap",
-             "the contents of two neighbouring columns\", so every frame holds the first frame's bars, each once,",
-             "at most one place from where it was; which bars to swap and when to stop are learned. Base success",
-             "by the suite's rule-based evaluator (`rules.make_sort_judge`, checked against the suite's labels in",
-             "tests/test_bars.py).", "",
-             "- train split: areas of 5-7 cells, 3-4 bars, 1-4 swaps; held-out: 8-10 cells, 5 bars, 5-10 swaps",
-             "  (in 11 transitions), bars up to 9 cells tall where training had at most 6.", "",
-             f"`cd modelkit && python -m teacher_studio_modelkit.bars_experiment --minutes {res['minutes']:g}` "
-             f"({res['train']['steps']} training steps of 64 tasks in {res['minutes']:g} minutes on this 2-core CPU, "
-             f"{res['parameters']} parameters, final loss {res['train']['loss']:.4f}). Samples: {SEEDS} noise seeds per task;",
-             f"oracle pass@{SEEDS} is the evaluator picking the best of them.", "",
-             f"| split | tasks | base success | oracle pass@{SEEDS} | samples differ | " + " | ".join(rules) + " | success by bars |",
-             "|---|---|---|---|---|" + "---|" * len(rules) + "---|"]
-    for name, m in res["splits"].items():
-        by = ", ".join(f"{b}: {100 * v:.1f} %" for b, v in m["by_bars"].items())
-        lines.append(f"| {name} | {m['tasks']} | {100 * m['success']:.1f} % | {100 * m['pass_at_n']:.1f} % | "
-                     f"{100 * m['samples_differ']:.1f} % | " + " | ".join(f"{100 * m['rules'][r]:.1f} %" for r in rules)
-                     + f" | {by} |")
-    lines += ["", "## Earlier configurations (chosen between on the validation split)", "",
-              "- The first probe (3 minutes, not committed): the bars' heights as inputs too, and a sampler that rolled",
-              "  the soft choice probabilities forward: validation 34.4 %. 73 of its 128 validation videos stopped while",
-              "  bars were still out of order: a blend of two arrangements reads as bars of equal height, in order.",
-              "  Hence the full sampler's hard rollout (each frame's most likely choice; the one-step preview still blends).",
-              "- Column features computed on the first frame *with* its bars and travelling with them, no heights as",
-              "  inputs (not committed): 3 minutes, validation 73.0 % (test 74.5 %, pass@4 78.0 %); 8 minutes (1400",
-              "  steps, loss 0.0002), validation 62.3 % (test 63.8 %, pass@4 64.7 %, samples differ on 23 % of tasks).",
-              "  It learnt the training videos' order (the leftmost out-of-order pair first) from what the field read",
-              "  of three or four bars, and that did not carry over to five taller ones: the longer it trained, the",
-              "  worse it sorted them. Hence the field on the frame without its bars, as the objects reasoner's.",
-              "- No learned column features at all (3 minutes, not committed): 100 % on the validation and test splits,",
-              "  but the LoRA slots would then steer nothing, so test-time optimization could not change a video.", ""]
-    open(path, "w").write("\n".join(lines + [""]))
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--minutes", type=float, default=5)
-    ap.add_argument("--eval-only", action="store_true", help="measure runs/NAME.pt without training")
-    ap.add_argument("--name", default="bars", help="writes runs/NAME.pt, runs/NAME.json and results/NAME.md")
-    a = ap.parse_args()
-    torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
-    os.makedirs(RUNS, exist_ok=True)
-    sets, vocab = data_and_vocab()
-    if a.eval_only and not os.path.exists(os.path.join(RUNS, f"{a.name}.pt")):
-        raise SystemExit(f"runs/{a.name}.pt is missing: train it first (without --eval-only)")
-    model, stats = stage_reasoner(not a.eval_only, sets, vocab, a.minutes, a.name)
-    res = measure_reasoner(model, sets, vocab, a.minutes, stats)
-    json.dump(res, open(os.path.join(RUNS, f"{a.name}.json"), "w"), indent=1)
-    write_report(res, os.path.join(MODELKIT, "results", f"{a.name}.md"))
-
+EXPERIMENT = FamilyExperiment(
+    family="sort", name="bars", make_reasoner=make_bars_reasoner,
+    targets=lambda cells, model: choices_from_cells(cells, model.C), loss_fn=bars_flow_loss,
+    count=lambda model: lambda cells0: model.columns(cells0)[1].sum(-1), counted="bars",
+    title="Bars reasoner on the sort family",
+    about=["The latent of `teacher_studio_modelkit/bars.py`: per transition one choice, \"nothing\" or \"swap",
+           "the contents of two neighbouring columns\", so every frame holds the first frame's bars, each once,",
+           "at most one place from where it was; which bars to swap and when to stop are learned. Base success",
+           "by the suite's rule-based evaluator (`rules.make_sort_judge`, checked against the suite's labels in",
+           "tests/test_bars.py).", "",
+           "- train split: areas of 5-7 cells, 3-4 bars, 1-4 swaps; held-out: 8-10 cells, 5 bars, 5-10 swaps",
+           "  (in 11 transitions), bars up to 9 cells tall where training had at most 6."],
+    later=["## Earlier configurations (chosen between on the validation split)", "",
+           "- The first probe (3 minutes, not committed): the bars' heights as inputs too, and a sampler that rolled",
+           "  the soft choice probabilities forward: validation 34.4 %. 73 of its 128 validation videos stopped while",
+           "  bars were still out of order: a blend of two arrangements reads as bars of equal height, in order.",
+           "  Hence the full sampler's hard rollout (each frame's most likely choice; the one-step preview still blends).",
+           "- Column features computed on the first frame *with* its bars and travelling with them, no heights as",
+           "  inputs (not committed): 3 minutes, validation 73.0 % (test 74.5 %, pass@4 78.0 %); 8 minutes (1400",
+           "  steps, loss 0.0002), validation 62.3 % (test 63.8 %, pass@4 64.7 %, samples differ on 23 % of tasks).",
+           "  It learnt the training videos' order (the leftmost out-of-order pair first) from what the field read",
+           "  of three or four bars, and that did not carry over to five taller ones: the longer it trained, the",
+           "  worse it sorted them. Hence the field on the frame without its bars, as the objects reasoner's.",
+           "- No learned column features at all (3 minutes, not committed): 100 % on the validation and test splits,",
+           "  but the LoRA slots would then steer nothing, so test-time optimization could not change a video."])
+FAMILY, data_and_vocab, stage_reasoner = EXPERIMENT.family, EXPERIMENT.data_and_vocab, EXPERIMENT.stage_reasoner
+measure_reasoner, write_report = EXPERIMENT.measure_reasoner, EXPERIMENT.write_report
 
 if __name__ == "__main__":
-    main()
+    main(__doc__, EXPERIMENT, minutes=5, name="bars")

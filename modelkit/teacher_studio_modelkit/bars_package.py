@@ -11,16 +11,19 @@ import json
 import os
 
 from . import bars_experiment
-from .blocks_package import build_text, lowest, misses
+from .blocks_package import misses
 from .build import ANSWERER_MINUTES, RUNS, SMOKE
-from .family_package import FamilyPackage, ceiling, verdict
-from .model_card import curve_text, pct, stop_text
+from .family_package import (FamilyPackage, accuracy_section, base_section, ceiling, package_section, reproduce_text,
+                             tto_section, verdict)
+from .model_card import pct
 from .tto import TTO_LR
 
 HEADER = ["# The teacher on sort (the bars package)", "",
           "The package's query-writer and answerer recipes trained on the sort family, with the bars reasoner",
           "of `results/bars.md` as the video model, and the package's held-out experiment run on them. Produced",
           "by the bars package's build (`cd modelkit && python -m teacher_studio_modelkit.build --package bars`) "]
+LR_NOTE = ("; on the validation split lr 0.01 and 0.02 tie at 98.4 % from a base of 93.8 %,"
+           " [`modelkit/results/lr_sweep_bars.md`](../../../modelkit/results/lr_sweep_bars.md)")
 BARS_ANSWERER_MINUTES = 0.1 if SMOKE else ANSWERER_MINUTES  # gridworld's round-0 budget
 
 
@@ -49,29 +52,17 @@ def stopping_text(teach):
 
 def write_card(path, base, teach, size_mb, step_ms, parameters, record=None):
     """MODEL_CARD.md of the bars package from bars_experiment's and the teacher experiment's results."""
-    rules = base["rules"]
-    split_rows = "\n".join(
-        f"| {name} | {m['tasks']} | {pct(m['success'])} | {pct(m['pass_at_n'])} | {pct(m['samples_differ'])} | "
-        + " | ".join(pct(m["rules"][r]) for r in rules) + " |" for name, m in base["splits"].items())
-    tto_rows = "\n".join(
-        f"| {name} | {r['tto']['n']} | {pct(r['tto']['base_success'])} | {pct(r['tto']['success'])} | "
-        f"{r['tto']['fixed']} / {r['tto']['broken']} | {pct(r['best_of_n']['teacher_picked'])} (N = {r['best_of_n']['n']}) | "
-        f"{pct(r['best_of_n']['oracle_pass_at_n'])} | {pct(r['tto']['hacking_rate'])} | {r['tto']['mean_steps']:.1f} |"
-        for name, r in (("held-out test", teach), ("train split", teach["in_domain"])))
     text = f"""# bars — the model package for the sort family (MODEL_CARD)
 
 A small reasoner + teacher pair trained from scratch by `modelkit` on the task suite's **sort**
 family (swap neighbouring bars until they rise from left to right). gridworld covers maze and
-collect, blocks fall and push; connect is in no package. Numbers are measured on the suite's
+collect, blocks fall and push, connect connect. Numbers are measured on the suite's
 **held-out split** (areas of 8-10 cells, 5 bars up to 9 cells tall, 5-10 swaps in 11 transitions,
 where training had 5-7 cells, 3-4 bars up to 6 tall and 1-4 swaps), labelled by the Python port of
 the suite's evaluator (`rules.make_sort_judge`; its agreement with the suite's labels, corruptions
 included, is a test: `modelkit/tests/test_bars.py`).
 
-Reproduce from scratch in one command: `cd modelkit && python -m teacher_studio_modelkit.build --package bars --fresh`
-(gen-data, training, export, then the evaluation below and this card). {build_text(record, teach)}
-Details: [`modelkit/results/bars.md`](../../../modelkit/results/bars.md) (reasoner),
-[`modelkit/results/bars_teacher.md`](../../../modelkit/results/bars_teacher.md) (teacher, TTO).
+{reproduce_text("bars", record, teach)}
 
 ## Models
 - **Reasoner** ({parameters['reasoner']:,} parameters, `bars.py`): per transition one choice among 10,
@@ -100,41 +91,13 @@ Details: [`modelkit/results/bars.md`](../../../modelkit/results/bars.md) (reason
   change alone, sort.swap broke
   ([`modelkit/results/answerer_census_bars.md`](../../../modelkit/results/answerer_census_bars.md)).
 
-## Base success (the reasoner alone, 4 noise seeds per task)
+{base_section(base)}
 
-| split | tasks | base success | oracle pass@4 | samples differ | {' | '.join(rules)} |
-|---|---|---|---|---|{'---|' * len(rules)}
-{split_rows}
+{tto_section(teach, LR_NOTE)}
 
-## Test-time optimization with the teacher
+{accuracy_section(teach)}
 
-Settings as the package's manifest defaults: Adam lr {teach['settings']['lr']} (gridworld's; on the validation split lr 0.01
-and 0.02 tie at 98.4 % from a base of 93.8 %, [`modelkit/results/lr_sweep_bars.md`](../../../modelkit/results/lr_sweep_bars.md)), lambda {teach['settings']['lambda']},
-tau {teach['settings']['tau']}, at most {teach['settings']['max_steps']} steps; best-of-N compute-matched, picked by the
-teacher; oracle pass@N: the evaluator picking among the same candidates. Hacking: the teacher
-stopped early on a video the evaluator fails. {stop_text(teach)}
-
-| tasks | n | base | TTO | fixed / broken | best-of-N (teacher) | oracle pass@N | hacking | mean steps |
-|---|---|---|---|---|---|---|---|---|
-{tto_rows}
-
-Success against the step budget (step: success; 0 is the base sample, a run stopped early keeps its
-video at larger budgets):
-- held-out test: {curve_text(teach['tto']['curve_success_vs_step_budget'])}
-- train split: {curve_text(teach['in_domain']['tto']['curve_success_vs_step_budget'])}
-
-## Teacher accuracy (balanced, per rule)
-- held-out reasoner samples: {lowest(teach['teacher_heldout_reasoner_samples'])}
-- held-out optimized samples: {lowest(teach['teacher_heldout_optimized_samples'])}
-- held-out ground truth + corruptions: {lowest(teach['teacher_heldout_gt_and_corruptions'])}
-- its own training videos: {lowest(teach['teacher_train_gt_and_corruptions'])}
-- query writer, held-out rule-set accuracy: {pct(teach['writer']['heldout_rule_set_accuracy'])}
-
-## Package
-{size_mb:.1f} MB; one `tto_step` call takes {step_ms:.0f} ms in onnxruntime (CPU, this 2-core machine).
-Graphs, inputs and outputs as gridworld's (`docs/model-package.md`); only the latent's shape differs.
-Parity: `cd modelkit && pytest tests/test_parity.py` (onnxruntime against PyTorch on every graph,
-outputs and gradients; finite differences on tto_step).
+{package_section(size_mb, step_ms, "shape")}
 
 ## Limits
 - {verdict(teach)}

@@ -166,14 +166,19 @@ def build_text(record, teach):
     st = record["stages"]
     build_stages = ("gen-data", "reasoner", "writer and answerer", "export")
     total = sum(st[k]["minutes"] for k in build_stages)
-    ran = all(st[k]["ran"] for k in build_stages)
-    parts = ", ".join(f"{k} {st[k]['minutes']:.0f}" + ("" if st[k]["ran"] else " (cached)") for k in build_stages)
+    earlier = [k for k in build_stages if not st[k]["ran"] and st[k].get("earlier")]
+    unknown = [k for k in build_stages if not st[k]["ran"] and not st[k].get("earlier")]
+    parts = ", ".join(f"{k} " + ("cached" if k in unknown else f"{st[k]['minutes']:.0f}" + (" (an earlier run)" if k in earlier else ""))
+                      for k in build_stages)
     evaluation = st["evaluation: reasoner"]["minutes"] + teach["experiment_minutes"]
     b = record["budgets"]
-    return (f"Built by that command on {record['date']} in **{total:.0f} minutes** on this 2-core CPU"
-            + ("" if ran else " (some stages cached from an earlier run)")
-            + f" ({parts} minutes; training budgets: reasoner {b['reasoner']:g}, query writer {b['writer']:g},"
-            f" answerer {b['answerer']:g} + {b['harden']:g} hardening); the evaluation that wrote this card took"
+    return (f"Built by that command on {record['date']} in **{total:.0f} minutes**"
+            + (" for the stages that ran" if unknown else "") + f" on this 2-core CPU: {parts} minutes"
+            + (" (stages marked \"an earlier run\" were cached from an earlier invocation of the command, with the"
+               " minutes they took in it)" if earlier else "")
+            + ("; the cached stages' time was not recorded" if unknown else "")
+            + f"; training budgets: reasoner {b['reasoner']:g}, query writer {b['writer']:g},"
+            f" answerer {b['answerer']:g} + {b['harden']:g} hardening. The evaluation that wrote this card took"
             f" {evaluation:.0f} minutes more.")
 
 
@@ -267,7 +272,7 @@ Graphs, inputs and outputs as gridworld's (`docs/model-package.md`); only the la
 def build(fresh):
     """Every stage from scratch (with fresh; otherwise the cached ones are loaded), the export, then
     the evaluation and the card. Writes runs/blocks_build.json: minutes per stage and which ran."""
-    minutes, lap = stage_clock()
+    minutes, lap = stage_clock(os.path.join(RUNS, BUILD))
 
     sets, vocab = data_and_vocab(force=fresh)
     sets = teacher_data(sets, force=fresh)
@@ -280,9 +285,8 @@ def build(fresh):
     writer, answerer, counts = stage_teacher(fresh, sets, vocab, reasoner, WRITER_MINUTES, BLOCKS_ANSWERER_MINUTES,
                                              HARDEN_MINUTES)
     lap("writer and answerer", ran)
-    export_package(sets["objects_train_mix"], vocab, reasoner, answerer, writer, package_defaults(reasoner, BLOCKS_TTO_LR),
-                   PACKAGE, CHECKPOINT, "blocks")
-    lap("export")
+    lap("export", export_package(sets["objects_train_mix"], vocab, reasoner, answerer, writer,
+                                 package_defaults(reasoner, BLOCKS_TTO_LR), PACKAGE, CHECKPOINT, "blocks"))
     teacher_minutes = {"writer": WRITER_MINUTES, "answerer": BLOCKS_ANSWERER_MINUTES, "harden": HARDEN_MINUTES}
     build_record = {"stages": minutes, "budgets": {"reasoner": BLOCKS_REASONER_MINUTES} | teacher_minutes,
                     "date": time.strftime("%Y-%m-%d")}

@@ -24,9 +24,9 @@ path sprite over the first frame's; full decoder: argmax moves -> hard paint -> 
 import torch
 import torch.nn as nn
 
-from .layers import LocalBlock, one_hot, patches_to_frames
-from .reasoner import (BLOCKS, D_MODEL, HEADS, ITERATIONS, LATENT, MIX, MOVES, SAMPLER_STEPS, CellFlow, lora_init,
-                       lora_specs, neighbour_gather, run_field, shift_matrices, time_features)
+from .layers import one_hot, patches_to_frames
+from .reasoner import (ITERATIONS, LATENT, MIX, MOVES, SAMPLER_STEPS, CellFlow, noised_latents, run_field, shift_matrices,
+                       time_features)
 from .rules import DOT_COLOURS
 
 STAY = 0  # MOVES[0]
@@ -50,27 +50,11 @@ class ConnectReasoner(CellFlow, nn.Module):
         self.dot_list, self.path_list = [int(i) for i in dot_ids], [int(i) for i in path_ids]  # trace-time constants
         self.wall_id, self.floor_id = int(wall_id), int(floor_id)
         K = len(MOVES)
-        g = torch.Generator().manual_seed(1234)
-        self.register_buffer("codes", torch.randn(K, LATENT, generator=g))
-        self.register_buffer("sprites", torch.zeros(n_appearances, px * px * 3))
+        self.add_codes_and_sprites(K, n_appearances, px)
         self.register_buffer("shift", shift_matrices(cells))
         self.register_buffer("adj", adjacency(cells), persistent=False)
-        d = D_MODEL
-        self.cell = nn.Embedding(n_appearances, d)
-        self.words = nn.Embedding(vocab_size, d)
-        self.instr = nn.Linear(d, d)
-        self.blocks = nn.ModuleList(LocalBlock(d, HEADS, neighbour_gather(cells)) for _ in range(BLOCKS))
-        self.ln = nn.LayerNorm(d)
-        self.field_head = nn.Linear(d, K)
-        self.time = nn.Linear(16, MIX)
+        self.add_field(n_appearances, vocab_size, cells, K)
         self.mix = nn.Sequential(nn.Linear(K + LATENT + MIX, MIX), nn.GELU(), nn.Linear(MIX, K))
-
-    # ---- LoRA slots (the agent reasoner's: q and v of both local-attention blocks) ------------
-    def lora_specs(self):
-        return lora_specs()
-
-    def lora_init(self, seed=0):
-        return lora_init(seed)
 
     # ---- first-frame reading ----------------------------------------------------------------
     def pairs(self, cells0):
@@ -245,11 +229,6 @@ def moves_from_cells(cells, dot_ids, path_ids, canvas):
 
 def connect_flow_loss(model, moves, cells0, instr):
     """Cross-entropy of the move logits at random t (a quarter of the batch at t = 1)."""
-    B = moves.shape[0]
-    x0 = model.codes[moves]
-    z1 = torch.randn_like(x0)
-    t = torch.rand(B)
-    t = torch.where(torch.rand(B) < 0.25, torch.ones_like(t), t.clamp(min=0.02))
-    x_t = (1 - t)[:, None, None] * x0 + t[:, None, None] * z1
+    x_t, t = noised_latents(model.codes, moves)
     logits = model(x_t, t, cells0, instr, teacher_moves=moves)
     return torch.nn.functional.nll_loss(logits.reshape(-1, logits.shape[-1]), moves.reshape(-1))

@@ -222,7 +222,7 @@ def strip_metadata(path):
 def example_inputs(reasoner, seed=0):
     """Inputs of every graph for one task (shapes the engine passes)."""
     g = torch.Generator().manual_seed(seed)
-    C, T, px = reasoner.C, reasoner.T, reasoner.px
+    C, T = reasoner.C, reasoner.T
     cells0 = torch.randint(0, reasoner.A, (C * C,), generator=g)
     first = reasoner.render(cells0)
     V = reasoner.words.num_embeddings

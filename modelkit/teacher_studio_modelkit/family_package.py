@@ -18,7 +18,8 @@ import torch
 
 from .build import DATA, HARDEN_MINUTES, MODELKIT, REPO, RUNS, SMOKE, WRITER_MINUTES, gen_data, log
 from .data import SuiteData
-from .model_card import pct
+from .blocks_package import build_text, lowest
+from .model_card import curve_text, pct, stop_text
 from .objects_teacher import experiment
 from .objects_teacher import write_report as write_teacher_report
 from .pipeline import (export_package, load_run_models, ort_step_ms, package_defaults, package_mb, parameter_counts,
@@ -107,13 +108,15 @@ class FamilyPackage:
                                f"run `python -m teacher_studio_modelkit.build --package {self.name}`", census=self.census)
 
     def export(self, sets, vocab, reasoner, answerer, writer):
-        export_package(sets[self.train_mix], vocab, reasoner, answerer, writer, package_defaults(reasoner, self.tto_lr),
+        """Whether the graphs were written (not when they already hold these weights)."""
+        return export_package(sets[self.train_mix], vocab, reasoner, answerer, writer, package_defaults(reasoner, self.tto_lr),
                        self.package_dir, self.checkpoint, self.name)
 
     def build(self, fresh):
         """Every stage from scratch (with fresh; otherwise the cached ones are loaded), the export, then
         the evaluation and the card. Writes runs/NAME_build.json: minutes per stage and which ran."""
-        minutes, lap = stage_clock()
+        build_json = os.path.join(RUNS, f"{self.name}_build.json")
+        minutes, lap = stage_clock(build_json)
         sets, vocab = self.experiment.data_and_vocab(force=fresh)
         sets = self.teacher_data(sets, force=fresh)
         assert sets[self.train_mix].appearances == sets[f"{self.family}_train_gt"].appearances
@@ -125,11 +128,9 @@ class FamilyPackage:
         ran = not cached(self.models["writer"], self.models["answerer"])
         writer, answerer, counts = self.stage_teacher(fresh, sets, vocab, reasoner)
         lap("writer and answerer", ran)
-        self.export(sets, vocab, reasoner, answerer, writer)
-        lap("export")
+        lap("export", self.export(sets, vocab, reasoner, answerer, writer))
         record = {"stages": minutes, "budgets": {"reasoner": self.reasoner_minutes} | self.teacher_minutes(),
                   "date": time.strftime("%Y-%m-%d")}
-        build_json = os.path.join(RUNS, f"{self.name}_build.json")
         json.dump(record, open(build_json, "w"), indent=1)  # again below, with the evaluation's minutes
         base = self.experiment.measure_reasoner(reasoner, sets, vocab, self.reasoner_minutes, stats)
         json.dump(base, open(os.path.join(RUNS, self.results[0]), "w"), indent=1)
@@ -181,3 +182,68 @@ def ceiling(teach):
     return (f"The reasoner's held-out samples differ across noise seeds and almost always include a right one (oracle"
             f" pass@{b['n']} {pct(b['oracle_pass_at_n'])}), and the teacher's goal query picks it: best-of-N is at the ceiling,"
             " so no single optimized sample can beat it; TTO can at most match it.")
+
+
+# The sections every FamilyPackage's MODEL_CARD.md shares (the package module writes the rest).
+
+def reproduce_text(name, record, teach):
+    return f"""Reproduce from scratch in one command: `cd modelkit && python -m teacher_studio_modelkit.build --package {name} --fresh`
+(gen-data, training, export, then the evaluation below and this card). {build_text(record, teach)}
+Details: [`modelkit/results/{name}.md`](../../../modelkit/results/{name}.md) (reasoner),
+[`modelkit/results/{name}_teacher.md`](../../../modelkit/results/{name}_teacher.md) (teacher, TTO)."""
+
+
+def base_section(base):
+    rules = base["rules"]
+    rows = "\n".join(
+        f"| {name} | {m['tasks']} | {pct(m['success'])} | {pct(m['pass_at_n'])} | {pct(m['samples_differ'])} | "
+        + " | ".join(pct(m["rules"][r]) for r in rules) + " |" for name, m in base["splits"].items())
+    return f"""## Base success (the reasoner alone, 4 noise seeds per task)
+
+| split | tasks | base success | oracle pass@4 | samples differ | {' | '.join(rules)} |
+|---|---|---|---|---|{'---|' * len(rules)}
+{rows}"""
+
+
+def tto_section(teach, lr_note=""):
+    """The teacher's TTO against best-of-N (held-out test and train split) and its step-budget curves;
+    lr_note follows "(gridworld's" after the learning rate."""
+    rows = "\n".join(
+        f"| {name} | {r['tto']['n']} | {pct(r['tto']['base_success'])} | {pct(r['tto']['success'])} | "
+        f"{r['tto']['fixed']} / {r['tto']['broken']} | {pct(r['best_of_n']['teacher_picked'])} (N = {r['best_of_n']['n']}) | "
+        f"{pct(r['best_of_n']['oracle_pass_at_n'])} | {pct(r['tto']['hacking_rate'])} | {r['tto']['mean_steps']:.1f} |"
+        for name, r in (("held-out test", teach), ("train split", teach["in_domain"])))
+    s = teach["settings"]
+    return f"""## Test-time optimization with the teacher
+
+Settings as the package's manifest defaults: Adam lr {s['lr']} (gridworld's{lr_note}), lambda {s['lambda']},
+tau {s['tau']}, at most {s['max_steps']} steps; best-of-N compute-matched, picked by the
+teacher; oracle pass@N: the evaluator picking among the same candidates. Hacking: the teacher
+stopped early on a video the evaluator fails. {stop_text(teach)}
+
+| tasks | n | base | TTO | fixed / broken | best-of-N (teacher) | oracle pass@N | hacking | mean steps |
+|---|---|---|---|---|---|---|---|---|
+{rows}
+
+Success against the step budget (step: success; 0 is the base sample, a run stopped early keeps its
+video at larger budgets):
+- held-out test: {curve_text(teach['tto']['curve_success_vs_step_budget'])}
+- train split: {curve_text(teach['in_domain']['tto']['curve_success_vs_step_budget'])}"""
+
+
+def accuracy_section(teach):
+    return f"""## Teacher accuracy (balanced, per rule)
+- held-out reasoner samples: {lowest(teach['teacher_heldout_reasoner_samples'])}
+- held-out optimized samples: {lowest(teach['teacher_heldout_optimized_samples'])}
+- held-out ground truth + corruptions: {lowest(teach['teacher_heldout_gt_and_corruptions'])}
+- its own training videos: {lowest(teach['teacher_train_gt_and_corruptions'])}
+- query writer, held-out rule-set accuracy: {pct(teach['writer']['heldout_rule_set_accuracy'])}"""
+
+
+def package_section(size_mb, step_ms, differs):
+    """differs: what of the graphs differs from gridworld's ("shape", "meaning")."""
+    return f"""## Package
+{size_mb:.1f} MB; one `tto_step` call takes {step_ms:.0f} ms in onnxruntime (CPU, this 2-core machine).
+Graphs, inputs and outputs as gridworld's (`docs/model-package.md`); only the latent's {differs} differs.
+Parity: `cd modelkit && pytest tests/test_parity.py` (onnxruntime against PyTorch on every graph,
+outputs and gradients; finite differences on tto_step)."""

@@ -30,9 +30,9 @@ hard cells -> sprite copy."""
 import torch
 import torch.nn as nn
 
-from .layers import LocalBlock, patches_to_frames
-from .reasoner import (BLOCKS, CellFlow, D_MODEL, HEADS, ITERATIONS, LATENT, MIX, MOVES, SAMPLER_STEPS, lora_init,
-                       lora_specs, neighbour_gather, repeat_lora, run_field, shift_matrices, time_features)
+from .layers import patches_to_frames
+from .reasoner import (CellFlow, ITERATIONS, LATENT, MIX, MOVES, SAMPLER_STEPS, noised_latents, repeat_lora,
+                       run_field, shift_matrices, time_features)
 from .rules import OBJECT_COLOURS
 
 OBJECTS = len(OBJECT_COLOURS)  # one slot per block colour (the suite draws each colour at most once)
@@ -65,26 +65,10 @@ class ObjectsReasoner(CellFlow, nn.Module):
         for name, ids in (("object_ids", object_ids), ("placed_ids", placed_ids), ("target_ids", target_ids)):
             self.register_buffer(name, torch.tensor(ids, dtype=torch.long), persistent=False)
         K = len(MOVES)
-        g = torch.Generator().manual_seed(1234)
-        self.register_buffer("codes", torch.randn(K, LATENT, generator=g))
-        self.register_buffer("sprites", torch.zeros(n_appearances, px * px * 3))
+        self.add_codes_and_sprites(K, n_appearances, px)
         self.register_buffer("shift", shift_matrices(cells))
-        d = D_MODEL
-        self.cell = nn.Embedding(n_appearances + 2, d)  # + "my outline", "another outline" (see field)
-        self.words = nn.Embedding(vocab_size, d)
-        self.instr = nn.Linear(d, d)
-        self.blocks = nn.ModuleList(LocalBlock(d, HEADS, neighbour_gather(cells)) for _ in range(BLOCKS))
-        self.ln = nn.LayerNorm(d)
-        self.field_head = nn.Linear(d, K)
-        self.time = nn.Linear(16, MIX)
+        self.add_field(n_appearances + 2, vocab_size, cells, K)  # + "my outline", "another outline" (see field)
         self.mix = nn.Sequential(nn.Linear(K + CONTACTS + TURNS + LATENT + MIX, MIX), nn.GELU(), nn.Linear(MIX, K))
-
-    # ---- LoRA slots (the agent reasoner's: q and v of both local-attention blocks) ------------
-    def lora_specs(self):
-        return lora_specs()
-
-    def lora_init(self, seed=0):
-        return lora_init(seed)
 
     # ---- network ----------------------------------------------------------------------------
     def starts(self, cells0):
@@ -234,12 +218,7 @@ def object_moves_from_cells(cells, model):
 
 def objects_flow_loss(model, moves, cells0, instr):
     """Cross-entropy of the move logits of the blocks present, at random t (a quarter at t = 1)."""
-    B = moves.shape[0]
-    x0 = model.codes[moves]
-    z1 = torch.randn_like(x0)
-    t = torch.rand(B)
-    t = torch.where(torch.rand(B) < 0.25, torch.ones_like(t), t.clamp(min=0.02))
-    x_t = (1 - t)[:, None, None, None] * x0 + t[:, None, None, None] * z1
+    x_t, t = noised_latents(model.codes, moves)
     logits = model(x_t, t, cells0, instr, teacher_moves=moves)
     present = model.starts(cells0).sum(-1)[:, None].expand_as(moves).reshape(-1)  # [B * (T-1) * O]
     ce = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), moves.reshape(-1), reduction="none")

@@ -6,15 +6,15 @@ runs/NAME.pt, runs/NAME.json and results/NAME.md (NAME: --name, "objects" by def
 
     cd modelkit && python -m teacher_studio_modelkit.objects_experiment --minutes 30
 """
-import argparse
 import json
 import os
+import sys
 import time
 
 import numpy as np
 import torch
 
-from .build import DATA, MODELKIT, REPO, RUNS, build_vocab, encode_instructions, gen_data, log
+from .build import DATA, REPO, RUNS, build_vocab, encode_instructions, gen_data, log
 from .data import SuiteData
 from .objects import ObjectsReasoner, appearance_ids, object_moves_from_cells, objects_flow_loss
 from .rules import make_judges, success
@@ -246,20 +246,8 @@ def measure_reasoner(model, sets, vocab, minutes, stats, steer=True):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--minutes", type=float, default=30)
-    ap.add_argument("--eval-only", action="store_true", help="measure runs/NAME.pt without training")
-    ap.add_argument("--name", default="objects", help="writes runs/NAME.pt, runs/NAME.json and results/NAME.md")
-    a = ap.parse_args()
-    torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
-    os.makedirs(RUNS, exist_ok=True)
-    sets, vocab = data_and_vocab()
-    if a.eval_only and not os.path.exists(os.path.join(RUNS, f"{a.name}.pt")):
-        raise SystemExit(f"runs/{a.name}.pt is missing: train it first (without --eval-only)")
-    model, stats = stage_reasoner(not a.eval_only, sets, vocab, a.minutes, a.name)
-    res = measure_reasoner(model, sets, vocab, a.minutes, stats)
-    json.dump(res, open(os.path.join(RUNS, f"{a.name}.json"), "w"), indent=1)
-    write_report(res, os.path.join(MODELKIT, "results", f"{a.name}.md"))
+    from .family_experiment import main as experiment_main  # it imports this module
+    experiment_main(__doc__, sys.modules[__name__], minutes=30, name="objects")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import torch
 from . import evaluate as ev
 from .build import CHECKPOINT, PACKAGE, RUNS, log
 from .data import MAX_INSTRUCTION, MAX_PLAN, MAX_QUERY, plan_text
-from .rules import make_judges, success
+from .rules import make_judges
 from .teacher import Answerer
 from .tto import TTO_LAMBDA, TTO_LR, TTO_MAX_STEPS, TTO_TAU, optimize, perturbed_lora
 from .writer import QueryWriter
@@ -173,18 +173,19 @@ def package_defaults(reasoner, lr=TTO_LR):
 def export_package(d, vocab, reasoner, answerer, writer, defaults, package=PACKAGE, checkpoint=CHECKPOINT,
                    name="gridworld"):
     """Graphs (skipped when the checkpoint already holds these weights), manifest.json with d's
-    appearances, rules and families, and the PyTorch checkpoint."""
+    appearances, rules and families, and the PyTorch checkpoint. Returns whether the graphs were written."""
     from .export import export_all, save_checkpoint, write_manifest
-    if same_weights(checkpoint, package, reasoner, answerer, writer):
+    exported = not same_weights(checkpoint, package, reasoner, answerer, writer)
+    if not exported:
         log("export: the graphs already hold these weights; rewriting the manifest only")
     else:
         os.makedirs(package, exist_ok=True)
         os.makedirs(os.path.dirname(checkpoint), exist_ok=True)
         export_all(reasoner, answerer, writer, package)
     fams = [{"name": f["name"], "rules": f["rules"]} for f in d.index["families"]]
-    manifest = write_manifest(package, reasoner, vocab, d.appearances, list(d.rules.values()), fams, defaults, name)
+    write_manifest(package, reasoner, vocab, d.appearances, list(d.rules.values()), fams, defaults, name)
     save_checkpoint(checkpoint, reasoner, answerer, writer, vocab, {"defaults": defaults})
-    return manifest
+    return exported
 
 
 def ort_step_ms(reasoner, package=PACKAGE, repeats=20):
@@ -206,14 +207,19 @@ def package_mb(package):
     return sum(os.path.getsize(os.path.join(package, f)) for f in os.listdir(package)) / 2 ** 20
 
 
-def stage_clock():
+def stage_clock(record=None):
     """(minutes, lap) for a one-command build: lap(stage, ran=True) stores the minutes since the
-    previous lap (or the clock's start) under minutes[stage], with whether the stage ran or was cached."""
+    previous lap (or the clock's start) under minutes[stage], with whether the stage ran or was cached.
+    A cached stage keeps the minutes it took when it last ran, from the earlier build's record (the
+    JSON file `record`, when there is one), marked "earlier": a card then tells the build's real cost."""
     minutes, start = {}, [time.time()]
+    earlier = json.load(open(record))["stages"] if record and os.path.exists(record) else {}
 
     def lap(stage, ran=True):
         minutes[stage] = {"minutes": (time.time() - start[0]) / 60, "ran": ran}
-        log(f"build: {stage} {minutes[stage]['minutes']:.1f} min")
+        if not ran and stage in earlier and (earlier[stage]["ran"] or earlier[stage].get("earlier")):
+            minutes[stage] = {"minutes": earlier[stage]["minutes"], "ran": False, "earlier": True}
+        log(f"build: {stage} {minutes[stage]['minutes']:.1f} min" + (" (an earlier run's)" if minutes[stage].get("earlier") else ""))
         start[0] = time.time()
 
     return minutes, lap

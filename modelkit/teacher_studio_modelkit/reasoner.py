@@ -125,9 +125,39 @@ def time_features(t, dtype):
 
 
 class CellFlow:
-    """What every reasoner (this agent one, objects.py, bars.py) shares around its own forward: the
-    clean latent from choice logits, the few-step sampler, the sprite-copy decoder and the reading of a
-    first frame into cells. Needs codes [K, LATENT], sprites [A, px*px*3], C and px."""
+    """What every reasoner (this agent one, objects.py, bars.py, connect.py) shares around its own
+    forward: the latent codes and sprites, the local-attention field and its LoRA slots, the clean
+    latent from choice logits, the few-step sampler, the sprite-copy decoder and the reading of a first
+    frame into cells. Mixed into an nn.Module that sets C and px."""
+
+    def add_codes_and_sprites(self, K, n_appearances, px):
+        """codes [K, LATENT]: the latent code of each choice (fixed, seeded), and sprites [A, px*px*3]
+        (copied from the data set's after construction)."""
+        g = torch.Generator().manual_seed(1234)
+        self.register_buffer("codes", torch.randn(K, LATENT, generator=g))
+        self.register_buffer("sprites", torch.zeros(n_appearances, px * px * 3))
+
+    def add_field(self, n_cell_kinds, vocab_size, cells, field_out):
+        """The local-attention field every reasoner runs on a first frame, made in this order (one seed,
+        the same initial weights): cell and word embeddings, the instruction's projection, BLOCKS
+        local-attention blocks (where the LoRA slots are), a LayerNorm, the field head (field_out per
+        cell) and the flow time's projection."""
+        d = D_MODEL
+        self.cell = nn.Embedding(n_cell_kinds, d)
+        self.words = nn.Embedding(vocab_size, d)
+        self.instr = nn.Linear(d, d)
+        gather = neighbour_gather(cells)
+        self.blocks = nn.ModuleList(LocalBlock(d, HEADS, gather) for _ in range(BLOCKS))
+        self.ln = nn.LayerNorm(d)
+        self.field_head = nn.Linear(d, field_out)
+        self.time = nn.Linear(16, MIX)
+
+    # ---- LoRA slots: q and v of both local-attention blocks ----------------------------------
+    def lora_specs(self):
+        return lora_specs()
+
+    def lora_init(self, seed=0):
+        return lora_init(seed)
 
     def x0_hat(self, logits):
         return torch.softmax(logits, -1) @ self.codes
@@ -163,27 +193,10 @@ class Reasoner(CellFlow, nn.Module):
         self.register_buffer("subsets", torch.tensor([[(s >> k) & 1 for k in range(MAX_COINS)]
                                                       for s in range(SUBSETS)], dtype=torch.float32), persistent=False)
         K = len(MOVES)
-        g = torch.Generator().manual_seed(1234)
-        self.register_buffer("codes", torch.randn(K, LATENT, generator=g))
-        self.register_buffer("sprites", torch.zeros(n_appearances, px * px * 3))
+        self.add_codes_and_sprites(K, n_appearances, px)
         self.register_buffer("shift", shift_matrices(cells))
-        d = D_MODEL
-        self.cell = nn.Embedding(n_appearances, d)
-        self.words = nn.Embedding(vocab_size, d)
-        self.instr = nn.Linear(d, d)
-        gather = neighbour_gather(cells)
-        self.blocks = nn.ModuleList(LocalBlock(d, HEADS, gather) for _ in range(BLOCKS))
-        self.ln = nn.LayerNorm(d)
-        self.field_head = nn.Linear(d, K)
-        self.time = nn.Linear(16, MIX)
+        self.add_field(n_appearances, vocab_size, cells, K)
         self.mix = nn.Sequential(nn.Linear(K + LATENT + MIX, MIX), nn.GELU(), nn.Linear(MIX, K))
-
-    # ---- LoRA slots -------------------------------------------------------------------------
-    def lora_specs(self):
-        return lora_specs()
-
-    def lora_init(self, seed=0):
-        return lora_init(seed)
 
     # ---- network ----------------------------------------------------------------------------
     def fields(self, cells0, instr, lora=None):
@@ -350,14 +363,22 @@ def frame_fields_of(model, moves, cells0, instr):
     return model.field(bgs, instr[b])[inv]  # [B, T-1, N, MOVES]
 
 
-def flow_training_loss(model, moves, cells0, instr):
-    """Cross-entropy of the move logits at random t (a quarter of the batch at t = 1)."""
-    B = moves.shape[0]
-    x0 = model.codes[moves]
+def noised_latents(codes, choices):
+    """A flow-matching training input: the choices' codes x0 carried toward fresh noise z1 to a random
+    time t per task, a quarter of the batch at t = 1 (pure noise, where sampling starts), the rest at
+    least 0.02: (x_t, t [B])."""
+    x0 = codes[choices]
     z1 = torch.randn_like(x0)
+    B = choices.shape[0]
     t = torch.rand(B)
     t = torch.where(torch.rand(B) < 0.25, torch.ones_like(t), t.clamp(min=0.02))
-    x_t = (1 - t)[:, None, None] * x0 + t[:, None, None] * z1
+    tb = t.reshape(B, *[1] * (x0.dim() - 1))
+    return (1 - tb) * x0 + tb * z1, t
+
+
+def flow_training_loss(model, moves, cells0, instr):
+    """Cross-entropy of the move logits at random t (a quarter of the batch at t = 1)."""
+    x_t, t = noised_latents(model.codes, moves)
     logits = model(x_t, t, cells0, instr, teacher_moves=moves,
                    frame_fields=frame_fields_of(model, moves, cells0, instr))
     return torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), moves.reshape(-1))

@@ -9,7 +9,6 @@ LoRA slice and its own Adam state (Adam is elementwise, so this equals separate 
 import numpy as np
 import torch
 
-from .graphs import query_loss
 from .reasoner import LORA_A_STD
 
 TTO_LR = 0.02  # Adam learning rate on the LoRA (engine default)

@@ -9,8 +9,10 @@ import pytest
 import torch
 
 from conftest import generate_suite_data
+from family_checks import appearance_ids, gt, judge_agreement, run_tto_loop
+from family_checks import model_for as family_model
 from teacher_studio_modelkit.bars import BarsReasoner, bar_ids, choices_from_cells
-from teacher_studio_modelkit.rules import cells_from_frames, make_judges
+from teacher_studio_modelkit.rules import make_judges
 
 
 @pytest.fixture(scope="module")
@@ -21,18 +23,8 @@ def sort_data(tmp_path_factory):
 
 
 def model_for(data, seed=0):
-    torch.manual_seed(seed)
-    ids = {a["name"]: a["id"] for a in data.appearances}
-    g = data.geometry
-    m = BarsReasoner(len(data.appearances), 50, bar_ids(ids), ids["floor"], g["canvasCells"], g["frames"], g["cellPx"],
-                     iterations=2)
-    m.sprites.copy_(torch.from_numpy(data.sprites.reshape(len(data.appearances), -1).astype(np.float32)))
-    return m.eval()
-
-
-def gt(data, n=24):
-    idx = [i for i, x in enumerate(data.instances) if x["variant"] == "gt"][:n]
-    return idx, torch.from_numpy(data.cells[idx].reshape(len(idx), data.cells.shape[1], -1).astype(np.int64))
+    ids = appearance_ids(data)
+    return family_model(BarsReasoner, data, bar_ids(ids), ids["floor"], seed=seed)
 
 
 def certain(choices, C):
@@ -40,15 +32,7 @@ def certain(choices, C):
 
 
 def test_judge_matches_gen_data_labels(sort_data):
-    judge = make_judges(sort_data.appearances, sort_data.geometry["canvasCells"])["sort"]
-    cells = cells_from_frames(np.asarray(sort_data.frames), sort_data.sprites)
-    agree, total, variants = 0, 0, set()
-    for k, inst in enumerate(sort_data.instances):
-        got = judge(cells[k])
-        for rule, y in inst["labels"].items():
-            total += 1
-            agree += int(got[rule] == y)
-        variants.add(inst["variant"])
+    agree, total, variants = judge_agreement(sort_data, "sort")
     assert len(variants) == 8 and total > 500  # ground truth and all seven corruptions
     assert agree == total, f"{agree}/{total} verdicts agree"
 
@@ -130,19 +114,7 @@ def test_the_full_sampler_reads_permutations_and_the_preview_a_blend(sort_data):
 def test_the_teachers_tto_loop_steers_the_bars_reasoner(sort_data):
     """tto.optimize, the loop the teacher drives, on the bars reasoner: the first frame's cells are
     read back from its pixels, the loss is finite and moves, and the LoRA gets gradients."""
-    from teacher_studio_modelkit.data import MAX_QUERY
-    from teacher_studio_modelkit.teacher import Answerer
-    from teacher_studio_modelkit.tto import optimize
     m = model_for(sort_data)
-    _, cells = gt(sort_data, 4)
-    c0 = cells[:, 0]
-    assert torch.equal(torch.stack([m.encode_first_frame(f) for f in m.render(c0)]), c0)
-    torch.manual_seed(1)
-    ans = Answerer(m.A, 50, m.C, m.T, m.px, MAX_QUERY).eval()
-    queries = torch.randint(4, 50, (4, 2, MAX_QUERY))
-    z = torch.cat([m.noise(i) for i in range(4)])
-    res = optimize(m, ans, z, c0, torch.zeros(4, 40, dtype=torch.long), queries, torch.tensor([[0.5, 0.5]] * 4),
-                   tau=-1, max_steps=2)
-    assert torch.isfinite(res["losses"]).all() and not torch.equal(res["losses"][:, 0], res["losses"][:, -1])
+    res = run_tto_loop(m, sort_data)
     judge = make_judges(sort_data.appearances, m.C)["sort"]
     assert all(judge(v.numpy())["sort.intact"] == 1 for v in res["final_cells"])

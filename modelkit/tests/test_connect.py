@@ -4,14 +4,15 @@ ending on the suite's last frame; the surrogate equals the hard render when the 
 samples add at most one attached cell a frame, keep every dot and draw the pairs one after the
 other; each pair's field sees one teal target and nothing of its own colour, so a magenta pair is
 read as a teal one; the teacher's TTO loop steers it through the LoRA."""
-import numpy as np
 import pytest
 import torch
 
 from conftest import generate_suite_data
+from family_checks import appearance_ids, gt, judge_agreement, run_tto_loop
+from family_checks import model_for as family_model
 from teacher_studio_modelkit.connect import ConnectReasoner, connect_ids, moves_from_cells
 from teacher_studio_modelkit.reasoner import MOVES
-from teacher_studio_modelkit.rules import cells_from_frames, make_judges
+from teacher_studio_modelkit.rules import make_judges
 
 
 @pytest.fixture(scope="module")
@@ -29,18 +30,8 @@ def train(tmp_path_factory):
 
 
 def model_for(data, seed=0):
-    torch.manual_seed(seed)
-    ids = {a["name"]: a["id"] for a in data.appearances}
-    g = data.geometry
-    m = ConnectReasoner(len(data.appearances), 50, *connect_ids(ids), ids["wall"], ids["floor"], g["canvasCells"],
-                        g["frames"], g["cellPx"], iterations=2)
-    m.sprites.copy_(torch.from_numpy(data.sprites.reshape(len(data.appearances), -1).astype(np.float32)))
-    return m.eval()
-
-
-def gt(data, n=24):
-    idx = [i for i, x in enumerate(data.instances) if x["variant"] == "gt"][:n]
-    return idx, torch.from_numpy(data.cells[idx].reshape(len(idx), data.cells.shape[1], -1).astype(np.int64))
+    ids = appearance_ids(data)
+    return family_model(ConnectReasoner, data, *connect_ids(ids), ids["wall"], ids["floor"], seed=seed)
 
 
 def certain(moves):
@@ -54,15 +45,7 @@ def judge_of(data):
 @pytest.mark.parametrize("split", ["heldout", "train"])
 def test_judge_matches_gen_data_labels(split, request):
     data = request.getfixturevalue(split)
-    judge = judge_of(data)
-    cells = cells_from_frames(np.asarray(data.frames), data.sprites)
-    agree, total, variants = 0, 0, set()
-    for k, inst in enumerate(data.instances):
-        got = judge(cells[k])
-        for rule, y in inst["labels"].items():
-            total += 1
-            agree += int(got[rule] == y)
-        variants.add(inst["variant"])
+    agree, total, variants = judge_agreement(data, "connect")
     assert len(variants) == 8 and total > 400  # ground truth and all seven corruptions
     assert agree == total, f"{agree}/{total} verdicts agree"
 
@@ -127,19 +110,7 @@ def test_each_pairs_field_sees_one_teal_target_and_no_colour_of_its_own(heldout)
 def test_the_teachers_tto_loop_steers_the_connect_reasoner(heldout):
     """tto.optimize, the loop the teacher drives, on the connect reasoner: the first frame's cells
     are read back from its pixels, the loss is finite and moves, and the LoRA gets gradients."""
-    from teacher_studio_modelkit.data import MAX_QUERY
-    from teacher_studio_modelkit.teacher import Answerer
-    from teacher_studio_modelkit.tto import optimize
     m = model_for(heldout)
-    _, cells = gt(heldout, 4)
-    c0 = cells[:, 0]
-    assert torch.equal(torch.stack([m.encode_first_frame(f) for f in m.render(c0)]), c0)
-    torch.manual_seed(1)
-    ans = Answerer(m.A, 50, m.C, m.T, m.px, MAX_QUERY).eval()
-    queries = torch.randint(4, 50, (4, 2, MAX_QUERY))
-    z = torch.cat([m.noise(i) for i in range(4)])
-    res = optimize(m, ans, z, c0, torch.zeros(4, 40, dtype=torch.long), queries, torch.tensor([[0.5, 0.5]] * 4),
-                   tau=-1, max_steps=2)
-    assert torch.isfinite(res["losses"]).all() and not torch.equal(res["losses"][:, 0], res["losses"][:, -1])
+    res = run_tto_loop(m, heldout)
     judge = judge_of(heldout)
     assert all(judge(v.numpy())["connect.intact"] == 1 for v in res["final_cells"])

@@ -9,9 +9,12 @@ import pytest
 import torch
 
 from conftest import generate_suite_data
+from family_checks import gt, judge_agreement, run_tto_loop
+from family_checks import appearance_ids as family_ids
+from family_checks import model_for as family_model
 from teacher_studio_modelkit.objects import ObjectsReasoner, appearance_ids, object_moves_from_cells
 from teacher_studio_modelkit.reasoner import MOVES
-from teacher_studio_modelkit.rules import OBJECT_COLOURS, cells_from_frames, make_judges
+from teacher_studio_modelkit.rules import OBJECT_COLOURS
 
 DOWN = MOVES.index((1, 0))
 
@@ -34,18 +37,8 @@ def push_data(tmp_path_factory):
 
 
 def model_for(data, seed=0):
-    torch.manual_seed(seed)
-    ids = {a["name"]: a["id"] for a in data.appearances}
-    g = data.geometry
-    m = ObjectsReasoner(len(data.appearances), 50, *appearance_ids(ids), ids["floor"], g["canvasCells"], g["frames"],
-                        g["cellPx"], iterations=2)
-    m.sprites.copy_(torch.from_numpy(data.sprites.reshape(len(data.appearances), -1).astype(np.float32)))
-    return m.eval()
-
-
-def gt(data, n=24):
-    idx = [i for i, x in enumerate(data.instances) if x["variant"] == "gt"][:n]
-    return idx, torch.from_numpy(data.cells[idx].reshape(len(idx), data.cells.shape[1], -1).astype(np.int64))
+    ids = family_ids(data)
+    return family_model(ObjectsReasoner, data, *appearance_ids(ids), ids["floor"], seed=seed)
 
 
 def certain(moves):
@@ -54,15 +47,7 @@ def certain(moves):
 
 def test_judge_matches_gen_data_labels(blocks_data):
     family = blocks_data.instances[0]["family"]
-    judge = make_judges(blocks_data.appearances, blocks_data.geometry["canvasCells"])[family]
-    cells = cells_from_frames(np.asarray(blocks_data.frames), blocks_data.sprites)
-    agree, total, variants = 0, 0, set()
-    for k, inst in enumerate(blocks_data.instances):
-        got = judge(cells[k])
-        for rule, y in inst["labels"].items():
-            total += 1
-            agree += int(got[rule] == y)
-        variants.add(inst["variant"])
+    agree, total, variants = judge_agreement(blocks_data, family)
     assert len(variants) > 4 and total > 300
     assert agree == total, f"{agree}/{total} verdicts agree"
 
@@ -171,20 +156,8 @@ def test_the_teachers_tto_loop_runs_on_the_objects_reasoner(push_data):
     """tto.optimize, the loop the teacher drives (objects_teacher), on the objects reasoner: the
     first frame's cells are read back from its pixels, the loss is finite, the LoRA moves, and the
     final video keeps every block once."""
-    from teacher_studio_modelkit.data import MAX_QUERY
-    from teacher_studio_modelkit.teacher import Answerer
-    from teacher_studio_modelkit.tto import optimize
     m = model_for(push_data)
-    _, cells = gt(push_data, 4)
-    c0 = cells[:, 0]
-    assert torch.equal(torch.stack([m.encode_first_frame(f) for f in m.render(c0)]), c0)
-    torch.manual_seed(1)
-    ans = Answerer(m.A, 50, m.C, m.T, m.px, MAX_QUERY).eval()
-    queries = torch.randint(4, 50, (4, 2, MAX_QUERY))
-    z = torch.cat([m.noise(i) for i in range(4)])
-    res = optimize(m, ans, z, c0, torch.zeros(4, 40, dtype=torch.long), queries, torch.tensor([[0.5, 0.5]] * 4),
-                   tau=-1, max_steps=2)
-    assert torch.isfinite(res["losses"]).all() and not torch.equal(res["losses"][:, 0], res["losses"][:, -1])
+    res = run_tto_loop(m, push_data)
     for o in range(len(m.object_ids)):
         drawn = ((res["final_cells"] == m.object_ids[o]) | (res["final_cells"] == m.placed_ids[o])).sum(-1)
         assert (drawn <= 1).all()

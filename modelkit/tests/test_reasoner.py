@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 import torch
 
-from teacher_studio_modelkit.data import Vocabulary
 from teacher_studio_modelkit.reasoner import MOVES, Reasoner, moves_from_cells
 from teacher_studio_modelkit.rules import make_judges
 

@@ -1,11 +1,8 @@
 """The Python rule port agrees with the task suite's evaluator labels in gen-data (ground truth and
 every corruption), reading cells from the frames by nearest sprite."""
-import os
-
 import numpy as np
 import pytest
 
-from teacher_studio_modelkit.data import SuiteData
 from teacher_studio_modelkit.rules import cells_from_frames, make_judges
 
 

@@ -1,0 +1,64 @@
+"""What the tests of the family reasoners (test_objects, test_bars, test_connect) share: an untrained
+reasoner on a gen-data set's geometry and sprites, its ground-truth cells, the judge's agreement with
+the suite's labels and one run of the teacher's TTO loop."""
+import numpy as np
+import torch
+
+from teacher_studio_modelkit.rules import cells_from_frames, make_judges
+
+VOCAB = 50  # word ids of the random queries below
+
+
+def model_for(cls, data, *ids, seed=0):
+    """cls(appearances, VOCAB, *ids, the data's geometry, 2 field iterations) with the data's sprites,
+    its weights from `seed`, in eval mode."""
+    torch.manual_seed(seed)
+    g, A = data.geometry, len(data.appearances)
+    m = cls(A, VOCAB, *ids, g["canvasCells"], g["frames"], g["cellPx"], iterations=2)
+    m.sprites.copy_(torch.from_numpy(data.sprites.reshape(A, -1).astype(np.float32)))
+    return m.eval()
+
+
+def appearance_ids(data):
+    return {a["name"]: a["id"] for a in data.appearances}
+
+
+def gt(data, n=24):
+    """(indices, cells [n, T, C*C] long) of the data set's first n ground-truth videos."""
+    idx = [i for i, x in enumerate(data.instances) if x["variant"] == "gt"][:n]
+    return idx, torch.from_numpy(data.cells[idx].reshape(len(idx), data.cells.shape[1], -1).astype(np.int64))
+
+
+def judge_agreement(data, family):
+    """The Python judge of `family` on the cells read back from every video's frames, against the
+    suite's labels: (verdicts that agree, verdicts, variants seen)."""
+    judge = make_judges(data.appearances, data.geometry["canvasCells"])[family]
+    cells = cells_from_frames(np.asarray(data.frames), data.sprites)
+    agree, total, variants = 0, 0, set()
+    for k, inst in enumerate(data.instances):
+        got = judge(cells[k])
+        for rule, y in inst["labels"].items():
+            total += 1
+            agree += int(got[rule] == y)
+        variants.add(inst["variant"])
+    return agree, total, variants
+
+
+def run_tto_loop(m, data):
+    """tto.optimize, the loop the teacher drives, for two steps from four ground-truth first frames with
+    an untrained answerer and random queries. Checks that the first frame's cells read back from its
+    pixels and that the loss is finite and moves; returns optimize's result."""
+    from teacher_studio_modelkit.data import MAX_QUERY
+    from teacher_studio_modelkit.teacher import Answerer
+    from teacher_studio_modelkit.tto import optimize
+    _, cells = gt(data, 4)
+    c0 = cells[:, 0]
+    assert torch.equal(torch.stack([m.encode_first_frame(f) for f in m.render(c0)]), c0)
+    torch.manual_seed(1)
+    ans = Answerer(m.A, VOCAB, m.C, m.T, m.px, MAX_QUERY).eval()
+    queries = torch.randint(4, VOCAB, (4, 2, MAX_QUERY))
+    z = torch.cat([m.noise(i) for i in range(4)])
+    res = optimize(m, ans, z, c0, torch.zeros(4, 40, dtype=torch.long), queries, torch.tensor([[0.5, 0.5]] * 4),
+                   tau=-1, max_steps=2)
+    assert torch.isfinite(res["losses"]).all() and not torch.equal(res["losses"][:, 0], res["losses"][:, -1])
+    return res
