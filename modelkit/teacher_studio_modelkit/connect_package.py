@@ -71,8 +71,15 @@ test: `modelkit/tests/test_connect.py`).
 - **Answerer** ({parameters['answerer']:,} parameters) and **query writer** ({parameters['writer']:,}
   parameters): gridworld's architectures and recipe (ground truth + corruptions, reasoner samples,
   one-step previews, a hardening round on optimized videos; answerer {teach['minutes']['answerer']:g} + {teach['minutes']['harden']:g}
-  minutes, writer {teach['minutes']['writer']:g} minutes), trained on the train split only (teal pairs).
-  Training videos: {json.dumps(teach['answerer_training_videos'])}.
+  minutes, writer {teach['minutes']['writer']:g} minutes), trained on the train split only (one teal pair).
+  Training videos: {json.dumps(teach['answerer_training_videos'])}. Half the answerer's training videos
+  have their colours turned by a random angle about the grey axis (`train.rotate_hue`: greys stay,
+  each colour keeps its brightness and chroma), so a pair of a colour training never shows is no new
+  input to it; connect's queries never name a colour. On the validation split's reasoner samples
+  this lifted connect.intact from 77.1 % to 100 % and connect.linked from 77.8 % to 83.6 %, and cost
+  connect.no_wall 9 points (100 % -> 90.6 %); the census evidence of the bars answerer did less
+  ([`modelkit/results/answerer_hue_connect.md`](../../../modelkit/results/answerer_hue_connect.md),
+  [`modelkit/results/answerer_census_connect.md`](../../../modelkit/results/answerer_census_connect.md)).
 
 {base_section(base)}
 
@@ -89,11 +96,15 @@ test: `modelkit/tests/test_connect.py`).
 - The pens' order, at most one new cell a frame, each next to its pen's last cell, and the dots
   hold by construction; connect.grow still breaks when a pen paints over another pair's path or
   steps through a dot ({grow_text(base)}), and connect.intact never does.
-- The answerer has seen only teal paths and one pair; held-out videos have a magenta pair too, new to
-  it, and its weakest rules on them are the ones above.
+- The answerer has seen one pair per video in training (in turned colours); held-out videos have two.
+  It reads the teal pair far more than the other: on validation videos whose magenta pair alone is
+  unfinished it says Yes to connect.linked for 69 % of them, and for 15 % once the two colours are
+  swapped (without the colour augmentation: 100 % and 0 %;
+  [`modelkit/results/connect_linked_probe.md`](../../../modelkit/results/connect_linked_probe.md)).
 - In the studio's own bench (onnxruntime, 100 held-out tasks, [`bench/results/2026-12-01-connect-heldout.md`](../../../bench/results/2026-12-01-connect-heldout.md))
-  the teacher method ties best-of-3: base 80 %, best-of-3 82 % (oracle pass@3 86 %), teacher 82 % after
-  1.1 steps on average, hacking 0 %. On those 100 tasks it does not show the gain measured here.
+  the teacher method ties best-of-7: base 80 %, best-of-7 82 % (oracle pass@7 89 %), teacher 82 % after
+  2.8 steps on average, hacking 7 %; stopping on the preview alone 85 %, lambda = 1 84 %. On those 100
+  tasks the default setting does not show the gain measured here.
 - The answerer and writer know only connect's queries.
 """
     open(path, "w").write(text)
@@ -102,7 +113,12 @@ test: `modelkit/tests/test_connect.py`).
 PACKAGE = FamilyPackage(
     name="connect", experiment=connect_experiment, make_reasoner=connect_experiment.make_connect_reasoner,
     reasoner_minutes=0.1 if SMOKE else REASONER_MINUTES, answerer_minutes=0.1 if SMOKE else ANSWERER_MINUTES,
-    answerer_name="connect_answerer", census=False, tto_lr=TTO_LR, header=HEADER, write_card=write_card)
+    # The answerer's colour augmentation (train.rotate_hue): on the validation split's reasoner samples it
+    # lifted connect.intact from 77.1 % to 100 % and connect.linked from 77.8 % to 83.6 %, and cost no_wall
+    # (100 % -> 90.6 %); the census evidence lifted intact to 83.4 % only (results/answerer_hue_connect.md,
+    # results/answerer_census_connect.md)
+    answerer_name="connect_hue_answerer", census=False, hue=True,
+    tto_lr=TTO_LR, header=HEADER, write_card=write_card)
 CHECKPOINT = PACKAGE.checkpoint
 build = PACKAGE.build
 

@@ -48,6 +48,7 @@ class FamilyPackage:
     tto_lr: float
     header: list  # first lines of results/NAME_teacher.md
     write_card: Callable  # (path, base, teach, size_mb, step_ms, parameters, record) -> None
+    hue: bool = False  # the answerer's colour augmentation (train.rotate_hue)
 
     @property
     def family(self):
@@ -90,7 +91,7 @@ class FamilyPackage:
                               name=f"{self.name}_writer")
         answerer, counts = stage_answerer(fresh, train, vocab, reasoner, self.judges(sets, reasoner),
                                           self.answerer_minutes, HARDEN_MINUTES, name=self.answerer_name,
-                                          census=self.census)
+                                          census=self.census, hue=self.hue)
         return writer, answerer, counts
 
     def teacher_minutes(self):

@@ -76,13 +76,14 @@ def add_cells_videos(aset, reasoner, judges, tb, cells, rules_all, source):
 
 
 def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, name="answerer", extra=None,
-                   census=False):
+                   census=False, hue=False):
     """The answerer trained on d's ground truth and corruptions and on the reasoner's samples and
     one-step previews of d's ground-truth tasks (round 0, cached as runs/NAME0.pt), then again with
     the previews and finals of optimizations against it (hardening round, runs/NAME1.pt; the video
     counts per source in runs/NAME_data.json). extra: (source, f) with f(d, gt_idx) -> (instance
     indices, cells [B, T, N]): more videos of those tasks for round 0, labelled by the judges.
-    census: the answerer's census feature (teacher.Answerer)."""
+    census: the answerer's census feature (teacher.Answerer); hue: the colour augmentation of both
+    rounds (train.rotate_hue)."""
     from .train import AnswerSet, train_answerer
     rules_all = rule_list(d)
     relabel = relabeller(judges, rules_all)  # late-started training videos are judged again
@@ -118,7 +119,7 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, n
     if os.path.exists(path0) and not fresh:
         ans.load_state_dict(torch.load(path0))
     else:
-        train_answerer(ans, aset.cat(), len(rules_all), minutes, log, relabel=relabel)
+        train_answerer(ans, aset.cat(), len(rules_all), minutes, log, relabel=relabel, hue=hue)
         torch.save(ans.state_dict(), path0)
     ans.eval()
     # hardening round: optimize train tasks against this answerer from perturbed LoRAs (so that there
@@ -142,7 +143,7 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, n
                                                                                "optimized finals")})
     from .train import ANSWERER_LR
     train_answerer(ans, aset.cat(), len(rules_all), harden_minutes, log, seed=1, lr=ANSWERER_LR * HARDEN_LR_SCALE,
-                   relabel=relabel)
+                   relabel=relabel, hue=hue)
     torch.save(ans.state_dict(), path1)
     json.dump(counts, open(counts_path, "w"))
     return ans.eval(), counts

@@ -14,6 +14,7 @@ WRITER_BATCH = 32
 ANSWERER_LR = 1e-3
 ANSWERER_BATCH = 16  # videos per step (every rule of the video's family is asked)
 AUX_WEIGHT = 0.3  # weight of the answerer's per-cell appearance auxiliary loss
+HUE_FRACTION = 0.5  # videos whose colours are turned, with hue (rotate_hue)
 DELAY_FRACTION = 0.5  # share of the answerer's training videos started late (delay_in_time)
 WEIGHT_DECAY = 0.01
 
@@ -145,9 +146,26 @@ def delay_in_time(frames, cells, rng, fraction=DELAY_FRACTION):
     return frames, cells, delayed
 
 
-def train_answerer(model, data, n_rules, minutes, log=print, seed=0, lr=ANSWERER_LR, relabel=None):
+def rotate_hue(frames, rng, fraction=HUE_FRACTION):
+    """Colour augmentation: a share of the videos have their pixels turned by a random angle about
+    the grey axis of RGB space (a hue rotation: greys stay grey, each colour keeps its brightness and
+    chroma, the colours of a video stay apart), so the answerer learns rules of shape and place rather
+    than of one hue, and a colour the train split never shows (connect's held-out magenta pair) is not
+    a new input to it. Only for families whose rules never name a colour. frames float [B, T, H, W, 3]
+    0-255 -> a rotated copy."""
+    frames = frames.copy()
+    for b in np.flatnonzero(rng.random(len(frames)) < fraction):
+        a = rng.uniform(0, 2 * np.pi)
+        k = np.array([[0, -1, 1], [1, 0, -1], [-1, 1, 0]]) / np.sqrt(3)  # cross product with the grey axis
+        rot = np.cos(a) * np.eye(3) + (1 - np.cos(a)) / 3 * np.ones((3, 3)) + np.sin(a) * k
+        frames[b] = np.clip(frames[b] @ rot.T.astype(np.float32), 0, 255)
+    return frames
+
+
+def train_answerer(model, data, n_rules, minutes, log=print, seed=0, lr=ANSWERER_LR, relabel=None, hue=False):
     """relabel(cells [k, T, C*C], rule_idx [k, Q]) -> labels [k, Q] (the rule-based evaluators):
-    with it, a share of the videos are delayed in time (delay_in_time) and judged again."""
+    with it, a share of the videos are delayed in time (delay_in_time) and judged again. hue: a share
+    of the videos' colours turned (rotate_hue)."""
     frames, cells, queries, labels, rule_idx, _ = data
     w = torch.from_numpy(balance_weights(labels, rule_idx, n_rules))
     torch.manual_seed(seed)
@@ -169,7 +187,10 @@ def train_answerer(model, data, n_rules, minutes, log=print, seed=0, lr=ANSWERER
             if delayed.any():
                 lab = lab.copy()
                 lab[delayed] = relabel(cl[delayed], rule_idx[idx][delayed])
-        fr = torch.from_numpy(fr.astype(np.float32))
+        fr = fr.astype(np.float32)
+        if hue:
+            fr = rotate_hue(fr, rng)
+        fr = torch.from_numpy(fr)
         ft, h, census = model.encode_frames(fr)
         yes = model.answer(ft, torch.from_numpy(queries[idx]).long(), census)
         lab = torch.from_numpy(lab).float()

@@ -1,13 +1,14 @@
 """Training-data helpers: the answerer's translation augmentation moves a video by whole cells and
 the result is exactly the rendering of the moved cells; its temporal augmentation starts a video late
 and the evaluators judge the result again (a corruption's broken frame can land on the last frame);
-the hardening runs' perturbed LoRAs make the reasoner's samples differ from the plain reasoner's
+its colour augmentation turns hues about the grey axis, keeping greys, brightness and which pixels
+share a colour; the hardening runs' perturbed LoRAs make the reasoner's samples differ from the plain reasoner's
 while a fresh LoRA leaves them unchanged."""
 import numpy as np
 import torch
 
 from teacher_studio_modelkit.layers import patches_to_frames
-from teacher_studio_modelkit.train import delay_in_time, shift_within_void
+from teacher_studio_modelkit.train import delay_in_time, rotate_hue, shift_within_void
 from teacher_studio_modelkit.tto import batched_lora, perturbed_lora
 from test_reasoner import gt_batch, reasoner_for
 
@@ -66,3 +67,24 @@ def test_delay_in_time_starts_videos_late_and_the_judges_relabel_them(suite_data
     _, long_delay, _ = delay_in_time(frames, cells, np.random.default_rng(1), fraction=1.0)
     changed = relabel(long_delay, ri) != given
     assert changed.any(), "delaying never changed a verdict (goals cut short should fail)"
+
+
+def test_rotate_hue_turns_colours_and_keeps_greys_brightness_and_which_pixels_match():
+    rng = np.random.default_rng(0)
+    colours = np.array([[0, 160, 160], [210, 50, 150], [90, 90, 90], [30, 200, 60]], np.float32)  # teal, magenta, grey, green
+    frames = np.tile(colours[None, None, :, None, :], (64, 2, 1, 4, 1))  # [B, T, H=4 colours, W=4, 3]
+    turned = rotate_hue(frames, rng, fraction=0.5)
+    changed = ~np.isclose(turned, frames, atol=1e-3).all(axis=(1, 2, 3, 4))
+    assert 16 < changed.sum() < 48, "about half the videos are turned"
+    assert np.allclose(turned[:, :, 2], 90, atol=1e-3), "grey stays grey"
+    unclipped = (turned > 0.5).all(-1) & (turned < 254.5).all(-1)
+    assert np.allclose(turned.mean(-1)[unclipped], frames.mean(-1)[unclipped], atol=1e-2), "brightness is kept"
+    # one rotation per video: pixels of one colour stay one colour, pixels of different colours stay apart
+    v = turned[np.flatnonzero(changed)[0]]
+    assert np.allclose(v[:, 0], v[0, 0, 0]) and not np.allclose(v[0, 0, 0], v[0, 1, 0])
+    # a turn of 120 degrees is a cyclic shift of the channels: teal (0, 160, 160) -> (160, 0, 160)
+    class Fixed:
+        def random(self, n): return np.zeros(n)
+        def uniform(self, lo, hi): return 2 * np.pi / 3
+    third = rotate_hue(colours[None, None, :1, None], Fixed(), fraction=1.0)
+    assert np.allclose(third[0, 0, 0, 0], [160, 0, 160], atol=1e-3)

@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path'
 import { expect } from 'vitest'
 import { queryLossWeights } from '../../src/main/engine/optimize'
-import { generateTask } from '../../src/main/engine/tasks'
+import { evaluateVideo, generateTask } from '../../src/main/engine/tasks'
 import { defaultPackageDir, loadModelPackage, StudioModels, type ModelPackage } from '../../src/main/engine/models'
 
 /** The built-in model package (resources/models/gridworld), loaded once per test file. */
@@ -87,4 +87,16 @@ export async function expectWriterRuleSets(models: StudioModels, families: reado
       expect(ruleSet(await models.planQueries(t.instruction)), `${family} ${seed}`).toEqual(want)
     }
   }
+}
+
+/**
+ * The base video of `models` (fresh LoRA) for the held-out task of `family` and `seed`, with noise `noise`: checks that
+ * it has the package's frame count and starts from the task's first frame, and returns the evaluator's labels.
+ */
+export async function renderedLabels(models: StudioModels, family: string, seed: number, noise = seed): Promise<Record<string, number>> {
+  const { task, condition } = conditionedTask(family, seed)
+  const frames = await models.render(models.freshLora(1), models.noise(noise), condition)
+  expect(frames).toHaveLength(models.video.frames)
+  expect(Buffer.from(frames[0]).equals(Buffer.from(task.firstFrame))).toBe(true)
+  return evaluateVideo(family, frames, task.geometry).labels
 }

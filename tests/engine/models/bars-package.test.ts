@@ -1,10 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { evaluateVideo } from '../../../src/main/engine/tasks'
-import { barsModels, conditionedTask, expectTeacherStep, expectWriterRuleSets } from '../../helpers/model-package'
+import { barsModels, expectTeacherStep, expectWriterRuleSets, renderedLabels } from '../../helpers/model-package'
 
 afterAll(async () => (await barsModels()).release())
-
-const conditioned = (seed: number) => conditionedTask('sort', seed)
 
 describe('StudioModels on the bars package (sort)', () => {
   it('draws one latent code per transition and returns the loss of the weighted P(Yes) with a gradient per LoRA tensor', async () => {
@@ -24,11 +21,7 @@ describe('StudioModels on the bars package (sort)', () => {
     const models = await barsModels()
     let sorted = 0
     for (const seed of [5, 6, 7, 8]) {
-      const { task, condition } = conditioned(seed)
-      const frames = await models.render(models.freshLora(1), models.noise(seed), condition)
-      expect(frames).toHaveLength(models.video.frames)
-      expect(Buffer.from(frames[0]).equals(Buffer.from(task.firstFrame))).toBe(true)
-      const { labels } = evaluateVideo('sort', frames, task.geometry)
+      const labels = await renderedLabels(models, 'sort', seed)
       expect(labels['sort.intact'], `seed ${seed}`).toBe(1)
       expect(labels['sort.swap'], `seed ${seed}`).toBe(1)
       sorted += labels['sort.ascending']

@@ -1,10 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { evaluateVideo } from '../../../src/main/engine/tasks'
-import { conditionedTask, connectModels, expectTeacherStep, expectWriterRuleSets } from '../../helpers/model-package'
+import { connectModels, expectTeacherStep, expectWriterRuleSets, renderedLabels } from '../../helpers/model-package'
 
 afterAll(async () => (await connectModels()).release())
-
-const conditioned = (seed: number) => conditionedTask('connect', seed)
 
 describe('StudioModels on the connect package', () => {
   // the first test opens the package's sessions
@@ -25,11 +22,7 @@ describe('StudioModels on the connect package', () => {
     const models = await connectModels()
     let linked = 0
     for (const seed of [5, 6, 7, 8]) {
-      const { task, condition } = conditioned(seed) // held-out: a teal and a magenta pair
-      const frames = await models.render(models.freshLora(1), models.noise(seed), condition)
-      expect(frames).toHaveLength(models.video.frames)
-      expect(Buffer.from(frames[0]).equals(Buffer.from(task.firstFrame))).toBe(true)
-      const { labels } = evaluateVideo('connect', frames, task.geometry)
+      const labels = await renderedLabels(models, 'connect', seed) // held-out: a teal and a magenta pair
       expect(labels['connect.intact'], `seed ${seed}`).toBe(1)
       expect(labels['connect.grow'], `seed ${seed}`).toBe(1)
       linked += labels['connect.linked']
