@@ -35,14 +35,6 @@ from .rules import make_judges
 VALIDATION_MIX = "--split heldout --n 512 --corrupt-fraction 0.6 --first-seed 400000"
 
 
-def bars_setup():
-    from .bars_experiment import FAMILY, data_and_vocab
-    from .bars_package import BARS_ANSWERER_MINUTES, CHECKPOINT, teacher_data
-    sets, vocab = data_and_vocab()
-    return (teacher_data(sets), vocab, CHECKPOINT, "bars_train_mix", (FAMILY,), BARS_ANSWERER_MINUTES,
-            "bars_answerer1.pt", None)
-
-
 def blocks_setup():
     from .blocks_package import CHECKPOINT
     from .objects_experiment import FAMILIES, data_and_vocab
@@ -50,18 +42,23 @@ def blocks_setup():
     from .objects_teacher import BLOCKS_ANSWERER_MINUTES, teacher_data
     sets, vocab = data_and_vocab()
     extra = ("late faults", lambda d, idx: late_faults(d, idx, n=LATE_FAULTS))  # as objects_teacher.stage_teacher
-    return (teacher_data(sets), vocab, CHECKPOINT, "objects_train_mix", FAMILIES, BLOCKS_ANSWERER_MINUTES,
-            "objects_answerer1.pt", extra)
+    return (teacher_data(sets), vocab, CHECKPOINT, "objects_train_mix", FAMILIES, BLOCKS_ANSWERER_MINUTES, None, extra)
 
 
-def connect_setup():
-    from .connect_package import PACKAGE
-    sets, vocab = PACKAGE.experiment.data_and_vocab()
-    return (PACKAGE.teacher_data(sets), vocab, PACKAGE.checkpoint, PACKAGE.train_mix, (PACKAGE.family,),
-            PACKAGE.answerer_minutes, f"{PACKAGE.answerer_name}1.pt", None)
+def family_setup(package_module):
+    """The setup of a FamilyPackage's answerer (bars, connect), from its package module's PACKAGE. Once the
+    package has a variant (census or hue), the plain answerer is its recipe's run, runs/NAME_answerer1.pt."""
+    def setup():
+        from importlib import import_module
+        package = import_module(f".{package_module}", __package__).PACKAGE
+        sets, vocab = package.experiment.data_and_vocab()
+        plain_run = f"{package.name}_answerer1.pt" if package.census or package.hue else None
+        return (package.teacher_data(sets), vocab, package.checkpoint, package.train_mix, (package.family,),
+                package.answerer_minutes, plain_run, None)
+    return setup
 
 
-PACKAGES = {"bars": bars_setup, "blocks": blocks_setup, "connect": connect_setup}
+PACKAGES = {"bars": family_setup("bars_package"), "blocks": blocks_setup, "connect": family_setup("connect_package")}
 VARIANTS = {  # stage_answerer's settings and the report's words per variant
     "census": {"settings": {"census": True}, "title": "census feature", "word": "census", "about": [
         "census evidence of `teacher.Answerer`: the change, since the first and the previous frame, of a sum over",
@@ -185,7 +182,7 @@ def main():
         gen_data(REPO, datasets={f"{fam}_heldout_valmix": VALIDATION_MIX}, families=fam)
         sets[f"{fam}_heldout_valmix"] = SuiteData(os.path.join(DATA, f"{fam}_heldout_valmix"))
     reasoner, plain, _, _, _ = load_checkpoint(checkpoint)
-    if plain.census and a.variant == "census":  # the package has the census: the answerer without it is its run's
+    if plain_run is not None:  # the package's answerer is a variant: the plain one is its run's
         plain = Answerer(plain.A, len(vocab), plain.C, plain.T, plain.px, MAX_QUERY)
         plain.load_state_dict(torch.load(os.path.join(RUNS, plain_run)))
         plain.eval()
@@ -201,11 +198,11 @@ def main():
                                                      zip(res["answerers"], (plain, variant))}}
         json.dump(res, open(out, "w"), indent=1)
         return write_report(res, report)
-    word = VARIANTS[a.variant]["word"]
+    word, plain_name = VARIANTS[a.variant]["word"], plain_run or "the package's"
     res = {"package": a.package, "variant": a.variant,
            "tasks": sum(len(sets[f"{f}_heldout_val"].instances) for f in families),
            "budgets": {"answerer": minutes, "harden": HARDEN_MINUTES}, f"{a.variant}_training_videos": counts,
-           "answerers": {f"without {word} (the package's)": measure(plain, reasoner, judges, sets, vocab, families),
+           "answerers": {f"without {word} ({plain_name})": measure(plain, reasoner, judges, sets, vocab, families),
                          f"with {word} ({name}1.pt)": measure(variant, reasoner, judges, sets, vocab, families)}}
     res["minutes"] = (time.time() - t0) / 60
     json.dump(res, open(out, "w"), indent=1)

@@ -6,22 +6,16 @@ samples of a task differ. Writes runs/NAME.pt, runs/NAME.json and results/NAME.m
 
     cd modelkit && python -m teacher_studio_modelkit.bars_experiment --minutes 5
 """
-import numpy as np
-import torch
-
 from .bars import BarsReasoner, bar_ids, bars_flow_loss, choices_from_cells
 from .family_experiment import FamilyExperiment, main
+from .reasoner import reasoner_on
 
 ITERATIONS = 4  # field iterations: 8 cells of reach is plenty, the columns are averaged anyway
 
 
 def make_bars_reasoner(vocab, data):
     ids = {a["name"]: a["id"] for a in data.appearances}
-    g, A = data.geometry, len(data.appearances)
-    r = BarsReasoner(A, len(vocab), bar_ids(ids), ids["floor"], g["canvasCells"], g["frames"], g["cellPx"],
-                     iterations=ITERATIONS)
-    r.sprites.copy_(torch.from_numpy(data.sprites.reshape(A, -1).astype(np.float32)))
-    return r
+    return reasoner_on(BarsReasoner, data, len(vocab), bar_ids(ids), ids["floor"], iterations=ITERATIONS)
 
 
 EXPERIMENT = FamilyExperiment(
@@ -49,8 +43,6 @@ EXPERIMENT = FamilyExperiment(
            "  worse it sorted them. Hence the field on the frame without its bars, as the objects reasoner's.",
            "- No learned column features at all (3 minutes, not committed): 100 % on the validation and test splits,",
            "  but the LoRA slots would then steer nothing, so test-time optimization could not change a video."])
-FAMILY, data_and_vocab, stage_reasoner = EXPERIMENT.family, EXPERIMENT.data_and_vocab, EXPERIMENT.stage_reasoner
-measure_reasoner, write_report = EXPERIMENT.measure_reasoner, EXPERIMENT.write_report
 
 if __name__ == "__main__":
     main(__doc__, EXPERIMENT, minutes=5, name="bars")

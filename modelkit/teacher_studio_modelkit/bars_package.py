@@ -2,7 +2,7 @@
 (family_package.py).
 
 One command makes it from scratch: `python -m teacher_studio_modelkit.build --package bars
---fresh`: gen-data -> the bars reasoner (bars_experiment.stage_reasoner) -> query writer and
+--fresh`: gen-data -> the bars reasoner (bars_experiment.EXPERIMENT.stage_reasoner) -> query writer and
 answerer -> graphs, manifest.json and modelkit/checkpoints/bars.pt -> the evaluation (runs/bars.json,
 results/bars.md, runs/bars_teacher.json, results/bars_teacher.md) -> MODEL_CARD.md.
 `python -m teacher_studio_modelkit.bars_package --card-only` rewrites the card from the cached results.
@@ -112,7 +112,7 @@ included, is a test: `modelkit/tests/test_bars.py`).
 
 
 PACKAGE = FamilyPackage(
-    name="bars", experiment=bars_experiment, make_reasoner=bars_experiment.make_bars_reasoner,
+    name="bars", experiment=bars_experiment.EXPERIMENT,
     reasoner_minutes=0.1 if SMOKE else 5, answerer_minutes=BARS_ANSWERER_MINUTES,
     # The answerer's census evidence (teacher.Answerer): without it sort.intact was 83.2 % on the validation
     # split's reasoner samples, with it every rule 100 % (results/answerer_census_bars.md)
@@ -122,10 +122,6 @@ PACKAGE = FamilyPackage(
     header=HEADER, write_card=write_card)
 CHECKPOINT = PACKAGE.checkpoint
 build = PACKAGE.build
-
-
-def teacher_data(sets, force=False):
-    return PACKAGE.teacher_data(sets, force)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ import os
 import subprocess
 import time
 
-import numpy as np
 import torch
 
 from .data import MAX_INSTRUCTION, SuiteData, Vocabulary
@@ -69,14 +68,9 @@ def encode_instructions(vocab, data, idx=None):
 
 
 def make_reasoner(vocab, train_gt):
-    from .reasoner import Reasoner
-    g = train_gt.geometry
-    A = len(train_gt.appearances)
+    from .reasoner import Reasoner, reasoner_on
     ids = {a["name"]: a["id"] for a in train_gt.appearances}
-    r = Reasoner(A, len(vocab), ids["agent"], ids["floor"], g["canvasCells"], g["frames"], g["cellPx"],
-                 coin_id=ids["coin"])
-    r.sprites.copy_(torch.from_numpy(train_gt.sprites.reshape(A, -1).astype(np.float32)))
-    return r
+    return reasoner_on(Reasoner, train_gt, len(vocab), ids["agent"], ids["floor"], coin_id=ids["coin"])
 
 
 def stage_reasoner(vocab, train_gt, fresh):

@@ -6,20 +6,14 @@ often the N samples of a task differ. Writes runs/NAME.pt, runs/NAME.json and re
 
     cd modelkit && python -m teacher_studio_modelkit.connect_experiment --minutes 5
 """
-import numpy as np
-import torch
-
 from .connect import ConnectReasoner, connect_flow_loss, connect_ids, moves_from_cells
 from .family_experiment import FamilyExperiment, main
+from .reasoner import reasoner_on
 
 
 def make_connect_reasoner(vocab, data):
     ids = {a["name"]: a["id"] for a in data.appearances}
-    g, A = data.geometry, len(data.appearances)
-    r = ConnectReasoner(A, len(vocab), *connect_ids(ids), ids["wall"], ids["floor"], g["canvasCells"], g["frames"],
-                        g["cellPx"])
-    r.sprites.copy_(torch.from_numpy(data.sprites.reshape(A, -1).astype(np.float32)))
-    return r
+    return reasoner_on(ConnectReasoner, data, len(vocab), *connect_ids(ids), ids["wall"], ids["floor"])
 
 
 EXPERIMENT = FamilyExperiment(
@@ -34,8 +28,6 @@ EXPERIMENT = FamilyExperiment(
            "(`rules.make_connect_judge`, checked against the suite's labels in tests/test_connect.py).", "",
            "- train split: areas of 5-7 cells, one teal pair, 2-8 path cells; held-out: 8-10 cells, a teal and a",
            "  magenta pair (magenta never seen in training), 6-11 path cells in 11 transitions."])
-FAMILY, data_and_vocab, stage_reasoner = EXPERIMENT.family, EXPERIMENT.data_and_vocab, EXPERIMENT.stage_reasoner
-measure_reasoner, write_report = EXPERIMENT.measure_reasoner, EXPERIMENT.write_report
 
 if __name__ == "__main__":
     main(__doc__, EXPERIMENT, minutes=5, name="connect")

@@ -2,7 +2,7 @@
 FamilyPackage (family_package.py).
 
 One command makes it from scratch: `python -m teacher_studio_modelkit.build --package connect
---fresh`: gen-data -> the connect reasoner (connect_experiment.stage_reasoner) -> query writer and
+--fresh`: gen-data -> the connect reasoner (connect_experiment.EXPERIMENT.stage_reasoner) -> query writer and
 answerer -> graphs, manifest.json and modelkit/checkpoints/connect.pt -> the evaluation
 (runs/connect.json, results/connect.md, runs/connect_teacher.json, results/connect_teacher.md) ->
 MODEL_CARD.md. `python -m teacher_studio_modelkit.connect_package --card-only` rewrites the card
@@ -111,7 +111,7 @@ test: `modelkit/tests/test_connect.py`).
 
 
 PACKAGE = FamilyPackage(
-    name="connect", experiment=connect_experiment, make_reasoner=connect_experiment.make_connect_reasoner,
+    name="connect", experiment=connect_experiment.EXPERIMENT,
     reasoner_minutes=0.1 if SMOKE else REASONER_MINUTES, answerer_minutes=0.1 if SMOKE else ANSWERER_MINUTES,
     # The answerer's colour augmentation (train.rotate_hue): on the validation split's reasoner samples it
     # lifted connect.intact from 77.1 % to 100 % and connect.linked from 77.8 % to 83.6 %, and cost no_wall

@@ -11,13 +11,13 @@ import json
 import os
 import time
 from dataclasses import dataclass
-from types import ModuleType
 from typing import Callable
 
 import torch
 
 from .build import DATA, HARDEN_MINUTES, MODELKIT, REPO, RUNS, SMOKE, WRITER_MINUTES, gen_data, log
 from .data import SuiteData
+from .family_experiment import FamilyExperiment
 from .blocks_package import build_text, lowest
 from .model_card import curve_text, pct, stop_text
 from .objects_teacher import experiment
@@ -39,8 +39,7 @@ def teacher_datasets(name):
 @dataclass
 class FamilyPackage:
     name: str  # resources/models/NAME, checkpoints/NAME.pt, runs/NAME*.json
-    experiment: ModuleType  # FAMILY, data_and_vocab, make_reasoner, stage_reasoner, measure_reasoner, write_report
-    make_reasoner: Callable  # (vocab, data) -> the family's reasoner
+    experiment: FamilyExperiment  # the family, its reasoner, training, measuring and report
     reasoner_minutes: float
     answerer_minutes: float
     answerer_name: str  # runs/ANSWERER_NAME{0,1}.pt
@@ -52,7 +51,7 @@ class FamilyPackage:
 
     @property
     def family(self):
-        return self.experiment.FAMILY
+        return self.experiment.family
 
     @property
     def package_dir(self):
@@ -105,7 +104,7 @@ class FamilyPackage:
                       "answerer_training_videos": counts}
 
     def load_models(self, vocab, data):
-        return load_run_models(self.make_reasoner(vocab, data), vocab, self.models, self.results,
+        return load_run_models(self.experiment.make_reasoner(vocab, data), vocab, self.models, self.results,
                                f"run `python -m teacher_studio_modelkit.build --package {self.name}`", census=self.census)
 
     def export(self, sets, vocab, reasoner, answerer, writer):

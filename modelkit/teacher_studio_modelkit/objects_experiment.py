@@ -17,6 +17,7 @@ import torch
 from .build import DATA, REPO, RUNS, build_vocab, encode_instructions, gen_data, log
 from .data import SuiteData
 from .objects import ObjectsReasoner, appearance_ids, object_moves_from_cells, objects_flow_loss
+from .reasoner import reasoner_on
 from .rules import make_judges, success
 from .train import train_reasoner
 from .steerability import oracle_tto
@@ -47,10 +48,7 @@ def data_and_vocab(force=False):
 
 def make_objects_reasoner(vocab, data):
     ids = {a["name"]: a["id"] for a in data.appearances}
-    g, A = data.geometry, len(data.appearances)
-    r = ObjectsReasoner(A, len(vocab), *appearance_ids(ids), ids["floor"], g["canvasCells"], g["frames"], g["cellPx"])
-    r.sprites.copy_(torch.from_numpy(data.sprites.reshape(A, -1).astype(np.float32)))
-    return r
+    return reasoner_on(ObjectsReasoner, data, len(vocab), *appearance_ids(ids), ids["floor"])
 
 
 def cells_of(data, idx=None):

@@ -26,6 +26,7 @@ exit). Families without coins see eight identical backgrounds.
 LoRA slots: q and v projections of both local-attention blocks (shared by every iteration)."""
 import math
 
+import numpy as np
 import torch
 import torch.nn as nn
 
@@ -330,6 +331,15 @@ class Reasoner(CellFlow, nn.Module):
     def noise(self, seed, batch=1):
         g = torch.Generator().manual_seed(int(seed))
         return torch.randn(batch, self.T - 1, LATENT, generator=g)
+
+
+def reasoner_on(cls, data, vocab_size, *ids, **kw):
+    """cls(appearances, vocab_size, *ids, the canvas, frames and cell size of gen-data set `data`, **kw)
+    with the data set's sprites: a reasoner of any family for that data."""
+    g, A = data.geometry, len(data.appearances)
+    r = cls(A, vocab_size, *ids, g["canvasCells"], g["frames"], g["cellPx"], **kw)
+    r.sprites.copy_(torch.from_numpy(np.asarray(data.sprites).reshape(A, -1).astype(np.float32)))
+    return r
 
 
 def moves_from_cells(cells, agent_id, canvas):

@@ -4,6 +4,7 @@ the suite's labels and one run of the teacher's TTO loop."""
 import numpy as np
 import torch
 
+from teacher_studio_modelkit.reasoner import reasoner_on
 from teacher_studio_modelkit.rules import cells_from_frames, make_judges
 
 VOCAB = 50  # word ids of the random queries below
@@ -13,10 +14,7 @@ def model_for(cls, data, *ids, seed=0):
     """cls(appearances, VOCAB, *ids, the data's geometry, 2 field iterations) with the data's sprites,
     its weights from `seed`, in eval mode."""
     torch.manual_seed(seed)
-    g, A = data.geometry, len(data.appearances)
-    m = cls(A, VOCAB, *ids, g["canvasCells"], g["frames"], g["cellPx"], iterations=2)
-    m.sprites.copy_(torch.from_numpy(data.sprites.reshape(A, -1).astype(np.float32)))
-    return m.eval()
+    return reasoner_on(cls, data, VOCAB, *ids, iterations=2).eval()
 
 
 def appearance_ids(data):

@@ -9,18 +9,14 @@ import numpy as np
 import pytest
 import torch
 
-from teacher_studio_modelkit.reasoner import MOVES, Reasoner, moves_from_cells
+from teacher_studio_modelkit.reasoner import MOVES, Reasoner, moves_from_cells, reasoner_on
 from teacher_studio_modelkit.rules import make_judges
 
 
 def reasoner_for(data, seed=0):
     torch.manual_seed(seed)
     ids = {a["name"]: a["id"] for a in data.appearances}
-    g = data.geometry
-    r = Reasoner(len(data.appearances), 50, ids["agent"], ids["floor"], g["canvasCells"], g["frames"], g["cellPx"],
-                 coin_id=ids["coin"])
-    r.sprites.copy_(torch.from_numpy(data.sprites.reshape(len(data.appearances), -1).astype(np.float32)))
-    return r.eval()
+    return reasoner_on(Reasoner, data, 50, ids["agent"], ids["floor"], coin_id=ids["coin"]).eval()
 
 
 def gt_batch(data, n=16):
