@@ -1,7 +1,8 @@
 """Does a variant of the answerer fix a package's weak rules? Chosen on the validation split, never
 on the test split. Variants: `census`, the census evidence (teacher.Answerer, census=True), for
 "intact"-like rules; `hue`, the colour augmentation of its training (train.rotate_hue), for a colour
-the train split never shows.
+the train split never shows; `pairs`, hue plus two-pair videos composed from one-pair ones
+(pair_composites), for connect's second pair.
 
 Trains the package's answerer once more as the variant, with the package's recipe and budgets
 (cached as runs/PACKAGE_VARIANT_answerer{0,1}.pt), and measures it beside the plain answerer (the one
@@ -29,6 +30,7 @@ from .export import load_checkpoint
 from .model_card import acc_rows
 from .data import MAX_QUERY
 from .teacher import Answerer
+from .pair_composites import COMPOSITE_MINUTES
 from .pipeline import stage_answerer
 from .rules import make_judges
 
@@ -41,7 +43,7 @@ def blocks_setup():
     from .late_faults import LATE_FAULTS, late_faults
     from .objects_teacher import BLOCKS_ANSWERER_MINUTES, teacher_data
     sets, vocab = data_and_vocab()
-    extra = ("late faults", lambda d, idx: late_faults(d, idx, n=LATE_FAULTS))  # as objects_teacher.stage_teacher
+    extra = [("late faults", lambda d, idx: late_faults(d, idx, n=LATE_FAULTS))]  # as objects_teacher.stage_teacher
     return (teacher_data(sets), vocab, CHECKPOINT, "objects_train_mix", FAMILIES, BLOCKS_ANSWERER_MINUTES, None, extra)
 
 
@@ -54,7 +56,7 @@ def family_setup(package_module):
         sets, vocab = package.experiment.data_and_vocab()
         plain_run = f"{package.name}_answerer1.pt" if package.census or package.hue else None
         return (package.teacher_data(sets), vocab, package.checkpoint, package.train_mix, (package.family,),
-                package.answerer_minutes, plain_run, None)
+                package.answerer_minutes, plain_run, [])
     return setup
 
 
@@ -69,7 +71,25 @@ VARIANTS = {  # stage_answerer's settings and the report's words per variant
         "colour augmentation of `train.rotate_hue` in both rounds: half the training videos have every pixel turned",
         "by a random angle about the grey axis of RGB space (greys stay, each colour keeps its brightness and",
         "chroma), so a colour training never shows is no new input."]},
+    "pairs": {"settings": {"hue": True, "extra_after": ("{package}_hue_answerer", COMPOSITE_MINUTES)},
+              "sources": "composites", "baseline": "{package}_hue_answerer1.pt",
+              "title": "two-pair composites", "word": "two-pair composites", "about": [
+        "colour augmentation, and two-pair videos composed from the train split's one-pair videos",
+        "(`pair_composites`: a second pair on a random walk over the cells that stay floor, drawn after the",
+        "first, 40 % stopping short, in teal turned to a random hue 60-300 degrees away; and the reasoner's",
+        f"samples on such first frames), labelled by the evaluator, joining round 0 for {COMPOSITE_MINUTES:g} more minutes",
+        "at the hardening round's learning rate once the colour augmentation's round 0 is trained (its run,",
+        "runs/connect_hue_answerer0.pt). The answerer without them is the colour augmentation's",
+        "(`answerer_hue_connect.md`)."]},
 }
+
+
+def variant_sources(variant, reasoner, vocab):
+    """stage_answerer's extra sources a variant adds."""
+    if VARIANTS[variant].get("sources") == "composites":
+        from .pair_composites import composite_sources
+        return composite_sources(reasoner, vocab)
+    return []
 EARLIER = {  # configurations measured before the committed one, same budgets and validation split
     ("census", "bars"): ["- The census change since the first frame fed into each frame's pooled token (beside the max and",
              "  the gated count), so every query read it through the temporal blocks (runs kept as",
@@ -84,6 +104,19 @@ EARLIER = {  # configurations measured before the committed one, same budgets an
              "  nearly every held-out video (TNR 53.3 % on the corruptions), so it passed the reasoner's samples by",
              "  bias; in both trainings with the census alone the bias went the other way. The farthest origin",
              "  gives swap the same kind of count-free evidence the census gives intact."],
+    ("pairs", "connect"): [
+        "- The composites in round 0 from its first step, beside the one-pair videos (runs kept as",
+        "  runs/connect_pairs_coloured_aux_answerer*.pt): connect.linked 96.1 % on the reasoner samples (TNR 92.2 %)",
+        "  and 96.5 % on ground truth + corruptions, but the process rules were lost: no_wall 50.0 % (TNR 0 %),",
+        "  intact 50.0 % on ground truth + corruptions (TNR 0 %), grow 50.0 %. Its training loss stopped near 0.31",
+        "  from step 1100 on, and on the train mix itself it no longer told intact videos from broken ones (mean",
+        "  P(Yes) 0.86 and 0.81).",
+        "- The same with the auxiliary head's targets blind to colour (dot-magenta learnt as dot-teal: the",
+        "  composites' second pair is magenta in the cells but drawn in a random hue; runs kept as",
+        "  runs/connect_pairs_colour_blind_answerer*.pt): connect.linked 87.2 %, intact 93.5 % (49.5 % on ground",
+        "  truth + corruptions), no_wall 50.0 %: the same loss of the process rules, so the head's ambiguous",
+        "  targets were not the cause. Hence the committed recipe: the composites join after round 0.",
+    ],
 }
 
 CONCLUSIONS = {  # what each run (variant, package) decided
@@ -105,7 +138,17 @@ CONCLUSIONS = {  # what each run (variant, package) decided
         "rules rises from 62.3 % to 73.3 % (the census: 69.6 %). linked stays under 90 %: when the magenta pair",
         "alone is unfinished, this answerer still says Yes to 69 % of those videos, the plain one to 100 %, and",
         "with the two colours swapped to 15 % and 0 %: both read the teal pair far more than the other",
-        "([`connect_linked_probe.md`](connect_linked_probe.md)); the train split never has a second pair."],
+        "([`connect_linked_probe.md`](connect_linked_probe.md)); the train split never has a second pair.",
+        "Since replaced by the two-pair composites ([`answerer_pairs_connect.md`](answerer_pairs_connect.md))."],
+    ("pairs", "connect"): [
+        "Adopted: the connect package's answerer is this one (connect_package: sources=composite_sources,",
+        "extra_after). On the reasoner samples connect.linked rises from 83.6 % to 96.7 % (TNR 67.2 % -> 93.3 %),",
+        "connect.no_wall from 90.6 % to 100 %, connect.intact stays 100 %; connect.grow, with 2 broken videos among",
+        "1024, stays at chance. On ground truth + corruptions every rule rises: linked 69.1 % -> 97.3 %, intact",
+        "73.8 % -> 97.4 %, no_wall 92.4 % -> 95.8 %, grow 57.7 % -> 73.8 %. The training and the choice used the",
+        "train and validation splits only; the suite's magenta is never drawn in training (the second pair is a",
+        "turned teal), though turned hues come near it.",
+        "The probe of which pair it reads: [`connect_linked_probe.md`](connect_linked_probe.md)."],
 }
 
 
@@ -182,14 +225,18 @@ def main():
         gen_data(REPO, datasets={f"{fam}_heldout_valmix": VALIDATION_MIX}, families=fam)
         sets[f"{fam}_heldout_valmix"] = SuiteData(os.path.join(DATA, f"{fam}_heldout_valmix"))
     reasoner, plain, _, _, _ = load_checkpoint(checkpoint)
+    plain_run = VARIANTS[a.variant].get("baseline", plain_run or "").format(package=a.package) or None
     if plain_run is not None:  # the package's answerer is a variant: the plain one is its run's
         plain = Answerer(plain.A, len(vocab), plain.C, plain.T, plain.px, MAX_QUERY)
         plain.load_state_dict(torch.load(os.path.join(RUNS, plain_run)))
         plain.eval()
     judges = make_judges(sets[train].appearances, reasoner.C)
     name = f"{a.package}_{a.variant}_answerer"
+    settings = dict(VARIANTS[a.variant]["settings"])
+    if "extra_after" in settings:
+        settings["extra_after"] = (settings["extra_after"][0].format(package=a.package), settings["extra_after"][1])
     variant, counts = stage_answerer(False, sets[train], vocab, reasoner, judges, minutes, HARDEN_MINUTES, name=name,
-                                     extra=extra, **VARIANTS[a.variant]["settings"])
+                                     extra=extra + variant_sources(a.variant, reasoner, vocab), **settings)
     out = os.path.join(RUNS, f"answerer_{a.variant}_{a.package}.json")
     report = os.path.join(MODELKIT, "results", f"answerer_{a.variant}_{a.package}.md")
     if a.preview:

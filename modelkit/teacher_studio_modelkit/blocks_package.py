@@ -178,8 +178,9 @@ def build_text(record, teach):
                " minutes they took in it)" if earlier else "")
             + ("; the cached stages' time was not recorded" if unknown else "")
             + f"; training budgets: reasoner {b['reasoner']:g}, query writer {b['writer']:g},"
-            f" answerer {b['answerer']:g} + {b['harden']:g} hardening. The evaluation that wrote this card took"
-            f" {evaluation:.0f} minutes more.")
+            f" answerer {b['answerer']:g}" + (f" + {b['composites']:g} two-pair composites" if "composites" in b else "")
+            + f" + {b['harden']:g} hardening. The evaluation that wrote this card took {evaluation:.0f} minutes more."
+            + (f" {record['note']}" if record.get("note") else ""))
 
 
 def write_card(path, base, teach, size_mb, step_ms, parameters, record=None):

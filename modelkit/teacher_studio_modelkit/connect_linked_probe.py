@@ -22,16 +22,15 @@ from .rules import make_judges, reaches
 from .teacher import Answerer
 
 SEEDS = 4
-ANSWERERS = {  # name -> runs/FILE (None: the package's answerer, checkpoints/connect.pt)
-    "the package's": None,
+ANSWERERS = {  # name -> runs/FILE (the package's answerer is the last)
     "without colour augmentation (connect_answerer1.pt)": "connect_answerer1.pt",
     "census (connect_census_answerer1.pt)": "connect_census_answerer1.pt",
+    "colour augmentation (connect_hue_answerer1.pt)": "connect_hue_answerer1.pt",
+    "the package's: colour augmentation + two-pair composites (connect_pairs_answerer1.pt)": "connect_pairs_answerer1.pt",
 }
 
 
-def load_answerer(reasoner, vocab, packaged, path):
-    if path is None:
-        return packaged
+def load_answerer(reasoner, vocab, path):
     a = Answerer(reasoner.A, len(vocab), reasoner.C, reasoner.T, reasoner.px, MAX_QUERY, census="census" in path)
     a.load_state_dict(torch.load(os.path.join(RUNS, path)))
     return a.eval()
@@ -69,7 +68,7 @@ def probe(answerer, reasoner, tb, ids, judges):
 def main():
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
     sets, vocab = PACKAGE.experiment.data_and_vocab()
-    reasoner, packaged, _, _, _ = load_checkpoint(PACKAGE.checkpoint)
+    reasoner = load_checkpoint(PACKAGE.checkpoint)[0]
     val = sets["connect_heldout_val"]
     tb = ev.TaskBatch(val, vocab, range(len(val.instances)))
     ids = {a["name"]: a["id"] for a in val.appearances}
@@ -85,9 +84,9 @@ def main():
              "says No to every unfinished video either way.", "",
              "| answerer | videos | n | Yes as drawn | Yes, colours swapped |", "|---|---|---|---|---|"]
     for name, path in ANSWERERS.items():
-        if path is not None and not os.path.exists(os.path.join(RUNS, path)):
+        if not os.path.exists(os.path.join(RUNS, path)):
             continue
-        r = probe(load_answerer(reasoner, vocab, packaged, path), reasoner, tb, ids, judges)
+        r = probe(load_answerer(reasoner, vocab, path), reasoner, tb, ids, judges)
         for group, pick in groups.items():
             m = r[pick(r)]
             if len(m):

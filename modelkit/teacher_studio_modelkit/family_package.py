@@ -48,6 +48,8 @@ class FamilyPackage:
     header: list  # first lines of results/NAME_teacher.md
     write_card: Callable  # (path, base, teach, size_mb, step_ms, parameters, record) -> None
     hue: bool = False  # the answerer's colour augmentation (train.rotate_hue)
+    sources: Callable = None  # (reasoner, vocab) -> more round-0 answerer videos: stage_answerer's extra
+    extra_after: tuple = None  # with sources: stage_answerer's extra_after (first, minutes)
 
     @property
     def family(self):
@@ -90,11 +92,13 @@ class FamilyPackage:
                               name=f"{self.name}_writer")
         answerer, counts = stage_answerer(fresh, train, vocab, reasoner, self.judges(sets, reasoner),
                                           self.answerer_minutes, HARDEN_MINUTES, name=self.answerer_name,
-                                          census=self.census, hue=self.hue)
+                                          census=self.census, hue=self.hue, extra_after=self.extra_after,
+                                          extra=self.sources(reasoner, vocab) if self.sources else ())
         return writer, answerer, counts
 
     def teacher_minutes(self):
-        return {"writer": WRITER_MINUTES, "answerer": self.answerer_minutes, "harden": HARDEN_MINUTES}
+        extra = {"composites": self.extra_after[1]} if self.extra_after else {}
+        return {"writer": WRITER_MINUTES, "answerer": self.answerer_minutes, **extra, "harden": HARDEN_MINUTES}
 
     def measure_teacher(self, sets, vocab, reasoner, writer, answerer, counts, tasks=256):
         t0 = time.time()

@@ -162,7 +162,7 @@ def stage_teacher(fresh, sets, vocab, reasoner, writer_minutes, answerer_minutes
                           name="objects_writer")
     answerer, counts = stage_answerer(fresh, train, vocab, reasoner, judges, answerer_minutes, harden_minutes,
                                       name="objects_answerer",
-                                      extra=("late faults", lambda d, idx: late_faults(d, idx, n=n_late_faults))
+                                      extra=[("late faults", lambda d, idx: late_faults(d, idx, n=n_late_faults))]
                                       if n_late_faults else None)
     return writer, answerer, counts
 

@@ -68,22 +68,25 @@ def rule_index(tb, rules_all):
     return np.array([[rules_all.index(r) for r in rules] + [-1] * (4 - len(rules)) for rules in tb.rules])
 
 
-def add_cells_videos(aset, reasoner, judges, tb, cells, rules_all, source):
-    """Hard-rendered videos from cells [B, T, N]."""
-    frames = reasoner.render(cells).to(torch.float16).numpy()
+def add_cells_videos(aset, reasoner, judges, tb, cells, rules_all, source, frames=None):
+    """Videos of cells [B, T, N], hard-rendered unless frames [B, T, H, W, 3] are given."""
+    frames = (reasoner.render(cells) if frames is None else torch.as_tensor(frames)).to(torch.float16).numpy()
     _, lab = labelled(judges, tb, cells)
     aset.add(frames, cells.numpy().astype(np.uint8), tb.queries.numpy(), lab, rule_index(tb, rules_all), source)
 
 
-def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, name="answerer", extra=None,
-                   census=False, hue=False):
+def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, name="answerer", extra=(),
+                   census=False, hue=False, extra_after=None):
     """The answerer trained on d's ground truth and corruptions and on the reasoner's samples and
     one-step previews of d's ground-truth tasks (round 0, cached as runs/NAME0.pt), then again with
     the previews and finals of optimizations against it (hardening round, runs/NAME1.pt; the video
-    counts per source in runs/NAME_data.json). extra: (source, f) with f(d, gt_idx) -> (instance
-    indices, cells [B, T, N]): more videos of those tasks for round 0, labelled by the judges.
+    counts per source in runs/NAME_data.json). extra: [(source, f)] with f(d, gt_idx) -> (instance
+    indices, cells [B, T, N][, frames]): more videos with those tasks' queries for round 0, labelled
+    by the judges (their first frame is their own), hard-rendered unless f gives their frames.
     census: the answerer's census feature (teacher.Answerer); hue: the colour augmentation of both
-    rounds (train.rotate_hue)."""
+    rounds (train.rotate_hue). extra_after: (first, minutes): the extra videos join round 0 only after
+    it has trained without them, as runs/FIRST0.pt (loaded when cached: the same recipe's round 0),
+    then it trains `minutes` more with them at the hardening round's learning rate."""
     from .train import AnswerSet, train_answerer
     rules_all = rule_list(d)
     relabel = relabeller(judges, rules_all)  # late-started training videos are judged again
@@ -105,22 +108,39 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, n
     tb = ev.TaskBatch(d, vocab, gt_idx)
     log(f"answerer: sampling the reasoner on {len(gt_idx)} train tasks")
     add_cells_videos(aset, reasoner, judges, tb, ev.sample_cells(reasoner, tb, 101), rules_all, "reasoner samples")
-    if extra is not None:
-        source, make = extra
-        kept, cells = make(d, gt_idx)
-        if kept:
-            add_cells_videos(aset, reasoner, judges, ev.TaskBatch(d, vocab, kept), torch.as_tensor(cells).long(),
-                             rules_all, source)
     pf, pc = ev.one_step_previews(reasoner, tb, 102)
     _, lab = labelled(judges, tb, pc)
     aset.add(pf.numpy(), pc.numpy().astype(np.uint8), tb.queries.numpy(), lab, rule_index(tb, rules_all),
              "one-step previews")
-    counts = {p[5]: int(len(p[0])) for p in aset.parts}
+
+    def add_extra():
+        for source, make in extra:
+            kept, cells, *frames = make(d, gt_idx)
+            if kept:
+                add_cells_videos(aset, reasoner, judges, ev.TaskBatch(d, vocab, kept), torch.as_tensor(cells).long(),
+                                 rules_all, source, *frames)
+
+    from .train import ANSWERER_LR
     if os.path.exists(path0) and not fresh:
+        add_extra()
         ans.load_state_dict(torch.load(path0))
-    else:
+    elif extra_after is None:
+        add_extra()
         train_answerer(ans, aset.cat(), len(rules_all), minutes, log, relabel=relabel, hue=hue)
         torch.save(ans.state_dict(), path0)
+    else:
+        first, extra_minutes = extra_after
+        first_path = os.path.join(RUNS, f"{first}0.pt")
+        if os.path.exists(first_path) and not fresh:
+            ans.load_state_dict(torch.load(first_path))
+        else:
+            train_answerer(ans, aset.cat(), len(rules_all), minutes, log, relabel=relabel, hue=hue)
+            torch.save(ans.state_dict(), first_path)
+        add_extra()
+        train_answerer(ans, aset.cat(), len(rules_all), extra_minutes, log, seed=2, lr=ANSWERER_LR * HARDEN_LR_SCALE,
+                       relabel=relabel, hue=hue)
+        torch.save(ans.state_dict(), path0)
+    counts = {p[5]: int(len(p[0])) for p in aset.parts}
     ans.eval()
     # hardening round: optimize train tasks against this answerer from perturbed LoRAs (so that there
     # are failures to optimize), label what comes out with the evaluator, retrain
@@ -141,7 +161,6 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, n
         add_cells_videos(aset, reasoner, judges, hb, res["final_cells"], rules_all, "optimized finals")
     counts.update({k: sum(len(p[0]) for p in aset.parts if p[5] == k) for k in ("optimized previews",
                                                                                "optimized finals")})
-    from .train import ANSWERER_LR
     train_answerer(ans, aset.cat(), len(rules_all), harden_minutes, log, seed=1, lr=ANSWERER_LR * HARDEN_LR_SCALE,
                    relabel=relabel, hue=hue)
     torch.save(ans.state_dict(), path1)

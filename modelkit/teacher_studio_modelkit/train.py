@@ -155,11 +155,15 @@ def rotate_hue(frames, rng, fraction=HUE_FRACTION):
     0-255 -> a rotated copy."""
     frames = frames.copy()
     for b in np.flatnonzero(rng.random(len(frames)) < fraction):
-        a = rng.uniform(0, 2 * np.pi)
-        k = np.array([[0, -1, 1], [1, 0, -1], [-1, 1, 0]]) / np.sqrt(3)  # cross product with the grey axis
-        rot = np.cos(a) * np.eye(3) + (1 - np.cos(a)) / 3 * np.ones((3, 3)) + np.sin(a) * k
-        frames[b] = np.clip(frames[b] @ rot.T.astype(np.float32), 0, 255)
+        frames[b] = turn_hue(frames[b], rng.uniform(0, 2 * np.pi))
     return frames
+
+
+def turn_hue(rgb, angle):
+    """rgb [..., 3] 0-255 turned by angle (radians) about the grey axis of RGB space (Rodrigues' rotation)."""
+    k = np.array([[0, -1, 1], [1, 0, -1], [-1, 1, 0]]) / np.sqrt(3)  # cross product with the grey axis
+    rot = np.cos(angle) * np.eye(3) + (1 - np.cos(angle)) / 3 * np.ones((3, 3)) + np.sin(angle) * k
+    return np.clip(rgb @ rot.T.astype(np.float32), 0, 255)
 
 
 def train_answerer(model, data, n_rules, minutes, log=print, seed=0, lr=ANSWERER_LR, relabel=None, hue=False):

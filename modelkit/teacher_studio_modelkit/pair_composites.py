@@ -1,0 +1,128 @@
+"""Two-pair training videos for the connect answerer, composed from the train split's one-pair videos.
+
+The train split draws one teal pair per video; held-out videos have two (teal and magenta). An
+answerer that never saw two pairs judged connect.linked by the teal pair alone
+(results/connect_linked_probe.md). A composite adds a second pair to a train video: two dots at the
+ends of a random self-avoiding walk over the cells that are floor in every frame, and the walk's
+inside painted one cell a frame from the frame after the video's last change, starting next to the
+dot first in cell order (the suite's drawing order); a share stop short, and every video ends where
+its frames do. The reasoner's own samples on composite first frames add its kinds of mistakes. The
+second pair is written with the suite's magenta ids, which the rule-based evaluator pairs by, so the
+labels are the evaluator's. In pixels it is never the suite's magenta: it is the teal sprites turned
+by a random angle about the grey axis (60-300 degrees, apart from teal; train.turn_hue), so what the
+answerer can learn is "every pair, whatever its colour".
+"""
+import numpy as np
+import torch
+
+from . import evaluate as ev
+from .build import SMOKE
+from .rules import DOT_COLOURS, grid_neighbours
+from .train import turn_hue
+
+COMPOSITE_MINUTES = 0.1 if SMOKE else 5  # the answerer's training with them, after its round 0 without them (stage_answerer)
+STOP_SHORT = 0.4  # share of composites whose second pair stops before it is joined
+WALK = (3, 9)  # cells of the second pair's walk, dots included (the train split's paths are 2-8 cells)
+TURN = (np.pi / 3, 5 * np.pi / 3)  # the second pair's hue turn from teal
+
+
+def pair_ids(appearances):
+    ids = {a["name"]: a["id"] for a in appearances}
+    return {"floor": ids["floor"], "dots": [ids[f"dot-{c}"] for c in DOT_COLOURS],
+            "paths": [ids[f"path-{c}"] for c in DOT_COLOURS]}
+
+
+def random_walk(free, canvas, length, rng):
+    """A walk of `length` cells over the free cells [N] bool that never touches itself (each cell's
+    only neighbours on it are the cells before and after it: no shortcut, so the pair is joined only
+    once the whole walk is drawn, and its dots are never neighbours), or None."""
+    walk = [int(rng.choice(np.flatnonzero(free)))]
+    while len(walk) < length:
+        steps = [n for n in grid_neighbours(walk[-1], canvas) if free[n] and n not in walk
+                 and not any(m in walk[:-1] for m in grid_neighbours(n, canvas))]
+        if not steps:
+            return None
+        walk.append(int(rng.choice(steps)))
+    return walk
+
+
+def add_second_pair(cells, ids, canvas, rng, stop_short=False, tries=20):
+    """cells [T, N] of a one-pair video -> a copy with a second pair (magenta ids) drawn after the
+    video's last change, or None when no walk fits. stop_short: the pen stops at least one cell before
+    the walk's end."""
+    T = len(cells)
+    free = (cells == ids["floor"]).all(0)
+    if free.sum() < WALK[0]:
+        return None
+    for _ in range(tries):
+        walk = random_walk(free, canvas, int(rng.integers(WALK[0], WALK[1] + 1)), rng)
+        if walk is not None:
+            break
+    else:
+        return None
+    if walk[0] > walk[-1]:
+        walk = walk[::-1]
+    dot, path = ids["dots"][1], ids["paths"][1]
+    out = cells.copy()
+    out[:, [walk[0], walk[-1]]] = dot
+    changes = np.flatnonzero((cells[1:] != cells[:-1]).any(1))
+    start = int(changes[-1]) + 2 if len(changes) else 1  # the first frame after the last change
+    inside = walk[1:-1]
+    drawn = int(rng.integers(0, len(inside))) if stop_short else len(inside)
+    for k, cell in enumerate(inside[:drawn]):
+        if start + k < T:
+            out[start + k:, cell] = path
+    return out
+
+
+def composite_cells(d, idx, ids, canvas, rng):
+    """Two-pair videos from d's videos idx (ground truth and corruptions alike): (kept indices, cells
+    [B, T, N])."""
+    kept, out = [], []
+    for i in idx:
+        c = add_second_pair(d.cells[i].reshape(d.cells.shape[1], -1), ids, canvas, rng,
+                            stop_short=rng.random() < STOP_SHORT)
+        if c is not None:
+            kept.append(i)
+            out.append(c)
+    return kept, np.stack(out) if out else np.zeros((0,) + d.cells.shape[1:2] + (canvas * canvas,), np.int64)
+
+
+def second_pair_frames(reasoner, cells, ids, rng):
+    """Hard-rendered frames [B, T, H, W, 3] of cells [B, T, N] with the second pair's dots and path
+    drawn as teal turned by a random angle in TURN (one per video)."""
+    cells = torch.as_tensor(cells).long()
+    frames = reasoner.render(cells).numpy()
+    second = torch.zeros_like(cells, dtype=torch.bool)
+    as_teal = cells.clone()
+    for own, teal in zip((ids["dots"][1], ids["paths"][1]), (ids["dots"][0], ids["paths"][0])):
+        second |= cells == own
+        as_teal[cells == own] = teal
+    teal_frames = reasoner.render(as_teal).numpy()
+    px, C = reasoner.px, reasoner.C
+    mask = second.reshape(*cells.shape[:2], C, 1, C, 1).expand(-1, -1, -1, px, -1, px)
+    mask = mask.reshape(*cells.shape[:2], C * px, C * px).numpy()
+    for b in range(len(frames)):
+        turned = turn_hue(teal_frames[b], rng.uniform(*TURN))
+        frames[b][mask[b]] = turned[mask[b]]
+    return frames
+
+
+def composite_sources(reasoner, vocab, seed=0, samples=800):
+    """stage_answerer's extra sources for connect: two-pair composites of the train mix's videos, and
+    the reasoner's samples on composite first frames of its ground-truth tasks (at most `samples`)."""
+    def of_videos(d, gt_idx):
+        ids, rng = pair_ids(d.appearances), np.random.default_rng(seed)
+        pool = [i for i in range(len(d.instances)) if i not in set(gt_idx)] or list(gt_idx)
+        kept, cells = composite_cells(d, rng.permutation(pool)[:len(gt_idx)], ids, reasoner.C, rng)
+        return kept, cells, second_pair_frames(reasoner, cells, ids, rng)
+
+    def of_samples(d, gt_idx):
+        ids, rng = pair_ids(d.appearances), np.random.default_rng(seed + 1)
+        kept, cells = composite_cells(d, list(gt_idx)[:samples], ids, reasoner.C, rng)
+        tb = ev.TaskBatch(d, vocab, kept)
+        tb.cells0 = torch.as_tensor(cells[:, 0]).long()
+        sampled = ev.sample_cells(reasoner, tb, 103)
+        return kept, sampled, second_pair_frames(reasoner, sampled, ids, rng)
+
+    return [("two-pair composites", of_videos), ("reasoner samples, two pairs", of_samples)]

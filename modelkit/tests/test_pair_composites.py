@@ -1,0 +1,145 @@
+"""Two-pair composites for the connect answerer (pair_composites): a composite of a ground-truth
+video changes only floor cells, passes every rule of the evaluator once its second pair fits in the
+frames, and ends where the connect reasoner's pens end when they make its moves; one that stops short breaks connect.linked alone; the composite's first frame keeps
+the video's own pair and walls; in pixels only the second pair changes, to teal turned away from teal,
+never the suite's magenta; the extra sources label and render every video they return."""
+import numpy as np
+import pytest
+import torch
+
+from conftest import generate_suite_data
+from family_checks import appearance_ids
+from test_connect import certain, judge_of, model_for
+from teacher_studio_modelkit.build import build_vocab
+from teacher_studio_modelkit.connect import ConnectReasoner, connect_ids, moves_from_cells
+from teacher_studio_modelkit.reasoner import reasoner_on
+from teacher_studio_modelkit.pair_composites import (add_second_pair, composite_cells, composite_sources, pair_ids,
+                                                     second_pair_frames)
+
+
+@pytest.fixture(scope="module")
+def train(tmp_path_factory):
+    return generate_suite_data(tmp_path_factory, "connect-composites", "--split train --n 120 --families connect "
+                                                                       "--corrupt-fraction 0.6 --first-seed 9000")
+
+
+def gt_videos(data):
+    idx = [i for i, inst in enumerate(data.instances) if inst["variant"] == "gt"]
+    return idx, data.cells[idx].reshape(len(idx), data.cells.shape[1], -1)
+
+
+def test_a_ground_truth_composite_is_drawn_by_the_pens_and_passes_every_rule(train):
+    m, judge, ids = model_for(train), judge_of(train), pair_ids(train.appearances)
+    rng, checked = np.random.default_rng(0), 0
+    for video in gt_videos(train)[1]:
+        c = add_second_pair(video, ids, m.C, rng)
+        if c is None:
+            continue
+        rest = ~np.isin(c, ids["dots"][1:] + ids["paths"][1:])
+        assert np.array_equal(c[rest], video[rest]), "everything but the second pair is the video's own"
+        assert (video[~rest] == ids["floor"]).all(), "the second pair only covers floor"
+        assert (c[0] == ids["dots"][1]).sum() == 2 and not np.isin(c[0], ids["paths"]).any()
+        verdict = judge(c)
+        if not verdict["connect.linked"]:
+            continue  # the second pair did not fit in the frames left
+        assert all(v == 1 for v in verdict.values()), verdict
+        # the reasoner's pens, given this video's moves, end on its last frame (as on the suite's
+        # two-pair ground truth, test_connect): the second pair is a pair they can draw
+        cells = torch.as_tensor(c)[None].long()
+        moves = moves_from_cells(cells, m.dot_ids.tolist(), m.path_ids.tolist(), m.C)
+        got = m.hard_cells(certain(moves), cells[:, 0])
+        assert torch.equal(got[:, 0], cells[:, 0]) and torch.equal(got[:, -1], cells[:, -1])
+        checked += 1
+    assert checked >= 20
+
+
+def test_a_composite_that_stops_short_breaks_linked_alone(train):
+    judge, ids = judge_of(train), pair_ids(train.appearances)
+    rng, seen = np.random.default_rng(1), 0
+    for video in gt_videos(train)[1]:
+        c = add_second_pair(video, ids, int(np.sqrt(video.shape[1])), rng, stop_short=True)
+        if c is not None:
+            assert judge(c) == {"connect.linked": 0, "connect.intact": 1, "connect.no_wall": 1, "connect.grow": 1}
+            seen += 1
+    assert seen >= 20
+
+
+def test_no_room_gives_none():
+    ids = {"floor": 1, "dots": [27, 28], "paths": [29, 30]}
+    video = np.full((12, 16), 2)  # walls only
+    assert add_second_pair(video, ids, 4, np.random.default_rng(0)) is None
+
+
+def test_only_the_second_pairs_pixels_change_to_a_turned_teal(train):
+    m, ids = model_for(train), pair_ids(train.appearances)
+    kept, cells = composite_cells(train, range(60), ids, m.C, np.random.default_rng(2))
+    assert len(kept) > 30
+    frames = second_pair_frames(m, cells, ids, np.random.default_rng(3))
+    plain = m.render(torch.as_tensor(cells).long()).numpy()
+    second = np.isin(cells, ids["dots"][1:] + ids["paths"][1:])
+    px = m.px
+    mask = second.reshape(*cells.shape[:2], m.C, 1, m.C, 1).repeat(px, 3).repeat(px, 5).reshape(plain.shape[:-1])
+    assert np.allclose(frames[~mask], plain[~mask]), "every other pixel is the hard render"
+    colours = appearance_ids(train)
+    rgb = {a["name"]: np.array(a["rgb"], np.float32) for a in train.appearances}
+    dot_px = frames[mask & np.isin(cells, [ids["dots"][1]]).reshape(*cells.shape[:2], m.C, 1, m.C, 1)
+                    .repeat(px, 3).repeat(px, 5).reshape(plain.shape[:-1])]
+    centre = dot_px[np.abs(dot_px - dot_px.mean(-1, keepdims=True)).sum(-1) > 30]  # the dot's coloured pixels
+    assert len(centre) and "dot-magenta" in colours
+    assert np.abs(centre - rgb["dot-magenta"]).sum(-1).min() > 1, "never the suite's magenta"
+    assert np.abs(centre - rgb["dot-teal"]).sum(-1).min() > 40, "turned away from teal"
+    assert np.allclose(centre.mean(-1), rgb["dot-teal"].mean(), atol=2), "teal's brightness"
+
+
+def test_the_sources_return_labelled_shapes_with_their_own_first_frames(train):
+    vocab, ids = build_vocab([train]), pair_ids(train.appearances)
+    names = appearance_ids(train)
+    torch.manual_seed(0)
+    m = reasoner_on(ConnectReasoner, train, len(vocab), *connect_ids(names), names["wall"], names["floor"],
+                    iterations=2).eval()
+    gt_idx = gt_videos(train)[0]
+    (_, of_videos), (_, of_samples) = composite_sources(m, vocab, samples=16)
+    for make in (of_videos, of_samples):
+        kept, cells, frames = make(train, gt_idx)
+        cells = np.asarray(cells)
+        assert len(kept) == len(cells) == len(frames) > 8
+        assert frames.shape[1:] == (cells.shape[1], m.C * m.px, m.C * m.px, 3)
+        assert all((c[0] == ids["dots"][1]).sum() == 2 for c in cells), "each has a second pair"
+
+
+def test_extra_after_trains_round_zero_without_the_extra_videos_first(train, tmp_path, monkeypatch):
+    """stage_answerer's extra_after: round 0 without the extra videos (saved as FIRST0.pt, loaded when
+    there), then `minutes` more with them at the hardening learning rate, then the hardening round."""
+    import teacher_studio_modelkit.pipeline as pipeline
+    import teacher_studio_modelkit.train as train_module
+    from teacher_studio_modelkit.rules import make_judges
+    monkeypatch.setattr(pipeline, "RUNS", str(tmp_path))
+    monkeypatch.setattr(pipeline, "SAMPLE_TASKS", 8)
+    monkeypatch.setattr(pipeline, "HARDEN_TASKS", 4)
+    real, calls = train_module.train_answerer, []
+
+    def spy(model, data, n_rules, minutes, *args, **kw):
+        calls.append((len(data[0]), minutes, kw.get("lr", train_module.ANSWERER_LR)))
+        return real(model, data, n_rules, 0.002, *args, **kw)
+
+    monkeypatch.setattr(train_module, "train_answerer", spy)
+    vocab = build_vocab([train])
+    names = appearance_ids(train)
+    torch.manual_seed(0)
+    m = reasoner_on(ConnectReasoner, train, len(vocab), *connect_ids(names), names["wall"], names["floor"],
+                    iterations=2).eval()
+    judges = make_judges(train.appearances, m.C)
+    (_, of_videos), _ = composite_sources(m, vocab)
+    args = (train, vocab, m, judges, 1.0, 3.0)
+    _, counts = pipeline.stage_answerer(False, *args, name="x", extra=[("composites", of_videos)],
+                                        extra_after=("first", 2.0))
+    n0 = len(train.instances) + 2 * 8  # ground truth + corruptions, reasoner samples, one-step previews
+    assert counts["composites"] > 4 and [c[:2] for c in calls] == [
+        (n0, 1.0), (n0 + counts["composites"], 2.0), (n0 + counts["composites"] + 4 + counts["optimized previews"], 3.0)]
+    assert calls[1][2] == calls[2][2] < calls[0][2], "the extra minutes at the hardening learning rate"
+    assert all((tmp_path / f).exists() for f in ("first0.pt", "x0.pt", "x1.pt"))
+    first = torch.load(tmp_path / "first0.pt")
+    assert any(not torch.equal(first[k], v) for k, v in torch.load(tmp_path / "x0.pt").items())
+    calls.clear()  # a second recipe on the same round 0 loads it
+    pipeline.stage_answerer(False, *args, name="y", extra=[("composites", of_videos)], extra_after=("first", 2.0))
+    assert [c[1] for c in calls] == [2.0, 3.0]
