@@ -90,6 +90,8 @@ def variant_sources(variant, reasoner, vocab):
         from .pair_composites import composite_sources
         return composite_sources(reasoner, vocab)
     return []
+
+
 EARLIER = {  # configurations measured before the committed one, same budgets and validation split
     ("census", "bars"): ["- The census change since the first frame fed into each frame's pooled token (beside the max and",
              "  the gated count), so every query read it through the temporal blocks (runs kept as",
