@@ -30,7 +30,7 @@ from .export import load_checkpoint
 from .model_card import acc_rows
 from .data import MAX_QUERY
 from .teacher import Answerer
-from .pair_composites import COMPOSITE_MINUTES
+from .pair_composites import COMPOSITE_MINUTES, composite_sources
 from .pipeline import stage_answerer
 from .rules import make_judges
 
@@ -61,7 +61,7 @@ def family_setup(package_module):
 
 
 PACKAGES = {"bars": family_setup("bars_package"), "blocks": blocks_setup, "connect": family_setup("connect_package")}
-VARIANTS = {  # stage_answerer's settings and the report's words per variant
+VARIANTS = {  # stage_answerer's settings, the extra sources (reasoner, vocab) -> [(source, f)] and the report's words per variant
     "census": {"settings": {"census": True}, "title": "census feature", "word": "census", "about": [
         "census evidence of `teacher.Answerer`: the change, since the first and the previous frame, of a sum over",
         "cells of a function of each cell's sprite (zero for any rearrangement of those frames' cells), and the",
@@ -72,7 +72,7 @@ VARIANTS = {  # stage_answerer's settings and the report's words per variant
         "by a random angle about the grey axis of RGB space (greys stay, each colour keeps its brightness and",
         "chroma), so a colour training never shows is no new input."]},
     "pairs": {"settings": {"hue": True, "extra_after": ("{package}_hue_answerer", COMPOSITE_MINUTES)},
-              "sources": "composites", "baseline": "{package}_hue_answerer1.pt",
+              "sources": composite_sources, "baseline": "{package}_hue_answerer1.pt",
               "title": "two-pair composites", "word": "two-pair composites", "about": [
         "colour augmentation, and two-pair videos composed from the train split's one-pair videos",
         "(`pair_composites`: a second pair on a random walk over the cells that stay floor, drawn after the",
@@ -82,14 +82,6 @@ VARIANTS = {  # stage_answerer's settings and the report's words per variant
         "runs/connect_hue_answerer0.pt). The answerer without them is the colour augmentation's",
         "(`answerer_hue_connect.md`)."]},
 }
-
-
-def variant_sources(variant, reasoner, vocab):
-    """stage_answerer's extra sources a variant adds."""
-    if VARIANTS[variant].get("sources") == "composites":
-        from .pair_composites import composite_sources
-        return composite_sources(reasoner, vocab)
-    return []
 
 
 EARLIER = {  # configurations measured before the committed one, same budgets and validation split
@@ -238,7 +230,8 @@ def main():
     if "extra_after" in settings:
         settings["extra_after"] = (settings["extra_after"][0].format(package=a.package), settings["extra_after"][1])
     variant, counts = stage_answerer(False, sets[train], vocab, reasoner, judges, minutes, HARDEN_MINUTES, name=name,
-                                     extra=extra + variant_sources(a.variant, reasoner, vocab), **settings)
+                                     extra=extra + VARIANTS[a.variant].get("sources", lambda r, v: [])(reasoner, vocab),
+                                     **settings)
     out = os.path.join(RUNS, f"answerer_{a.variant}_{a.package}.json")
     report = os.path.join(MODELKIT, "results", f"answerer_{a.variant}_{a.package}.md")
     if a.preview:

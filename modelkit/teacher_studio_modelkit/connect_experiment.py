@@ -11,9 +11,9 @@ from .family_experiment import FamilyExperiment, main
 from .reasoner import reasoner_on
 
 
-def make_connect_reasoner(vocab, data):
+def make_connect_reasoner(vocab, data, **kw):
     ids = {a["name"]: a["id"] for a in data.appearances}
-    return reasoner_on(ConnectReasoner, data, len(vocab), *connect_ids(ids), ids["wall"], ids["floor"])
+    return reasoner_on(ConnectReasoner, data, len(vocab), *connect_ids(ids), ids["wall"], ids["floor"], **kw)
 
 
 EXPERIMENT = FamilyExperiment(

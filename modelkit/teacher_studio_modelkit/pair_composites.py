@@ -17,7 +17,8 @@ import torch
 
 from . import evaluate as ev
 from .build import SMOKE
-from .rules import DOT_COLOURS, grid_neighbours
+from .connect import connect_ids
+from .rules import grid_neighbours
 from .train import turn_hue
 
 COMPOSITE_MINUTES = 0.1 if SMOKE else 5  # the answerer's training with them, after its round 0 without them (stage_answerer)
@@ -28,8 +29,8 @@ TURN = (np.pi / 3, 5 * np.pi / 3)  # the second pair's hue turn from teal
 
 def pair_ids(appearances):
     ids = {a["name"]: a["id"] for a in appearances}
-    return {"floor": ids["floor"], "dots": [ids[f"dot-{c}"] for c in DOT_COLOURS],
-            "paths": [ids[f"path-{c}"] for c in DOT_COLOURS]}
+    dots, paths = connect_ids(ids)
+    return {"floor": ids["floor"], "dots": dots, "paths": paths}
 
 
 def random_walk(free, canvas, length, rng):
@@ -113,7 +114,8 @@ def composite_sources(reasoner, vocab, seed=0, samples=800):
     the reasoner's samples on composite first frames of its ground-truth tasks (at most `samples`)."""
     def of_videos(d, gt_idx):
         ids, rng = pair_ids(d.appearances), np.random.default_rng(seed)
-        pool = [i for i in range(len(d.instances)) if i not in set(gt_idx)] or list(gt_idx)
+        taken = set(gt_idx)
+        pool = [i for i in range(len(d.instances)) if i not in taken] or list(gt_idx)
         kept, cells = composite_cells(d, rng.permutation(pool)[:len(gt_idx)], ids, reasoner.C, rng)
         return kept, cells, second_pair_frames(reasoner, cells, ids, rng)
 

@@ -1,8 +1,9 @@
 """Two-pair composites for the connect answerer (pair_composites): a composite of a ground-truth
 video changes only floor cells, passes every rule of the evaluator once its second pair fits in the
-frames, and ends where the connect reasoner's pens end when they make its moves; one that stops short breaks connect.linked alone; the composite's first frame keeps
-the video's own pair and walls; in pixels only the second pair changes, to teal turned away from teal,
-never the suite's magenta; the extra sources label and render every video they return."""
+frames, and ends where the connect reasoner's pens end when they make its moves; one that stops
+short breaks connect.linked alone; in pixels only the second pair changes, to teal turned away from
+teal, never the suite's magenta; the extra sources return rendered videos with their own first
+frames; stage_answerer's extra_after trains round 0 without the extra videos first."""
 import numpy as np
 import pytest
 import torch
@@ -11,10 +12,16 @@ from conftest import generate_suite_data
 from family_checks import appearance_ids
 from test_connect import certain, judge_of, model_for
 from teacher_studio_modelkit.build import build_vocab
-from teacher_studio_modelkit.connect import ConnectReasoner, connect_ids, moves_from_cells
-from teacher_studio_modelkit.reasoner import reasoner_on
+from teacher_studio_modelkit.connect import moves_from_cells
+from teacher_studio_modelkit.connect_experiment import make_connect_reasoner
 from teacher_studio_modelkit.pair_composites import (add_second_pair, composite_cells, composite_sources, pair_ids,
                                                      second_pair_frames)
+
+
+def reasoner_with(vocab, data):
+    """An untrained connect reasoner (2 field iterations) for a vocabulary of that size."""
+    torch.manual_seed(0)
+    return make_connect_reasoner(vocab, data, iterations=2).eval()
 
 
 @pytest.fixture(scope="module")
@@ -93,10 +100,7 @@ def test_only_the_second_pairs_pixels_change_to_a_turned_teal(train):
 
 def test_the_sources_return_labelled_shapes_with_their_own_first_frames(train):
     vocab, ids = build_vocab([train]), pair_ids(train.appearances)
-    names = appearance_ids(train)
-    torch.manual_seed(0)
-    m = reasoner_on(ConnectReasoner, train, len(vocab), *connect_ids(names), names["wall"], names["floor"],
-                    iterations=2).eval()
+    m = reasoner_with(vocab, train)
     gt_idx = gt_videos(train)[0]
     (_, of_videos), (_, of_samples) = composite_sources(m, vocab, samples=16)
     for make in (of_videos, of_samples):
@@ -124,10 +128,7 @@ def test_extra_after_trains_round_zero_without_the_extra_videos_first(train, tmp
 
     monkeypatch.setattr(train_module, "train_answerer", spy)
     vocab = build_vocab([train])
-    names = appearance_ids(train)
-    torch.manual_seed(0)
-    m = reasoner_on(ConnectReasoner, train, len(vocab), *connect_ids(names), names["wall"], names["floor"],
-                    iterations=2).eval()
+    m = reasoner_with(vocab, train)
     judges = make_judges(train.appearances, m.C)
     (_, of_videos), _ = composite_sources(m, vocab)
     args = (train, vocab, m, judges, 1.0, 3.0)
