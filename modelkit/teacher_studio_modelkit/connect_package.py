@@ -102,7 +102,10 @@ test: `modelkit/tests/test_connect.py`).
 - {misses(teach)}. {weakest_text(teach)}
 - The pens' order, at most one new cell a frame, each next to its pen's last cell, and the dots
   hold by construction; connect.grow still breaks when a pen paints over another pair's path or
-  steps through a dot ({grow_text(base)}), and connect.intact never does.
+  steps through a dot ({grow_text(base)}), and connect.intact never does. The answerer misses these
+  rare videos (see above); composites whose second pair paints over the first pair's path did not teach
+  it the overwrite in their 5 minutes and cost the other rules, so they are not in the recipe
+  ([`modelkit/results/answerer_crossings_connect.md`](../../../modelkit/results/answerer_crossings_connect.md)).
 - The answerer's second pairs in training are composed, not drawn by the suite. It reads both held-out
   pairs: on validation videos whose magenta pair alone is unfinished it says Yes to connect.linked for
   10 % of them, and 5 % once the two colours are swapped (the colour augmentation alone: 69 % and 15 %;

@@ -25,6 +25,7 @@ COMPOSITE_MINUTES = 0.1 if SMOKE else 5  # the answerer's training with them, af
 STOP_SHORT = 0.4  # share of composites whose second pair stops before it is joined
 WALK = (3, 9)  # cells of the second pair's walk, dots included (the train split's paths are 2-8 cells)
 TURN = (np.pi / 3, 5 * np.pi / 3)  # the second pair's hue turn from teal
+CROSSING = 0.6  # share of composites whose second pair paints over the first pair's path (answerer_census crossings)
 
 
 def pair_ids(appearances):
@@ -33,11 +34,12 @@ def pair_ids(appearances):
     return {"floor": ids["floor"], "dots": dots, "paths": paths}
 
 
-def random_walk(free, canvas, length, rng):
+def random_walk(free, canvas, length, rng, start=None):
     """A walk of `length` cells over the free cells [N] bool that never touches itself (each cell's
     only neighbours on it are the cells before and after it: no shortcut, so the pair is joined only
-    once the whole walk is drawn, and its dots are never neighbours), or None."""
-    walk = [int(rng.choice(np.flatnonzero(free)))]
+    once the whole walk is drawn, and its dots are never neighbours), or None. start: the cells [N]
+    bool it may start on (default: the free ones)."""
+    walk = [int(rng.choice(np.flatnonzero(free if start is None else start & free)))]
     while len(walk) < length:
         steps = [n for n in grid_neighbours(walk[-1], canvas) if free[n] and n not in walk
                  and not any(m in walk[:-1] for m in grid_neighbours(n, canvas))]
@@ -47,19 +49,30 @@ def random_walk(free, canvas, length, rng):
     return walk
 
 
-def add_second_pair(cells, ids, canvas, rng, stop_short=False, tries=20):
-    """cells [T, N] of a one-pair video -> a copy with a second pair (magenta ids) drawn after the
-    video's last change, or None when no walk fits. stop_short: the pen stops at least one cell before
-    the walk's end."""
-    T = len(cells)
-    free = (cells == ids["floor"]).all(0)
-    if free.sum() < WALK[0]:
+def pair_walk(cells, ids, canvas, rng, cross=False, tries=20):
+    """The second pair's walk over a one-pair video's cells [T, N], or None: its dots on cells that are
+    floor in every frame, its inside on such cells too, or (cross) also on the first pair's finished
+    path (path in the last frame, floor or path before), crossed at least once."""
+    floor = (cells == ids["floor"]).all(0)
+    path = ids["paths"][0]
+    crossable = ((cells == ids["floor"]) | (cells == path)).all(0) & (cells[-1] == path) if cross else np.zeros_like(floor)
+    if floor.sum() < 2 or (cross and not crossable.any()):
         return None
     for _ in range(tries):
-        walk = random_walk(free, canvas, int(rng.integers(WALK[0], WALK[1] + 1)), rng)
-        if walk is not None:
-            break
-    else:
+        walk = random_walk(floor | crossable, canvas, int(rng.integers(WALK[0], WALK[1] + 1)), rng, start=floor)
+        if walk is not None and floor[walk[-1]] and crossable[walk[1:-1]].any() == cross:
+            return walk
+    return None
+
+
+def add_second_pair(cells, ids, canvas, rng, stop_short=False, cross=False, tries=20):
+    """cells [T, N] of a one-pair video -> a copy with a second pair (magenta ids) drawn after the
+    video's last change, or None when no walk fits. stop_short: the pen stops at least one cell before
+    the walk's end; cross: its walk paints over the first pair's path (pair_walk), the fault that
+    breaks connect.grow in the reasoner's two-pair samples."""
+    T = len(cells)
+    walk = pair_walk(cells, ids, canvas, rng, cross, tries)
+    if walk is None:
         return None
     if walk[0] > walk[-1]:
         walk = walk[::-1]
@@ -76,13 +89,17 @@ def add_second_pair(cells, ids, canvas, rng, stop_short=False, tries=20):
     return out
 
 
-def composite_cells(d, idx, ids, canvas, rng):
+def composite_cells(d, idx, ids, canvas, rng, crossing=0.0):
     """Two-pair videos from d's videos idx (ground truth and corruptions alike): (kept indices, cells
-    [B, T, N])."""
+    [B, T, N]). crossing: the share whose second pair paints over the first pair's path (where it has
+    one to cross; the others get a plain walk)."""
     kept, out = [], []
     for i in idx:
-        c = add_second_pair(d.cells[i].reshape(d.cells.shape[1], -1), ids, canvas, rng,
-                            stop_short=rng.random() < STOP_SHORT)
+        video = d.cells[i].reshape(d.cells.shape[1], -1)
+        short = rng.random() < STOP_SHORT
+        c = add_second_pair(video, ids, canvas, rng, stop_short=short, cross=True) \
+            if crossing and rng.random() < crossing else None
+        c = add_second_pair(video, ids, canvas, rng, stop_short=short) if c is None else c
         if c is not None:
             kept.append(i)
             out.append(c)
@@ -109,14 +126,15 @@ def second_pair_frames(reasoner, cells, ids, rng):
     return frames
 
 
-def composite_sources(reasoner, vocab, seed=0, samples=800):
-    """stage_answerer's extra sources for connect: two-pair composites of the train mix's videos, and
-    the reasoner's samples on composite first frames of its ground-truth tasks (at most `samples`)."""
+def composite_sources(reasoner, vocab, seed=0, samples=800, crossing=0.0):
+    """stage_answerer's extra sources for connect: two-pair composites of the train mix's videos (a
+    share `crossing` of them painting over the first pair's path), and the reasoner's samples on
+    composite first frames of its ground-truth tasks (at most `samples`)."""
     def of_videos(d, gt_idx):
         ids, rng = pair_ids(d.appearances), np.random.default_rng(seed)
         taken = set(gt_idx)
         pool = [i for i in range(len(d.instances)) if i not in taken] or list(gt_idx)
-        kept, cells = composite_cells(d, rng.permutation(pool)[:len(gt_idx)], ids, reasoner.C, rng)
+        kept, cells = composite_cells(d, rng.permutation(pool)[:len(gt_idx)], ids, reasoner.C, rng, crossing)
         return kept, cells, second_pair_frames(reasoner, cells, ids, rng)
 
     def of_samples(d, gt_idx):

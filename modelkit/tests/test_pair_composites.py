@@ -71,6 +71,39 @@ def test_a_composite_that_stops_short_breaks_linked_alone(train):
     assert seen >= 20
 
 
+def test_a_crossing_composite_paints_over_the_first_path_and_breaks_grow(train):
+    judge, ids = judge_of(train), pair_ids(train.appearances)
+    rng, crossed = np.random.default_rng(4), 0
+    first_path, path = ids["paths"][0], ids["paths"][1]
+    for video in gt_videos(train)[1]:
+        c = add_second_pair(video, ids, int(np.sqrt(video.shape[1])), rng, cross=True)
+        if c is None:  # nothing to cross, or no walk found that crosses
+            continue
+        rest = ~np.isin(c, ids["dots"][1:] + ids["paths"][1:])
+        assert np.array_equal(c[rest], video[rest]), "everything but the second pair is the video's own"
+        assert (video[0][c[0] == ids["dots"][1]] == ids["floor"]).all(), "its dots sit on floor"
+        assert np.isin(video[~rest], [ids["floor"], first_path]).all(), "it covers floor and the first path only"
+        over = (video[-1] == first_path) & (c[-1] == path)
+        if over.any():  # the pen reached the crossing within the frames
+            assert judge(c)["connect.grow"] == 0 and judge(c)["connect.intact"] == 1
+            crossed += 1
+        else:
+            assert judge(c)["connect.grow"] == 1
+    assert crossed >= 10
+
+
+def test_composite_cells_cross_a_share_and_keep_every_video(train):
+    ids, (idx, videos) = pair_ids(train.appearances), gt_videos(train)
+    C = int(np.sqrt(videos.shape[2]))
+    plain_kept, plain = composite_cells(train, idx, ids, C, np.random.default_rng(5))
+    kept, cells = composite_cells(train, idx, ids, C, np.random.default_rng(5), crossing=1.0)
+    assert len(kept) >= len(plain_kept), "a video with nothing to cross still gets a plain walk"
+    video = train.cells[kept].reshape(cells.shape)
+    over = ((video == ids["paths"][0]) & (cells == ids["paths"][1])).any((1, 2))
+    assert over.mean() > 0.3
+    assert not ((plain == ids["paths"][1]) & (train.cells[plain_kept].reshape(plain.shape) != ids["floor"])).any()
+
+
 def test_no_room_gives_none():
     ids = {"floor": 1, "dots": [27, 28], "paths": [29, 30]}
     video = np.full((12, 16), 2)  # walls only
