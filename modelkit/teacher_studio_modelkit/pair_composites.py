@@ -146,3 +146,28 @@ def composite_sources(reasoner, vocab, seed=0, samples=800, crossing=0.0):
         return kept, sampled, second_pair_frames(reasoner, sampled, ids, rng)
 
     return [("two-pair composites", of_videos), ("reasoner samples, two pairs", of_samples)]
+
+
+def turned_sprites(sprites, ids, angle):
+    """The reasoner's sprites [A, px*px*3] with the second pair's (magenta ids) replaced by the first
+    pair's turned by angle: what second_pair_frames draws, as a sprite table."""
+    out = np.array(sprites, dtype=np.float32)
+    for own, teal in zip((ids["dots"][1], ids["paths"][1]), (ids["dots"][0], ids["paths"][0])):
+        out[own] = turn_hue(out[teal].reshape(-1, 3), angle).reshape(-1)
+    return out
+
+
+def composite_hardening(seed=0, chunk=16):
+    """stage_answerer's harden_source for connect: the hardening tasks' first frames with a second
+    pair's dots (composite_cells' first frames), in chunks of `chunk` tasks, each drawn with the second
+    pair in teal turned by its own angle in TURN (turned_sprites), so that the hardening round
+    optimizes two-pair tasks, where the optimization fails, against the answerer (on one-pair train
+    tasks it does not: no broken optimized video among the train split's)."""
+    def make(reasoner, d, idx):
+        ids, rng = pair_ids(d.appearances), np.random.default_rng(seed + 2)
+        kept, cells = composite_cells(d, idx, ids, reasoner.C, rng)
+        sprites = reasoner.sprites.numpy()
+        return [(kept[s:s + chunk], cells[s:s + chunk, 0], turned_sprites(sprites, ids, rng.uniform(*TURN)))
+                for s in range(0, len(kept), chunk)]
+
+    return "two pairs", make

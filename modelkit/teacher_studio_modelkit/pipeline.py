@@ -75,8 +75,23 @@ def add_cells_videos(aset, reasoner, judges, tb, cells, rules_all, source, frame
     aset.add(frames, cells.numpy().astype(np.uint8), tb.queries.numpy(), lab, rule_index(tb, rules_all), source)
 
 
+class sprites_as:
+    """Within the block the reasoner renders (hard and one-step previews) with sprites [A, S] in place
+    of its own; they are restored after it."""
+
+    def __init__(self, reasoner, sprites):
+        self.reasoner, self.sprites = reasoner, sprites
+
+    def __enter__(self):
+        self.own = self.reasoner.sprites.clone()
+        self.reasoner.sprites.copy_(torch.as_tensor(self.sprites, dtype=self.own.dtype))
+
+    def __exit__(self, *exc):
+        self.reasoner.sprites.copy_(self.own)
+
+
 def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, name="answerer", extra=(),
-                   census=False, hue=False, extra_after=None):
+                   census=False, hue=False, extra_after=None, harden_source=None):
     """The answerer trained on d's ground truth and corruptions and on the reasoner's samples and
     one-step previews of d's ground-truth tasks (round 0, cached as runs/NAME0.pt), then again with
     the previews and finals of optimizations against it (hardening round, runs/NAME1.pt; the video
@@ -86,7 +101,11 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, n
     census: the answerer's census feature (teacher.Answerer); hue: the colour augmentation of both
     rounds (train.rotate_hue). extra_after: (first, minutes): the extra videos join round 0 only after
     it has trained without them, as runs/FIRST0.pt (loaded when cached: the same recipe's round 0),
-    then it trains `minutes` more with them at the hardening round's learning rate."""
+    then it trains `minutes` more with them at the hardening round's learning rate. harden_source:
+    (reasoner, d, idx) -> [(instance indices, first cells [B, N], sprites [A, S])]: the second half of
+    the hardening tasks start from those first frames instead of their own, rendered with those sprites
+    (their videos count as "optimized previews, SOURCE" and "optimized finals, SOURCE"), given as
+    (SOURCE, f)."""
     from .train import AnswerSet, train_answerer
     rules_all = rule_list(d)
     relabel = relabeller(judges, rules_all)  # late-started training videos are judged again
@@ -148,19 +167,30 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, n
     if len(h_idx) < HARDEN_TASKS:
         h_idx = gt_idx[:HARDEN_TASKS]
     log(f"hardening: optimizing {len(h_idx)} train tasks against the round-0 answerer")
-    for s in range(0, len(h_idx), ev.CHUNK):
-        hb = ev.TaskBatch(d, vocab, h_idx[s:s + ev.CHUNK])
-        start = perturbed_lora(reasoner, len(hb.idx), HARDEN_LORA_STD, seed=s)
+
+    def harden(hb, seed, suffix=""):
+        start = perturbed_lora(reasoner, len(hb.idx), HARDEN_LORA_STD, seed=seed)
         # confirm=False: the round learns from the previews it optimizes, as the packages were built
         res = optimize(reasoner, ans, ev.noise_for(reasoner, hb.idx, 7), hb.cells0, hb.instr, hb.queries,
                        hb.weights, keep_previews=True, init_lora=start, confirm=False)
         for k in range(0, len(res["previews"]), PREVIEW_EVERY):
             _, lab = labelled(judges, hb, res["preview_cells"][k])
             aset.add(res["previews"][k].numpy(), res["preview_cells"][k].numpy().astype(np.uint8),
-                     hb.queries.numpy(), lab, rule_index(hb, rules_all), "optimized previews")
-        add_cells_videos(aset, reasoner, judges, hb, res["final_cells"], rules_all, "optimized finals")
-    counts.update({k: sum(len(p[0]) for p in aset.parts if p[5] == k) for k in ("optimized previews",
-                                                                               "optimized finals")})
+                     hb.queries.numpy(), lab, rule_index(hb, rules_all), "optimized previews" + suffix)
+        add_cells_videos(aset, reasoner, judges, hb, res["final_cells"], rules_all, "optimized finals" + suffix)
+
+    own = len(h_idx) // 2 if harden_source else len(h_idx)
+    for s in range(0, own, ev.CHUNK):
+        harden(ev.TaskBatch(d, vocab, h_idx[s:min(s + ev.CHUNK, own)]), s)
+    if harden_source:
+        source, make = harden_source
+        for k, (kept, cells0, sprites) in enumerate(make(reasoner, d, h_idx[own:])):
+            hb = ev.TaskBatch(d, vocab, kept)
+            hb.cells0 = torch.as_tensor(cells0).long()
+            with sprites_as(reasoner, sprites):
+                harden(hb, own + k, f", {source}")
+    names = {p[5] for p in aset.parts if p[5].startswith("optimized ")}
+    counts.update({k: sum(len(p[0]) for p in aset.parts if p[5] == k) for k in sorted(names)})
     train_answerer(ans, aset.cat(), len(rules_all), harden_minutes, log, seed=1, lr=ANSWERER_LR * HARDEN_LR_SCALE,
                    relabel=relabel, hue=hue)
     torch.save(ans.state_dict(), path1)

@@ -14,8 +14,8 @@ from test_connect import certain, judge_of, model_for
 from teacher_studio_modelkit.build import build_vocab
 from teacher_studio_modelkit.connect import moves_from_cells
 from teacher_studio_modelkit.connect_experiment import make_connect_reasoner
-from teacher_studio_modelkit.pair_composites import (add_second_pair, composite_cells, composite_sources, pair_ids,
-                                                     second_pair_frames)
+from teacher_studio_modelkit.pair_composites import (add_second_pair, composite_cells, composite_hardening,
+                                                     composite_sources, pair_ids, second_pair_frames, turned_sprites)
 
 
 def reasoner_with(vocab, data):
@@ -177,3 +177,76 @@ def test_extra_after_trains_round_zero_without_the_extra_videos_first(train, tmp
     calls.clear()  # a second recipe on the same round 0 loads it
     pipeline.stage_answerer(False, *args, name="y", extra=[("composites", of_videos)], extra_after=("first", 2.0))
     assert [c[1] for c in calls] == [2.0, 3.0]
+
+
+def test_turned_sprites_recolour_the_second_pair_only_and_sprites_as_restores(train):
+    from teacher_studio_modelkit.pipeline import sprites_as
+    from teacher_studio_modelkit.train import turn_hue
+    m, ids = model_for(train), pair_ids(train.appearances)
+    own = m.sprites.clone()
+    turned = turned_sprites(own.numpy(), ids, 2.0)
+    second = ids["dots"][1:] + ids["paths"][1:]
+    rest = [a for a in range(len(own)) if a not in second]
+    assert np.array_equal(turned[rest], own.numpy()[rest])
+    for mine, teal in zip(second, ids["dots"][:1] + ids["paths"][:1]):
+        assert np.allclose(turned[mine], turn_hue(own.numpy()[teal].reshape(-1, 3), 2.0).reshape(-1))
+    cells = torch.as_tensor(composite_cells(train, range(20), ids, m.C, np.random.default_rng(0))[1]).long()
+    with sprites_as(m, turned):
+        frames = m.render(cells).numpy()
+    drawn = second_pair_frames(m, cells.numpy(), ids, FixedAngle(2.0))
+    assert np.allclose(frames, drawn, atol=1e-3), "the same pictures as the composites' second pair"
+    assert torch.equal(m.sprites, own), "restored after the block"
+
+
+class FixedAngle:
+    def __init__(self, angle):
+        self.angle = angle
+
+    def uniform(self, *_):
+        return self.angle
+
+
+def test_composite_hardening_gives_two_pair_first_frames_in_chunks(train):
+    m, ids = model_for(train), pair_ids(train.appearances)
+    idx = gt_videos(train)[0]
+    source, make = composite_hardening(chunk=8)
+    batches = make(m, train, idx)
+    assert source == "two pairs" and len(batches) >= 2
+    for kept, cells0, sprites in batches:
+        assert 0 < len(kept) <= 8 and set(kept) <= set(idx) and len(cells0) == len(kept)
+        assert all((c == ids["dots"][1]).sum() == 2 and not np.isin(c, ids["paths"]).any() for c in cells0)
+        assert all(np.array_equal(c[c != ids["dots"][1]], train.cells[i, 0].reshape(-1)[c != ids["dots"][1]])
+                   for i, c in zip(kept, cells0)), "the task's own first frame, plus the second dots"
+    assert not np.allclose(batches[0][2], batches[1][2]), "an angle per chunk"
+
+
+def test_harden_source_optimizes_half_the_hardening_tasks_from_two_pair_first_frames(train, tmp_path, monkeypatch):
+    """stage_answerer's harden_source: the second half of the hardening tasks start from its first
+    frames, rendered (previews and finals) with its sprites, never the suite's magenta; the
+    reasoner's own sprites are back afterwards."""
+    import teacher_studio_modelkit.pipeline as pipeline
+    import teacher_studio_modelkit.train as train_module
+    from teacher_studio_modelkit.rules import make_judges
+    monkeypatch.setattr(pipeline, "RUNS", str(tmp_path))
+    monkeypatch.setattr(pipeline, "SAMPLE_TASKS", 8)
+    monkeypatch.setattr(pipeline, "HARDEN_TASKS", 4)
+    real, seen = train_module.train_answerer, []
+
+    def spy(model, data, n_rules, minutes, *args, **kw):
+        seen.append(data)
+        return real(model, data, n_rules, 0.002, *args, **kw)
+
+    monkeypatch.setattr(train_module, "train_answerer", spy)
+    vocab, ids = build_vocab([train]), pair_ids(train.appearances)
+    m = reasoner_with(vocab, train)
+    own = m.sprites.clone()
+    _, counts = pipeline.stage_answerer(False, train, vocab, m, make_judges(train.appearances, m.C), 1.0, 1.0,
+                                        name="h", harden_source=composite_hardening(chunk=1))
+    assert torch.equal(m.sprites, own)
+    assert counts["optimized finals"] == counts["optimized finals, two pairs"] == 2
+    assert counts["optimized previews"] == counts["optimized previews, two pairs"] > 0
+    frames, cells = seen[-1][0], seen[-1][1]
+    two = np.isin(cells, ids["dots"][1:]).any((1, 2))
+    assert two.sum() == counts["optimized finals, two pairs"] + counts["optimized previews, two pairs"]
+    magenta = np.array([a["rgb"] for a in train.appearances if a["name"] == "dot-magenta"][0], np.float32)
+    assert np.abs(frames[two].astype(np.float32) - magenta).sum(-1).min() > 1, "never the suite's magenta"
