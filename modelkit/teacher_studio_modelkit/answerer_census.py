@@ -104,8 +104,8 @@ VARIANTS = {  # stage_answerer's settings, the extra sources (reasoner, vocab) -
                   "about": [
         "hardening round's second half of tasks (64 of 128) optimized from two-pair first frames",
         "(`pair_composites.composite_hardening`: the composites' second dots, rendered in teal turned to one random",
-        "hue per 16 tasks, previews included), since on one-pair train tasks the optimization leaves no broken",
-        "video to learn from. Otherwise the recipe of `answerer_pairs_connect.md`, whose round 0",
+        "hue per 16 tasks, previews included), since on one-pair train tasks the optimization leaves almost no",
+        "broken video to learn from. Otherwise the recipe of `answerer_pairs_connect.md`, whose round 0",
         "(runs/connect_pairs_answerer0.pt) it starts its hardening from; that answerer is the one without."]},
 }
 
@@ -189,7 +189,7 @@ CONCLUSIONS = {  # what each run (variant, package) decided
         "Not adopted: the connect package keeps the hardening round on one-pair tasks. Optimizing one-pair train",
         "tasks leaves almost no broken final video (the package's in-domain TTO: 0 of 128), so that round shows",
         "the answerer few failing optimizations; two-pair first frames are tasks like the held-out ones (64 finals",
-        "and 320 previews in this run, labelled by the evaluator). Yet on the validation split's"
+        "and 320 previews in this run, labelled by the evaluator). Yet on the validation split's",
         "optimized videos the answerer moves only within noise: linked 92.3 % -> 90.0 % (13 and 10 broken videos),",
         "no_wall 66.7 % -> 75.0 % (3 and 4), grow at chance on its 1 broken video; TTO success 89.1 % -> 90.6 % of",
         "128 tasks, hacking 0.8 % -> 1.6 %. It costs grow on ground truth + corruptions (73.8 % -> 63.8 %) and",
