@@ -36,7 +36,7 @@ from .teacher import Answerer
 from .pair_composites import (COMPOSITE_MINUTES, CROSSING, composite_cells, composite_hardening, composite_sources,
                               pair_ids, second_pair_frames)
 from .pipeline import stage_answerer
-from .rules import make_judges
+from .rules import make_judges, success
 
 CROSSINGS = "fresh crossing composites (train videos)"
 OPTIMIZED = "optimized (TTO finals)"
@@ -222,7 +222,7 @@ def measure(answerer, reasoner, judges, sets, vocab, families, lr=None):
             labels = ev.judge_all(judges, tb.families, opt["final_cells"])
             out.setdefault(OPTIMIZED, {}).update(
                 ev.balanced_accuracy(teacher_loss(answerer, reasoner, opt["final_cells"], tb)[1], labels, tb.rules))
-            ok = np.array([all(l.values()) for l in labels])
+            ok = np.array([success(l) for l in labels], dtype=bool)
             out.setdefault("tto", {})[fam] = {"tasks": len(tb), "success": float(ok.mean()), "hacking": float(
                 (opt["confident"].numpy() & ~ok).mean()), "mean_steps": float(opt["stop_step"].float().mean())}
     return out
@@ -341,16 +341,15 @@ def main():
                                      **settings)
     out = os.path.join(RUNS, f"answerer_{a.variant}_{a.package}{tag}.json")
     report = os.path.join(MODELKIT, "results", f"answerer_{a.variant}_{a.package}{tag}.md")
-    if a.crossings:
+    if a.crossings or a.preview:  # readings added to an earlier run's results, its report rewritten
         res = json.load(open(out))
-        for n, m in zip(res["answerers"], (plain, variant)):
-            res["answerers"][n][CROSSINGS] = crossing_readings(m, reasoner, sets[train], vocab, judges)
-        json.dump(res, open(out, "w"), indent=1)
-        return write_report(res, report)
-    if a.preview:
-        res = json.load(open(out))
-        res["preview"] = {"tasks": 64, "answerers": {n: preview_yes(m, reasoner, sets, vocab, families) for n, m in
-                                                     zip(res["answerers"], (plain, variant))}}
+        answerers = list(zip(res["answerers"], (plain, variant)))
+        if a.crossings:
+            for n, m in answerers:
+                res["answerers"][n][CROSSINGS] = crossing_readings(m, reasoner, sets[train], vocab, judges)
+        if a.preview:
+            res["preview"] = {"tasks": 64, "answerers": {n: preview_yes(m, reasoner, sets, vocab, families)
+                                                         for n, m in answerers}}
         json.dump(res, open(out, "w"), indent=1)
         return write_report(res, report)
     word, plain_name = VARIANTS[a.variant]["word"], plain_run or "the package's"

@@ -18,6 +18,7 @@ import torch
 from . import evaluate as ev
 from .build import SMOKE
 from .connect import connect_ids
+from .pipeline import sprites_as
 from .rules import grid_neighbours
 from .train import turn_hue
 
@@ -108,22 +109,13 @@ def composite_cells(d, idx, ids, canvas, rng, crossing=0.0):
 
 def second_pair_frames(reasoner, cells, ids, rng):
     """Hard-rendered frames [B, T, H, W, 3] of cells [B, T, N] with the second pair's dots and path
-    drawn as teal turned by a random angle in TURN (one per video)."""
+    drawn as teal turned by a random angle in TURN (one per video; turned_sprites)."""
     cells = torch.as_tensor(cells).long()
-    frames = reasoner.render(cells).numpy()
-    second = torch.zeros_like(cells, dtype=torch.bool)
-    as_teal = cells.clone()
-    for own, teal in zip((ids["dots"][1], ids["paths"][1]), (ids["dots"][0], ids["paths"][0])):
-        second |= cells == own
-        as_teal[cells == own] = teal
-    teal_frames = reasoner.render(as_teal).numpy()
-    px, C = reasoner.px, reasoner.C
-    mask = second.reshape(*cells.shape[:2], C, 1, C, 1).expand(-1, -1, -1, px, -1, px)
-    mask = mask.reshape(*cells.shape[:2], C * px, C * px).numpy()
-    for b in range(len(frames)):
-        turned = turn_hue(teal_frames[b], rng.uniform(*TURN))
-        frames[b][mask[b]] = turned[mask[b]]
-    return frames
+    sprites, frames = reasoner.sprites.numpy().copy(), []
+    for video in cells:
+        with sprites_as(reasoner, turned_sprites(sprites, ids, rng.uniform(*TURN))):
+            frames.append(reasoner.render(video[None]).numpy()[0])
+    return np.stack(frames) if frames else reasoner.render(cells).numpy()
 
 
 def composite_sources(reasoner, vocab, seed=0, samples=800, crossing=0.0):
