@@ -113,6 +113,13 @@ test: `modelkit/tests/test_connect.py`).
   rare videos (see above); composites whose second pair paints over the first pair's path did not teach
   it the overwrite in their 5 minutes and cost the other rules, so they are not in the recipe
   ([`modelkit/results/answerer_crossings_connect.md`](../../../modelkit/results/answerer_crossings_connect.md)).
+  Nor is the picture-change evidence (`teacher.Answerer(change=True)`: each cell's change since a frame
+  earlier). On the validation split it lifts grow on the suite's teleports from 61.9 % to 83.3 % caught, and
+  with those crossing composites it is the one answerer that caught a broken reasoner sample (1 of 2); but
+  either way it costs grow elsewhere (its TPR on samples, or the teleports) and connect.linked on optimized
+  videos, with hacking 0.8 % -> 3-4 %
+  ([`modelkit/results/answerer_change_connect.md`](../../../modelkit/results/answerer_change_connect.md),
+  [`modelkit/results/answerer_change_crossings_connect.md`](../../../modelkit/results/answerer_change_crossings_connect.md)).
 - On held-out optimized videos the broken ones are few and the answerer misses some: {optimized_text(teach)}.
   A hardening round that also optimizes two-pair first frames (tasks like the held-out ones, where about one
   optimization in ten fails; on the train split's one-pair tasks none of 128 did) moved the validation

@@ -91,15 +91,15 @@ class sprites_as:
 
 
 def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, name="answerer", extra=(),
-                   census=False, hue=False, extra_after=None, harden_source=None):
+                   census=False, hue=False, extra_after=None, harden_source=None, change=False):
     """The answerer trained on d's ground truth and corruptions and on the reasoner's samples and
     one-step previews of d's ground-truth tasks (round 0, cached as runs/NAME0.pt), then again with
     the previews and finals of optimizations against it (hardening round, runs/NAME1.pt; the video
     counts per source in runs/NAME_data.json). extra: [(source, f)] with f(d, gt_idx) -> (instance
     indices, cells [B, T, N][, frames]): more videos with those tasks' queries for round 0, labelled
     by the judges (their first frame is their own), hard-rendered unless f gives their frames.
-    census: the answerer's census feature (teacher.Answerer); hue: the colour augmentation of both
-    rounds (train.rotate_hue). extra_after: (first, minutes): the extra videos join round 0 only after
+    census, change: the answerer's census and picture-change evidence (teacher.Answerer); hue: the
+    colour augmentation of both rounds (train.rotate_hue). extra_after: (first, minutes): the extra videos join round 0 only after
     it has trained without them, as runs/FIRST0.pt (loaded when cached: the same recipe's round 0),
     then it trains `minutes` more with them at the hardening round's learning rate. harden_source:
     (reasoner, d, idx) -> [(instance indices, first cells [B, N], sprites [A, S])]: the second half of
@@ -112,7 +112,7 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, n
     C = reasoner.C
     path0, path1 = os.path.join(RUNS, f"{name}0.pt"), os.path.join(RUNS, f"{name}1.pt")
     counts_path = os.path.join(RUNS, f"{name}_data.json")
-    ans = Answerer(reasoner.A, len(vocab), C, reasoner.T, reasoner.px, MAX_QUERY, census=census)
+    ans = Answerer(reasoner.A, len(vocab), C, reasoner.T, reasoner.px, MAX_QUERY, census=census, change=change)
     if os.path.exists(path1) and not fresh:
         ans.load_state_dict(torch.load(path1))
         return ans.eval(), json.load(open(counts_path))

@@ -26,6 +26,14 @@ columns (sort's "swap"). Their max over frames (through a ReLU layer) adds a ter
 logit, weighted by a projection of the query. Without them the bars answerer learnt intact from the
 gated count of 3-4 bars up to 6 cells tall and misread 5 bars up to 9 tall; with the census alone it
 read intact right and swap wrong (modelkit/results/answerer_census_bars.md).
+change=True adds to each cell's token how far its picture moved since a frame earlier (the mean
+squared pixel difference), blind to hue (a turn about the grey axis keeps distances), so that "a
+painted cell changed colour" (connect.grow's overwrite: the second pen painting over the first path)
+and "two cells changed in one frame" are one layer away for every pair colour. Not the change since
+the first frame as well: that one fires on every cell painted so far, and through the gated count an
+answerer trained on one-pair videos of 2-8 painted cells said No to connect.intact on most held-out
+videos with 6 or more (modelkit/results/answerer_change_crossings_connect.md, "Earlier configurations").
+Neither variant is in a package's recipe: modelkit/results/answerer_change_connect.md.
 Training-only auxiliary head: the appearance id of every cell (perception)."""
 import torch
 import torch.nn as nn
@@ -38,6 +46,7 @@ T_HEADS = 4  # attention heads
 T_EMBED = 32  # per-cell sprite embedding width
 T_LOCAL = 1  # local-attention blocks per frame
 T_TEMPORAL = 2  # temporal blocks over the frame tokens
+CHANGE_SCALE = 8.0  # picture changes (mean squared pixel differences, 0.04-0.55 between the suite's sprites) to O(1)
 VIEWS = 3 + 2 * (len(MOVES) - 1)  # now, a frame earlier, first frame; 4 neighbours now and earlier
 
 
@@ -47,13 +56,17 @@ def a_frame_earlier(x):
 
 
 class Answerer(nn.Module):
-    def __init__(self, n_appearances, vocab_size, cells=10, frames=12, px=8, max_query=24, census=False):
+    def __init__(self, n_appearances, vocab_size, cells=10, frames=12, px=8, max_query=24, census=False,
+                 change=False):
         super().__init__()
-        self.C, self.T, self.px, self.A, self.census = cells, frames, px, n_appearances, census
+        self.C, self.T, self.px, self.A = cells, frames, px, n_appearances
+        self.census, self.change = census, change
         d, E, S = T_D_MODEL, T_EMBED, px * px * 3
         self.register_buffer("gather", neighbour_gather(cells), persistent=False)  # [5, N, N + 1]
         self.embed = nn.Linear(S, E)
         self.cell_in = nn.Linear(VIEWS * E, d)
+        if change:
+            self.change_in = nn.Linear(1, d)
         self.cell_mlp = MLP(d, 2)
         self.cell_ln = nn.LayerNorm(d)
         self.local = nn.ModuleList(LocalBlock(d, T_HEADS, neighbour_gather(cells)) for _ in range(T_LOCAL))
@@ -87,6 +100,8 @@ class Answerer(nn.Module):
         first = e[:, :1].expand_as(e)
         x = torch.cat([e, prev, first, self.neighbours(e), self.neighbours(prev)], -1)
         h = self.cell_in(x)
+        if self.change:
+            h = h + self.change_in(CHANGE_SCALE * self.picture_change(patches))
         h = h + self.cell_mlp(self.cell_ln(h))
         B, T, N, d = h.shape
         h = h.reshape(B * T, N, d)
@@ -99,6 +114,12 @@ class Answerer(nn.Module):
         if self.census:
             census = torch.cat([*self.census_change(e), self.farthest_origin(patches)[..., None]], -1)
         return pooled + self.frame(torch.arange(T, device=h.device)), h, census
+
+    @staticmethod
+    def picture_change(patches):
+        """Per-cell pixel patches [B, T, N, S] (0-1) -> [B, T, N, 1]: each cell's mean squared pixel
+        difference from itself a frame earlier (zero for the first frame)."""
+        return ((patches - a_frame_earlier(patches)) ** 2).mean(-1, keepdim=True)
 
     def census_change(self, e):
         """Sprite embeddings e [B, T, N, E] -> per frame, the census of its cells (sum over cells of

@@ -108,3 +108,31 @@ def test_the_census_and_origin_see_cells_added_lost_or_jumping_but_not_moving_on
     assert origin[0] == 0 and origin[1] == 0 and origin[2] > 1e-3
     plain = Answerer(len(suite_data.sprites), 50, cells=C).eval()
     assert not hasattr(plain, "census_phi") and plain.state_dict().keys() < a.state_dict().keys()
+
+
+def test_the_picture_change_fires_on_the_changed_cell_alone_and_is_blind_to_hue(suite_data):
+    """Answerer(change=True): each cell's change since a frame earlier is zero where nothing changed
+    and not zero on the one cell whose appearance changed, in the frame it changed only; a hue turn of
+    the whole video leaves it as it was, so a path painted over in a colour training never shows reads
+    as in training."""
+    from teacher_studio_modelkit.train import turn_hue
+    torch.manual_seed(0)
+    C, px = 10, suite_data.geometry["cellPx"]
+    sprites = torch.from_numpy(suite_data.sprites.reshape(len(suite_data.sprites), -1).astype(np.float32))
+    first = torch.randperm(len(sprites)).repeat(C * C // len(sprites) + 1)[:C * C]
+    changed = first.clone()
+    changed[17] = (first[17] + 1) % len(sprites)
+    frames = patches_to_frames(sprites[torch.stack([first, first, changed, changed])[None]], C, px)
+    change = Answerer.picture_change(cell_patches(frames / 255.0, C, px))[0]  # [T, N, 1]
+    assert change.shape == (4, C * C, 1) and change[2, 17, 0] > 1e-3
+    assert change[3, 17, 0] == 0 and change[:2].abs().max() == 0
+    others = torch.ones(C * C, dtype=torch.bool)
+    others[17] = False
+    assert change[:, others].abs().max() == 0
+    turned = torch.from_numpy(turn_hue(frames.numpy(), 2.0))
+    assert torch.allclose(Answerer.picture_change(cell_patches(turned / 255.0, C, px))[0], change, atol=2e-3)
+    a, plain = Answerer(len(sprites), 50, cells=C, change=True).eval(), Answerer(len(sprites), 50, cells=C).eval()
+    assert not hasattr(plain, "change_in") and plain.state_dict().keys() < a.state_dict().keys()
+    q = torch.randint(4, 50, (1, 4, 24))
+    with torch.no_grad():
+        assert a(frames, q).shape == (1, 4)
