@@ -75,6 +75,17 @@ CHANGE_ABOUT = [
     "pixel difference of its picture from a frame earlier, blind to hue, so that a path cell painted over in",
     "another colour (connect.grow's overwrite) or two cells painted in one frame (the suite's teleport) is one",
     "layer away."]
+
+
+def change_variant(sources, title, about):
+    """A variant with the picture-change evidence on the pairs recipe (its round 0 shared by all of
+    them), measured also on optimized videos and fresh crossing composites, beside the package's answerer."""
+    return {"settings": {"hue": True, "extra_after": ("{package}_change_hue_answerer", COMPOSITE_MINUTES),
+                         "change": True},
+            "sources": sources, "baseline": "{package}_pairs_answerer1.pt", "optimized": True, "crossings": True,
+            "title": title, "word": "picture change", "about": CHANGE_ABOUT + about}
+
+
 VARIANTS = {  # stage_answerer's settings, the extra sources (reasoner, vocab) -> [(source, f)] and the report's words per variant
     "census": {"settings": {"census": True}, "title": "census feature", "word": "census", "about": [
         "census evidence of `teacher.Answerer`: the change, since the first and the previous frame, of a sum over",
@@ -114,23 +125,17 @@ VARIANTS = {  # stage_answerer's settings, the extra sources (reasoner, vocab) -
         "hue per 16 tasks, previews included), since on one-pair train tasks the optimization leaves almost no",
         "broken video to learn from. Otherwise the recipe of `answerer_pairs_connect.md`, whose round 0",
         "(runs/connect_pairs_answerer0.pt) it starts its hardening from; that answerer is the one without."]},
-    "change": {"settings": {"hue": True, "extra_after": ("{package}_change_hue_answerer", COMPOSITE_MINUTES),
-                            "change": True},
-               "sources": composite_sources, "baseline": "{package}_pairs_answerer1.pt", "optimized": True,
-               "crossings": True, "title": "picture-change evidence", "word": "picture change", "about": CHANGE_ABOUT + [
+    "change": change_variant(composite_sources, "picture-change evidence", [
         "Otherwise the recipe of `answerer_pairs_connect.md` (colour augmentation; composites, none crossing, for",
         f"{COMPOSITE_MINUTES:g} minutes after round 0), whose answerer is the one without; its round 0 is trained",
-        "again (runs/connect_change_hue_answerer0.pt), since the evidence changes the network."]},
-    "change_crossings": {"settings": {"hue": True, "extra_after": ("{package}_change_hue_answerer", COMPOSITE_MINUTES),
-                                      "change": True},
-                         "sources": lambda reasoner, vocab: composite_sources(reasoner, vocab, crossing=CROSSING),
-                         "baseline": "{package}_pairs_answerer1.pt", "optimized": True, "crossings": True,
-                         "title": "picture-change evidence with crossing composites", "word": "picture change",
-                         "about": CHANGE_ABOUT + [
+        "again (runs/connect_change_hue_answerer0.pt), since the evidence changes the network."]),
+    "change_crossings": change_variant(
+        lambda reasoner, vocab: composite_sources(reasoner, vocab, crossing=CROSSING),
+        "picture-change evidence with crossing composites", [
         f"Trained with the crossings variant's composites ({100 * CROSSING:.0f} % crossing the first pair's path,",
         "`answerer_crossings_connect.md`), round 0 shared with the `change` variant",
         "(runs/connect_change_hue_answerer0.pt). The answerer without is the package's (`answerer_pairs_connect.md`:",
-        "no picture change, no crossings)."]},
+        "no picture change, no crossings)."]),
 }
 
 
@@ -321,6 +326,12 @@ def crossing_readings(answerer, reasoner, train, vocab, judges, first=1200, n=40
     return ev.balanced_accuracy(ev.teacher_probs(answerer, torch.as_tensor(frames).float(), tb.queries), labels, tb.rules)
 
 
+def add_crossing_readings(res, answerers, reasoner, train, vocab, judges):
+    """res's readings of fresh crossing composites (crossing_readings) for each (name, answerer)."""
+    for n, m in answerers:
+        res["answerers"][n][CROSSINGS] = crossing_readings(m, reasoner, train, vocab, judges)
+
+
 def write_report(res, path):
     variant = res.get("variant", "census")
     lines = [f"# The answerer's {VARIANTS[variant]['title']} on {res['package']} (validation split)", "",
@@ -411,8 +422,7 @@ def main():
         res = json.load(open(out))
         answerers = list(zip(res["answerers"], (plain, variant)))
         if a.crossings:
-            for n, m in answerers:
-                res["answerers"][n][CROSSINGS] = crossing_readings(m, reasoner, sets[train], vocab, judges)
+            add_crossing_readings(res, answerers, reasoner, sets[train], vocab, judges)
         if a.preview:
             res["preview"] = {"tasks": 64, "answerers": {n: preview_yes(m, reasoner, sets, vocab, families)
                                                          for n, m in answerers}}
@@ -427,8 +437,7 @@ def main():
            "answerers": {f"without {word} ({plain_name})": measure(plain, reasoner, judges, sets, vocab, families, lr),
                          f"with {word} ({name}1.pt)": measure(variant, reasoner, judges, sets, vocab, families, lr)}}
     if VARIANTS[a.variant].get("crossings"):  # the composites it trains on, fresh: did it learn the overwrite at all
-        for n, m in zip(res["answerers"], (plain, variant)):
-            res["answerers"][n][CROSSINGS] = crossing_readings(m, reasoner, sets[train], vocab, judges)
+        add_crossing_readings(res, zip(res["answerers"], (plain, variant)), reasoner, sets[train], vocab, judges)
     res["minutes"] = (time.time() - t0) / 60
     json.dump(res, open(out, "w"), indent=1)
     write_report(res, report)

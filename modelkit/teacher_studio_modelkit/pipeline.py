@@ -99,9 +99,9 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, n
     indices, cells [B, T, N][, frames]): more videos with those tasks' queries for round 0, labelled
     by the judges (their first frame is their own), hard-rendered unless f gives their frames.
     census, change: the answerer's census and picture-change evidence (teacher.Answerer); hue: the
-    colour augmentation of both rounds (train.rotate_hue). extra_after: (first, minutes): the extra videos join round 0 only after
-    it has trained without them, as runs/FIRST0.pt (loaded when cached: the same recipe's round 0),
-    then it trains `minutes` more with them at the hardening round's learning rate. harden_source:
+    colour augmentation of both rounds (train.rotate_hue). extra_after: (first, minutes): the extra
+    videos join round 0 only after it has trained without them, as runs/FIRST0.pt (loaded when cached:
+    the same recipe's round 0), then it trains `minutes` more with them at the hardening round's learning rate. harden_source:
     (reasoner, d, idx) -> [(instance indices, first cells [B, N], sprites [A, S])]: the second half of
     the hardening tasks start from those first frames instead of their own, rendered with those sprites
     (their videos count as "optimized previews, SOURCE" and "optimized finals, SOURCE"), given as
