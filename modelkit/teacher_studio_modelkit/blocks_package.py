@@ -200,7 +200,7 @@ def write_card(path, base, teach, size_mb, step_ms, parameters, record=None):
 
 A small reasoner + teacher pair trained from scratch by `modelkit` on the task suite's **fall** and
 **push** families (several coloured blocks). The gridworld package covers maze and collect, bars
-sort; connect is in no package. Numbers are measured on the suite's **held-out split** (fall: areas of
+sort, connect connect. Numbers are measured on the suite's **held-out split** (fall: areas of
 8-10 cells, 3 blocks, 2-3 ledges, where training had 5-7 cells and 1-2 blocks; push: rooms of 8-10
 cells, 3 blocks, 8-11 moves, where training had 5-7 cells, 1-2 blocks and 2-7 moves), labelled by
 the Python port of the suite's evaluators (`rules.make_fall_judge`, `rules.make_push_judge`; their
@@ -265,7 +265,7 @@ Graphs, inputs and outputs as gridworld's (`docs/model-package.md`); only the la
 - Push on three blocks in a held-out room is mostly beyond this reasoner: its pushes are learnt
   from rooms with one or two blocks and little to spare in 11 transitions.
 - The answerer and writer know only fall's and push's queries; the studio runs the other families on
-  the packages trained on them (gridworld: maze, collect; bars: sort; connect is in none).
+  the packages trained on them (gridworld: maze, collect; bars: sort; connect: connect).
 """
     open(path, "w").write(text)
 

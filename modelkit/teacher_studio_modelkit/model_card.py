@@ -243,10 +243,11 @@ PyTorch on every graph, outputs and gradients within 1e-3; finite differences on
 - Two of the suite's six families. push, sort, connect and fall move several objects (or draw
   paths, or let objects fall), and the move latent holds one agent: they need another latent
   (the generic per-cell appearance flow was tried first and gave 0 % success after 300 CPU steps:
-  agents vanished or duplicated). Two other packages have such latents: blocks (fall and push,
-  one move slot per block colour, `modelkit/teacher_studio_modelkit/objects.py`) and bars (sort,
-  one swap choice per frame, `modelkit/teacher_studio_modelkit/bars.py`); the studio runs each
-  family on the package trained on it. connect is in no package.
+  agents vanished or duplicated). Three other packages have such latents: blocks (fall and push,
+  one move slot per block colour, `modelkit/teacher_studio_modelkit/objects.py`), bars (sort,
+  one swap choice per frame, `modelkit/teacher_studio_modelkit/bars.py`) and connect (connect, a
+  pen per colour pair, `modelkit/teacher_studio_modelkit/connect.py`); the studio runs each
+  family on the package trained on it.
 - At most 3 coins have slots (held-out tasks have exactly 3); a fourth would be drawn as a static
   cell and never picked up. The field runs once per coin subset (8 times), which is what makes a
   `tto_step` cost {r['ort_tto_step_ms']:.0f} ms here.
