@@ -45,31 +45,20 @@ OPTIMIZED = "optimized (TTO finals)"
 VALIDATION_MIX = "--split heldout --n 512 --corrupt-fraction 0.6 --first-seed 400000"
 
 
-def blocks_setup():
-    from .blocks_package import CHECKPOINT
-    from .objects_experiment import FAMILIES, data_and_vocab
-    from .late_faults import LATE_FAULTS, late_faults
-    from .objects_teacher import BLOCKS_ANSWERER_MINUTES, BLOCKS_TTO_LR, teacher_data
-    sets, vocab = data_and_vocab()
-    extra = [("late faults", lambda d, idx: late_faults(d, idx, n=LATE_FAULTS))]  # as objects_teacher.stage_teacher
-    return (teacher_data(sets), vocab, CHECKPOINT, "objects_train_mix", FAMILIES, BLOCKS_ANSWERER_MINUTES, None, extra,
-            BLOCKS_TTO_LR)
-
-
 def family_setup(package_module):
-    """The setup of a FamilyPackage's answerer (bars, connect), from its package module's PACKAGE. Once the
-    package has a variant (census or hue), the plain answerer is its recipe's run, runs/NAME_answerer1.pt."""
+    """The setup of a FamilyPackage's answerer (blocks, bars, connect), from its package module's PACKAGE. Once
+    the package has a variant (census or hue), the plain answerer is its recipe's run, runs/NAME_answerer1.pt."""
     def setup():
         from importlib import import_module
         package = import_module(f".{package_module}", __package__).PACKAGE
         sets, vocab = package.experiment.data_and_vocab()
         plain_run = f"{package.name}_answerer1.pt" if package.census or package.hue else None
-        return (package.teacher_data(sets), vocab, package.checkpoint, package.train_mix, (package.family,),
+        return (package.teacher_data(sets), vocab, package.checkpoint, package.train_mix, package.families,
                 package.answerer_minutes, plain_run, [], package.tto_lr)
     return setup
 
 
-PACKAGES = {"bars": family_setup("bars_package"), "blocks": blocks_setup, "connect": family_setup("connect_package")}
+PACKAGES = {name: family_setup(f"{name}_package") for name in ("bars", "blocks", "connect")}
 CHANGE_ABOUT = [
     "picture-change evidence of `teacher.Answerer` (change=True): each cell's token also gets the mean squared",
     "pixel difference of its picture from a frame earlier, blind to hue, so that a path cell painted over in",

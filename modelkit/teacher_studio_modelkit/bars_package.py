@@ -11,10 +11,9 @@ import json
 import os
 
 from . import bars_experiment
-from .blocks_package import misses
 from .build import ANSWERER_MINUTES, RUNS, SMOKE
-from .family_package import (FamilyPackage, accuracy_section, base_section, ceiling, package_section, reproduce_text,
-                             tto_section, verdict)
+from .family_package import (FamilyPackage, accuracy_section, base_section, ceiling, misses, package_section,
+                             reproduce_text, tto_section, verdict)
 from .model_card import pct
 from .tto import TTO_LR
 

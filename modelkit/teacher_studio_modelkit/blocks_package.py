@@ -1,48 +1,26 @@
-"""The blocks model package (resources/models/blocks, for the suite's fall and push families).
+"""The blocks model package (resources/models/blocks, for the suite's fall and push families), a
+FamilyPackage (family_package.py) whose experiment is objects_experiment and whose stages keep the
+names they had before the package existed (runs/objects*.pt, results/objects*.md).
 
-build() makes it from scratch in one command (`python -m teacher_studio_modelkit.build --package
-blocks --fresh`): gen-data -> the objects reasoner (objects_experiment.stage_reasoner) -> query
-writer and answerer with its hardening round (objects_teacher.stage_teacher) -> graphs,
-manifest.json and the PyTorch checkpoint (modelkit/checkpoints/blocks.pt) as the gridworld
-package's -> then, as evaluation after the build, the reasoner's base success
-(runs/objects.json, results/objects.md) and the held-out teacher experiment
-(runs/objects_teacher.json, results/objects_teacher.md) -> MODEL_CARD.md. Each stage is cached
-under runs/ (the --fresh flag redoes them all).
-
-`python -m teacher_studio_modelkit.blocks_package` exports from what the stages cached (after
-objects_experiment and objects_teacher were run on their own), --card-only rewrites the card.
+One command makes it from scratch: `python -m teacher_studio_modelkit.build --package blocks
+--fresh`: gen-data -> the objects reasoner (objects_experiment.stage_reasoner) -> query writer and
+answerer with its hardening round -> graphs, manifest.json and modelkit/checkpoints/blocks.pt ->
+the evaluation (runs/objects.json, results/objects.md, runs/objects_teacher.json,
+results/objects_teacher.md) -> MODEL_CARD.md. `python -m teacher_studio_modelkit.blocks_package
+--card-only` rewrites the card from the cached results.
 """
-import argparse
 import json
-import os
-import time
 
-import torch
-
-from .build import DATA, HARDEN_MINUTES, MODELKIT, REPO, RUNS, SMOKE, WRITER_MINUTES, log
-from .data import SuiteData
+from . import objects_experiment
+from .build import SMOKE
+from .family_package import FamilyPackage, build_text, lowest, misses
+from .late_faults import LATE_FAULTS, late_faults
 from .model_card import curve_text, pct, stop_text
-from .objects_experiment import FAMILIES, data_and_vocab, make_objects_reasoner, measure_reasoner, stage_reasoner
-from .objects_experiment import write_report as write_reasoner_report
-from .objects_teacher import BLOCKS_ANSWERER_MINUTES, BLOCKS_TTO_LR, measure_teacher, stage_teacher, teacher_data
-from .objects_teacher import write_report as write_teacher_report
-from .pipeline import (export_package, load_run_models, ort_step_ms, package_defaults, package_mb, parameter_counts,
-                       stage_clock)
+from .objects_teacher import BLOCKS_ANSWERER_MINUTES, BLOCKS_HEADER, BLOCKS_TTO_LR
 
-PACKAGE = os.path.join(REPO, "resources", "models", "blocks") if not SMOKE else "/tmp/modelkit-smoke/blocks"
-CHECKPOINT = os.path.join(MODELKIT, "checkpoints", "blocks.pt") if not SMOKE else "/tmp/modelkit-smoke/blocks.pt"
-MODELS = {"reasoner": "objects.pt", "answerer": "objects_answerer1.pt", "writer": "objects_writer.pt"}
-RESULTS = ("objects.json", "objects_teacher.json")
-BUILD = "blocks_build.json"  # what the last build() took, per stage
-REPORTS = os.path.join(MODELKIT, "results") if not SMOKE else "/tmp/modelkit-smoke"
 # The reasoner's budget: about 600 training steps (the reasoner of the first blocks package had 587, in 30 minutes,
 # before the local attention's fast form halved a step's cost).
 BLOCKS_REASONER_MINUTES = 0.1 if SMOKE else 14
-
-
-def load_models(vocab, data):
-    return load_run_models(make_objects_reasoner(vocab, data), vocab, MODELS, RESULTS,
-                           "run objects_experiment, then objects_teacher")
 
 
 def weak(teach):
@@ -120,14 +98,6 @@ def curves(teach):
     return "\n".join(out)
 
 
-def misses(teach):
-    """What the answerer's misses cost the optimization, in words."""
-    if teach["tto"]["hacking_rate"] > 0:
-        return "A teacher that misses broken videos stops on some of them (the hacking above)"
-    return ("With the stop confirmed on the final video, no run stopped on a failing one; a miss costs a run only"
-            " when it lets a wrong final video pass")
-
-
 def unsure(teach):
     """The right base videos TTO broke, per family, in words ("" when none)."""
     broken = {fam: v["broken"] for fam, v in teach["by_family"].items() if v["broken"]}
@@ -147,40 +117,6 @@ def late_faults_text(teach):
             " Nor is the census evidence that made the bars answerer read sort.intact right: with it fall.rest stayed at"
             " chance on the validation split's reasoner videos and push.step fell to 79.6 %"
             " ([`modelkit/results/answerer_census_blocks.md`](../../../modelkit/results/answerer_census_blocks.md)).")
-
-
-def lowest(acc):
-    below = sorted((v["balanced"], r) for r, v in acc.items() if v["balanced"] < 0.9)
-    if not below:
-        return f"every rule at 90 % or above (lowest {pct(min(v['balanced'] for v in acc.values()))})"
-    return f"{len(below)} of {len(acc)} rules under 90 %: " + ", ".join(f"{r} {pct(b)}" for b, r in below)
-
-
-def build_text(record, teach):
-    """How the package was built and how long it took, from runs/blocks_build.json (None: exported
-    from stages run one by one, before build() existed); the teacher's evaluation minutes are those of
-    the objects_teacher results the card prints (it may have been measured again after the build)."""
-    if record is None:
-        return ("Built stage by stage: `objects_experiment`, `objects_teacher`, then `blocks_package` "
-                "(about two hours).")
-    st = record["stages"]
-    build_stages = ("gen-data", "reasoner", "writer and answerer", "export")
-    total = sum(st[k]["minutes"] for k in build_stages)
-    earlier = [k for k in build_stages if not st[k]["ran"] and st[k].get("earlier")]
-    unknown = [k for k in build_stages if not st[k]["ran"] and not st[k].get("earlier")]
-    parts = ", ".join(f"{k} " + ("cached" if k in unknown else f"{st[k]['minutes']:.0f}" + (" (an earlier run)" if k in earlier else ""))
-                      for k in build_stages)
-    evaluation = st["evaluation: reasoner"]["minutes"] + teach["experiment_minutes"]
-    b = record["budgets"]
-    return (f"Built by that command on {record['date']} in **{total:.0f} minutes**"
-            + (" for the stages that ran" if unknown else "") + f" on this 2-core CPU: {parts} minutes"
-            + (" (stages marked \"an earlier run\" were cached from an earlier invocation of the command, with the"
-               " minutes they took in it)" if earlier else "")
-            + ("; the cached stages' time was not recorded" if unknown else "")
-            + f"; training budgets: reasoner {b['reasoner']:g}, query writer {b['writer']:g},"
-            f" answerer {b['answerer']:g}" + (f" + {b['composites']:g} two-pair composites" if "composites" in b else "")
-            + f" + {b['harden']:g} hardening. The evaluation that wrote this card took {evaluation:.0f} minutes more."
-            + (f" {record['note']}" if record.get("note") else ""))
 
 
 def write_card(path, base, teach, size_mb, step_ms, parameters, record=None):
@@ -270,66 +206,17 @@ Graphs, inputs and outputs as gridworld's (`docs/model-package.md`); only the la
     open(path, "w").write(text)
 
 
-def build(fresh):
-    """Every stage from scratch (with fresh; otherwise the cached ones are loaded), the export, then
-    the evaluation and the card. Writes runs/blocks_build.json: minutes per stage and which ran."""
-    minutes, lap = stage_clock(os.path.join(RUNS, BUILD))
-
-    sets, vocab = data_and_vocab(force=fresh)
-    sets = teacher_data(sets, force=fresh)
-    lap("gen-data", fresh)
-    cached = lambda *names: not fresh and all(os.path.exists(os.path.join(RUNS, n)) for n in names)
-    ran = not cached("objects.pt")
-    reasoner, stats = stage_reasoner(fresh, sets, vocab, BLOCKS_REASONER_MINUTES)
-    lap("reasoner", ran)
-    ran = not cached(MODELS["writer"], MODELS["answerer"])
-    writer, answerer, counts = stage_teacher(fresh, sets, vocab, reasoner, WRITER_MINUTES, BLOCKS_ANSWERER_MINUTES,
-                                             HARDEN_MINUTES)
-    lap("writer and answerer", ran)
-    lap("export", export_package(sets["objects_train_mix"], vocab, reasoner, answerer, writer,
-                                 package_defaults(reasoner, BLOCKS_TTO_LR), PACKAGE, CHECKPOINT, "blocks"))
-    teacher_minutes = {"writer": WRITER_MINUTES, "answerer": BLOCKS_ANSWERER_MINUTES, "harden": HARDEN_MINUTES}
-    build_record = {"stages": minutes, "budgets": {"reasoner": BLOCKS_REASONER_MINUTES} | teacher_minutes,
-                    "date": time.strftime("%Y-%m-%d")}
-    json.dump(build_record, open(os.path.join(RUNS, BUILD), "w"), indent=1)  # again below, with the evaluation's minutes
-    # evaluation (not part of the build's budget): base success, the held-out teacher experiment
-    base = measure_reasoner(reasoner, sets, vocab, BLOCKS_REASONER_MINUTES, stats, steer=not SMOKE)
-    json.dump(base, open(os.path.join(RUNS, RESULTS[0]), "w"), indent=1)
-    write_reasoner_report(base, os.path.join(REPORTS, "objects.md"))
-    lap("evaluation: reasoner")
-    teach = measure_teacher(sets, vocab, reasoner, writer, answerer, counts, teacher_minutes, tasks=16 if SMOKE else 256)
-    json.dump(teach, open(os.path.join(RUNS, RESULTS[1]), "w"), indent=1)
-    write_teacher_report(teach, os.path.join(REPORTS, "objects_teacher.md"))
-    lap("evaluation: teacher")
-    json.dump(build_record, open(os.path.join(RUNS, BUILD), "w"), indent=1)
-    card(reasoner, answerer, writer)
-
-
-def card(reasoner, answerer, writer):
-    base, teach = (json.load(open(os.path.join(RUNS, f))) for f in RESULTS)
-    record = json.load(open(os.path.join(RUNS, BUILD))) if os.path.exists(os.path.join(RUNS, BUILD)) else None
-    parameters = parameter_counts(reasoner, answerer, writer)
-    assert set(base["splits"]) == set(FAMILIES)
-    write_card(os.path.join(PACKAGE, "MODEL_CARD.md"), base, teach, package_mb(PACKAGE), ort_step_ms(reasoner, PACKAGE),
-               parameters, record)
-    log(f"{PACKAGE}/MODEL_CARD.md written")
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--card-only", action="store_true", help="rewrite MODEL_CARD.md of the exported package only")
-    a = ap.parse_args()
-    torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
-    sets, vocab = data_and_vocab()
-    if not os.path.exists(os.path.join(DATA, "objects_train_mix", "index.json")):
-        raise SystemExit(f"{DATA}/objects_train_mix is missing: run objects_teacher first")
-    train = SuiteData(os.path.join(DATA, "objects_train_mix"))
-    assert train.appearances == sets["fall_train_gt"].appearances, "the data sets' appearance tables differ"
-    reasoner, answerer, writer = load_models(vocab, sets["fall_train_gt"])
-    if not a.card_only:
-        export_package(train, vocab, reasoner, answerer, writer, package_defaults(reasoner, BLOCKS_TTO_LR), PACKAGE, CHECKPOINT, "blocks")
-    card(reasoner, answerer, writer)
+PACKAGE = FamilyPackage(
+    name="blocks", run_name="objects", experiment=objects_experiment,
+    reasoner_minutes=BLOCKS_REASONER_MINUTES, answerer_minutes=BLOCKS_ANSWERER_MINUTES,
+    answerer_name="objects_answerer", census=False, tto_lr=BLOCKS_TTO_LR,
+    # videos that end with a block gone or doubled: not in the recipe (LATE_FAULTS = 0, results/late_faults.md)
+    sources=(lambda reasoner, vocab: [("late faults", lambda d, idx: late_faults(d, idx, n=LATE_FAULTS))])
+    if LATE_FAULTS else None,
+    header=BLOCKS_HEADER, write_card=write_card)
+CHECKPOINT = PACKAGE.checkpoint
+build = PACKAGE.build
 
 
 if __name__ == "__main__":
-    main()
+    PACKAGE.main(__doc__)

@@ -11,10 +11,9 @@ from the cached results.
 import json
 
 from . import connect_experiment
-from .blocks_package import misses
 from .build import ANSWERER_MINUTES, REASONER_MINUTES, SMOKE
-from .family_package import (FamilyPackage, accuracy_section, base_section, ceiling, package_section, reproduce_text,
-                             tto_section, verdict)
+from .family_package import (FamilyPackage, accuracy_section, base_section, ceiling, misses, package_section,
+                             reproduce_text, tto_section, verdict)
 from .model_card import pct
 from .pair_composites import COMPOSITE_MINUTES, composite_sources
 from .tto import TTO_LR

@@ -35,6 +35,10 @@ class FamilyExperiment:
     later: list = ()  # report lines at the end (earlier configurations)
 
     @property
+    def families(self):
+        return (self.family,)
+
+    @property
     def datasets(self):
         return {f"{self.family}_{split}": args for split, args in SPLITS.items()}
 

@@ -1,11 +1,13 @@
-"""A model package for one of the suite's families with a reasoner of its own (bars: sort, connect:
-connect), built the same way: gen-data -> the family's reasoner (its experiment module's
-stage_reasoner) -> query writer and answerer with its hardening round (the gridworld and blocks
+"""A model package for one or more of the suite's families with a reasoner of its own (blocks: fall
+and push, bars: sort, connect: connect), built the same way: gen-data -> the reasoner (its
+experiment's stage_reasoner) -> query writer and answerer with its hardening round (the gridworld
 recipe, pipeline.stage_writer and pipeline.stage_answerer) -> graphs, manifest.json and the
 PyTorch checkpoint -> then, as evaluation after the build, the reasoner's base success
-(runs/NAME.json, results/NAME.md) and the held-out teacher experiment (objects_teacher.experiment:
-runs/NAME_teacher.json, results/NAME_teacher.md) -> MODEL_CARD.md (the package module's
-write_card). Each stage is cached under runs/ (fresh redoes them all)."""
+(runs/RUN.json, results/RUN.md) and the held-out teacher experiment (objects_teacher.experiment:
+runs/RUN_teacher.json, results/RUN_teacher.md) -> MODEL_CARD.md (the package module's
+write_card). Each stage is cached under runs/ (fresh redoes them all). RUN is the package's name
+unless it says otherwise (blocks: objects, the name its stages had before the package existed).
+Also the card sections and phrases every such package shares."""
 import argparse
 import json
 import os
@@ -18,7 +20,6 @@ import torch
 from .build import DATA, HARDEN_MINUTES, MODELKIT, REPO, RUNS, SMOKE, WRITER_MINUTES, gen_data, log
 from .data import SuiteData
 from .family_experiment import FamilyExperiment
-from .blocks_package import build_text, lowest
 from .model_card import curve_text, pct, stop_text
 from .objects_teacher import experiment
 from .objects_teacher import write_report as write_teacher_report
@@ -38,8 +39,10 @@ def teacher_datasets(name):
 
 @dataclass
 class FamilyPackage:
-    name: str  # resources/models/NAME, checkpoints/NAME.pt, runs/NAME*.json
-    experiment: FamilyExperiment  # the family, its reasoner, training, measuring and report
+    name: str  # resources/models/NAME, checkpoints/NAME.pt, runs/NAME_build.json
+    # the families, the reasoner, its training, measuring and report: a FamilyExperiment, or a module with the
+    # same attributes (objects_experiment: fall and push)
+    experiment: FamilyExperiment
     reasoner_minutes: float
     answerer_minutes: float
     answerer_name: str  # runs/ANSWERER_NAME{0,1}.pt
@@ -50,10 +53,15 @@ class FamilyPackage:
     hue: bool = False  # the answerer's colour augmentation (train.rotate_hue)
     sources: Callable = None  # (reasoner, vocab) -> more round-0 answerer videos: stage_answerer's extra
     extra_after: tuple = None  # with sources: stage_answerer's extra_after (first, minutes)
+    run_name: str = None  # runs/RUN*.pt, runs/RUN*.json, results/RUN*.md, data/RUN_*_mix, ...: default NAME
 
     @property
-    def family(self):
-        return self.experiment.family
+    def families(self):
+        return self.experiment.families
+
+    @property
+    def run(self):
+        return self.run_name or self.name
 
     @property
     def package_dir(self):
@@ -65,31 +73,34 @@ class FamilyPackage:
 
     @property
     def models(self):
-        return {"reasoner": f"{self.name}.pt", "answerer": f"{self.answerer_name}1.pt", "writer": f"{self.name}_writer.pt"}
+        return {"reasoner": f"{self.run}.pt", "answerer": f"{self.answerer_name}1.pt", "writer": f"{self.run}_writer.pt"}
 
     @property
     def results(self):
-        return (f"{self.name}.json", f"{self.name}_teacher.json")
+        return (f"{self.run}.json", f"{self.run}_teacher.json")
 
     @property
     def train_mix(self):
-        return f"{self.name}_train_mix"
+        return f"{self.run}_train_mix"
 
     def teacher_data(self, sets, force=False):
-        datasets = teacher_datasets(self.name)
-        gen_data(REPO, force, datasets=datasets, families=self.family)
+        datasets = teacher_datasets(self.run)
+        gen_data(REPO, force, datasets=datasets, families=",".join(self.families))
         return sets | {n: SuiteData(os.path.join(DATA, n)) for n in datasets}
+
+    def train_gt(self, sets):
+        """The ground-truth train split of each family."""
+        return [sets[f"{f}_train_gt"] for f in self.families]
 
     def judges(self, sets, reasoner):
         return make_judges(sets[self.train_mix].appearances, reasoner.C)
 
     def stage_teacher(self, fresh, sets, vocab, reasoner):
         """The query writer and the answerer (round 0 and the hardening round) on the train mix, cached
-        as runs/NAME_writer.pt and runs/ANSWERER_NAME{0,1}.pt: (writer, answerer, training videos
+        as runs/RUN_writer.pt and runs/ANSWERER_NAME{0,1}.pt: (writer, answerer, training videos
         per source)."""
         train = sets[self.train_mix]
-        writer = stage_writer(fresh, (train, sets[f"{self.family}_train_gt"]), vocab, WRITER_MINUTES,
-                              name=f"{self.name}_writer")
+        writer = stage_writer(fresh, (train, *self.train_gt(sets)), vocab, WRITER_MINUTES, name=f"{self.run}_writer")
         answerer, counts = stage_answerer(fresh, train, vocab, reasoner, self.judges(sets, reasoner),
                                           self.answerer_minutes, HARDEN_MINUTES, name=self.answerer_name,
                                           census=self.census, hue=self.hue, extra_after=self.extra_after,
@@ -102,8 +113,8 @@ class FamilyPackage:
 
     def measure_teacher(self, sets, vocab, reasoner, writer, answerer, counts, tasks=256):
         t0 = time.time()
-        res = experiment(sets, vocab, reasoner, answerer, writer, self.judges(sets, reasoner), tasks, prefix=self.name,
-                         families=(self.family,), lr=self.tto_lr)
+        res = experiment(sets, vocab, reasoner, answerer, writer, self.judges(sets, reasoner), tasks, prefix=self.run,
+                         families=self.families, lr=self.tto_lr)
         return res | {"minutes": self.teacher_minutes(), "experiment_minutes": (time.time() - t0) / 60,
                       "answerer_training_videos": counts}
 
@@ -123,11 +134,12 @@ class FamilyPackage:
         minutes, lap = stage_clock(build_json)
         sets, vocab = self.experiment.data_and_vocab(force=fresh)
         sets = self.teacher_data(sets, force=fresh)
-        assert sets[self.train_mix].appearances == sets[f"{self.family}_train_gt"].appearances
+        assert all(sets[self.train_mix].appearances == d.appearances for d in self.train_gt(sets)), \
+            "the data sets' appearance tables differ"
         lap("gen-data", fresh)
         cached = lambda *names: not fresh and all(os.path.exists(os.path.join(RUNS, n)) for n in names)
         ran = not cached(self.models["reasoner"])
-        reasoner, stats = self.experiment.stage_reasoner(fresh, sets, vocab, self.reasoner_minutes, name=self.name)
+        reasoner, stats = self.experiment.stage_reasoner(fresh, sets, vocab, self.reasoner_minutes, name=self.run)
         lap("reasoner", ran)
         ran = not cached(self.models["writer"], self.models["answerer"])
         writer, answerer, counts = self.stage_teacher(fresh, sets, vocab, reasoner)
@@ -138,11 +150,11 @@ class FamilyPackage:
         json.dump(record, open(build_json, "w"), indent=1)  # again below, with the evaluation's minutes
         base = self.experiment.measure_reasoner(reasoner, sets, vocab, self.reasoner_minutes, stats)
         json.dump(base, open(os.path.join(RUNS, self.results[0]), "w"), indent=1)
-        self.experiment.write_report(base, os.path.join(REPORTS, f"{self.name}.md"))
+        self.experiment.write_report(base, os.path.join(REPORTS, f"{self.run}.md"))
         lap("evaluation: reasoner")
         teach = self.measure_teacher(sets, vocab, reasoner, writer, answerer, counts, tasks=16 if SMOKE else 256)
         json.dump(teach, open(os.path.join(RUNS, self.results[1]), "w"), indent=1)
-        write_teacher_report(teach, os.path.join(REPORTS, f"{self.name}_teacher.md"), self.header)
+        write_teacher_report(teach, os.path.join(REPORTS, f"{self.run}_teacher.md"), self.header)
         lap("evaluation: teacher")
         json.dump(record, open(build_json, "w"), indent=1)
         self.card(reasoner, answerer, writer)
@@ -163,10 +175,51 @@ class FamilyPackage:
         torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
         sets, vocab = self.experiment.data_and_vocab()
         sets = self.teacher_data(sets)
-        reasoner, answerer, writer = self.load_models(vocab, sets[f"{self.family}_train_gt"])
+        reasoner, answerer, writer = self.load_models(vocab, self.train_gt(sets)[0])
         if not a.card_only:
             self.export(sets, vocab, reasoner, answerer, writer)
         self.card(reasoner, answerer, writer)
+
+
+def lowest(acc):
+    below = sorted((v["balanced"], r) for r, v in acc.items() if v["balanced"] < 0.9)
+    if not below:
+        return f"every rule at 90 % or above (lowest {pct(min(v['balanced'] for v in acc.values()))})"
+    return f"{len(below)} of {len(acc)} rules under 90 %: " + ", ".join(f"{r} {pct(b)}" for b, r in below)
+
+
+def build_text(record, teach):
+    """How the package was built and how long it took, from runs/NAME_build.json (record); the
+    teacher's evaluation minutes are those of the teacher results the card prints (it may have been
+    measured again after the build)."""
+    if record is None:
+        return "The times of its build were not recorded (no runs/NAME_build.json)."
+    st = record["stages"]
+    build_stages = ("gen-data", "reasoner", "writer and answerer", "export")
+    total = sum(st[k]["minutes"] for k in build_stages)
+    earlier = [k for k in build_stages if not st[k]["ran"] and st[k].get("earlier")]
+    unknown = [k for k in build_stages if not st[k]["ran"] and not st[k].get("earlier")]
+    parts = ", ".join(f"{k} " + ("cached" if k in unknown else f"{st[k]['minutes']:.0f}" + (" (an earlier run)" if k in earlier else ""))
+                      for k in build_stages)
+    evaluation = st["evaluation: reasoner"]["minutes"] + teach["experiment_minutes"]
+    b = record["budgets"]
+    return (f"Built by that command on {record['date']} in **{total:.0f} minutes**"
+            + (" for the stages that ran" if unknown else "") + f" on this 2-core CPU: {parts} minutes"
+            + (" (stages marked \"an earlier run\" were cached from an earlier invocation of the command, with the"
+               " minutes they took in it)" if earlier else "")
+            + ("; the cached stages' time was not recorded" if unknown else "")
+            + f"; training budgets: reasoner {b['reasoner']:g}, query writer {b['writer']:g},"
+            f" answerer {b['answerer']:g}" + (f" + {b['composites']:g} two-pair composites" if "composites" in b else "")
+            + f" + {b['harden']:g} hardening. The evaluation that wrote this card took {evaluation:.0f} minutes more."
+            + (f" {record['note']}" if record.get("note") else ""))
+
+
+def misses(teach):
+    """What the answerer's misses cost the optimization, in words."""
+    if teach["tto"]["hacking_rate"] > 0:
+        return "A teacher that misses broken videos stops on some of them (the hacking above)"
+    return ("With the stop confirmed on the final video, no run stopped on a failing one; a miss costs a run only"
+            " when it lets a wrong final video pass")
 
 
 def verdict(teach):

@@ -2,7 +2,10 @@
 base success by the rule-based evaluator on unseen train-split tasks, the validation split and the
 held-out test split: per rule, per number of blocks, the oracle pass@N over N noise seeds, and how
 often the N samples of a task differ; then how far an oracle-reward TTO steers it on push. Writes
-runs/NAME.pt, runs/NAME.json and results/NAME.md (NAME: --name, "objects" by default).
+runs/NAME.pt, runs/NAME.json and results/NAME.md (NAME: --name, "objects" by default). The module
+is the blocks package's experiment (family_package.FamilyPackage reads a FamilyExperiment's
+attributes from it: families, make_reasoner, data_and_vocab, stage_reasoner, measure_reasoner,
+write_report).
 
     cd modelkit && python -m teacher_studio_modelkit.objects_experiment --minutes 30
 """
@@ -14,7 +17,7 @@ import time
 import numpy as np
 import torch
 
-from .build import DATA, REPO, RUNS, build_vocab, encode_instructions, gen_data, log
+from .build import DATA, REPO, RUNS, SMOKE, build_vocab, encode_instructions, gen_data, log
 from .data import SuiteData
 from .objects import ObjectsReasoner, appearance_ids, object_moves_from_cells, objects_flow_loss
 from .reasoner import reasoner_on
@@ -24,6 +27,7 @@ from .steerability import oracle_tto
 from .tto import TTO_LAMBDA, TTO_LR, TTO_MAX_STEPS
 
 FAMILIES = ("fall", "push")  # the suite's families with several coloured blocks
+families = FAMILIES  # as a FamilyExperiment's
 SPLITS = {  # gen-data arguments per split (the package's seeds, so the splits stay disjoint)
     "train_gt": "--split train --n 4000 --corrupt-fraction 0 --first-seed 0",
     "heldout_val": "--split heldout --n 128 --corrupt-fraction 0 --first-seed 300000",
@@ -49,6 +53,9 @@ def data_and_vocab(force=False):
 def make_objects_reasoner(vocab, data):
     ids = {a["name"]: a["id"] for a in data.appearances}
     return reasoner_on(ObjectsReasoner, data, len(vocab), *appearance_ids(ids), ids["floor"])
+
+
+make_reasoner = make_objects_reasoner  # as a FamilyExperiment's
 
 
 def cells_of(data, idx=None):
@@ -211,7 +218,7 @@ def stage_reasoner(fresh, sets, vocab, minutes, name="objects"):
     return model.eval(), stats
 
 
-def measure_reasoner(model, sets, vocab, minutes, stats, steer=True):
+def measure_reasoner(model, sets, vocab, minutes, stats, steer=not SMOKE):
     """Base success on unseen train tasks, the validation split and the held-out test split per
     family; with steer, the oracle-reward TTO on push's validation split. The results dict of
     runs/NAME.json."""

@@ -1,11 +1,12 @@
 """The teacher on fall and push, with the objects reasoner (objects_experiment, runs/objects.pt) as
-the video model: the package's query-writer and answerer recipes (pipeline.stage_writer,
-pipeline.stage_answerer: ground truth and corruptions, reasoner samples and one-step previews, a
-hardening round on optimized videos) on both families together, then the package's held-out
+the video model: the blocks package's query-writer and answerer stages (FamilyPackage.stage_teacher:
+ground truth and corruptions, reasoner samples and one-step previews, a hardening round on
+optimized videos) on both families together, then the package's held-out
 experiment (experiment.py): the answerer's balanced accuracy per rule on ground truth and
 corruptions, on reasoner samples and on optimized samples; test-time optimization with this teacher
 against the base sample and compute-matched best-of-N (teacher-picked, and the oracle pass@N);
-the hacking rate; the writer's rule-set accuracy. blocks_package exports them. Writes runs/objects_writer.pt,
+the hacking rate; the writer's rule-set accuracy (experiment(), which every FamilyPackage's
+evaluation runs). blocks_package exports them. Writes runs/objects_writer.pt,
 runs/objects_answerer{0,1}.pt, runs/objects_teacher.json and results/objects_teacher.md.
 
     cd modelkit && python -m teacher_studio_modelkit.objects_teacher     # after objects_experiment
@@ -13,27 +14,18 @@ runs/objects_answerer{0,1}.pt, runs/objects_teacher.json and results/objects_tea
 import argparse
 import json
 import os
-import time
 
 import numpy as np
 import torch
 
 from . import evaluate as ev
-from .build import DATA, HARDEN_MINUTES, MODELKIT, REPO, RUNS, SMOKE, WRITER_MINUTES, gen_data, log
-from .data import SuiteData
+from .build import MODELKIT, RUNS, SMOKE, log
 from .experiment import teacher_accuracy, tto_experiment, writer_accuracy
 from .late_faults import LATE_FAULTS, late_faults
 from .model_card import acc_rows, curve_text, pct, stop_text
 from .objects_experiment import FAMILIES, data_and_vocab, make_objects_reasoner
-from .pipeline import stage_answerer, stage_writer
-from .rules import make_judges
 from .tto import TTO_LAMBDA, TTO_MAX_STEPS, TTO_TAU
 
-DATASETS = {  # both families interleaved; seeds as the package's, so they stay apart from the reasoner's
-    "objects_train_mix": "--split train --n 4000 --corrupt-fraction 0.6 --first-seed 100000",
-    "objects_heldout_mix": "--split heldout --n 1000 --corrupt-fraction 0.6 --first-seed 50000",
-    "objects_heldout_gt": "--split heldout --n 256 --corrupt-fraction 0 --first-seed 0",
-}
 IN_DOMAIN_TASKS = 128  # the last ground-truth tasks of the train mix (no answerer trained on them)
 # The blocks answerer needs twice gridworld's round 0: with 14 minutes it still fit only 60-72 % of its own
 # training videos on push.step, fall.straight and push.no_wall; with 28 it fits every rule to >= 99.5 %. 24 since the
@@ -143,44 +135,11 @@ def write_report(res, path, header=BLOCKS_HEADER):
     open(path, "w").write("\n".join(lines))
 
 
-def teacher_data(sets, force=False):
-    """sets (data_and_vocab's) with the teacher's data sets of DATASETS added (gen-data when
-    missing, or always with force)."""
-    gen_data(REPO, force, datasets=DATASETS, families=",".join(FAMILIES))
-    return sets | {n: SuiteData(os.path.join(DATA, n)) for n in DATASETS}
-
-
-def stage_teacher(fresh, sets, vocab, reasoner, writer_minutes, answerer_minutes, harden_minutes,
-                  n_late_faults=LATE_FAULTS):
-    """The query writer and the answerer (round 0 and the hardening round) on the train mix, with
-    n_late_faults of its ground-truth videos also given a late fault (late_faults.py), cached as
-    runs/objects_writer.pt and runs/objects_answerer{0,1}.pt: (writer, answerer, training videos
-    per source)."""
-    judges = make_judges(sets["fall_train_gt"].appearances, reasoner.C)
-    train = sets["objects_train_mix"]
-    writer = stage_writer(fresh, (train, sets["fall_train_gt"], sets["push_train_gt"]), vocab, writer_minutes,
-                          name="objects_writer")
-    answerer, counts = stage_answerer(fresh, train, vocab, reasoner, judges, answerer_minutes, harden_minutes,
-                                      name="objects_answerer",
-                                      extra=[("late faults", lambda d, idx: late_faults(d, idx, n=n_late_faults))]
-                                      if n_late_faults else None)
-    return writer, answerer, counts
-
-
-def measure_teacher(sets, vocab, reasoner, writer, answerer, counts, minutes, tasks=256):
-    """experiment() on the first `tasks` held-out tasks, with the training budgets (minutes: writer,
-    answerer, harden) and video counts: the results dict of runs/objects_teacher.json."""
-    judges = make_judges(sets["fall_train_gt"].appearances, reasoner.C)
-    t0 = time.time()
-    res = experiment(sets, vocab, reasoner, answerer, writer, judges, tasks)
-    return res | {"minutes": minutes, "experiment_minutes": (time.time() - t0) / 60, "answerer_training_videos": counts}
-
-
 def main():
+    from dataclasses import replace
+    from .blocks_package import PACKAGE  # it imports this module
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--writer-minutes", type=float, default=WRITER_MINUTES)
     ap.add_argument("--answerer-minutes", type=float, default=BLOCKS_ANSWERER_MINUTES)
-    ap.add_argument("--harden-minutes", type=float, default=HARDEN_MINUTES)
     ap.add_argument("--late-faults", type=int, default=LATE_FAULTS, help="answerer training videos given a late fault "
                     "(results/late_faults.md compares 0, 400 and 1200; an answerer already in runs/ is kept: use --fresh)")
     ap.add_argument("--fresh", action="store_true", help="retrain the writer and the answerer")
@@ -189,24 +148,25 @@ def main():
                     "to runs/objects_teacher.json (from an earlier run) and rewrite the report")
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
-    path = os.path.join(RUNS, "objects.pt")
+    package = replace(PACKAGE, answerer_minutes=a.answerer_minutes, sources=(lambda reasoner, vocab: [
+        ("late faults", lambda d, idx: late_faults(d, idx, n=a.late_faults))]) if a.late_faults else None)
+    path = os.path.join(RUNS, package.models["reasoner"])
     if not os.path.exists(path):
         raise SystemExit(f"{path} is missing: train the objects reasoner first "
                          "(python -m teacher_studio_modelkit.objects_experiment)")
     sets, vocab = data_and_vocab()
-    sets = teacher_data(sets)
+    sets = package.teacher_data(sets)
     reasoner = make_objects_reasoner(vocab, sets["fall_train_gt"])
     reasoner.load_state_dict(torch.load(path))
     reasoner.eval()
-    writer, answerer, counts = stage_teacher(a.fresh, sets, vocab, reasoner, a.writer_minutes, a.answerer_minutes,
-                                             a.harden_minutes, a.late_faults)
+    writer, answerer, counts = package.stage_teacher(a.fresh, sets, vocab, reasoner)
+    results = os.path.join(RUNS, package.results[1])
     if a.fit_only:
-        res = json.load(open(os.path.join(RUNS, "objects_teacher.json")))
-        res["teacher_train_gt_and_corruptions"] = fit_on_training_videos(answerer, vocab, sets["objects_train_mix"])
+        res = json.load(open(results))
+        res["teacher_train_gt_and_corruptions"] = fit_on_training_videos(answerer, vocab, sets[package.train_mix])
     else:
-        minutes = {"writer": a.writer_minutes, "answerer": a.answerer_minutes, "harden": a.harden_minutes}
-        res = measure_teacher(sets, vocab, reasoner, writer, answerer, counts, minutes, a.tasks)
-    json.dump(res, open(os.path.join(RUNS, "objects_teacher.json"), "w"), indent=1)
+        res = package.measure_teacher(sets, vocab, reasoner, writer, answerer, counts, a.tasks)
+    json.dump(res, open(results, "w"), indent=1)
     write_report(res, os.path.join(MODELKIT, "results", "objects_teacher.md"))
     log("results/objects_teacher.md written")
 

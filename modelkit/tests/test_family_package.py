@@ -1,0 +1,67 @@
+"""Each FamilyPackage (blocks, bars, connect) wires its build's teacher stage the way the build runs
+it: FamilyPackage.stage_teacher on a small gen-data mix of the package's families, with the
+committed package's reasoner and budgets of seconds, trains the query writer, the answerer's round
+0 (with the package's extra videos, after a first round of its own when it has one) and its
+hardening round, and counts the training videos per source. The blocks build once failed right
+here, after its gen-data and reasoner: a package without extra videos handed the answerer None.
+The names of a package's stages and results come from its run name."""
+import os
+from dataclasses import replace
+from importlib import import_module
+
+import pytest
+import torch
+
+from conftest import generate_suite_data
+
+PACKAGES = ("blocks", "bars", "connect")
+
+
+def package_of(name):
+    return import_module(f"teacher_studio_modelkit.{name}_package").PACKAGE
+
+
+def test_run_names_name_every_stage_and_result():
+    blocks, bars = package_of("blocks"), package_of("bars")
+    assert blocks.families == ("fall", "push") and bars.families == ("sort",)
+    assert blocks.models == {"reasoner": "objects.pt", "answerer": "objects_answerer1.pt", "writer": "objects_writer.pt"}
+    assert blocks.results == ("objects.json", "objects_teacher.json") and blocks.train_mix == "objects_train_mix"
+    assert blocks.checkpoint.endswith(os.path.join("checkpoints", "blocks.pt"))
+    assert bars.models["reasoner"] == "bars.pt" and bars.train_mix == "bars_train_mix"
+
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_path, tmp_path_factory, monkeypatch):
+    from teacher_studio_modelkit import family_package, pipeline
+    from teacher_studio_modelkit.export import load_checkpoint
+    package = package_of(name)
+    if not os.path.exists(package.checkpoint):
+        pytest.skip(f"no committed {name} package: run python -m teacher_studio_modelkit.build --package {name}")
+    reasoner, _, _, vocab, _ = load_checkpoint(package.checkpoint)
+    mix = generate_suite_data(tmp_path_factory, f"{name}_mix", f"--split train --n 96 --corrupt-fraction 0.6 "
+                                                               f"--families {','.join(package.families)} --first-seed 9000")
+    sets = {package.train_mix: mix} | {f"{f}_train_gt": mix for f in package.families}
+    for module, constant, value in ((pipeline, "RUNS", str(tmp_path)), (pipeline, "SAMPLE_TASKS", 16),
+                                    (pipeline, "HARDEN_TASKS", 8), (family_package, "WRITER_MINUTES", 0.01),
+                                    (family_package, "HARDEN_MINUTES", 0.01)):
+        monkeypatch.setattr(module, constant, value)
+    quick = replace(package, answerer_minutes=0.01,
+                    extra_after=(package.extra_after[0], 0.01) if package.extra_after else None)
+
+    writer, answerer, counts = quick.stage_teacher(True, sets, vocab, reasoner)
+
+    made = set(os.listdir(tmp_path))
+    assert {quick.models["writer"], quick.models["answerer"], f"{quick.answerer_name}0.pt"} <= made
+    if quick.extra_after:
+        assert f"{quick.extra_after[0]}0.pt" in made, "the round without the extra videos is kept for the variants"
+    assert counts["gt+corruptions"] == len(mix.instances)
+    assert counts["reasoner samples"] == counts["one-step previews"] == 16
+    assert counts["optimized finals"] == 8 and counts["optimized previews"] > 0
+    if quick.sources:
+        assert set(counts) - {"gt+corruptions", "reasoner samples", "one-step previews", "optimized finals",
+                              "optimized previews"}, "the package's extra videos join round 0"
+    assert not answerer.training and not writer.training
+    frames = torch.from_numpy(mix.frames[:2].astype("float32"))
+    from teacher_studio_modelkit import evaluate as ev
+    p = ev.teacher_probs(answerer, frames, ev.TaskBatch(mix, vocab, [0, 1]).queries)
+    assert torch.isfinite(p).all() and ((p >= 0) & (p <= 1)).all()
