@@ -198,6 +198,11 @@ Graphs, inputs and outputs as gridworld's (`docs/model-package.md`); only the la
 - {verdict(teach, base)}
 - The answerer falls short of the issue's 90 % balanced accuracy on {weak(teach)}: {weak_detail(teach)}.
   {fit(teach)} {misses(teach)}{unsure(teach)}.{late_faults_text(teach)}
+- Rebuilt from scratch by the same command on 2026-12-02 (58 minutes, run alone), the package came out much
+  worse and was not committed: its answerer said No to fall.intact on most right held-out fall videos, so TTO
+  broke 40 of them (both families 52.0 % -> 43.8 %, against best-of-44 86.7 %). The answerer's reading of the
+  held-out rooms is not stable from run to run, and this package is the better of the two runs measured
+  ([`modelkit/results/blocks_rebuild.md`](../../../modelkit/results/blocks_rebuild.md)).
 - Push on three blocks in a held-out room is mostly beyond this reasoner: its pushes are learnt
   from rooms with one or two blocks and little to spare in 11 transitions.
 - The answerer and writer know only fall's and push's queries; the studio runs the other families on
