@@ -14,7 +14,7 @@ import json
 from . import objects_experiment
 from .build import SMOKE
 from .family_package import FamilyPackage, build_text, lowest, misses
-from .late_faults import LATE_FAULTS, late_faults
+from .late_faults import late_fault_sources
 from .model_card import curve_text, pct, stop_text
 from .objects_teacher import BLOCKS_ANSWERER_MINUTES, BLOCKS_HEADER, BLOCKS_TTO_LR
 
@@ -216,8 +216,7 @@ PACKAGE = FamilyPackage(
     reasoner_minutes=BLOCKS_REASONER_MINUTES, answerer_minutes=BLOCKS_ANSWERER_MINUTES,
     answerer_name="objects_answerer", census=False, tto_lr=BLOCKS_TTO_LR,
     # videos that end with a block gone or doubled: not in the recipe (LATE_FAULTS = 0, results/late_faults.md)
-    sources=(lambda reasoner, vocab: [("late faults", lambda d, idx: late_faults(d, idx, n=LATE_FAULTS))])
-    if LATE_FAULTS else None,
+    sources=late_fault_sources(),
     header=BLOCKS_HEADER, write_card=write_card)
 CHECKPOINT = PACKAGE.checkpoint
 build = PACKAGE.build

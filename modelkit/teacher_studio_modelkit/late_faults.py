@@ -20,6 +20,14 @@ from .rules import OBJECT_COLOURS
 LATE_FAULTS = 0
 
 
+def late_fault_sources(n=LATE_FAULTS):
+    """A FamilyPackage's sources (stage_answerer's extra) giving n ground-truth videos a late fault,
+    or None when n is 0."""
+    if not n:
+        return None
+    return lambda reasoner, vocab: [("late faults", lambda d, idx: late_faults(d, idx, n=n))]
+
+
 def fault_ids(ids):
     """The appearance ids late_fault needs, from the suite's name -> id map."""
     obj, placed, target = appearance_ids(ids)

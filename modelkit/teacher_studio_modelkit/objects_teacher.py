@@ -21,7 +21,7 @@ import torch
 from . import evaluate as ev
 from .build import MODELKIT, RUNS, SMOKE, log
 from .experiment import teacher_accuracy, tto_experiment, writer_accuracy
-from .late_faults import LATE_FAULTS, late_faults
+from .late_faults import LATE_FAULTS, late_fault_sources
 from .model_card import acc_rows, curve_text, pct, stop_text
 from .objects_experiment import FAMILIES, data_and_vocab, make_objects_reasoner
 from .tto import TTO_LAMBDA, TTO_MAX_STEPS, TTO_TAU
@@ -148,8 +148,7 @@ def main():
                     "to runs/objects_teacher.json (from an earlier run) and rewrite the report")
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
-    package = replace(PACKAGE, answerer_minutes=a.answerer_minutes, sources=(lambda reasoner, vocab: [
-        ("late faults", lambda d, idx: late_faults(d, idx, n=a.late_faults))]) if a.late_faults else None)
+    package = replace(PACKAGE, answerer_minutes=a.answerer_minutes, sources=late_fault_sources(a.late_faults))
     path = os.path.join(RUNS, package.models["reasoner"])
     if not os.path.exists(path):
         raise SystemExit(f"{path} is missing: train the objects reasoner first "

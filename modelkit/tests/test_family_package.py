@@ -12,7 +12,7 @@ from importlib import import_module
 import pytest
 import torch
 
-from conftest import generate_suite_data
+from conftest import committed, generate_suite_data
 
 PACKAGES = ("blocks", "bars", "connect")
 
@@ -32,12 +32,11 @@ def test_run_names_name_every_stage_and_result():
 
 @pytest.mark.parametrize("name", PACKAGES)
 def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_path, tmp_path_factory, monkeypatch):
+    from teacher_studio_modelkit import evaluate as ev
     from teacher_studio_modelkit import family_package, pipeline
-    from teacher_studio_modelkit.export import load_checkpoint
     package = package_of(name)
-    if not os.path.exists(package.checkpoint):
-        pytest.skip(f"no committed {name} package: run python -m teacher_studio_modelkit.build --package {name}")
-    reasoner, _, _, vocab, _ = load_checkpoint(package.checkpoint)
+    _, reasoner, _, _, vocab = committed(package.package_dir, package.checkpoint,
+                                         f"python -m teacher_studio_modelkit.build --package {name}")
     mix = generate_suite_data(tmp_path_factory, f"{name}_mix", f"--split train --n 96 --corrupt-fraction 0.6 "
                                                                f"--families {','.join(package.families)} --first-seed 9000")
     sets = {package.train_mix: mix} | {f"{f}_train_gt": mix for f in package.families}
@@ -62,6 +61,5 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
                               "optimized previews"}, "the package's extra videos join round 0"
     assert not answerer.training and not writer.training
     frames = torch.from_numpy(mix.frames[:2].astype("float32"))
-    from teacher_studio_modelkit import evaluate as ev
     p = ev.teacher_probs(answerer, frames, ev.TaskBatch(mix, vocab, [0, 1]).queries)
     assert torch.isfinite(p).all() and ((p >= 0) & (p <= 1)).all()
