@@ -17,6 +17,7 @@ from typing import Callable
 
 import torch
 
+from .answerer_validation import ValidationVideos, val_mix_dataset
 from .build import DATA, HARDEN_MINUTES, MODELKIT, REPO, RUNS, SMOKE, WRITER_MINUTES, gen_data, log
 from .data import SuiteData
 from .family_experiment import FamilyExperiment
@@ -30,11 +31,13 @@ from .rules import make_judges
 REPORTS = os.path.join(MODELKIT, "results") if not SMOKE else "/tmp/modelkit-smoke"
 
 
-def teacher_datasets(name):
-    """The teacher's data sets; seeds as the other packages', apart from the reasoner's."""
-    return {f"{name}_train_mix": "--split train --n 4000 --corrupt-fraction 0.6 --first-seed 100000",
-            f"{name}_heldout_mix": "--split heldout --n 1000 --corrupt-fraction 0.6 --first-seed 50000",
-            f"{name}_heldout_gt": "--split heldout --n 256 --corrupt-fraction 0 --first-seed 0"}
+def teacher_datasets(name, validation=False):
+    """The teacher's data sets; seeds as the other packages', apart from the reasoner's. validation:
+    also the validation mix the answerer is chosen on (answerer_validation)."""
+    return ({f"{name}_train_mix": "--split train --n 4000 --corrupt-fraction 0.6 --first-seed 100000",
+             f"{name}_heldout_mix": "--split heldout --n 1000 --corrupt-fraction 0.6 --first-seed 50000",
+             f"{name}_heldout_gt": "--split heldout --n 256 --corrupt-fraction 0 --first-seed 0"}
+            | (val_mix_dataset(name) if validation else {}))
 
 
 @dataclass
@@ -54,6 +57,9 @@ class FamilyPackage:
     sources: Callable = None  # (reasoner, vocab) -> more round-0 answerer videos: stage_answerer's extra
     extra_after: tuple = None  # with sources: stage_answerer's extra_after (first, minutes)
     run_name: str = None  # runs/RUN*.pt, runs/RUN*.json, results/RUN*.md, data/RUN_*_mix, ...: default NAME
+    # each answerer training keeps its best snapshot on the validation split (answerer_validation): the scores in
+    # runs/ANSWERER_NAME_choice.json and the teacher's results
+    choose: bool = False
 
     @property
     def families(self):
@@ -84,7 +90,7 @@ class FamilyPackage:
         return f"{self.run}_train_mix"
 
     def teacher_data(self, sets, force=False):
-        datasets = teacher_datasets(self.run)
+        datasets = teacher_datasets(self.run, self.choose)
         gen_data(REPO, force, datasets=datasets, families=",".join(self.families))
         return sets | {n: SuiteData(os.path.join(DATA, n)) for n in datasets}
 
@@ -101,10 +107,16 @@ class FamilyPackage:
         per source)."""
         train = sets[self.train_mix]
         writer = stage_writer(fresh, (train, *self.train_gt(sets)), vocab, WRITER_MINUTES, name=f"{self.run}_writer")
-        answerer, counts = stage_answerer(fresh, train, vocab, reasoner, self.judges(sets, reasoner),
+        judges = self.judges(sets, reasoner)
+        choose = None
+        if self.choose:
+            choose = ValidationVideos(reasoner, judges, vocab, sets[f"{self.run}_val_mix"],
+                                      [sets[f"{f}_heldout_val"] for f in self.families])
+            log(f"answerer: chosen on {len(choose)} validation videos")
+        answerer, counts = stage_answerer(fresh, train, vocab, reasoner, judges,
                                           self.answerer_minutes, HARDEN_MINUTES, name=self.answerer_name,
                                           census=self.census, hue=self.hue, extra_after=self.extra_after,
-                                          extra=self.sources(reasoner, vocab) if self.sources else ())
+                                          extra=self.sources(reasoner, vocab) if self.sources else (), choose=choose)
         return writer, answerer, counts
 
     def teacher_minutes(self):
@@ -115,8 +127,10 @@ class FamilyPackage:
         t0 = time.time()
         res = experiment(sets, vocab, reasoner, answerer, writer, self.judges(sets, reasoner), tasks, prefix=self.run,
                          families=self.families, lr=self.tto_lr)
+        choice = os.path.join(RUNS, f"{self.answerer_name}_choice.json")
         return res | {"minutes": self.teacher_minutes(), "experiment_minutes": (time.time() - t0) / 60,
-                      "answerer_training_videos": counts}
+                      "answerer_training_videos": counts} | (
+            {"answerer_choice": json.load(open(choice))} if self.choose and os.path.exists(choice) else {})
 
     def load_models(self, vocab, data):
         return load_run_models(self.experiment.make_reasoner(vocab, data), vocab, self.models, self.results,

@@ -96,13 +96,25 @@ BLOCKS_HEADER = ["# The teacher on fall and push (the blocks package)", "",
                  "--package blocks`; on its own, after the reasoner: `python -m teacher_studio_modelkit.objects_teacher`) "]
 
 
+def choice_text(res):
+    """How the answerer's snapshots were chosen on the validation split, in words ("" when they were not)."""
+    if "answerer_choice" not in res:
+        return ""
+    c = res["answerer_choice"]
+    return (f" Each answerer training kept its best snapshot on {c['videos']} held-out validation videos (lowest per-rule"
+            " balanced accuracy, then the mean; answerer_validation.py): "
+            + "; ".join(f"{part} step {t['chosen_step']} of {t['steps']} ("
+                        + ", ".join(f"{x['step']}: {pct(x['score'][0])}" for x in t["checks"]) + ")"
+                        for part, t in c["trainings"].items()) + ".")
+
+
 def write_report(res, path, header=BLOCKS_HEADER):
     """results/*_teacher.md from experiment()'s results; header: the title and the first lines,
     ending where the training minutes follow."""
     a = res["minutes"]
     lines = header[:-1] + [header[-1] + f"(writer {a['writer']:g} min, answerer {a['answerer']:g} + {a['harden']:g} min hardening round,",
              f"experiment {res['experiment_minutes']:.0f} min, on this 2-core CPU). Answerer training videos: "
-             + ", ".join(f"{k} {v}" for k, v in res["answerer_training_videos"].items()) + ".", "",
+             + ", ".join(f"{k} {v}" for k, v in res["answerer_training_videos"].items()) + "." + choice_text(res), "",
              "## Test-time optimization with this teacher", "",
              f"Settings as the package's: Adam lr {res['settings']['lr']}, lambda {TTO_LAMBDA}, tau {TTO_TAU}, at most {TTO_MAX_STEPS} steps,",
              "one noise per task (the base sample's). Best-of-N is compute-matched (N candidates cost what the mean",

@@ -91,7 +91,7 @@ class sprites_as:
 
 
 def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, name="answerer", extra=(),
-                   census=False, hue=False, extra_after=None, harden_source=None, change=False):
+                   census=False, hue=False, extra_after=None, harden_source=None, change=False, choose=None):
     """The answerer trained on d's ground truth and corruptions and on the reasoner's samples and
     one-step previews of d's ground-truth tasks (round 0, cached as runs/NAME0.pt), then again with
     the previews and finals of optimizations against it (hardening round, runs/NAME1.pt; the video
@@ -105,8 +105,20 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, n
     (reasoner, d, idx) -> [(instance indices, first cells [B, N], sprites [A, S])]: the second half of
     the hardening tasks start from those first frames instead of their own, rendered with those sprites
     (their videos count as "optimized previews, SOURCE" and "optimized finals, SOURCE"), given as
-    (SOURCE, f)."""
-    from .train import AnswerSet, train_answerer
+    (SOURCE, f). choose: every training of the stage keeps its best snapshot by this validation score
+    (answerer_validation.ValidationVideos: its len is the number of videos; train.train_answerer), the scores in runs/NAME_choice.json."""
+    from .answerer_validation import CHOOSE_EVERY_MINUTES
+    from .train import AnswerSet
+    from .train import train_answerer as train_one
+    choices = {}
+
+    def train_answerer(*args, part, **kw):
+        """train.train_answerer, with the stage's choice; its scores are kept under `part`."""
+        out = train_one(*args, choose=choose, choose_every=CHOOSE_EVERY_MINUTES, **kw)
+        if choose is not None:
+            choices[part] = {k: out[k] for k in ("steps", "chosen_step", "checks")}
+        return out
+
     rules_all = rule_list(d)
     relabel = relabeller(judges, rules_all)  # late-started training videos are judged again
     C = reasoner.C
@@ -145,7 +157,7 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, n
         ans.load_state_dict(torch.load(path0))
     elif extra_after is None:
         add_extra()
-        train_answerer(ans, aset.cat(), len(rules_all), minutes, log, relabel=relabel, hue=hue)
+        train_answerer(ans, aset.cat(), len(rules_all), minutes, log, relabel=relabel, hue=hue, part="round 0")
         torch.save(ans.state_dict(), path0)
     else:
         first, extra_minutes = extra_after
@@ -153,11 +165,11 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, n
         if os.path.exists(first_path) and not fresh:
             ans.load_state_dict(torch.load(first_path))
         else:
-            train_answerer(ans, aset.cat(), len(rules_all), minutes, log, relabel=relabel, hue=hue)
+            train_answerer(ans, aset.cat(), len(rules_all), minutes, log, relabel=relabel, hue=hue, part="round 0")
             torch.save(ans.state_dict(), first_path)
         add_extra()
         train_answerer(ans, aset.cat(), len(rules_all), extra_minutes, log, seed=2, lr=ANSWERER_LR * HARDEN_LR_SCALE,
-                       relabel=relabel, hue=hue)
+                       relabel=relabel, hue=hue, part="round 0, extra videos")
         torch.save(ans.state_dict(), path0)
     counts = {p[5]: int(len(p[0])) for p in aset.parts}
     ans.eval()
@@ -192,9 +204,12 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, n
     names = {p[5] for p in aset.parts if p[5].startswith("optimized ")}
     counts.update({k: sum(len(p[0]) for p in aset.parts if p[5] == k) for k in sorted(names)})
     train_answerer(ans, aset.cat(), len(rules_all), harden_minutes, log, seed=1, lr=ANSWERER_LR * HARDEN_LR_SCALE,
-                   relabel=relabel, hue=hue)
+                   relabel=relabel, hue=hue, part="hardening")
     torch.save(ans.state_dict(), path1)
     json.dump(counts, open(counts_path, "w"))
+    if choose is not None:
+        json.dump({"videos": len(choose), "trainings": choices}, open(os.path.join(RUNS, f"{name}_choice.json"), "w"),
+                  indent=1)
     return ans.eval(), counts
 
 

@@ -166,10 +166,14 @@ def turn_hue(rgb, angle):
     return np.clip(rgb @ rot.T.astype(np.float32), 0, 255)
 
 
-def train_answerer(model, data, n_rules, minutes, log=print, seed=0, lr=ANSWERER_LR, relabel=None, hue=False):
+def train_answerer(model, data, n_rules, minutes, log=print, seed=0, lr=ANSWERER_LR, relabel=None, hue=False,
+                   choose=None, choose_every=3.0):
     """relabel(cells [k, T, C*C], rule_idx [k, Q]) -> labels [k, Q] (the rule-based evaluators):
     with it, a share of the videos are delayed in time (delay_in_time) and judged again. hue: a share
-    of the videos' colours turned (rotate_hue)."""
+    of the videos' colours turned (rotate_hue). choose(model in eval mode) -> a score (larger is
+    better; answerer_validation.ValidationVideos): with it the model is scored every choose_every
+    minutes of the budget (the scoring counts in it) and at the end, and the best-scored snapshot is
+    the one kept (the later one on a tie); the scores are returned as "checks"."""
     frames, cells, queries, labels, rule_idx, _ = data
     w = torch.from_numpy(balance_weights(labels, rule_idx, n_rules))
     torch.manual_seed(seed)
@@ -180,7 +184,22 @@ def train_answerer(model, data, n_rules, minutes, log=print, seed=0, lr=ANSWERER
     p /= p.sum()
     rng = np.random.default_rng(seed)
     start, step, ema = time.time(), 0, None
+    checks, best, next_check = [], None, choose_every
+
+    def check():
+        nonlocal best
+        model.eval()
+        score = choose(model)
+        model.train()
+        checks.append({"step": step, "minute": round((time.time() - start) / 60, 2), "score": score})
+        log(f"answerer step {step}: validation score {score}")
+        if best is None or score >= best[0]:
+            best = (score, step, {k: v.detach().clone() for k, v in model.state_dict().items()})
+
     while (frac := (time.time() - start) / (60 * minutes)) < 1:
+        if choose is not None and frac * minutes >= next_check:
+            check()
+            next_check += choose_every
         for g in opt.param_groups:
             g["lr"] = _lr(lr, frac)
         idx = rng.choice(len(frames), ANSWERER_BATCH, p=p)
@@ -212,5 +231,10 @@ def train_answerer(model, data, n_rules, minutes, log=print, seed=0, lr=ANSWERER
         step += 1
         if step % 100 == 0:
             log(f"answerer step {step} loss {ema:.4f} aux {aux.item():.3f} ({time.time() - start:.0f}s)")
+    out = {"steps": step, "loss": ema}
+    if choose is not None:
+        check()
+        model.load_state_dict(best[2])
+        out |= {"checks": checks, "chosen_step": best[1]}
     model.eval()
-    return {"steps": step, "loss": ema}
+    return out

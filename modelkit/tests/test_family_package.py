@@ -4,7 +4,9 @@ committed package's reasoner and budgets of seconds, trains the query writer, th
 0 (with the package's extra videos, after a first round of its own when it has one) and its
 hardening round, and counts the training videos per source. The blocks build once failed right
 here, after its gen-data and reasoner: a package without extra videos handed the answerer None.
-The names of a package's stages and results come from its run name."""
+A package that chooses its answerer on the validation split (blocks) scores every answerer training
+on it. The names of a package's stages and results come from its run name."""
+import json
 import os
 from dataclasses import replace
 from importlib import import_module
@@ -40,6 +42,8 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
     mix = generate_suite_data(tmp_path_factory, f"{name}_mix", f"--split train --n 96 --corrupt-fraction 0.6 "
                                                                f"--families {','.join(package.families)} --first-seed 9000")
     sets = {package.train_mix: mix} | {f"{f}_train_gt": mix for f in package.families}
+    if package.choose:  # the validation videos the answerer is chosen on (here the same small mix)
+        sets |= {f"{package.run}_val_mix": mix} | {f"{f}_heldout_val": mix for f in package.families}
     for module, constant, value in ((pipeline, "RUNS", str(tmp_path)), (pipeline, "SAMPLE_TASKS", 16),
                                     (pipeline, "HARDEN_TASKS", 8), (family_package, "WRITER_MINUTES", 0.01),
                                     (family_package, "HARDEN_MINUTES", 0.01)):
@@ -60,6 +64,10 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
         assert set(counts) - {"gt+corruptions", "reasoner samples", "one-step previews", "optimized finals",
                               "optimized previews"}, "the package's extra videos join round 0"
     assert not answerer.training and not writer.training
+    if package.choose:
+        choice = json.load(open(tmp_path / f"{quick.answerer_name}_choice.json"))
+        assert choice["videos"] == (1 + len(package.families)) * len(mix.instances) and set(choice["trainings"]) == {"round 0", "hardening"}
+        assert all(t["checks"] and t["chosen_step"] <= t["steps"] for t in choice["trainings"].values())
     frames = torch.from_numpy(mix.frames[:2].astype("float32"))
     p = ev.teacher_probs(answerer, frames, ev.TaskBatch(mix, vocab, [0, 1]).queries)
     assert torch.isfinite(p).all() and ((p >= 0) & (p <= 1)).all()

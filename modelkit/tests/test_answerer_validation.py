@@ -1,0 +1,86 @@
+"""The answerer's snapshot chosen on the validation split (answerer_validation, train.train_answerer's
+choose): training keeps the best-scored snapshot (the later one on a tie), and the score is the
+answerer's lowest per-rule balanced accuracy on validation ground truth, corruptions and the
+reasoner's samples, labelled by the evaluators."""
+import numpy as np
+import pytest
+import torch
+
+from conftest import generate_suite_data
+
+
+@pytest.fixture(scope="module")
+def blocks(blocks_package, tmp_path_factory):
+    mix = generate_suite_data(tmp_path_factory, "val_mix", "--split heldout --n 40 --corrupt-fraction 0.6 "
+                                                          "--families fall,push --first-seed 400000")
+    tasks = generate_suite_data(tmp_path_factory, "val_tasks", "--split heldout --n 12 --corrupt-fraction 0 "
+                                                              "--families fall,push --first-seed 300000")
+    return blocks_package, mix, tasks
+
+
+def answer_set(model, mix, vocab):
+    """The train.train_answerer data of mix's videos (ground truth and corruptions, gen-data's labels)."""
+    from teacher_studio_modelkit import evaluate as ev
+    from teacher_studio_modelkit.pipeline import rule_index, rule_list
+    tb = ev.TaskBatch(mix, vocab, range(len(mix.instances)))
+    labels = np.array([[i["labels"][r] for r in rules] + [-1] * (4 - len(rules))
+                       for i, rules in zip(mix.instances, tb.rules)])
+    cells = mix.cells.reshape(len(mix.instances), mix.cells.shape[1], -1)
+    return (np.asarray(mix.frames).astype(np.float16), cells, tb.queries.numpy(), labels,
+            rule_index(tb, rule_list(mix)), np.zeros(len(cells))), len(rule_list(mix))
+
+
+def fresh_answerer(reasoner, vocab):
+    from teacher_studio_modelkit.teacher import Answerer
+    from teacher_studio_modelkit.data import MAX_QUERY
+    torch.manual_seed(0)
+    return Answerer(reasoner.A, len(vocab), reasoner.C, reasoner.T, reasoner.px, MAX_QUERY)
+
+
+class Scores:
+    """A choose() that gives the listed scores in turn (then the last one) and keeps each snapshot it scored."""
+
+    def __init__(self, scores):
+        self.scores, self.seen = scores, []
+
+    def __call__(self, model):
+        assert not model.training, "scored in eval mode"
+        self.seen.append({k: v.clone() for k, v in model.state_dict().items()})
+        return self.scores[min(len(self.seen), len(self.scores)) - 1]
+
+
+def same(a, b):
+    return all(torch.equal(a[k], b[k]) for k in a)
+
+
+@pytest.mark.parametrize("scores, kept", [([(0.2, 0.5), (0.9, 0.9), (0.1, 0.3)], 1), ([(0.5, 0.5)], -1)])
+def test_training_keeps_the_best_scored_snapshot(blocks, scores, kept):
+    from teacher_studio_modelkit.train import train_answerer
+    (_, reasoner, _, _, vocab), mix, _ = blocks
+    model = fresh_answerer(reasoner, vocab)
+    data, n_rules = answer_set(model, mix, vocab)
+    choose = Scores(scores)
+
+    out = train_answerer(model, data, n_rules, 0.04, log=lambda *_: None, choose=choose, choose_every=0.006)
+
+    assert len(out["checks"]) == len(choose.seen) >= 4, "scored during training and at its end"
+    assert [c["score"] for c in out["checks"]][:len(scores)] == scores[:len(choose.seen)]
+    assert not same(choose.seen[0], choose.seen[-1]), "training moved the weights between checks"
+    assert same(model.state_dict(), choose.seen[kept]), "the best (on a tie the latest) snapshot is kept"
+    assert out["chosen_step"] == out["checks"][kept]["step"] <= out["steps"]
+    assert not model.training
+
+
+def test_validation_score_is_the_lowest_rule_accuracy_of_evaluator_labelled_videos(blocks):
+    from teacher_studio_modelkit.answerer_validation import ValidationVideos
+    from teacher_studio_modelkit.rules import make_judges
+    (_, reasoner, answerer, _, vocab), mix, tasks = blocks
+    judges = make_judges(mix.appearances, reasoner.C)
+    val = ValidationVideos(reasoner, judges, vocab, mix, [tasks])
+    assert len(val) == len(mix.instances) + len(tasks.instances)
+    acc = val.accuracy(answerer)
+    assert set(acc) == {r for rules in val.rules for r in rules}
+    assert sum(v["n_yes"] + v["n_no"] for v in acc.values()) == sum(len(r) for r in val.rules)
+    trained, untrained = val(answerer), val(fresh_answerer(reasoner, vocab))
+    assert trained[0] == round(min(v["balanced"] for v in acc.values()), 4)
+    assert trained[1] > 0.9 and trained > untrained, "the committed answerer reads held-out videos, a fresh one does not"
