@@ -84,3 +84,16 @@ def test_validation_score_is_the_lowest_rule_accuracy_of_evaluator_labelled_vide
     trained, untrained = val(answerer), val(fresh_answerer(reasoner, vocab))
     assert trained[0] == round(min(v["balanced"] for v in acc.values()), 4)
     assert trained[1] > 0.9 and trained > untrained, "the committed answerer reads held-out videos, a fresh one does not"
+
+
+def test_the_teacher_report_says_which_snapshots_were_kept():
+    from teacher_studio_modelkit.objects_teacher import choice_text
+    assert choice_text({}) == "", "no line for a package whose answerer was not chosen"
+    trainings = {"round 0": {"steps": 3323, "chosen_step": 2850, "checks": [
+                     {"step": 413, "minute": 3.0, "score": [0.5, 0.5]}, {"step": 2850, "minute": 21.0, "score": [0.9, 0.95]},
+                     {"step": 3323, "minute": 24.0, "score": [0.85, 0.95]}]},
+                 "hardening": {"steps": 612, "chosen_step": 612, "checks": [{"step": 612, "minute": 4.0, "score": [1.0, 1.0]}]}}
+    text = choice_text({"answerer_choice": {"videos": 756, "trainings": trainings}})
+    assert "756 held-out validation videos" in text
+    assert "round 0 step 2850 of 3323 (413: 50.0 %, 2850: 90.0 %, 3323: 85.0 %)" in text
+    assert "hardening step 612 of 612 (612: 100.0 %)" in text
