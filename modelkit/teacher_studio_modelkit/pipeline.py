@@ -106,7 +106,8 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, n
     the hardening tasks start from those first frames instead of their own, rendered with those sprites
     (their videos count as "optimized previews, SOURCE" and "optimized finals, SOURCE"), given as
     (SOURCE, f). choose: every training of the stage keeps its best snapshot by this validation score
-    (answerer_validation.ValidationVideos: its len is the number of videos; train.train_answerer), the scores in runs/NAME_choice.json."""
+    (answerer_validation.ValidationVideos, whose len is its number of videos; train.train_answerer),
+    the scores in runs/NAME_choice.json."""
     from .answerer_validation import CHOOSE_EVERY_MINUTES
     from .train import AnswerSet
     from .train import train_answerer as train_one
