@@ -68,6 +68,17 @@ def rule_index(tb, rules_all):
     return np.array([[rules_all.index(r) for r in rules] + [-1] * (4 - len(rules)) for rules in tb.rules])
 
 
+def suite_videos(d, vocab, rules_all):
+    """Every video of gen-data set d with the labels gen-data gave it, as an AnswerSet part: frames
+    float16 [N, T, H, W, 3], cells [N, T, C*C], queries [N, Q, Lq], labels [N, Q] and rule ids [N, Q]
+    (into rules_all; -1 for an unused slot)."""
+    tb = ev.TaskBatch(d, vocab, range(len(d.instances)))
+    lab = np.array([[inst["labels"][r] for r in rules] + [-1] * (4 - len(rules))
+                    for inst, rules in zip(d.instances, tb.rules)])
+    return (np.asarray(d.frames).astype(np.float16), d.cells.reshape(len(d.instances), d.cells.shape[1], -1),
+            tb.queries.numpy(), lab, rule_index(tb, rules_all))
+
+
 def add_cells_videos(aset, reasoner, judges, tb, cells, rules_all, source, frames=None):
     """Videos of cells [B, T, N], hard-rendered unless frames [B, T, H, W, 3] are given."""
     frames = (reasoner.render(cells) if frames is None else torch.as_tensor(frames)).to(torch.float16).numpy()
@@ -130,12 +141,7 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, n
         ans.load_state_dict(torch.load(path1))
         return ans.eval(), json.load(open(counts_path))
     aset = AnswerSet()
-    all_idx = list(range(len(d.instances)))
-    tb_all = ev.TaskBatch(d, vocab, all_idx)
-    lab = np.array([[inst["labels"][r] for r in rules] + [-1] * (4 - len(rules))
-                    for inst, rules in zip(d.instances, tb_all.rules)])
-    aset.add(np.asarray(d.frames).astype(np.float16), d.cells.reshape(len(all_idx), reasoner.T, -1),
-             tb_all.queries.numpy(), lab, rule_index(tb_all, rules_all), "gt+corruptions")
+    aset.add(*suite_videos(d, vocab, rules_all), "gt+corruptions")
     gt_idx = [i for i, inst in enumerate(d.instances) if inst["variant"] == "gt"][:SAMPLE_TASKS]
     tb = ev.TaskBatch(d, vocab, gt_idx)
     log(f"answerer: sampling the reasoner on {len(gt_idx)} train tasks")

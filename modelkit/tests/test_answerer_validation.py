@@ -18,16 +18,10 @@ def blocks(blocks_package, tmp_path_factory):
     return blocks_package, mix, tasks
 
 
-def answer_set(model, mix, vocab):
+def answer_set(mix, vocab):
     """The train.train_answerer data of mix's videos (ground truth and corruptions, gen-data's labels)."""
-    from teacher_studio_modelkit import evaluate as ev
-    from teacher_studio_modelkit.pipeline import rule_index, rule_list
-    tb = ev.TaskBatch(mix, vocab, range(len(mix.instances)))
-    labels = np.array([[i["labels"][r] for r in rules] + [-1] * (4 - len(rules))
-                       for i, rules in zip(mix.instances, tb.rules)])
-    cells = mix.cells.reshape(len(mix.instances), mix.cells.shape[1], -1)
-    return (np.asarray(mix.frames).astype(np.float16), cells, tb.queries.numpy(), labels,
-            rule_index(tb, rule_list(mix)), np.zeros(len(cells))), len(rule_list(mix))
+    from teacher_studio_modelkit.pipeline import rule_list, suite_videos
+    return (*suite_videos(mix, vocab, rule_list(mix)), np.zeros(len(mix.instances))), len(rule_list(mix))
 
 
 def fresh_answerer(reasoner, vocab):
@@ -58,7 +52,7 @@ def test_training_keeps_the_best_scored_snapshot(blocks, scores, kept):
     from teacher_studio_modelkit.train import train_answerer
     (_, reasoner, _, _, vocab), mix, _ = blocks
     model = fresh_answerer(reasoner, vocab)
-    data, n_rules = answer_set(model, mix, vocab)
+    data, n_rules = answer_set(mix, vocab)
     choose = Scores(scores)
 
     out = train_answerer(model, data, n_rules, 0.04, log=lambda *_: None, choose=choose, choose_every=0.006)
