@@ -29,6 +29,7 @@ import torch
 
 from . import evaluate as ev
 from .build import DATA, HARDEN_MINUTES, MODELKIT, REPO, RUNS, gen_data, log
+from .train import as_budget, budget_text
 from .data import SuiteData
 from .experiment import teacher_accuracy, teacher_loss
 from .export import load_checkpoint
@@ -54,7 +55,7 @@ def family_setup(package_module):
         sets, vocab = package.experiment.data_and_vocab()
         plain_run = f"{package.name}_answerer1.pt" if package.census or package.hue else None
         return (package.teacher_data(sets), vocab, package.checkpoint, package.train_mix, package.families,
-                package.answerer_minutes, plain_run, [], package.tto_lr)
+                package.answerer_budget, plain_run, [], package.tto_lr)
     return setup
 
 
@@ -329,7 +330,7 @@ def write_report(res, path):
              + (f" --composite-minutes {res['budgets']['composites']:g}" if "composites" in res["budgets"] else "") + "` "
              f"({res['minutes']:.0f} minutes on this 2-core CPU).", "",
              f"The {res['package']} answerer, trained with the package's recipe and budgets (answerer "
-             f"{res['budgets']['answerer']:g} + {res['budgets']['harden']:g} minutes hardening), without and with the",
+             f"{budget_text(res['budgets']['answerer'])} + {budget_text(res['budgets']['harden'])} hardening), without and with the",
              *VARIANTS[variant]["about"],
              *([f"This run trains the composites {res['budgets']['composites']:g} minutes instead (`--composite-minutes`)."]
                if "composites" in res["budgets"] else []),
@@ -421,7 +422,7 @@ def main():
     lr = tto_lr if VARIANTS[a.variant].get("optimized") else None
     res = {"package": a.package, "variant": a.variant,
            "tasks": sum(len(sets[f"{f}_heldout_val"].instances) for f in families),
-           "budgets": {"answerer": minutes, "harden": HARDEN_MINUTES} | (
+           "budgets": {"answerer": as_budget(minutes).to_json(), "harden": HARDEN_MINUTES} | (
                {"composites": a.composite_minutes} if a.composite_minutes else {}), f"{a.variant}_training_videos": counts,
            "answerers": {f"without {word} ({plain_name})": measure(plain, reasoner, judges, sets, vocab, families, lr),
                          f"with {word} ({name}1.pt)": measure(variant, reasoner, judges, sets, vocab, families, lr)}}

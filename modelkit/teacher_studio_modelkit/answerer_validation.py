@@ -15,6 +15,13 @@ from . import evaluate as ev
 
 VAL_SAMPLE_SEED = 5  # the reasoner's sample seed for the validation tasks (test uses 0-1, training 101-102)
 CHOOSE_EVERY_MINUTES = 3  # minutes of training between two scores (each costs ~10 s on this CPU)
+CHOOSE_EVERY_STEPS = 1000  # the same for a step budget (about 4.5 minutes of the blocks answerer on a normal day)
+
+
+def choose_every(budget):
+    """How far apart, in the budget's unit (train.Budget.spent), a training for `budget` is scored."""
+    from .train import as_budget
+    return CHOOSE_EVERY_STEPS if as_budget(budget).steps is not None else CHOOSE_EVERY_MINUTES
 
 
 def val_mix_dataset(run):

@@ -15,6 +15,8 @@ from .build import ANSWERER_MINUTES, RUNS, SMOKE
 from .family_package import (FamilyPackage, accuracy_section, base_section, ceiling, misses, package_section,
                              reproduce_text, tto_section, verdict)
 from .model_card import pct
+from .objects_teacher import teacher_budgets
+from .train import budget_text, trained_text
 from .tto import TTO_LR
 
 HEADER = ["# The teacher on sort (the bars package)", "",
@@ -51,6 +53,7 @@ def stopping_text(teach):
 
 def write_card(path, base, teach, size_mb, step_ms, parameters, record=None):
     """MODEL_CARD.md of the bars package from bars_experiment's and the teacher experiment's results."""
+    tb = {k: budget_text(b) for k, b in teacher_budgets(teach).items()}
     text = f"""# bars — the model package for the sort family (MODEL_CARD)
 
 A small reasoner + teacher pair trained from scratch by `modelkit` on the task suite's **sort**
@@ -75,11 +78,11 @@ included, is a test: `modelkit/tests/test_bars.py`).
   that read the bars learnt training's sorting order from them and sorted held-out rows worse,
   `modelkit/results/bars.md`). The full sampler rolls each frame's most likely choice forward; the
   one-step preview the teacher reads mixes the columns by the choices' probabilities. Trained
-  {base['train']['steps']} steps ({base['minutes']:g} CPU minutes).
+  {trained_text(base)} on this CPU.
 - **Answerer** ({parameters['answerer']:,} parameters) and **query writer** ({parameters['writer']:,}
   parameters): gridworld's architectures and recipe (ground truth + corruptions, reasoner samples,
-  one-step previews, a hardening round on optimized videos; answerer {teach['minutes']['answerer']:g} + {teach['minutes']['harden']:g}
-  minutes, writer {teach['minutes']['writer']:g} minutes). Training videos: {json.dumps(teach['answerer_training_videos'])}.
+  one-step previews, a hardening round on optimized videos; answerer {tb['answerer']} + {tb['harden']},
+  writer {tb['writer']}). Training videos: {json.dumps(teach['answerer_training_videos'])}.
   The answerer has the census evidence (`teacher.Answerer(census=True)`), two readings per frame
   that do not depend on how many bars there are or how tall they stand: the change, since the first
   and the previous frame, of a sum over cells of a function of each cell's sprite (zero whenever the
@@ -112,7 +115,7 @@ included, is a test: `modelkit/tests/test_bars.py`).
 
 PACKAGE = FamilyPackage(
     name="bars", experiment=bars_experiment.EXPERIMENT,
-    reasoner_minutes=0.1 if SMOKE else 5, answerer_minutes=BARS_ANSWERER_MINUTES,
+    reasoner_budget=0.1 if SMOKE else 5, answerer_budget=BARS_ANSWERER_MINUTES,
     # The answerer's census evidence (teacher.Answerer): without it sort.intact was 83.2 % on the validation
     # split's reasoner samples, with it every rule 100 % (results/answerer_census_bars.md)
     answerer_name="bars_census_answerer", census=True,

@@ -16,11 +16,15 @@ from .build import SMOKE
 from .family_package import FamilyPackage, build_text, lowest, misses
 from .late_faults import late_fault_sources
 from .model_card import curve_text, pct, stop_text
-from .objects_teacher import BLOCKS_ANSWERER_MINUTES, BLOCKS_HEADER, BLOCKS_TTO_LR
+from .objects_teacher import BLOCKS_ANSWERER_BUDGET, BLOCKS_HEADER, BLOCKS_TTO_LR, teacher_budgets
+from .train import Budget, budget_text, trained_text
 
-# The reasoner's budget: about 600 training steps (the reasoner of the first blocks package had 587, in 30 minutes,
-# before the local attention's fast form halved a step's cost).
-BLOCKS_REASONER_MINUTES = 0.1 if SMOKE else 14
+# Step budgets (since 2026-12-02; results/blocks_rebuild.md): the wall-clock budgets they replace (reasoner 14 minutes,
+# writer 3, hardening 4) gave 658, about 1,250 and about 720 steps on a normal day, and 370, 650 and 612 on a day the
+# machine ran 1.6-1.8 times slower, whose models came out far worse. The committed package's reasoner had 615.
+BLOCKS_REASONER_BUDGET = Budget(steps=10 if SMOKE else 650)
+BLOCKS_WRITER_BUDGET = Budget(steps=20 if SMOKE else 1250)
+BLOCKS_HARDEN_BUDGET = Budget(steps=10 if SMOKE else 720)
 
 
 def weak(teach):
@@ -48,7 +52,8 @@ def fit(teach):
     if low < 0.95:
         below = sorted((v["balanced"], r) for r, v in acc.items())[:3]
         return ("On its own training videos it reaches only " + ", ".join(f"{pct(b)} on {r}" for b, r in below)
-                + f", so it is undertrained in {teach['minutes']['answerer']:g} + {teach['minutes']['harden']:g} minutes,"
+                + f", so it is undertrained in {budget_text(teacher_budgets(teach)['answerer'])} +"
+                f" {budget_text(teacher_budgets(teach)['harden'])},"
                 " not only unsure out of distribution.")
     held = teach["teacher_heldout_gt_and_corruptions"]
     worst = min(held, key=lambda r: held[r]["balanced"])
@@ -122,6 +127,7 @@ def late_faults_text(teach):
 def write_card(path, base, teach, size_mb, step_ms, parameters, record=None):
     """MODEL_CARD.md of the blocks package from objects_experiment's and objects_teacher's results
     and the build's record."""
+    tb = {k: budget_text(b) for k, b in teacher_budgets(teach).items()}
     splits = base["splits"]
     fam_rows = "\n".join(
         f"| {fam} | {pct(s['held-out test']['success'])} | {pct(s['held-out test']['pass_at_n'])} | "
@@ -154,12 +160,12 @@ Details: [`modelkit/results/objects.md`](../../../modelkit/results/objects.md) (
   as "my outline"; blocks meet through contact features and take turns through turn features; a
   frame's moves are settled in 3 passes. Frames are built by construction (each block drawn once,
   steps of at most one cell, a block on its own outline drawn "placed"). The same LoRA slots,
-  few-step sampler, surrogate and full decoders as gridworld's. Trained {base['train']['steps']} steps
-  ({base['minutes']:g} CPU minutes) on both families.
+  few-step sampler, surrogate and full decoders as gridworld's. Trained {trained_text(base)}
+  on this CPU, on both families.
 - **Answerer** ({parameters['answerer']:,} parameters) and **query writer** ({parameters['writer']:,}
   parameters): gridworld's architectures and recipe (ground truth + corruptions, reasoner samples,
-  one-step previews, a hardening round on optimized videos; {teach['minutes']['answerer']:g} + {teach['minutes']['harden']:g}
-  minutes; writer {teach['minutes']['writer']:g} minutes). Training videos: {json.dumps(teach['answerer_training_videos'])}.
+  one-step previews, a hardening round on optimized videos; {tb['answerer']} + {tb['harden']};
+  writer {tb['writer']}). Training videos: {json.dumps(teach['answerer_training_videos'])}.
 
 ## Base success (the reasoner alone, 4 noise seeds per task)
 
@@ -218,7 +224,8 @@ Graphs, inputs and outputs as gridworld's (`docs/model-package.md`); only the la
 
 PACKAGE = FamilyPackage(
     name="blocks", run_name="objects", experiment=objects_experiment,
-    reasoner_minutes=BLOCKS_REASONER_MINUTES, answerer_minutes=BLOCKS_ANSWERER_MINUTES,
+    reasoner_budget=BLOCKS_REASONER_BUDGET, answerer_budget=BLOCKS_ANSWERER_BUDGET,
+    writer_budget=BLOCKS_WRITER_BUDGET, harden_budget=BLOCKS_HARDEN_BUDGET,
     answerer_name="objects_answerer", census=False, tto_lr=BLOCKS_TTO_LR,
     # videos that end with a block gone or doubled: not in the recipe (LATE_FAULTS = 0, results/late_faults.md)
     sources=late_fault_sources(),

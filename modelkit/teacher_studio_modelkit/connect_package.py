@@ -15,6 +15,8 @@ from .build import ANSWERER_MINUTES, REASONER_MINUTES, SMOKE
 from .family_package import (FamilyPackage, accuracy_section, base_section, ceiling, misses, package_section,
                              reproduce_text, tto_section, verdict)
 from .model_card import pct
+from .objects_teacher import teacher_budgets
+from .train import budget_text, trained_text
 from .pair_composites import COMPOSITE_MINUTES, composite_sources
 from .tto import TTO_LR
 
@@ -50,6 +52,7 @@ def grow_text(base):
 
 def write_card(path, base, teach, size_mb, step_ms, parameters, record=None):
     """MODEL_CARD.md of the connect package from connect_experiment's and the teacher experiment's results."""
+    tb = {k: budget_text(b) for k, b in teacher_budgets(teach).items()}
     text = f"""# connect — the model package for the connect family (MODEL_CARD)
 
 A small reasoner + teacher pair trained from scratch by `modelkit` on the task suite's **connect**
@@ -74,16 +77,16 @@ test: `modelkit/tests/test_connect.py`).
   seen from each pair (its other dot drawn as a teal dot, every other dot and the paths drawn before
   as walls), so a magenta pair is read as the teal pairs of training. The full sampler moves each pen
   by its most likely move; the one-step preview the teacher reads blends the paint by the moves'
-  probabilities. Trained {base['train']['steps']} steps ({base['minutes']:g} CPU minutes).
+  probabilities. Trained {trained_text(base)} on this CPU.
 - **Answerer** ({parameters['answerer']:,} parameters) and **query writer** ({parameters['writer']:,}
   parameters): gridworld's architectures and recipe (ground truth + corruptions, reasoner samples,
-  one-step previews, a hardening round on optimized videos; answerer {teach['minutes']['answerer']:g} +
-  {teach['minutes']['composites']:g} + {teach['minutes']['harden']:g} minutes, writer {teach['minutes']['writer']:g} minutes),
+  one-step previews, a hardening round on optimized videos; answerer {tb['answerer']} +
+  {tb['composites']} + {tb['harden']}, writer {tb['writer']}),
   trained on the train split only (one teal pair), with two additions chosen on the validation split.
   Half its training videos have their colours turned by a random angle about the grey axis
   (`train.rotate_hue`: greys stay, each colour keeps its brightness and chroma), so a pair of a colour
   training never shows is no new input; connect's queries never name a colour. And once that round 0
-  is trained, it trains {teach['minutes']['composites']:g} more minutes with **two-pair videos composed from the one-pair ones**
+  is trained, it trains {tb['composites']} more with **two-pair videos composed from the one-pair ones**
   (`pair_composites`): a second pair on a random walk over the cells that stay floor, drawn after the
   first, 40 % of them stopping short, in teal turned to a random hue 60-300 degrees away (never the
   suite's magenta sprites), plus the reasoner's samples on such first frames, all labelled by the
@@ -140,7 +143,7 @@ test: `modelkit/tests/test_connect.py`).
 
 PACKAGE = FamilyPackage(
     name="connect", experiment=connect_experiment.EXPERIMENT,
-    reasoner_minutes=0.1 if SMOKE else REASONER_MINUTES, answerer_minutes=0.1 if SMOKE else ANSWERER_MINUTES,
+    reasoner_budget=0.1 if SMOKE else REASONER_MINUTES, answerer_budget=0.1 if SMOKE else ANSWERER_MINUTES,
     # The answerer's colour augmentation (train.rotate_hue): on the validation split's reasoner samples it
     # lifted connect.intact from 77.1 % to 100 % and connect.linked from 77.8 % to 83.6 %, and cost no_wall
     # (100 % -> 90.6 %); the census evidence lifted intact to 83.4 % only (results/answerer_hue_connect.md,

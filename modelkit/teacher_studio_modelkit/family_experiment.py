@@ -18,7 +18,7 @@ from .build import DATA, MODELKIT, REPO, RUNS, build_vocab, encode_instructions,
 from .data import SuiteData
 from .objects_experiment import SEEDS, SPLITS, UNSEEN_TRAIN, cells_of, measure
 from .rules import make_judges
-from .train import train_reasoner
+from .train import Budget, as_budget, budget_flag, reasoner_budget, train_reasoner, trained_text
 
 
 @dataclass
@@ -53,8 +53,8 @@ class FamilyExperiment:
         sets = {n: SuiteData(os.path.join(DATA, n)) for n in self.datasets}
         return sets, build_vocab([sets[f"{self.family}_train_gt"]])
 
-    def stage_reasoner(self, fresh, sets, vocab, minutes, name=None):
-        """The reasoner trained `minutes` on the train split (all but its last UNSEEN_TRAIN tasks),
+    def stage_reasoner(self, fresh, sets, vocab, budget, name=None):
+        """The reasoner trained for `budget` (train.Budget or minutes) on the train split (all but its last UNSEEN_TRAIN tasks),
         cached as runs/NAME.pt with its training stats in runs/NAME_train.json: (model, stats)."""
         name = name or self.name
         train = sets[f"{self.family}_train_gt"]
@@ -67,19 +67,19 @@ class FamilyExperiment:
         cells = cells_of(train, range(n_train))
         instr = encode_instructions(vocab, train, range(n_train))
         log(f"{self.name} reasoner: {sum(p.numel() for p in model.parameters())} parameters, {len(cells)} tasks")
-        stats = train_reasoner(model, self.targets(cells, model), cells[:, 0], instr, minutes, log, loss_fn=self.loss_fn)
+        stats = train_reasoner(model, self.targets(cells, model), cells[:, 0], instr, budget, log, loss_fn=self.loss_fn)
         torch.save(model.state_dict(), path)
         json.dump(stats, open(stats_path, "w"))
         return model.eval(), stats
 
-    def measure_reasoner(self, model, sets, vocab, minutes, stats):
+    def measure_reasoner(self, model, sets, vocab, budget, stats):
         """Base success on unseen train tasks, the validation split and the held-out test split: the
         results dict of runs/NAME.json."""
         train = sets[f"{self.family}_train_gt"]
         n_train = len(train.instances) - UNSEEN_TRAIN
         judge = make_judges(train.appearances, model.C)[self.family]
         t0 = time.time()
-        res = {"minutes": minutes, "train": stats, "parameters": sum(p.numel() for p in model.parameters()),
+        res = {"budget": as_budget(budget).to_json(), "train": stats, "parameters": sum(p.numel() for p in model.parameters()),
                "rules": sorted(train.rules), "splits": {}}
         splits = {"train (unseen tasks)": (train, range(n_train, len(train.instances))),
                   "held-out validation": (sets[f"{self.family}_heldout_val"], None),
@@ -94,8 +94,8 @@ class FamilyExperiment:
     def write_report(self, res, path):
         rules = res["rules"]
         lines = [f"# {self.title}", "", *self.about, "",
-                 f"`cd modelkit && python -m teacher_studio_modelkit.{self.name}_experiment --minutes {res['minutes']:g}` "
-                 f"({res['train']['steps']} training steps of 64 tasks in {res['minutes']:g} minutes on this 2-core CPU, "
+                 f"`cd modelkit && python -m teacher_studio_modelkit.{self.name}_experiment {budget_flag(reasoner_budget(res))}` "
+                 f"({trained_text(res)} of 64 tasks a step on this 2-core CPU, "
                  f"{res['parameters']} parameters, final loss {res['train']['loss']:.4f}). Samples: {SEEDS} noise seeds per task;",
                  f"oracle pass@{SEEDS} is the evaluator picking the best of them.", "",
                  f"| split | tasks | base success | oracle pass@{SEEDS} | samples differ | " + " | ".join(rules)
@@ -116,7 +116,8 @@ def main(doc, experiment, minutes, name):
     it, write runs/NAME.json and results/NAME.md. `experiment` has data_and_vocab, stage_reasoner,
     measure_reasoner and write_report (a FamilyExperiment or a module)."""
     ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--minutes", type=float, default=minutes)
+    ap.add_argument("--minutes", type=float, default=minutes, help="the training budget in minutes of wall clock")
+    ap.add_argument("--steps", type=int, help="the training budget in steps (instead of --minutes)")
     ap.add_argument("--eval-only", action="store_true", help="measure runs/NAME.pt without training")
     ap.add_argument("--name", default=name, help="writes runs/NAME.pt, runs/NAME.json and results/NAME.md")
     a = ap.parse_args()
@@ -125,7 +126,8 @@ def main(doc, experiment, minutes, name):
     sets, vocab = experiment.data_and_vocab()
     if a.eval_only and not os.path.exists(os.path.join(RUNS, f"{a.name}.pt")):
         raise SystemExit(f"runs/{a.name}.pt is missing: train it first (without --eval-only)")
-    model, stats = experiment.stage_reasoner(not a.eval_only, sets, vocab, a.minutes, a.name)
-    res = experiment.measure_reasoner(model, sets, vocab, a.minutes, stats)
+    budget = Budget(steps=a.steps) if a.steps else Budget(minutes=a.minutes)
+    model, stats = experiment.stage_reasoner(not a.eval_only, sets, vocab, budget, a.name)
+    res = experiment.measure_reasoner(model, sets, vocab, budget, stats)
     json.dump(res, open(os.path.join(RUNS, f"{a.name}.json"), "w"), indent=1)
     experiment.write_report(res, os.path.join(MODELKIT, "results", f"{a.name}.md"))

@@ -27,6 +27,7 @@ from .objects_teacher import write_report as write_teacher_report
 from .pipeline import (export_package, load_run_models, ort_step_ms, package_defaults, package_mb, parameter_counts,
                        stage_answerer, stage_clock, stage_writer)
 from .rules import make_judges
+from .train import as_budget, budget_text
 
 REPORTS = os.path.join(MODELKIT, "results") if not SMOKE else "/tmp/modelkit-smoke"
 
@@ -46,8 +47,9 @@ class FamilyPackage:
     # the families, the reasoner, its training, measuring and report: a FamilyExperiment, or a module with the
     # same attributes (objects_experiment: fall and push)
     experiment: FamilyExperiment
-    reasoner_minutes: float
-    answerer_minutes: float
+    # training budgets (train.Budget, or minutes of wall clock: the packages built before step budgets)
+    reasoner_budget: object
+    answerer_budget: object
     answerer_name: str  # runs/ANSWERER_NAME{0,1}.pt
     census: bool  # the answerer's census evidence (teacher.Answerer)
     tto_lr: float
@@ -60,6 +62,8 @@ class FamilyPackage:
     # each answerer training keeps its best snapshot on the validation split (answerer_validation): the scores in
     # runs/ANSWERER_NAME_choice.json and the teacher's results
     choose: bool = False
+    writer_budget: object = WRITER_MINUTES
+    harden_budget: object = HARDEN_MINUTES
 
     @property
     def families(self):
@@ -106,7 +110,7 @@ class FamilyPackage:
         as runs/RUN_writer.pt and runs/ANSWERER_NAME{0,1}.pt: (writer, answerer, training videos
         per source)."""
         train = sets[self.train_mix]
-        writer = stage_writer(fresh, (train, *self.train_gt(sets)), vocab, WRITER_MINUTES, name=f"{self.run}_writer")
+        writer = stage_writer(fresh, (train, *self.train_gt(sets)), vocab, self.writer_budget, name=f"{self.run}_writer")
         judges = self.judges(sets, reasoner)
         choose = None
         if self.choose:
@@ -114,21 +118,23 @@ class FamilyPackage:
                                       [sets[f"{f}_heldout_val"] for f in self.families])
             log(f"answerer: chosen on {len(choose)} validation videos")
         answerer, counts = stage_answerer(fresh, train, vocab, reasoner, judges,
-                                          self.answerer_minutes, HARDEN_MINUTES, name=self.answerer_name,
+                                          self.answerer_budget, self.harden_budget, name=self.answerer_name,
                                           census=self.census, hue=self.hue, extra_after=self.extra_after,
                                           extra=self.sources(reasoner, vocab) if self.sources else (), choose=choose)
         return writer, answerer, counts
 
-    def teacher_minutes(self):
+    def teacher_budgets(self):
+        """The teacher's training budgets as results store them (train.Budget.to_json)."""
         extra = {"composites": self.extra_after[1]} if self.extra_after else {}
-        return {"writer": WRITER_MINUTES, "answerer": self.answerer_minutes, **extra, "harden": HARDEN_MINUTES}
+        budgets = {"writer": self.writer_budget, "answerer": self.answerer_budget, **extra, "harden": self.harden_budget}
+        return {k: as_budget(b).to_json() for k, b in budgets.items()}
 
     def measure_teacher(self, sets, vocab, reasoner, writer, answerer, counts, tasks=256):
         t0 = time.time()
         res = experiment(sets, vocab, reasoner, answerer, writer, self.judges(sets, reasoner), tasks, prefix=self.run,
                          families=self.families, lr=self.tto_lr)
         choice = os.path.join(RUNS, f"{self.answerer_name}_choice.json")
-        return res | {"minutes": self.teacher_minutes(), "experiment_minutes": (time.time() - t0) / 60,
+        return res | {"budgets": self.teacher_budgets(), "experiment_minutes": (time.time() - t0) / 60,
                       "answerer_training_videos": counts} | (
             {"answerer_choice": json.load(open(choice))} if self.choose and os.path.exists(choice) else {})
 
@@ -153,16 +159,16 @@ class FamilyPackage:
         lap("gen-data", fresh)
         cached = lambda *names: not fresh and all(os.path.exists(os.path.join(RUNS, n)) for n in names)
         ran = not cached(self.models["reasoner"])
-        reasoner, stats = self.experiment.stage_reasoner(fresh, sets, vocab, self.reasoner_minutes, name=self.run)
+        reasoner, stats = self.experiment.stage_reasoner(fresh, sets, vocab, self.reasoner_budget, name=self.run)
         lap("reasoner", ran)
         ran = not cached(self.models["writer"], self.models["answerer"])
         writer, answerer, counts = self.stage_teacher(fresh, sets, vocab, reasoner)
         lap("writer and answerer", ran)
         lap("export", self.export(sets, vocab, reasoner, answerer, writer))
-        record = {"stages": minutes, "budgets": {"reasoner": self.reasoner_minutes} | self.teacher_minutes(),
+        record = {"stages": minutes, "budgets": {"reasoner": as_budget(self.reasoner_budget).to_json()} | self.teacher_budgets(),
                   "date": time.strftime("%Y-%m-%d")}
         json.dump(record, open(build_json, "w"), indent=1)  # again below, with the evaluation's minutes
-        base = self.experiment.measure_reasoner(reasoner, sets, vocab, self.reasoner_minutes, stats)
+        base = self.experiment.measure_reasoner(reasoner, sets, vocab, self.reasoner_budget, stats)
         json.dump(base, open(os.path.join(RUNS, self.results[0]), "w"), indent=1)
         self.experiment.write_report(base, os.path.join(REPORTS, f"{self.run}.md"))
         lap("evaluation: reasoner")
@@ -222,9 +228,10 @@ def build_text(record, teach):
             + (" (stages marked \"an earlier run\" were cached from an earlier invocation of the command, with the"
                " minutes they took in it)" if earlier else "")
             + ("; the cached stages' time was not recorded" if unknown else "")
-            + f"; training budgets: reasoner {b['reasoner']:g}, query writer {b['writer']:g},"
-            f" answerer {b['answerer']:g}" + (f" + {b['composites']:g} two-pair composites" if "composites" in b else "")
-            + f" + {b['harden']:g} hardening. The evaluation that wrote this card took {evaluation:.0f} minutes more."
+            + f"; training budgets: reasoner {budget_text(b['reasoner'])}, query writer {budget_text(b['writer'])},"
+            f" answerer {budget_text(b['answerer'])}"
+            + (f" + {budget_text(b['composites'])} two-pair composites" if "composites" in b else "")
+            + f" + {budget_text(b['harden'])} hardening. The evaluation that wrote this card took {evaluation:.0f} minutes more."
             + (f" {record['note']}" if record.get("note") else ""))
 
 

@@ -22,7 +22,7 @@ from .data import SuiteData
 from .objects import ObjectsReasoner, appearance_ids, object_moves_from_cells, objects_flow_loss
 from .reasoner import reasoner_on
 from .rules import make_judges, success
-from .train import train_reasoner
+from .train import as_budget, budget_flag, reasoner_budget, train_reasoner, trained_text
 from .steerability import oracle_tto
 from .tto import TTO_LAMBDA, TTO_LR, TTO_MAX_STEPS
 
@@ -140,8 +140,8 @@ def write_report(res, path):
              "- push: train split rooms of 5-7 cells, 1-2 blocks, 2-7 moves; held-out 8-10 cells, 3 blocks, 8-11 moves",
              "  (in 11 transitions: almost no frame to spare).", "",
              "Produced by the blocks package's build (`cd modelkit && python -m teacher_studio_modelkit.build --package blocks`;",
-             f"on its own: `python -m teacher_studio_modelkit.objects_experiment --minutes {res['minutes']:g}`)",
-             f"({res['train']['steps']} training steps of 64 tasks in {res['minutes']} minutes on this 2-core CPU, "
+             f"on its own: `python -m teacher_studio_modelkit.objects_experiment {budget_flag(reasoner_budget(res))}`)",
+             f"({trained_text(res)} of 64 tasks a step on this 2-core CPU, "
              f"{res['parameters']} parameters, final loss {res['train']['loss']:.4f}). Samples: {SEEDS} noise seeds per task;",
              f"oracle pass@{SEEDS} is the evaluator picking the best of them.", ""]
     for fam in FAMILIES:
@@ -195,8 +195,8 @@ def write_report(res, path):
     open(path, "w").write("\n".join(lines))
 
 
-def stage_reasoner(fresh, sets, vocab, minutes, name="objects"):
-    """The objects reasoner trained `minutes` on both families' train splits (all but their last
+def stage_reasoner(fresh, sets, vocab, budget, name="objects"):
+    """The objects reasoner trained for `budget` (train.Budget or minutes) on both families' train splits (all but their last
     UNSEEN_TRAIN tasks), cached as runs/NAME.pt with its training stats in runs/NAME_train.json;
     returns (model, stats)."""
     trains = [sets[f"{fam}_train_gt"] for fam in FAMILIES]
@@ -212,13 +212,13 @@ def stage_reasoner(fresh, sets, vocab, minutes, name="objects"):
     instr = torch.cat([encode_instructions(vocab, d, range(n_train)) for d in trains])
     moves = object_moves_from_cells(cells, model)
     log(f"objects reasoner: {sum(p.numel() for p in model.parameters())} parameters, {len(cells)} tasks")
-    stats = train_reasoner(model, moves, cells[:, 0], instr, minutes, log, loss_fn=objects_flow_loss)
+    stats = train_reasoner(model, moves, cells[:, 0], instr, budget, log, loss_fn=objects_flow_loss)
     torch.save(model.state_dict(), path)
     json.dump(stats, open(stats_path, "w"))
     return model.eval(), stats
 
 
-def measure_reasoner(model, sets, vocab, minutes, stats, steer=not SMOKE):
+def measure_reasoner(model, sets, vocab, budget, stats, steer=not SMOKE):
     """Base success on unseen train tasks, the validation split and the held-out test split per
     family; with steer, the oracle-reward TTO on push's validation split. The results dict of
     runs/NAME.json."""
@@ -226,7 +226,7 @@ def measure_reasoner(model, sets, vocab, minutes, stats, steer=not SMOKE):
     n_train = len(trains[0].instances) - UNSEEN_TRAIN
     judges = make_judges(trains[0].appearances, model.C)
     t0 = time.time()
-    res = {"minutes": minutes, "train": stats, "parameters": sum(p.numel() for p in model.parameters()),
+    res = {"budget": as_budget(budget).to_json(), "train": stats, "parameters": sum(p.numel() for p in model.parameters()),
            "rules": {fam: sorted(sets[f"{fam}_train_gt"].rules) for fam in FAMILIES}, "splits": {}}
     for fam, train in zip(FAMILIES, trains):
         splits = {

@@ -24,13 +24,16 @@ from .experiment import teacher_accuracy, tto_experiment, writer_accuracy
 from .late_faults import LATE_FAULTS, late_fault_sources
 from .model_card import acc_rows, curve_text, pct, stop_text
 from .objects_experiment import FAMILIES, data_and_vocab, make_objects_reasoner
+from .train import Budget, budget_text
 from .tto import TTO_LAMBDA, TTO_MAX_STEPS, TTO_TAU
 
 IN_DOMAIN_TASKS = 128  # the last ground-truth tasks of the train mix (no answerer trained on them)
 # The blocks answerer needs twice gridworld's round 0: with 14 minutes it still fit only 60-72 % of its own
 # training videos on push.step, fall.straight and push.no_wall; with 28 it fits every rule to >= 99.5 %. 24 since the
 # local attention's fast form (a step costs about 10 % less), so that the one-command build fits 60 minutes.
-BLOCKS_ANSWERER_MINUTES = 0.1 if SMOKE else 24
+# Since 2026-12-02 a step budget: the 24 minutes gave about 5,240 steps on a normal day and 3,323 on a slow one, whose
+# answerer came out far worse (results/blocks_rebuild.md).
+BLOCKS_ANSWERER_BUDGET = Budget(steps=20 if SMOKE else 5200)
 # The blocks package's TTO learning rate, chosen with its teacher on its validation split (results/lr_sweep_blocks.md:
 # 0.01 68.0 %, 0.02 64.8 %, 0.05 56.2 %, 0.02 with 32 steps 66.4 % at 10.9 % hacking); gridworld's 0.02 was chosen on
 # gridworld's. The field the LoRA moves is shared by every frame and cell of a block's colour, so large steps scramble it.
@@ -108,11 +111,17 @@ def choice_text(res):
                         for part, t in c["trainings"].items()) + ".")
 
 
+def teacher_budgets(res):
+    """The teacher's training budgets from its results (train.Budget.to_json each; results written
+    before step budgets stored them, all minutes, as "minutes")."""
+    return res["budgets"] if "budgets" in res else res["minutes"]
+
+
 def write_report(res, path, header=BLOCKS_HEADER):
     """results/*_teacher.md from experiment()'s results; header: the title and the first lines,
     ending where the training minutes follow."""
-    a = res["minutes"]
-    lines = header[:-1] + [header[-1] + f"(writer {a['writer']:g} min, answerer {a['answerer']:g} + {a['harden']:g} min hardening round,",
+    a = {k: budget_text(b) for k, b in teacher_budgets(res).items()}
+    lines = header[:-1] + [header[-1] + f"(writer {a['writer']}, answerer {a['answerer']} + {a['harden']} hardening round,",
              f"experiment {res['experiment_minutes']:.0f} min, on this 2-core CPU). Answerer training videos: "
              + ", ".join(f"{k} {v}" for k, v in res["answerer_training_videos"].items()) + "." + choice_text(res), "",
              "## Test-time optimization with this teacher", "",
@@ -151,7 +160,7 @@ def main():
     from dataclasses import replace
     from .blocks_package import PACKAGE  # it imports this module
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--answerer-minutes", type=float, default=BLOCKS_ANSWERER_MINUTES)
+    ap.add_argument("--answerer-steps", type=int, default=BLOCKS_ANSWERER_BUDGET.steps, help="round 0's budget")
     ap.add_argument("--late-faults", type=int, default=LATE_FAULTS, help="answerer training videos given a late fault "
                     "(results/late_faults.md compares 0, 400 and 1200; an answerer already in runs/ is kept: use --fresh)")
     ap.add_argument("--fresh", action="store_true", help="retrain the writer and the answerer")
@@ -160,7 +169,7 @@ def main():
                     "to runs/objects_teacher.json (from an earlier run) and rewrite the report")
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
-    package = replace(PACKAGE, answerer_minutes=a.answerer_minutes, sources=late_fault_sources(a.late_faults))
+    package = replace(PACKAGE, answerer_budget=Budget(steps=a.answerer_steps), sources=late_fault_sources(a.late_faults))
     path = os.path.join(RUNS, package.models["reasoner"])
     if not os.path.exists(path):
         raise SystemExit(f"{path} is missing: train the objects reasoner first "

@@ -28,8 +28,9 @@ def rule_list(data):
     return sorted(data.rules)
 
 
-def stage_writer(fresh, datasets, vocab, minutes, name="writer"):
-    """The query writer trained on every instruction of datasets (cached as runs/NAME.pt)."""
+def stage_writer(fresh, datasets, vocab, budget, name="writer"):
+    """The query writer trained for `budget` (train.Budget or minutes) on every instruction of
+    datasets (cached as runs/NAME.pt)."""
     from .train import train_writer
     path = os.path.join(RUNS, f"{name}.pt")
     w = QueryWriter(len(vocab), MAX_INSTRUCTION, MAX_PLAN)
@@ -41,7 +42,7 @@ def stage_writer(fresh, datasets, vocab, minutes, name="writer"):
         for inst in d.instances:
             instr.append(vocab.encode(inst["instruction"], MAX_INSTRUCTION))
             plans.append(vocab.encode(plan_text(d.rule_queries(inst)), MAX_PLAN, bos=True, eos=True))
-    train_writer(w, torch.tensor(instr), torch.tensor(plans), minutes, log)
+    train_writer(w, torch.tensor(instr), torch.tensor(plans), budget, log)
     torch.save(w.state_dict(), path)
     return w.eval()
 
@@ -101,32 +102,33 @@ class sprites_as:
         self.reasoner.sprites.copy_(self.own)
 
 
-def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, name="answerer", extra=(),
+def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, name="answerer", extra=(),
                    census=False, hue=False, extra_after=None, harden_source=None, change=False, choose=None):
     """The answerer trained on d's ground truth and corruptions and on the reasoner's samples and
-    one-step previews of d's ground-truth tasks (round 0, cached as runs/NAME0.pt), then again with
+    one-step previews of d's ground-truth tasks for `budget` (train.Budget or minutes; round 0, cached
+    as runs/NAME0.pt), then for `harden_budget` with
     the previews and finals of optimizations against it (hardening round, runs/NAME1.pt; the video
     counts per source in runs/NAME_data.json). extra: [(source, f)] with f(d, gt_idx) -> (instance
     indices, cells [B, T, N][, frames]): more videos with those tasks' queries for round 0, labelled
     by the judges (their first frame is their own), hard-rendered unless f gives their frames.
     census, change: the answerer's census and picture-change evidence (teacher.Answerer); hue: the
-    colour augmentation of both rounds (train.rotate_hue). extra_after: (first, minutes): the extra
+    colour augmentation of both rounds (train.rotate_hue). extra_after: (first, budget): the extra
     videos join round 0 only after it has trained without them, as runs/FIRST0.pt (loaded when cached:
-    the same recipe's round 0), then it trains `minutes` more with them at the hardening round's learning rate. harden_source:
+    the same recipe's round 0), then it trains that budget more with them at the hardening round's learning rate. harden_source:
     (reasoner, d, idx) -> [(instance indices, first cells [B, N], sprites [A, S])]: the second half of
     the hardening tasks start from those first frames instead of their own, rendered with those sprites
     (their videos count as "optimized previews, SOURCE" and "optimized finals, SOURCE"), given as
     (SOURCE, f). choose: every training of the stage keeps its best snapshot by this validation score
     (answerer_validation.ValidationVideos, whose len is its number of videos; train.train_answerer),
     the scores in runs/NAME_choice.json."""
-    from .answerer_validation import CHOOSE_EVERY_MINUTES
+    from .answerer_validation import choose_every
     from .train import AnswerSet
     from .train import train_answerer as train_one
     choices = {}
 
-    def train_answerer(*args, part, **kw):
+    def train_answerer(model, data, n_rules, budget, *args, part, **kw):
         """train.train_answerer, with the stage's choice; its scores are kept under `part`."""
-        out = train_one(*args, choose=choose, choose_every=CHOOSE_EVERY_MINUTES, **kw)
+        out = train_one(model, data, n_rules, budget, *args, choose=choose, choose_every=choose_every(budget), **kw)
         if choose is not None:
             choices[part] = {k: out[k] for k in ("steps", "chosen_step", "checks")}
         return out
@@ -164,18 +166,18 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, n
         ans.load_state_dict(torch.load(path0))
     elif extra_after is None:
         add_extra()
-        train_answerer(ans, aset.cat(), len(rules_all), minutes, log, relabel=relabel, hue=hue, part="round 0")
+        train_answerer(ans, aset.cat(), len(rules_all), budget, log, relabel=relabel, hue=hue, part="round 0")
         torch.save(ans.state_dict(), path0)
     else:
-        first, extra_minutes = extra_after
+        first, extra_budget = extra_after
         first_path = os.path.join(RUNS, f"{first}0.pt")
         if os.path.exists(first_path) and not fresh:
             ans.load_state_dict(torch.load(first_path))
         else:
-            train_answerer(ans, aset.cat(), len(rules_all), minutes, log, relabel=relabel, hue=hue, part="round 0")
+            train_answerer(ans, aset.cat(), len(rules_all), budget, log, relabel=relabel, hue=hue, part="round 0")
             torch.save(ans.state_dict(), first_path)
         add_extra()
-        train_answerer(ans, aset.cat(), len(rules_all), extra_minutes, log, seed=2, lr=ANSWERER_LR * HARDEN_LR_SCALE,
+        train_answerer(ans, aset.cat(), len(rules_all), extra_budget, log, seed=2, lr=ANSWERER_LR * HARDEN_LR_SCALE,
                        relabel=relabel, hue=hue, part="round 0, extra videos")
         torch.save(ans.state_dict(), path0)
     counts = {p[5]: int(len(p[0])) for p in aset.parts}
@@ -210,7 +212,7 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, minutes, harden_minutes, n
                 harden(hb, own + k, f", {source}")
     names = {p[5] for p in aset.parts if p[5].startswith("optimized ")}
     counts.update({k: sum(len(p[0]) for p in aset.parts if p[5] == k) for k in sorted(names)})
-    train_answerer(ans, aset.cat(), len(rules_all), harden_minutes, log, seed=1, lr=ANSWERER_LR * HARDEN_LR_SCALE,
+    train_answerer(ans, aset.cat(), len(rules_all), harden_budget, log, seed=1, lr=ANSWERER_LR * HARDEN_LR_SCALE,
                    relabel=relabel, hue=hue, part="hardening")
     torch.save(ans.state_dict(), path1)
     json.dump(counts, open(counts_path, "w"))

@@ -1,13 +1,14 @@
-"""Training loops (wall-clock budgets so the whole build fits the CPU time limit)."""
+"""Training loops. Each trains for a budget: a number of optimizer steps, or minutes of wall clock."""
 import math
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 
 from .reasoner import flow_training_loss
 
-REASONER_LR = 2e-3  # AdamW peak learning rate (cosine over the time budget)
+REASONER_LR = 2e-3  # AdamW peak learning rate (cosine over the budget)
 REASONER_BATCH = 64  # tasks per step
 WRITER_LR = 2e-3
 WRITER_BATCH = 32
@@ -19,19 +20,83 @@ DELAY_FRACTION = 0.5  # share of the answerer's training videos started late (de
 WEIGHT_DECAY = 0.01
 
 
+@dataclass(frozen=True)
+class Budget:
+    """How long a training runs: `steps` optimizer steps, or `minutes` of wall clock (exactly one of
+    them). The learning-rate schedule follows the budget's fraction spent. A step budget gives the
+    same model on any machine, only sooner or later (same seed, same data); a minutes budget gives
+    a machine that runs slower that day fewer steps, and a model whose learning rate decayed
+    earlier (results/blocks_rebuild.md: 44 % fewer reasoner steps on a slow day, and much worse
+    models). The packages built before step budgets keep their minutes, which their cards describe."""
+    steps: int = None
+    minutes: float = None
+
+    def __post_init__(self):
+        assert (self.steps is None) != (self.minutes is None), "a budget is steps or minutes"
+
+    def spent(self, step, seconds):
+        """How much of the budget is spent after `step` steps in `seconds`, in its own unit."""
+        return step if self.steps is not None else seconds / 60
+
+    @property
+    def total(self):
+        return self.steps if self.steps is not None else self.minutes
+
+    def fraction(self, step, seconds):
+        return self.spent(step, seconds) / self.total
+
+    def to_json(self):
+        """As the build records and results store it: minutes as a bare number (as before step
+        budgets), steps as {"steps": n}."""
+        return {"steps": self.steps} if self.steps is not None else self.minutes
+
+
+def as_budget(b):
+    """A Budget, or a number of minutes, or a stored budget (Budget.to_json) -> a Budget."""
+    if isinstance(b, Budget):
+        return b
+    if isinstance(b, dict):
+        return Budget(**b)
+    return Budget(minutes=b)
+
+
+def budget_text(b):
+    """'650 steps' or '14 minutes' (from a Budget, a number of minutes or a stored budget)."""
+    b = as_budget(b)
+    return f"{b.steps:,} steps" if b.steps is not None else f"{b.minutes:g} minutes"
+
+
+def budget_flag(b):
+    """The experiment command line's option for this budget: '--steps 650' or '--minutes 14'."""
+    b = as_budget(b)
+    return f"--steps {b.steps}" if b.steps is not None else f"--minutes {b.minutes:g}"
+
+
+def trained_text(res):
+    """'615 steps in 14 minutes' from a reasoner's results (runs/NAME.json): the steps it trained and
+    the minutes they took (results written before step budgets have only their minutes budget)."""
+    return f"{res['train']['steps']} steps in {res['train'].get('minutes', res.get('minutes')):g} minutes"
+
+
+def reasoner_budget(res):
+    """The reasoner's budget from its results (before step budgets: 'minutes', a number)."""
+    return as_budget(res["budget"] if "budget" in res else res["minutes"])
+
+
 def _lr(peak, frac):
     warm = min(1.0, frac / 0.03)
     return peak * warm * 0.5 * (1 + math.cos(math.pi * min(frac, 1.0)))
 
 
-def train_reasoner(model, moves, cells0, instr, minutes, log=print, seed=0, save=None, loss_fn=flow_training_loss):
+def train_reasoner(model, moves, cells0, instr, budget, log=print, seed=0, save=None, loss_fn=flow_training_loss):
     """moves [N, T-1] long (or [N, T-1, O] for the objects reasoner, with its loss_fn), cells0
-    [N, C*C] long, instr [N, L] long; save(model) every 200 steps."""
+    [N, C*C] long, instr [N, L] long; budget: a Budget or minutes; save(model) every 200 steps."""
+    budget = as_budget(budget)
     torch.manual_seed(seed)
     opt = torch.optim.AdamW(model.parameters(), REASONER_LR, weight_decay=WEIGHT_DECAY)
     model.train()
     start, step, ema = time.time(), 0, None
-    while (frac := (time.time() - start) / (60 * minutes)) < 1:
+    while (frac := budget.fraction(step, time.time() - start)) < 1:
         for g in opt.param_groups:
             g["lr"] = _lr(REASONER_LR, frac)
         idx = torch.randint(0, len(moves), (REASONER_BATCH,))
@@ -47,17 +112,18 @@ def train_reasoner(model, moves, cells0, instr, minutes, log=print, seed=0, save
         if save is not None and step % 200 == 0:
             save(model)
     model.eval()
-    return {"steps": step, "loss": ema}
+    return {"steps": step, "loss": ema, "minutes": round((time.time() - start) / 60, 3)}
 
 
-def train_writer(model, instr, plans, minutes, log=print, seed=0):
-    """instr [N, Li] long; plans [N, Lp] long (BOS, tokens, EOS, pad)."""
+def train_writer(model, instr, plans, budget, log=print, seed=0):
+    """instr [N, Li] long; plans [N, Lp] long (BOS, tokens, EOS, pad); budget: a Budget or minutes."""
+    budget = as_budget(budget)
     from .writer import WORD_DROPOUT
     torch.manual_seed(seed)
     opt = torch.optim.AdamW(model.parameters(), WRITER_LR, weight_decay=WEIGHT_DECAY)
     model.train()
     start, step = time.time(), 0
-    while (frac := (time.time() - start) / (60 * minutes)) < 1:
+    while (frac := budget.fraction(step, time.time() - start)) < 1:
         for g in opt.param_groups:
             g["lr"] = _lr(WRITER_LR, frac)
         idx = torch.randint(0, len(instr), (WRITER_BATCH,))
@@ -76,7 +142,7 @@ def train_writer(model, instr, plans, minutes, log=print, seed=0):
         if step % 100 == 0:
             log(f"writer step {step} loss {loss.item():.4f}")
     model.eval()
-    return {"steps": step, "loss": loss.item()}
+    return {"steps": step, "loss": loss.item(), "minutes": round((time.time() - start) / 60, 3)}
 
 
 class AnswerSet:
@@ -166,14 +232,16 @@ def turn_hue(rgb, angle):
     return np.clip(rgb @ rot.T.astype(np.float32), 0, 255)
 
 
-def train_answerer(model, data, n_rules, minutes, log=print, seed=0, lr=ANSWERER_LR, relabel=None, hue=False,
+def train_answerer(model, data, n_rules, budget, log=print, seed=0, lr=ANSWERER_LR, relabel=None, hue=False,
                    choose=None, choose_every=3.0):
     """relabel(cells [k, T, C*C], rule_idx [k, Q]) -> labels [k, Q] (the rule-based evaluators):
     with it, a share of the videos are delayed in time (delay_in_time) and judged again. hue: a share
     of the videos' colours turned (rotate_hue). choose(model in eval mode) -> a score (larger is
     better; answerer_validation.ValidationVideos): with it the model is scored every choose_every
-    minutes of the budget (the scoring counts in it) and at the end, and the best-scored snapshot is
-    the one kept (the later one on a tie); the scores are returned as "checks"."""
+    of the budget's unit (steps, or minutes: then the scoring counts in them) and at the end, and the
+    best-scored snapshot is the one kept (the later one on a tie); the scores are returned as
+    "checks". budget: a Budget or minutes."""
+    budget = as_budget(budget)
     frames, cells, queries, labels, rule_idx, _ = data
     w = torch.from_numpy(balance_weights(labels, rule_idx, n_rules))
     torch.manual_seed(seed)
@@ -196,8 +264,8 @@ def train_answerer(model, data, n_rules, minutes, log=print, seed=0, lr=ANSWERER
         if best is None or score >= best[0]:
             best = (score, step, {k: v.detach().clone() for k, v in model.state_dict().items()})
 
-    while (frac := (time.time() - start) / (60 * minutes)) < 1:
-        if choose is not None and frac * minutes >= next_check:
+    while (frac := budget.fraction(step, time.time() - start)) < 1:
+        if choose is not None and budget.spent(step, time.time() - start) >= next_check:
             check()
             next_check += choose_every
         for g in opt.param_groups:
@@ -231,7 +299,7 @@ def train_answerer(model, data, n_rules, minutes, log=print, seed=0, lr=ANSWERER
         step += 1
         if step % 100 == 0:
             log(f"answerer step {step} loss {ema:.4f} aux {aux.item():.3f} ({time.time() - start:.0f}s)")
-    out = {"steps": step, "loss": ema}
+    out = {"steps": step, "loss": ema, "minutes": round((time.time() - start) / 60, 3)}
     if choose is not None:
         check()
         model.load_state_dict(best[2])

@@ -35,7 +35,8 @@ def test_run_names_name_every_stage_and_result():
 @pytest.mark.parametrize("name", PACKAGES)
 def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_path, tmp_path_factory, monkeypatch):
     from teacher_studio_modelkit import evaluate as ev
-    from teacher_studio_modelkit import family_package, pipeline
+    from teacher_studio_modelkit import pipeline
+    from teacher_studio_modelkit.train import Budget
     package = package_of(name)
     _, reasoner, _, _, vocab = committed(package.package_dir, package.checkpoint,
                                          f"python -m teacher_studio_modelkit.build --package {name}")
@@ -45,11 +46,10 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
     if package.choose:  # the validation videos the answerer is chosen on (here the same small mix)
         sets |= {f"{package.run}_val_mix": mix} | {f"{f}_heldout_val": mix for f in package.families}
     for module, constant, value in ((pipeline, "RUNS", str(tmp_path)), (pipeline, "SAMPLE_TASKS", 16),
-                                    (pipeline, "HARDEN_TASKS", 8), (family_package, "WRITER_MINUTES", 0.01),
-                                    (family_package, "HARDEN_MINUTES", 0.01)):
+                                    (pipeline, "HARDEN_TASKS", 8)):
         monkeypatch.setattr(module, constant, value)
-    quick = replace(package, answerer_minutes=0.01,
-                    extra_after=(package.extra_after[0], 0.01) if package.extra_after else None)
+    quick = replace(package, answerer_budget=Budget(steps=4), writer_budget=Budget(steps=4), harden_budget=Budget(steps=4),
+                    extra_after=(package.extra_after[0], Budget(steps=4)) if package.extra_after else None)
 
     writer, answerer, counts = quick.stage_teacher(True, sets, vocab, reasoner)
 
@@ -69,6 +69,7 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
         assert choice["videos"] == (1 + len(package.families)) * len(mix.instances)
         assert set(choice["trainings"]) == {"round 0", "hardening"}
         assert all(t["checks"] and t["chosen_step"] <= t["steps"] for t in choice["trainings"].values())
+        assert all(t["steps"] == 4 for t in choice["trainings"].values()), "a step budget trains exactly its steps"
     frames = torch.from_numpy(mix.frames[:2].astype("float32"))
     p = ev.teacher_probs(answerer, frames, ev.TaskBatch(mix, vocab, [0, 1]).queries)
     assert torch.isfinite(p).all() and ((p >= 0) & (p <= 1)).all()

@@ -3,12 +3,18 @@ the result is exactly the rendering of the moved cells; its temporal augmentatio
 and the evaluators judge the result again (a corruption's broken frame can land on the last frame);
 its colour augmentation turns hues about the grey axis, keeping greys, brightness and which pixels
 share a colour; the hardening runs' perturbed LoRAs make the reasoner's samples differ from the plain reasoner's
-while a fresh LoRA leaves them unchanged."""
+while a fresh LoRA leaves them unchanged. A step budget trains the same model however slow the
+machine runs."""
+import time
+
 import numpy as np
+import pytest
 import torch
 
 from teacher_studio_modelkit.layers import patches_to_frames
-from teacher_studio_modelkit.train import delay_in_time, rotate_hue, shift_within_void
+from teacher_studio_modelkit.reasoner import flow_training_loss, moves_from_cells
+from teacher_studio_modelkit.train import (Budget, as_budget, budget_text, delay_in_time, rotate_hue, shift_within_void,
+                                           train_reasoner)
 from teacher_studio_modelkit.tto import batched_lora, perturbed_lora
 from test_reasoner import gt_batch, reasoner_for
 
@@ -88,3 +94,37 @@ def test_rotate_hue_turns_colours_and_keeps_greys_brightness_and_which_pixels_ma
         def uniform(self, lo, hi): return 2 * np.pi / 3
     third = rotate_hue(colours[None, None, :1, None], Fixed(), fraction=1.0)
     assert np.allclose(third[0, 0, 0, 0], [160, 0, 160], atol=1e-3)
+
+
+def test_a_step_budget_trains_the_same_reasoner_on_a_slow_machine(suite_data):
+    """Two trainings with the same seed and a step budget, the second on a 'machine' that spends 0.3 s
+    more per step: the same steps, the same weights (with a minutes budget the slow one would train
+    fewer steps on a schedule decayed earlier: results/blocks_rebuild.md)."""
+    _, cells = gt_batch(suite_data, 16)
+    instr = torch.randint(4, 50, (16, 40))
+
+    def slow(*args):
+        time.sleep(0.3)
+        return flow_training_loss(*args)
+
+    runs = []
+    for loss_fn in (flow_training_loss, slow):
+        r = reasoner_for(suite_data)
+        stats = train_reasoner(r, moves_from_cells(cells, r.agent_id, r.C), cells[:, 0], instr, Budget(steps=5),
+                               log=lambda *_: None, loss_fn=loss_fn)
+        runs.append((stats, r.state_dict()))
+    (fast, a), (slowed, b) = runs
+    assert fast["steps"] == slowed["steps"] == 5
+    assert slowed["minutes"] > fast["minutes"]
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    assert not all(torch.equal(a[k], reasoner_for(suite_data).state_dict()[k]) for k in a), "it did not train"
+
+
+def test_budgets_are_steps_or_minutes_and_are_stored_as_before():
+    assert as_budget(14) == Budget(minutes=14) and as_budget({"steps": 650}) == Budget(steps=650)
+    assert Budget(minutes=14).to_json() == 14, "records written before step budgets stored bare minutes"
+    assert as_budget(Budget(steps=650).to_json()) == Budget(steps=650)
+    assert budget_text(14) == "14 minutes" and budget_text(Budget(steps=5200)) == "5,200 steps"
+    assert Budget(steps=100).fraction(25, 9999) == 0.25 and Budget(minutes=2).fraction(9999, 30) == 0.25
+    with pytest.raises(AssertionError):
+        Budget(steps=1, minutes=1)
