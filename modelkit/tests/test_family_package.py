@@ -5,7 +5,8 @@ committed package's reasoner and budgets of seconds, trains the query writer, th
 hardening round, and counts the training videos per source. The blocks build once failed right
 here, after its gen-data and reasoner: a package without extra videos handed the answerer None.
 A package that chooses its answerer on the validation split (blocks) scores every answerer training
-on it. The names of a package's stages and results come from its run name."""
+on it. The names of a package's stages and results come from its run name. The build record gives
+the card its budgets, in steps (blocks) or minutes (the packages built before step budgets)."""
 import json
 import os
 from dataclasses import replace
@@ -30,6 +31,22 @@ def test_run_names_name_every_stage_and_result():
     assert blocks.results == ("objects.json", "objects_teacher.json") and blocks.train_mix == "objects_train_mix"
     assert blocks.checkpoint.endswith(os.path.join("checkpoints", "blocks.pt"))
     assert bars.models["reasoner"] == "bars.pt" and bars.train_mix == "bars_train_mix"
+
+
+def test_build_record_holds_the_budgets_and_the_card_prints_them():
+    from teacher_studio_modelkit.family_package import build_text
+    blocks, bars = package_of("blocks"), package_of("bars")
+    assert blocks.teacher_budgets() == {"writer": {"steps": 1250}, "answerer": {"steps": 5200}, "harden": {"steps": 720}}
+    assert bars.teacher_budgets() == {"writer": 3, "answerer": 14, "harden": 4}, "the bars weights were built in minutes"
+    stages = {k: {"minutes": 10.0, "ran": True} for k in ("gen-data", "reasoner", "writer and answerer", "export",
+                                                          "evaluation: reasoner")}
+    record = {"stages": stages, "date": "2026-12-02", "budgets": {"reasoner": {"steps": 650}} | blocks.teacher_budgets()}
+    text = build_text(record, {"experiment_minutes": 5.0})
+    assert "in **40 minutes**" in text
+    assert "reasoner 650 steps, query writer 1,250 steps, answerer 5,200 steps + 720 steps hardening" in text
+    record["budgets"] = {"reasoner": 5} | bars.teacher_budgets()
+    assert "reasoner 5 minutes, query writer 3 minutes, answerer 14 minutes + 4 minutes hardening" in build_text(
+        record, {"experiment_minutes": 5.0})
 
 
 @pytest.mark.parametrize("name", PACKAGES)
