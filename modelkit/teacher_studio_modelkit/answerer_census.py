@@ -29,7 +29,6 @@ import torch
 
 from . import evaluate as ev
 from .build import DATA, HARDEN_MINUTES, MODELKIT, REPO, RUNS, gen_data, log
-from .train import as_budget, budget_text
 from .data import SuiteData
 from .experiment import teacher_accuracy, teacher_loss
 from .export import load_checkpoint
@@ -40,6 +39,7 @@ from .pair_composites import (COMPOSITE_MINUTES, CROSSING, composite_cells, comp
                               pair_ids, second_pair_frames)
 from .pipeline import stage_answerer
 from .rules import make_judges, success
+from .train import as_budget, budget_text
 
 CROSSINGS = "fresh crossing composites (train videos)"
 OPTIMIZED = "optimized (TTO finals)"

@@ -16,8 +16,8 @@ from .family_package import (FamilyPackage, accuracy_section, base_section, ceil
                              reproduce_text, tto_section, verdict)
 from .model_card import pct
 from .objects_teacher import teacher_budgets
-from .train import budget_text, trained_text
 from .pair_composites import COMPOSITE_MINUTES, composite_sources
+from .train import budget_text, trained_text
 from .tto import TTO_LR
 
 HEADER = ["# The teacher on connect (the connect package)", "",

@@ -95,7 +95,7 @@ class FamilyExperiment:
         rules = res["rules"]
         lines = [f"# {self.title}", "", *self.about, "",
                  f"`cd modelkit && python -m teacher_studio_modelkit.{self.name}_experiment {budget_flag(reasoner_budget(res))}` "
-                 f"({trained_text(res)} of 64 tasks a step on this 2-core CPU, "
+                 f"({trained_text(res)} on this 2-core CPU, 64 tasks a step, "
                  f"{res['parameters']} parameters, final loss {res['train']['loss']:.4f}). Samples: {SEEDS} noise seeds per task;",
                  f"oracle pass@{SEEDS} is the evaluator picking the best of them.", "",
                  f"| split | tasks | base success | oracle pass@{SEEDS} | samples differ | " + " | ".join(rules)

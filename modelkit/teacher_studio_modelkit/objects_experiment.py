@@ -141,7 +141,7 @@ def write_report(res, path):
              "  (in 11 transitions: almost no frame to spare).", "",
              "Produced by the blocks package's build (`cd modelkit && python -m teacher_studio_modelkit.build --package blocks`;",
              f"on its own: `python -m teacher_studio_modelkit.objects_experiment {budget_flag(reasoner_budget(res))}`)",
-             f"({trained_text(res)} of 64 tasks a step on this 2-core CPU, "
+             f"({trained_text(res)} on this 2-core CPU, 64 tasks a step, "
              f"{res['parameters']} parameters, final loss {res['train']['loss']:.4f}). Samples: {SEEDS} noise seeds per task;",
              f"oracle pass@{SEEDS} is the evaluator picking the best of them.", ""]
     for fam in FAMILIES:
