@@ -75,7 +75,7 @@ def budget_flag(b):
 def trained_text(res):
     """'615 steps in 14 minutes' from a reasoner's results (runs/NAME.json): the steps it trained and
     the minutes they took (results written before step budgets have only their minutes budget)."""
-    return f"{res['train']['steps']} steps in {res['train'].get('minutes', res.get('minutes')):g} minutes"
+    return f"{res['train']['steps']} steps in {res['train'].get('minutes', res.get('minutes')):.0f} minutes"
 
 
 def reasoner_budget(res):
