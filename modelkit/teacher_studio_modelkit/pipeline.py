@@ -106,9 +106,8 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
                    census=False, hue=False, extra_after=None, harden_source=None, change=False, choose=None):
     """The answerer trained on d's ground truth and corruptions and on the reasoner's samples and
     one-step previews of d's ground-truth tasks for `budget` (train.Budget or minutes; round 0, cached
-    as runs/NAME0.pt), then for `harden_budget` with
-    the previews and finals of optimizations against it (hardening round, runs/NAME1.pt; the video
-    counts per source in runs/NAME_data.json). extra: [(source, f)] with f(d, gt_idx) -> (instance
+    as runs/NAME0.pt), then for `harden_budget` with the previews and finals of optimizations against
+    it (hardening round, runs/NAME1.pt; the video counts per source in runs/NAME_data.json). extra: [(source, f)] with f(d, gt_idx) -> (instance
     indices, cells [B, T, N][, frames]): more videos with those tasks' queries for round 0, labelled
     by the judges (their first frame is their own), hard-rendered unless f gives their frames.
     census, change: the answerer's census and picture-change evidence (teacher.Answerer); hue: the
