@@ -15,8 +15,7 @@ from .build import ANSWERER_MINUTES, RUNS, SMOKE
 from .family_package import (FamilyPackage, accuracy_section, base_section, ceiling, misses, package_section,
                              reproduce_text, tto_section, verdict)
 from .model_card import pct
-from .objects_teacher import teacher_budgets
-from .train import budget_text, trained_text
+from .train import teacher_budget_texts, trained_text
 from .tto import TTO_LR
 
 HEADER = ["# The teacher on sort (the bars package)", "",
@@ -53,7 +52,7 @@ def stopping_text(teach):
 
 def write_card(path, base, teach, size_mb, step_ms, parameters, record=None):
     """MODEL_CARD.md of the bars package from bars_experiment's and the teacher experiment's results."""
-    tb = {k: budget_text(b) for k, b in teacher_budgets(teach).items()}
+    tb = teacher_budget_texts(teach)
     text = f"""# bars — the model package for the sort family (MODEL_CARD)
 
 A small reasoner + teacher pair trained from scratch by `modelkit` on the task suite's **sort**

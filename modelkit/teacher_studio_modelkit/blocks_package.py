@@ -13,11 +13,11 @@ import json
 
 from . import objects_experiment
 from .build import SMOKE
-from .family_package import FamilyPackage, build_text, lowest, misses
+from .family_package import FamilyPackage, build_minutes, build_text, lowest, misses
 from .late_faults import late_fault_sources
 from .model_card import curve_text, pct, stop_text
-from .objects_teacher import BLOCKS_ANSWERER_BUDGET, BLOCKS_HEADER, BLOCKS_TTO_LR, teacher_budgets
-from .train import Budget, budget_text, trained_text
+from .objects_teacher import BLOCKS_ANSWERER_BUDGET, BLOCKS_HEADER, BLOCKS_TTO_LR
+from .train import Budget, teacher_budget_texts, trained_text
 
 # Step budgets (since 2026-12-02; results/blocks_rebuild.md): the wall-clock budgets they replace (reasoner 14 minutes,
 # writer 3, hardening 4) gave 658, about 1,250 and about 720 steps on a normal day, and 370, 650 and 612 on a day the
@@ -25,13 +25,6 @@ from .train import Budget, budget_text, trained_text
 BLOCKS_REASONER_BUDGET = Budget(steps=10 if SMOKE else 650)
 BLOCKS_WRITER_BUDGET = Budget(steps=20 if SMOKE else 1250)
 BLOCKS_HARDEN_BUDGET = Budget(steps=10 if SMOKE else 720)
-
-
-def record_minutes(record):
-    """The build's minutes (its four stages) from runs/NAME_build.json, '?' without it."""
-    if record is None:
-        return "?"
-    return f"{sum(record['stages'][k]['minutes'] for k in ('gen-data', 'reasoner', 'writer and answerer', 'export')):.0f}"
 
 
 def weak(teach):
@@ -59,8 +52,8 @@ def fit(teach):
     if low < 0.95:
         below = sorted((v["balanced"], r) for r, v in acc.items())[:3]
         return ("On its own training videos it reaches only " + ", ".join(f"{pct(b)} on {r}" for b, r in below)
-                + f", so it is undertrained in {budget_text(teacher_budgets(teach)['answerer'])} +"
-                f" {budget_text(teacher_budgets(teach)['harden'])},"
+                + f", so it is undertrained in {teacher_budget_texts(teach)['answerer']} +"
+                f" {teacher_budget_texts(teach)['harden']},"
                 " not only unsure out of distribution.")
     held = teach["teacher_heldout_gt_and_corruptions"]
     worst = min(held, key=lambda r: held[r]["balanced"])
@@ -134,7 +127,7 @@ def late_faults_text(teach):
 def write_card(path, base, teach, size_mb, step_ms, parameters, record=None):
     """MODEL_CARD.md of the blocks package from objects_experiment's and objects_teacher's results
     and the build's record."""
-    tb = {k: budget_text(b) for k, b in teacher_budgets(teach).items()}
+    tb = teacher_budget_texts(teach)
     splits = base["splits"]
     fam_rows = "\n".join(
         f"| {fam} | {pct(s['held-out test']['success'])} | {pct(s['held-out test']['pass_at_n'])} | "
@@ -219,7 +212,7 @@ Graphs, inputs and outputs as gridworld's (`docs/model-package.md`); only the la
   1.6-1.8 times slower the other got 44 % fewer reasoner steps and 37 % fewer answerer steps (push held-out 3.9 %,
   validation score 50.0 % / 78.1 %). This build ran on a day the machine was 1.4-1.7 times slower, trained the steps a normal day gave the
   wall-clock budgets, and came out about as good as the 2026-11-30 package (its answerer's validation score, lowest rule /
-  mean: 96.2 % / 97.6 %); it took {record_minutes(record)} minutes instead of about 60 because the machine was slow.
+  mean: 96.2 % / 97.6 %); it took {'?' if record is None else f'{build_minutes(record):.0f}'} minutes instead of about 60 because the machine was slow.
 - Push on three blocks in a held-out room is mostly beyond this reasoner: its pushes are learnt
   from rooms with one or two blocks and little to spare in 11 transitions.
 - The answerer and writer know only fall's and push's queries; the studio runs the other families on

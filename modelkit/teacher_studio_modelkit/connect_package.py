@@ -15,9 +15,8 @@ from .build import ANSWERER_MINUTES, REASONER_MINUTES, SMOKE
 from .family_package import (FamilyPackage, accuracy_section, base_section, ceiling, misses, package_section,
                              reproduce_text, tto_section, verdict)
 from .model_card import pct
-from .objects_teacher import teacher_budgets
 from .pair_composites import COMPOSITE_MINUTES, composite_sources
-from .train import budget_text, trained_text
+from .train import teacher_budget_texts, trained_text
 from .tto import TTO_LR
 
 HEADER = ["# The teacher on connect (the connect package)", "",
@@ -52,7 +51,7 @@ def grow_text(base):
 
 def write_card(path, base, teach, size_mb, step_ms, parameters, record=None):
     """MODEL_CARD.md of the connect package from connect_experiment's and the teacher experiment's results."""
-    tb = {k: budget_text(b) for k, b in teacher_budgets(teach).items()}
+    tb = teacher_budget_texts(teach)
     text = f"""# connect — the model package for the connect family (MODEL_CARD)
 
 A small reasoner + teacher pair trained from scratch by `modelkit` on the task suite's **connect**

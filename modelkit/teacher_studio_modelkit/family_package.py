@@ -208,6 +208,14 @@ def lowest(acc):
     return f"{len(below)} of {len(acc)} rules under 90 %: " + ", ".join(f"{r} {pct(b)}" for b, r in below)
 
 
+BUILD_STAGES = ("gen-data", "reasoner", "writer and answerer", "export")  # the build's stages, before its evaluation
+
+
+def build_minutes(record):
+    """The build's minutes (its stages, not the evaluation) from runs/NAME_build.json (record)."""
+    return sum(record["stages"][k]["minutes"] for k in BUILD_STAGES)
+
+
 def build_text(record, teach):
     """How the package was built and how long it took, from runs/NAME_build.json (record); the
     teacher's evaluation minutes are those of the teacher results the card prints (it may have been
@@ -215,12 +223,11 @@ def build_text(record, teach):
     if record is None:
         return "The times of its build were not recorded (no runs/NAME_build.json)."
     st = record["stages"]
-    build_stages = ("gen-data", "reasoner", "writer and answerer", "export")
-    total = sum(st[k]["minutes"] for k in build_stages)
-    earlier = [k for k in build_stages if not st[k]["ran"] and st[k].get("earlier")]
-    unknown = [k for k in build_stages if not st[k]["ran"] and not st[k].get("earlier")]
+    total = build_minutes(record)
+    earlier = [k for k in BUILD_STAGES if not st[k]["ran"] and st[k].get("earlier")]
+    unknown = [k for k in BUILD_STAGES if not st[k]["ran"] and not st[k].get("earlier")]
     parts = ", ".join(f"{k} " + ("cached" if k in unknown else f"{st[k]['minutes']:.0f}" + (" (an earlier run)" if k in earlier else ""))
-                      for k in build_stages)
+                      for k in BUILD_STAGES)
     evaluation = st["evaluation: reasoner"]["minutes"] + teach["experiment_minutes"]
     b = record["budgets"]
     return (f"Built by that command on {record['date']} in **{total:.0f} minutes**"

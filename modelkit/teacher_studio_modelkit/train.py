@@ -83,6 +83,12 @@ def reasoner_budget(res):
     return as_budget(res["budget"] if "budget" in res else res["minutes"])
 
 
+def teacher_budget_texts(res):
+    """The teacher's training budgets in words ('5,200 steps', '3 minutes') from its results (stored by
+    Budget.to_json under "budgets"; results written before step budgets stored minutes under "minutes")."""
+    return {k: budget_text(b) for k, b in (res["budgets"] if "budgets" in res else res["minutes"]).items()}
+
+
 def _lr(peak, frac):
     warm = min(1.0, frac / 0.03)
     return peak * warm * 0.5 * (1 + math.cos(math.pi * min(frac, 1.0)))
