@@ -105,12 +105,37 @@ def writer_accuracy(writer, vocab, data):
         for fam in sorted(set(families))}}
 
 
+def compute_matched_best_of_n(reasoner, answerer, judges, tb, res):
+    """Best-of-N at the compute of the TTO runs res (optimize_tasks' result): per task, a TTO step and one
+    candidate (sample + teacher) are timed, and N candidates cost what the runs' mean steps and final videos
+    cost. Returns (success of the teacher's pick [n], candidates' success [n, N], the summary dict)."""
+    sub = tb.sub(slice(0, min(16, len(tb))))
+    z = ev.noise_for(reasoner, sub.idx, 0)
+    t_step = time_per_task(lambda: optimize(reasoner, answerer, z, sub.cells0, sub.instr, sub.queries, sub.weights,
+                                            tau=-1, max_steps=3), len(sub.idx)) / 3
+    t_cand = time_per_task(lambda: teacher_loss(answerer, reasoner, ev.sample_cells(reasoner, sub, 0), sub),
+                           len(sub.idx))
+    # a TTO run renders and scores a final video per stop check, and once more at the end unless a check confirmed
+    renders = (res["checks"] + (~res["confident"]).long()).float().mean()
+    n_match = max(2, int(round((float(res["stop_step"].float().mean()) * t_step + float(renders) * t_cand) / t_cand)))
+    cands, losses = [], []
+    for k in range(n_match):
+        c = ev.sample_cells(reasoner, tb, k)
+        cands.append(ev.successes(judges, tb.families, c))
+        losses.append(teacher_loss(answerer, reasoner, c, tb)[0].numpy())
+    cands, losses = np.stack(cands, 1), np.stack(losses, 1)
+    picked = cands[np.arange(len(tb)), losses.argmin(1)]
+    return picked, cands, {"n": n_match, "t_step_s": t_step, "t_candidate_s": t_cand,
+                           "teacher_picked": float(picked.mean()), "oracle_pass_at_n": float(cands.max(1).mean())}
+
+
 def tto_experiment(reasoner, answerer, judges, tb, lr):
-    """Base (seed 0), TTO from the same noise, compute-matched best-of-N, oracle pass@N."""
+    """Base (seed 0), TTO from the same noise (the engine's loop: the base video looked at first, a confident
+    preview confirmed on its final video), compute-matched best-of-N, oracle pass@N."""
     out = {}
     base_labels = ev.judge_all(judges, tb.families, ev.sample_cells(reasoner, tb, 0))
     t0 = time.time()
-    res = ev.optimize_tasks(reasoner, answerer, tb, judges, lr=lr,
+    res = ev.optimize_tasks(reasoner, answerer, tb, judges, lr=lr, check_base=True,
                             progress=lambda done, n: log(f"tto {done}/{n} ({time.time() - t0:.0f}s)"))
     final, stop, confident, checks = res["final_cells"], res["stop_step"].float(), res["confident"], res["checks"]
     curve = res["curve"].mean(0)
@@ -123,31 +148,13 @@ def tto_experiment(reasoner, answerer, judges, tb, lr):
                   "rules": ev.rule_table(tto_labels), "mean_steps": float(stop.mean()),
                   "stopped_early": float(confident.float().mean()),
                   "mean_stop_checks": float(checks.float().mean()),
+                  "base_check": True, "stopped_at_step_0": float((confident & (stop == 0)).float().mean()),
                   "hacking_rate": float((confident.numpy() & (tto_success == 0)).mean()),
                   "hacking_among_stopped": float((tto_success[confident.numpy()] == 0).mean()) if confident.any() else None,
                   "fixed": int(((tto_success == 1) & (base_success == 0)).sum()),
                   "broken": int(((tto_success == 0) & (base_success == 1)).sum()),
                   "curve_success_vs_step_budget": [float(x) for x in curve]}
-    # compute-matched best-of-N: per-task cost of a TTO step and of one candidate (sample + teacher)
-    sub = tb.sub(slice(0, min(16, len(tb))))
-    z = ev.noise_for(reasoner, sub.idx, 0)
-    t_step = time_per_task(lambda: optimize(reasoner, answerer, z, sub.cells0, sub.instr, sub.queries, sub.weights,
-                                            tau=-1, max_steps=3), len(sub.idx)) / 3
-    t_cand = time_per_task(lambda: teacher_loss(answerer, reasoner, ev.sample_cells(reasoner, sub, 0), sub),
-                           len(sub.idx))
-    # a TTO run renders and scores a final video per stop check, and once more at the end unless a check confirmed
-    renders = (checks + (~confident).long()).float().mean()
-    n_match = max(2, int(round((float(stop.mean()) * t_step + float(renders) * t_cand) / t_cand)))
-    cands, losses = [], []
-    for k in range(n_match):
-        c = ev.sample_cells(reasoner, tb, k)
-        cands.append(ev.successes(judges, tb.families, c))
-        losses.append(teacher_loss(answerer, reasoner, c, tb)[0].numpy())
-    cands, losses = np.stack(cands, 1), np.stack(losses, 1)
-    pick = losses.argmin(1)
-    picked = cands[np.arange(len(tb)), pick]
-    out["best_of_n"] = {"n": n_match, "t_step_s": t_step, "t_candidate_s": t_cand,
-                        "teacher_picked": float(picked.mean()), "oracle_pass_at_n": float(cands.max(1).mean())}
+    picked, cands, out["best_of_n"] = compute_matched_best_of_n(reasoner, answerer, judges, tb, res)
     hacked = confident.numpy() & (tto_success == 0)
     # ablation: the method's stop on the preview alone (no final video rendered to confirm it)
     alone = ev.optimize_tasks(reasoner, answerer, tb, lr=lr, confirm=False)

@@ -66,8 +66,11 @@ def stop_text(r):
         return "Early stop on the preview's loss alone (results measured before the confirmed stop)."
     fams = ", ".join(f"{f} {pct(v['preview_stop_success'])} at {pct(v['preview_stop_hacking_rate'])} hacking"
                      for f, v in r["by_family"].items())
-    return (f"A confident preview stops a run only when the teacher is also confident on the final video of that "
-            f"LoRA ({r['tto']['mean_stop_checks']:.2f} final videos rendered per run to confirm, counted in the "
+    first = (f"Before the first update the teacher judges the base video (the fresh LoRA's final video) and a "
+             f"confident one ends the run unchanged ({pct(r['tto']['stopped_at_step_0'])} of runs). "
+             if r["tto"].get("base_check") else "")
+    return (first + f"A confident preview stops a run only when the teacher is also confident on the final video of that "
+            f"LoRA ({r['tto']['mean_stop_checks']:.2f} final videos rendered per run to judge, counted in the "
             f"compute match). Stopping on the preview alone, as the method is published: success "
             f"{pct(alone['success'])}, hacking {pct(alone['hacking_rate'])}, mean steps {alone['mean_steps']:.1f} ({fams}).")
 

@@ -2,7 +2,8 @@
 noise z1 per task, a fresh LoRA (A random, B zero), Adam on the LoRA only, loss
 L = lambda * L(goal) + (1 - lambda) / M * sum L(process), early stop when L <= tau on the preview and
 the teacher agrees on the final video of that LoRA (confirm_stop: the one-step preview and the full
-sampler can disagree; a stop on the preview alone then ends on a video the teacher rejects), final
+sampler can disagree; a stop on the preview alone then ends on a video the teacher rejects; with
+check_base the base video is judged so before the first update), final
 video from the full sampler with the same z1 and the best LoRA visited (the lowest loss, a rejected
 state scored by its final video, as the engine keeps; with an early stop that is the last one). Batched over tasks: every task has its own
 LoRA slice and its own Adam state (Adam is elementwise, so this equals separate runs)."""
@@ -81,12 +82,16 @@ def adam_step(params, grads, m, v, step, lr, active=None):
 
 
 def optimize(reasoner, answerer, z1, cells0, instr, queries, weights, lr=TTO_LR, tau=TTO_TAU,
-             max_steps=TTO_MAX_STEPS, judge_fn=None, keep_previews=False, seed0=0, init_lora=None, confirm=True):
+             max_steps=TTO_MAX_STEPS, judge_fn=None, keep_previews=False, seed0=0, init_lora=None, confirm=True,
+             check_base=False):
     """Runs the loop for a batch of tasks. z1 [B, F, N, D]; cells0 [B, N]; instr [B, L];
     queries [B, Q, Lq]; weights [B, Q]; init_lora: the starting LoRA (default: fresh). judge_fn(cells [B, T, N]) -> success [B] (optional: the
     success curve of the final video at every step budget). confirm: a confident preview stops the run only
     when the teacher is also confident on the final video of that LoRA (confirm_stop); otherwise the run goes
-    on and that state scores its final video's loss. Returns a dict of per-task results."""
+    on and that state scores its final video's loss. check_base (with confirm): before the first update the
+    teacher also scores the final video of every task whose preview is not confident (the fresh LoRA's B is
+    zero, so that video is the base sample): a confident one ends the run there, unchanged; the others score
+    that loss as their step-0 state. Returns a dict of per-task results."""
     B = z1.shape[0]
     start = batched_lora(reasoner, B, seed0) if init_lora is None else init_lora
     lora = [t.clone().requires_grad_(True) for t in start]
@@ -120,6 +125,8 @@ def optimize(reasoner, answerer, z1, cells0, instr, queries, weights, lr=TTO_LR,
             if judge_fn is not None:
                 curve.append(judge_fn(final_cells))
         newly = active & (per_task.detach() <= tau)
+        if check_base and step == 0:
+            newly = active.clone()
         if confirm and newly.any():
             rejected = confirm_stop(reasoner, answerer, z1, cells0, instr, queries, weights, lora, newly, tau)
             checks += newly.long()

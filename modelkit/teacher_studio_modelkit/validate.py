@@ -26,6 +26,8 @@ VALIDATION = {
                "--split heldout --n 128 --corrupt-fraction 0 --first-seed 300000", "fall,push"),
     "bars": (os.path.join(build.MODELKIT, "checkpoints", "bars.pt"), "sort_heldout_val",
              "--split heldout --n 128 --corrupt-fraction 0 --first-seed 300000", "sort"),
+    "connect": (os.path.join(build.MODELKIT, "checkpoints", "connect.pt"), "connect_heldout_val",
+                "--split heldout --n 128 --corrupt-fraction 0 --first-seed 300000", "connect"),
 }
 
 

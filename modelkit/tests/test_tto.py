@@ -73,6 +73,39 @@ def test_a_confident_preview_stops_only_when_the_final_video_confirms_it(blocks_
     assert torch.equal(res["final_cells"], zero["final_cells"][pick])
 
 
+def test_check_base_ends_a_run_on_a_confident_base_video(blocks_package, tmp_path_factory):
+    """check_base: the teacher looks at the base video before the first update. A task whose base video
+    pleases it more than its preview stops at step 0 with that video; the others are checked once, keep
+    its loss as step 0's score (until a better preview replaces it), and run on. Without check_base the first task runs on too."""
+    from conftest import generate_suite_data
+    from teacher_studio_modelkit import evaluate as ev
+    _, r, a, _, vocab = blocks_package
+    push = generate_suite_data(tmp_path_factory, "push-base", "--split heldout --n 24 --families push "
+                                                              "--corrupt-fraction 0 --first-seed 9000")
+    tb = ev.TaskBatch(push, vocab, range(24))
+    z = ev.noise_for(r, tb.idx, 0)
+    zero = optimize(r, a, z, tb.cells0, tb.instr, tb.queries, tb.weights, tau=-1, max_steps=0, confirm=False)
+    preview = zero["losses"][:, 0]
+    with torch.no_grad():
+        final = task_losses(a(r.render(zero["final_cells"]), tb.queries), tb.weights)
+    i = int((preview - final).argmax())  # the largest gap: final video confident, preview not
+    assert preview[i] > final[i] + 0.05
+    tau = float(preview[i] + final[i]) / 2
+    j = int(torch.minimum(preview, final).argmax())  # neither confident
+    assert min(preview[j], final[j]) > tau
+    pick = [i, j]
+    args = (r, a, z[pick], tb.cells0[pick], tb.instr[pick], tb.queries[pick], tb.weights[pick])
+    plain = optimize(*args, tau=tau, max_steps=2, lr=0.0)
+    assert not plain["confident"].any() and plain["checks"].tolist() == [0, 0]
+    res = optimize(*args, tau=tau, max_steps=2, lr=0.0, check_base=True)
+    assert res["confident"].tolist() == [True, False]
+    assert res["stop_step"].tolist() == [0, 2] and res["checks"].tolist() == [1, 1]
+    assert torch.equal(res["final_cells"], zero["final_cells"][pick])
+    assert abs(float(res["best_loss"][0]) - float(preview[i])) < 1e-4
+    once = optimize(*args, tau=tau, max_steps=0, check_base=True)
+    assert abs(float(once["best_loss"][1]) - float(final[j])) < 1e-4  # step 0 scored by its base video
+
+
 def test_final_video_comes_from_the_lowest_loss_lora(suite_data):
     r, a, z, c0, instr, q, w = setup(suite_data)
     res = optimize(r, a, z, c0, instr, q, w, tau=-1, max_steps=5, lr=0.5)  # a large step: the loss jumps around

@@ -8,7 +8,7 @@ import { ruleSet } from '../../helpers/model-package'
 import { useTempDirs } from '../../helpers/temp'
 
 /** A studio with a project, a maze task from the suite and the suite's own rules as user queries. */
-async function studioWithTask(dataDir: string, options: { packageDirs?: string[] } = {}) {
+async function studioWithTask(dataDir: string, options: { packageDirs?: string[]; seed?: number; split?: 'train' | 'heldout' } = {}) {
   const service = new StudioService({ dataDir, appVersion: '0.0.0-test', mode: 'browser', packageDirs: options.packageDirs ?? defaultPackageDirs() })
   const events: StudioEvent[] = []
   service.onEvent((e) => events.push(e))
@@ -19,8 +19,9 @@ async function studioWithTask(dataDir: string, options: { packageDirs?: string[]
     return result.value as T
   }
   await ok('createProject', { name: 'runs' })
-  const task = await ok('createSuiteTask', { family: 'maze', seed: 4 })
-  for (const rule of generateTask('maze', 4).rules) await ok('addRule', { taskId: task.id, kind: rule.kind, text: rule.query, weight: 1 })
+  const { seed = 4, split = 'train' } = options
+  const task = await ok('createSuiteTask', { family: 'maze', seed, split })
+  for (const rule of generateTask('maze', seed, { split }).rules) await ok('addRule', { taskId: task.id, kind: rule.kind, text: rule.query, weight: 1 })
   const finished = (runId: string) =>
     new Promise<Run>((resolve) => {
       const check = async () => {
@@ -64,6 +65,24 @@ describe('runs through the studio API (worker thread, built-in package)', () => 
     for (const e of progress.filter((e) => (e as { completedSteps: number }).completedSteps > 0)) expect((e as { etaMs: number | null }).etaMs).not.toBeNull()
     expect(events.filter((e) => e.type === 'run-step')).toHaveLength(4)
     expect(events.filter((e) => e.type === 'run-status' && e.runId === run.id).map((e) => (e as { status: string }).status)).toEqual(['queued', 'running', 'done'])
+    await service.close()
+  })
+
+  it('keeps the base video when the teacher is confident in it, though the one-step preview is not', async () => {
+    // held-out maze 1, seed 0: the teacher's loss is 4.44 on the step-0 preview and 4.20 on the base video
+    // (tests/engine/optimize/teacher-loop.test.ts finds such a task); tau between the two
+    const { service, ok, task, finished } = await studioWithTask(tempDir(), { seed: 1, split: 'heldout' })
+    const run = await ok<Run>('startRun', { taskId: task.id, method: 'teacher', settings: { maxSteps: 3, tau: 4.32, seed: 0 } })
+    const done = await finished(run.id)
+    expect(done.result).toMatchObject({ stopReason: 'confident', updates: 0, stopChecks: 1, bestStepIndex: 0 })
+    const steps = await ok<any[]>('listSteps', { runId: run.id })
+    expect(steps).toHaveLength(1)
+    expect(steps[0].loss).toBeGreaterThan(4.32)
+    expect(done.result!.finalLoss).toBeLessThan(4.32)
+    expect(done.result!.evaluator).toEqual(done.result!.baseEvaluator)
+    const videos = await ok<any[]>('listVideos', { runId: run.id })
+    const frames = (kind: string) => videos.find((v) => v.kind === kind).frames
+    expect(frames('final')).toEqual(frames('base'))
     await service.close()
   })
 

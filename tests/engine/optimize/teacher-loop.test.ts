@@ -3,11 +3,17 @@ import { optimizeWithTeacher, queryLossWeights, teacherLoss } from '../../../src
 import { generateTask } from '../../../src/main/engine/tasks'
 import { builtInModels } from '../../helpers/model-package'
 
-// A fixed held-out task and the suite's own rule queries.
-const task = generateTask('maze', 0, { split: 'heldout' })
-const condition = { firstFrame: task.firstFrame, instruction: task.instruction }
-const weights = queryLossWeights(task.rules.map((r) => ({ kind: r.kind, weight: 1 })), 0.5)
-const queries = task.rules.map((r, i) => ({ kind: r.kind, text: r.query, lossWeight: weights[i] }))
+// Fixed held-out tasks and the suite's own rule queries.
+function taskInputs(index: number) {
+  const task = generateTask('maze', index, { split: 'heldout' })
+  const weights = queryLossWeights(task.rules.map((r) => ({ kind: r.kind, weight: 1 })), 0.5)
+  return {
+    condition: { firstFrame: task.firstFrame, instruction: task.instruction },
+    weights,
+    queries: task.rules.map((r, i) => ({ kind: r.kind, text: r.query, lossWeight: weights[i] })),
+  }
+}
+const { condition, weights, queries } = taskInputs(0)
 const settings = { seed: 3, learningRate: 0, tau: 0.22, maxSteps: 8, earlyStop: false, clipNorm: 0, confirmStop: false }
 
 afterAll(async () => (await builtInModels()).release())
@@ -68,6 +74,60 @@ describe('optimizeWithTeacher on the built-in package', () => {
     const unconfirmed = await optimizeWithTeacher(models, condition, queries, { ...settings, seed: found!.seed, tau, maxSteps: 3, earlyStop: true })
     expect(unconfirmed).toMatchObject({ stopReason: 'confident', checks: 0, updates: 0 })
     expect(unconfirmed.finalLoss!).toBeGreaterThan(tau)
+  })
+
+  it('with checkBase, ends the run on a base video the teacher is confident in, though its preview is not', async () => {
+    const models = await builtInModels()
+    // a task and seed whose base video pleases the teacher more than its one-step preview does; tau between the two
+    const { condition, queries } = taskInputs(1)
+    let found: { seed: number; preview: number; final: number } | null = null
+    for (let seed = 0; seed < 40 && !found; seed++) {
+      const lora = models.freshLora(seed)
+      const z1 = models.noise(seed)
+      const preview = (await models.teacherStep(lora, z1, condition, queries)).loss
+      const pYes = await models.answer(await models.render(lora, z1, condition), queries)
+      const final = teacherLoss(pYes, queries.map((q) => q.lossWeight))
+      if (preview > final + 0.1) found = { seed, preview, final }
+    }
+    expect(found).not.toBeNull()
+    const run = { ...settings, seed: found!.seed, tau: (found!.preview + found!.final) / 2, maxSteps: 3, earlyStop: true, confirmStop: true }
+    const looked = await optimizeWithTeacher(models, condition, queries, { ...run, checkBase: true })
+    const base = await models.render(models.freshLora(found!.seed), models.noise(found!.seed), condition)
+    expect(looked).toMatchObject({ stopReason: 'confident', updates: 0, checks: 1, bestStepIndex: 0 })
+    expect(looked.steps[0].check).toEqual({ finalLoss: looked.finalLoss, accepted: true })
+    expect(looked.finalLoss).toBeCloseTo(found!.final, 4)
+    expect(looked.finalFrames!.map((f) => Buffer.from(f).toString('base64'))).toEqual(base.map((f) => Buffer.from(f).toString('base64')))
+    // without it the unconfident preview sends the same run into its updates
+    const optimized = await optimizeWithTeacher(models, condition, queries, run)
+    expect(optimized).toMatchObject({ stopReason: 'max-steps', updates: 3, checks: 0 })
+  })
+
+  it('with checkBase, scores step 0 by a rejected base video and reuses a base video already rendered', async () => {
+    const models = await builtInModels()
+    let renders = 0
+    const counting = new Proxy(models, {
+      get: (target, key) => {
+        if (key === 'render') return (...args: Parameters<typeof models.render>) => (renders++, target.render(...args))
+        const value = Reflect.get(target, key, target)
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
+    const z1 = models.noise(settings.seed)
+    const frames = await models.render(models.freshLora(settings.seed), z1, condition)
+    const pYes = await models.answer(frames, queries)
+    const baseVideo = { frames, pYes, loss: teacherLoss(pYes, weights) }
+    // tau under both losses: the base is looked at, rejected, and step 0 keeps its final video's loss
+    const run = { ...settings, tau: -1, maxSteps: 2, earlyStop: true, confirmStop: true, checkBase: true }
+    const result = await optimizeWithTeacher(counting, condition, queries, run, {}, baseVideo)
+    expect(result).toMatchObject({ stopReason: 'max-steps', updates: 2, checks: 1 })
+    expect(result.steps[0].check).toEqual({ finalLoss: baseVideo.loss, accepted: false })
+    expect(result.steps.slice(1).every((s) => s.check === null)).toBe(true)
+    expect(renders).toBe(1) // the final render only: step 0's check reused the base video
+    // a base video passed in is the one judged: one the teacher is sure of ends the run on it, unrendered
+    renders = 0
+    const sure = await optimizeWithTeacher(counting, condition, queries, { ...run, tau: 0.22 }, {}, { ...baseVideo, loss: 0 })
+    expect(sure).toMatchObject({ stopReason: 'confident', updates: 0, checks: 1, finalLoss: 0 })
+    expect(renders).toBe(0)
   })
 
   it('renders the final video from the same fixed noise: zero updates give the base sample', async () => {

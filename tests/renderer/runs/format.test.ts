@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatDuration, formatLoss, formatProbability, queryLabels, weakestPYes } from '../../../src/renderer/src/runs/format'
+import { formatDuration, formatLoss, formatProbability, keptBaseVideo, queryLabels, weakestPYes } from '../../../src/renderer/src/runs/format'
 import type { Run } from '../../../src/shared'
 
 const run = (finalPYes: number[] | null) => ({ result: finalPYes === null ? null : { finalPYes } }) as unknown as Run
@@ -28,5 +28,14 @@ describe('run formatting', () => {
     expect(weakestPYes(run([0.9, 0.42, 0.7]))).toBe(0.42)
     expect(weakestPYes(run(null))).toBeNull()
     expect(formatProbability(0.42)).toBe('0.420')
+  })
+
+  it('says a teacher run kept the base video only when it stopped confident before any update', () => {
+    const teacher = (stopReason: string, updates: number) => ({ method: 'teacher', result: { stopReason, updates } }) as unknown as Run
+    expect(keptBaseVideo(teacher('confident', 0))).toBe(true)
+    expect(keptBaseVideo(teacher('confident', 3))).toBe(false)
+    expect(keptBaseVideo(teacher('max-steps', 0))).toBe(false)
+    expect(keptBaseVideo({ method: 'best-of-n', result: { stopReason: 'picked', updates: 0 } } as unknown as Run)).toBe(false)
+    expect(keptBaseVideo({ method: 'teacher', result: null } as unknown as Run)).toBe(false)
   })
 })

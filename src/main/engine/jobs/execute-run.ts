@@ -67,7 +67,7 @@ export async function executeRun(models: StudioModels, request: RunRequest, hook
       models,
       condition,
       queries,
-      { seed: settings.seed, learningRate: settings.learningRate, tau: settings.tau, maxSteps: settings.maxSteps, earlyStop: true, clipNorm: settings.gradientClip ?? 0, confirmStop: true },
+      { seed: settings.seed, learningRate: settings.learningRate, tau: settings.tau, maxSteps: settings.maxSteps, earlyStop: true, clipNorm: settings.gradientClip ?? 0, confirmStop: true, checkBase: true },
       {
         signal: hooks.signal,
         onStep: async (s) => {
@@ -75,6 +75,7 @@ export async function executeRun(models: StudioModels, request: RunRequest, hook
           hooks.onProgress?.(s.index + 1, settings.maxSteps + 1)
         },
       },
+      baseSample.candidates[0],
     )
     if (loop.finalFrames) await hooks.onVideo?.('final', loop.finalFrames)
     return {

@@ -9,6 +9,12 @@
  * final video of that LoRA: the one-step preview and the full sampler can disagree, and a stop on the
  * preview alone then hands the user a video the teacher itself rejects. A rejected state keeps its
  * final video's loss as its score (so a later state can replace it as the best) and the run goes on.
+ *
+ * With `checkBase`, the teacher also looks at the base video before the first update, when the first
+ * preview is not confident: the fresh LoRA changes nothing, so the final video of step 0 is the base
+ * sample. A confident one ends the run there, unchanged (a blurry preview otherwise sends a right video
+ * into optimization, which can only keep it or break it); otherwise step 0 scores that video's loss, as
+ * a rejected stop does. The caller that has already rendered and scored the base sample passes it.
  */
 import type { Conditioning, QueryInput, StudioModels } from '../models'
 import type { NamedTensors } from '../runtime'
@@ -28,6 +34,15 @@ export interface TeacherLoopSettings {
   clipNorm: number
   /** A confident preview stops the run only if the final video of that LoRA is confident too. */
   confirmStop: boolean
+  /** Before the first update, a confident base video ends the run (with earlyStop). */
+  checkBase?: boolean
+}
+
+/** A final video and the teacher's verdict on it. */
+export interface ScoredVideo {
+  frames: Uint8Array[]
+  pYes: number[]
+  loss: number
 }
 
 /** The final video rendered to confirm a confident preview, and whether it confirmed the stop. */
@@ -44,7 +59,7 @@ export interface StepReport {
   gradientNorm: number
   ms: number
   preview: Uint8Array[]
-  /** Set when this step's preview was confident and confirmStop rendered the final video. */
+  /** Set when the final video of this step's LoRA was scored: a confident preview under confirmStop, or step 0 under checkBase. */
   check: StopCheck | null
 }
 
@@ -58,7 +73,7 @@ export interface TeacherLoopResult {
   finalFrames: Uint8Array[] | null
   finalPYes: number[] | null
   finalLoss: number | null
-  /** Final videos rendered to confirm a confident preview (confirmStop). */
+  /** Final videos scored to confirm a stop (confirmStop, checkBase; a base video passed in counts too). */
   checks: number
 }
 
@@ -77,6 +92,8 @@ export async function optimizeWithTeacher(
   queries: readonly QueryInput[],
   settings: TeacherLoopSettings,
   hooks: TeacherLoopHooks = {},
+  /** The base sample (the fresh LoRA's final video from this seed), already rendered and scored: step 0's checks reuse it. */
+  baseVideo?: ScoredVideo,
 ): Promise<TeacherLoopResult> {
   if (queries.length === 0) throw new Error('The teacher needs at least one rule query to optimize against.')
   const z1 = models.noise(settings.seed)
@@ -89,7 +106,13 @@ export async function optimizeWithTeacher(
   let reason: StopReason | null = null
   let updates = 0
   let checks = 0
-  let confirmed: { frames: Uint8Array[]; pYes: number[]; loss: number } | null = null
+  let confirmed: ScoredVideo | null = null
+  const finalVideo = async (index: number): Promise<ScoredVideo> => {
+    if (index === 0 && baseVideo) return baseVideo
+    const frames = await models.render(lora, z1, condition)
+    const pYes = await models.answer(frames, queries)
+    return { frames, pYes, loss: teacherLoss(pYes, weights) }
+  }
   await hooks.onLora?.(0, lora)
   for (let index = 0; reason === null; index++) {
     if (hooks.signal?.aborted) {
@@ -101,15 +124,17 @@ export async function optimizeWithTeacher(
     best.offer(step.loss, index, () => cloneTensors(lora))
     reason = stopReason(step.loss, updates, rule)
     let check: StopCheck | null = null
-    if (reason === 'confident' && settings.confirmStop) {
-      const frames = await models.render(lora, z1, condition)
-      const pYes = await models.answer(frames, queries)
-      const loss = teacherLoss(pYes, weights)
+    const confirming = reason === 'confident' && settings.confirmStop
+    const lookingAtBase = index === 0 && reason !== 'confident' && settings.checkBase === true && settings.earlyStop
+    if (confirming || lookingAtBase) {
+      const video = await finalVideo(index)
       checks++
-      check = { finalLoss: loss, accepted: loss <= settings.tau }
-      if (check.accepted) confirmed = { frames, pYes, loss }
-      else {
-        if (best.index === index) best.rescore(loss)
+      check = { finalLoss: video.loss, accepted: video.loss <= settings.tau }
+      if (check.accepted) {
+        confirmed = video
+        reason = 'confident'
+      } else {
+        if (best.index === index) best.rescore(video.loss)
         reason = stopReason(step.loss, updates, { ...rule, earlyStop: false })
       }
     }

@@ -3,7 +3,7 @@ import { RunCurves } from '../charts'
 import { ExportPanel } from '../export'
 import { Candidates, StepScrubber, Verdicts, VideoCompare } from '../timeline'
 import { FINISHED_RUN_STATUSES } from '../../../shared'
-import { formatDuration, METHOD_LABELS, shortId } from './format'
+import { formatDuration, keptBaseVideo, METHOD_LABELS, shortId } from './format'
 import { useRun, useRunSteps, useRunVideos } from './hooks'
 
 /** One run: what ran and how it ended, live curves, the timeline, videos, verdicts and export. */
@@ -25,7 +25,7 @@ export function RunDetails({ runId }: { runId: string }) {
           <Badge size="lg" variant="light" data-testid="run-status">{run.status}</Badge>
           {run.result && <Badge size="lg" variant="outline">stopped: {run.result.stopReason}</Badge>}
           {run.result?.stopChecks ? (
-            <Badge size="lg" variant="outline" color="gray" data-testid="stop-checks" title="Times the preview was confident and the final video was rendered to confirm it before stopping">
+            <Badge size="lg" variant="outline" color="gray" data-testid="stop-checks" title="Final videos the teacher judged before stopping: the base video first, then the video of each confident preview">
               final video checked {run.result.stopChecks}×
             </Badge>
           ) : null}
@@ -40,6 +40,11 @@ export function RunDetails({ runId }: { runId: string }) {
       <Text size="sm" c="dimmed">
         seed {run.settings.seed} · lr {run.settings.learningRate} · λ {run.settings.lambda} · tau {run.settings.tau} · max {run.settings.maxSteps} steps · model {run.model.packageId} ({run.model.packageHash.slice(0, 10)})
       </Text>
+      {keptBaseVideo(run) && (
+        <Text size="sm" data-testid="kept-base">
+          The teacher was already confident in the base video, so the run kept it unchanged: no LoRA update was needed.
+        </Text>
+      )}
       {run.error && (
         <Alert color="red" role="alert" title={`The run ${run.status === 'failed' ? 'failed' : 'stopped'}`}>
           {run.error}

@@ -32,6 +32,11 @@ export function weakestPYes(run: Run): number | null {
   return p && p.length ? Math.min(...p) : null
 }
 
+/** A teacher run that ended on the base video: the teacher was confident in it before any LoRA update. */
+export function keptBaseVideo(run: Pick<Run, 'method' | 'result'>): boolean {
+  return run.method === 'teacher' && run.result?.stopReason === 'confident' && run.result.updates === 0
+}
+
 /** Short label of a run query for legends: "goal", "process 1", ... */
 export function queryLabels(run: Pick<Run, 'queries'>): string[] {
   let process = 0
