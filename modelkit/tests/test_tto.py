@@ -42,10 +42,9 @@ def test_early_stop_at_tau(suite_data):
     assert (res["stop_step"][stopped] == 0).all() and res["confident"][stopped].all()
 
 
-def test_a_confident_preview_stops_only_when_the_final_video_confirms_it(blocks_package, tmp_path_factory):
-    """On the committed blocks models (a random teacher scores previews and final videos alike): a
-    task whose preview pleases the teacher more than its final video runs on, scored by its final
-    video; a task confident on both stops at once; without confirm both stop on the preview."""
+def step_zero_losses(blocks_package, tmp_path_factory):
+    """24 held-out push tasks on the committed blocks models, and at step 0 (the base sample's noise, a fresh
+    LoRA) the teacher's loss on each one-step preview and on each base video: (r, a, tb, z, zero, preview, final)."""
     from conftest import generate_suite_data
     from teacher_studio_modelkit import evaluate as ev
     _, r, a, _, vocab = blocks_package
@@ -54,9 +53,16 @@ def test_a_confident_preview_stops_only_when_the_final_video_confirms_it(blocks_
     tb = ev.TaskBatch(push, vocab, range(24))
     z = ev.noise_for(r, tb.idx, 0)
     zero = optimize(r, a, z, tb.cells0, tb.instr, tb.queries, tb.weights, tau=-1, max_steps=0, confirm=False)
-    preview = zero["losses"][:, 0]
     with torch.no_grad():
         final = task_losses(a(r.render(zero["final_cells"]), tb.queries), tb.weights)
+    return r, a, tb, z, zero, zero["losses"][:, 0], final
+
+
+def test_a_confident_preview_stops_only_when_the_final_video_confirms_it(blocks_package, tmp_path_factory):
+    """On the committed blocks models (a random teacher scores previews and final videos alike): a
+    task whose preview pleases the teacher more than its final video runs on, scored by its final
+    video; a task confident on both stops at once; without confirm both stop on the preview."""
+    r, a, tb, z, zero, preview, final = step_zero_losses(blocks_package, tmp_path_factory)
     i = int((final - preview).argmax())  # the largest gap: preview confident, final video not
     assert final[i] > preview[i] + 0.05
     tau = float(preview[i] + final[i]) / 2
@@ -77,17 +83,7 @@ def test_check_base_ends_a_run_on_a_confident_base_video(blocks_package, tmp_pat
     """check_base: the teacher looks at the base video before the first update. A task whose base video
     pleases it more than its preview stops at step 0 with that video; the others are checked once, keep
     its loss as step 0's score (until a better preview replaces it), and run on. Without check_base the first task runs on too."""
-    from conftest import generate_suite_data
-    from teacher_studio_modelkit import evaluate as ev
-    _, r, a, _, vocab = blocks_package
-    push = generate_suite_data(tmp_path_factory, "push-base", "--split heldout --n 24 --families push "
-                                                              "--corrupt-fraction 0 --first-seed 9000")
-    tb = ev.TaskBatch(push, vocab, range(24))
-    z = ev.noise_for(r, tb.idx, 0)
-    zero = optimize(r, a, z, tb.cells0, tb.instr, tb.queries, tb.weights, tau=-1, max_steps=0, confirm=False)
-    preview = zero["losses"][:, 0]
-    with torch.no_grad():
-        final = task_losses(a(r.render(zero["final_cells"]), tb.queries), tb.weights)
+    r, a, tb, z, zero, preview, final = step_zero_losses(blocks_package, tmp_path_factory)
     i = int((preview - final).argmax())  # the largest gap: final video confident, preview not
     assert preview[i] > final[i] + 0.05
     tau = float(preview[i] + final[i]) / 2

@@ -14,6 +14,22 @@ function taskInputs(index: number) {
   }
 }
 const { condition, weights, queries } = taskInputs(0)
+
+type Inputs = ReturnType<typeof taskInputs>
+type Losses = { seed: number; preview: number; final: number }
+
+/** The first seed (of 40) whose step-0 teacher losses, on the one-step preview and on the base video, pass `test`. */
+async function firstSeed(models: Awaited<ReturnType<typeof builtInModels>>, condition: Inputs['condition'], queries: Inputs['queries'], test: (l: Losses) => boolean): Promise<Losses | null> {
+  for (let seed = 0; seed < 40; seed++) {
+    const lora = models.freshLora(seed)
+    const z1 = models.noise(seed)
+    const preview = (await models.teacherStep(lora, z1, condition, queries)).loss
+    const pYes = await models.answer(await models.render(lora, z1, condition), queries)
+    const losses = { seed, preview, final: teacherLoss(pYes, queries.map((q) => q.lossWeight)) }
+    if (test(losses)) return losses
+  }
+  return null
+}
 const settings = { seed: 3, learningRate: 0, tau: 0.22, maxSteps: 8, earlyStop: false, clipNorm: 0, confirmStop: false }
 
 afterAll(async () => (await builtInModels()).release())
@@ -53,15 +69,7 @@ describe('optimizeWithTeacher on the built-in package', () => {
   it('goes on when the final video does not confirm the preview, and scores that state by its final video', async () => {
     const models = await builtInModels()
     // a seed whose one-step preview pleases the teacher more than its final video does; tau between the two
-    let found: { seed: number; preview: number; final: number } | null = null
-    for (let seed = 0; seed < 40 && !found; seed++) {
-      const lora = models.freshLora(seed)
-      const z1 = models.noise(seed)
-      const preview = (await models.teacherStep(lora, z1, condition, queries)).loss
-      const pYes = await models.answer(await models.render(lora, z1, condition), queries)
-      const final = teacherLoss(pYes, queries.map((q) => q.lossWeight))
-      if (final > preview + 0.05) found = { seed, preview, final }
-    }
+    const found = await firstSeed(models, condition, queries, ({ preview, final }) => final > preview + 0.05)
     expect(found).not.toBeNull()
     const tau = (found!.preview + found!.final) / 2
     // learning rate 0: every step is the same state, so every step is checked and rejected
@@ -80,15 +88,7 @@ describe('optimizeWithTeacher on the built-in package', () => {
     const models = await builtInModels()
     // a task and seed whose base video pleases the teacher more than its one-step preview does; tau between the two
     const { condition, queries } = taskInputs(1)
-    let found: { seed: number; preview: number; final: number } | null = null
-    for (let seed = 0; seed < 40 && !found; seed++) {
-      const lora = models.freshLora(seed)
-      const z1 = models.noise(seed)
-      const preview = (await models.teacherStep(lora, z1, condition, queries)).loss
-      const pYes = await models.answer(await models.render(lora, z1, condition), queries)
-      const final = teacherLoss(pYes, queries.map((q) => q.lossWeight))
-      if (preview > final + 0.1) found = { seed, preview, final }
-    }
+    const found = await firstSeed(models, condition, queries, ({ preview, final }) => preview > final + 0.1)
     expect(found).not.toBeNull()
     const run = { ...settings, seed: found!.seed, tau: (found!.preview + found!.final) / 2, maxSteps: 3, earlyStop: true, confirmStop: true }
     const looked = await optimizeWithTeacher(models, condition, queries, { ...run, checkBase: true })
