@@ -14,10 +14,9 @@ import time
 import numpy as np
 import torch
 
-from . import evaluate as ev
-from .experiment import compute_matched_best_of_n
-from . import build
+from . import build, evaluate as ev
 from .data import SuiteData
+from .experiment import compute_matched_best_of_n
 from .export import load_checkpoint
 from .family_package import teacher_datasets
 from .rules import make_judges

@@ -125,7 +125,7 @@ def optimize(reasoner, answerer, z1, cells0, instr, queries, weights, lr=TTO_LR,
             if judge_fn is not None:
                 curve.append(judge_fn(final_cells))
         newly = active & (per_task.detach() <= tau)
-        if check_base and step == 0:
+        if check_base and confirm and step == 0:
             newly = active.clone()
         if confirm and newly.any():
             rejected = confirm_stop(reasoner, answerer, z1, cells0, instr, queries, weights, lora, newly, tau)

@@ -98,6 +98,8 @@ def test_check_base_ends_a_run_on_a_confident_base_video(blocks_package, tmp_pat
     assert res["stop_step"].tolist() == [0, 2] and res["checks"].tolist() == [1, 1]
     assert torch.equal(res["final_cells"], zero["final_cells"][pick])
     assert abs(float(res["best_loss"][0]) - float(preview[i])) < 1e-4
+    unconfirmed = optimize(*args, tau=tau, max_steps=2, lr=0.0, check_base=True, confirm=False)
+    assert not unconfirmed["confident"].any()  # without confirm there is no final video to judge: no effect
     once = optimize(*args, tau=tau, max_steps=0, check_base=True)
     assert abs(float(once["best_loss"][1]) - float(final[j])) < 1e-4  # step 0 scored by its base video
 
