@@ -125,7 +125,7 @@ def compute_matched_best_of_n(reasoner, answerer, judges, tb, res):
         losses.append(teacher_loss(answerer, reasoner, c, tb)[0].numpy())
     cands, losses = np.stack(cands, 1), np.stack(losses, 1)
     picked = cands[np.arange(len(tb)), losses.argmin(1)]
-    return picked, cands, {"n": n_match, "t_step_s": t_step, "t_candidate_s": t_cand,
+    return picked, cands, {"n": n_match, "t_step_s": t_step, "t_candidate_s": t_cand, "tto_renders_per_run": float(renders),
                            "teacher_picked": float(picked.mean()), "oracle_pass_at_n": float(cands.max(1).mean())}
 
 
