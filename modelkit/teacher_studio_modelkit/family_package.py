@@ -58,6 +58,7 @@ class FamilyPackage:
     hue: bool = False  # the answerer's colour augmentation (train.rotate_hue)
     sources: Callable = None  # (reasoner, vocab) -> more round-0 answerer videos: stage_answerer's extra
     extra_after: tuple = None  # with sources: stage_answerer's extra_after (first, minutes)
+    extra_key: str = "composites"  # the extra_after training's name in the budgets the results and card print
     run_name: str = None  # runs/RUN*.pt, runs/RUN*.json, results/RUN*.md, data/RUN_*_mix, ...: default NAME
     # each answerer training keeps its best snapshot on the validation split (answerer_validation): the scores in
     # runs/ANSWERER_NAME_choice.json and the teacher's results
@@ -125,7 +126,7 @@ class FamilyPackage:
 
     def teacher_budgets(self):
         """The teacher's training budgets as results store them (train.Budget.to_json)."""
-        extra = {"composites": self.extra_after[1]} if self.extra_after else {}
+        extra = {self.extra_key: self.extra_after[1]} if self.extra_after else {}
         budgets = {"writer": self.writer_budget, "answerer": self.answerer_budget, **extra, "harden": self.harden_budget}
         return {k: as_budget(b).to_json() for k, b in budgets.items()}
 
@@ -237,7 +238,8 @@ def build_text(record, teach):
             + ("; the cached stages' time was not recorded" if unknown else "")
             + f"; training budgets: reasoner {budget_text(b['reasoner'])}, query writer {budget_text(b['writer'])},"
             f" answerer {budget_text(b['answerer'])}"
-            + (f" + {budget_text(b['composites'])} two-pair composites" if "composites" in b else "")
+            + "".join(f" + {budget_text(b[k])} " + ("two-pair composites" if k == "composites" else k)
+                      for k in b if k not in ("reasoner", "writer", "answerer", "harden"))
             + f" + {budget_text(b['harden'])} hardening. The evaluation that wrote this card took {evaluation:.0f} minutes more."
             + (f" {record['note']}" if record.get("note") else ""))
 

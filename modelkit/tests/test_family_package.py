@@ -47,6 +47,10 @@ def test_build_record_holds_the_budgets_and_the_card_prints_them():
     record["budgets"] = {"reasoner": 5} | bars.teacher_budgets()
     assert "reasoner 5 minutes, query writer 3 minutes, answerer 14 minutes + 4 minutes hardening" in build_text(
         record, {"experiment_minutes": 5.0})
+    record["budgets"] = {"reasoner": 5} | package_of("connect").teacher_budgets()
+    assert " two-pair composites + " in build_text(record, {"experiment_minutes": 5.0})
+    record["budgets"] = {"reasoner": 5} | replace(bars, extra_after=("first", 2), extra_key="more videos").teacher_budgets()
+    assert "answerer 14 minutes + 2 minutes more videos + 4 minutes hardening" in build_text(record, {"experiment_minutes": 5.0})
 
 
 @pytest.mark.parametrize("name", PACKAGES)

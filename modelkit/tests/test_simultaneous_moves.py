@@ -1,0 +1,68 @@
+"""Simultaneous moves (answerer training videos of the blocks package): a push video whose blocks take
+turns becomes one where their moves overlap in time. Each block keeps its own path, from the same first
+frame to the same last cell; some frame now moves two blocks; a block that runs into another is drawn
+under it, and only then do the judges fail the video, on push.intact."""
+import numpy as np
+import pytest
+
+from conftest import generate_suite_data
+from teacher_studio_modelkit.late_faults import fault_ids
+from teacher_studio_modelkit.rules import make_judges
+from teacher_studio_modelkit.simultaneous_moves import block_paths, overlapped, simultaneous_videos
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    return generate_suite_data(tmp_path_factory, "simultaneous", "--split train --n 48 --families push "
+                                                                 "--corrupt-fraction 0 --first-seed 5000")
+
+
+def movers_per_frame(cells, ids):
+    """How many blocks change cell from each frame to the next [T-1]."""
+    where = [[np.flatnonzero(np.isin(f, [ids["object"][k], ids["placed"][k]])) for f in cells] for k in range(3)]
+    return np.array([sum(not np.array_equal(w[t], w[t - 1]) for w in where) for t in range(1, len(cells))])
+
+
+def test_ground_truth_push_moves_one_block_per_frame(data):
+    ids = fault_ids({a["name"]: a["id"] for a in data.appearances})
+    T = data.cells.shape[1]
+    assert all((movers_per_frame(np.asarray(c).reshape(T, -1), ids) <= 1).all() for c in data.cells)
+
+
+def test_overlapped_keeps_each_path_and_moves_blocks_together(data):
+    ids = fault_ids({a["name"]: a["id"] for a in data.appearances})
+    judge = make_judges(data.appearances, data.geometry["canvasCells"])["push"]
+    T = data.cells.shape[1]
+    rng = np.random.default_rng(0)
+    made = broken = 0
+    for i in range(len(data.instances)):
+        cells = np.asarray(data.cells[i]).reshape(T, -1)
+        two = sum(first is not None for _, first in block_paths(cells, ids).values()) >= 2
+        out = overlapped(cells, ids, rng)
+        if not two:
+            assert out is None, "one moving block has nothing to overlap"
+            continue
+        if out is None:  # every block drew its own first move as its start
+            continue
+        made += 1
+        assert (out[0] == cells[0]).all() and out.shape == cells.shape
+        assert (movers_per_frame(out, ids) >= 2).any()
+        verdict = judge(out)
+        if verdict["push.intact"]:
+            # every block follows its own path and ends where it did, placed as it was
+            assert {k: p for k, (p, _) in block_paths(out, ids).items()} == \
+                   {k: p for k, (p, _) in block_paths(cells, ids).items()}
+            assert (out[-1] == cells[-1]).all() and verdict == judge(cells)
+        else:
+            broken += 1
+            blocks = np.isin(out, ids["object"] + ids["placed"]).sum(-1)
+            assert (blocks < blocks[0]).any(), "a broken one hides a block under another"
+    assert made >= 8 and broken < made
+
+
+def test_simultaneous_videos_draw_twice_per_task_up_to_n(data):
+    idx = list(range(len(data.instances)))
+    kept, cells = simultaneous_videos(data, idx, seed=1)
+    assert cells.dtype == np.uint8 and len(kept) == len(cells) > len(set(kept))
+    assert simultaneous_videos(data, idx, seed=1, n=5)[0] == kept[:5]
+    assert (simultaneous_videos(data, idx, seed=1)[1] == cells).all()
