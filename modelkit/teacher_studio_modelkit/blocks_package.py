@@ -4,7 +4,8 @@ names they had before the package existed (runs/objects*.pt, results/objects*.md
 
 One command makes it from scratch: `python -m teacher_studio_modelkit.build --package blocks
 --fresh`: gen-data -> the objects reasoner (objects_experiment.stage_reasoner) -> query writer and
-answerer with its hardening round -> graphs, manifest.json and modelkit/checkpoints/blocks.pt ->
+answerer with its hardening round -> the answerer refined with simultaneous-move videos
+(simultaneous_moves.py) and hardened again (runs/objects_answerer_refined1.pt) -> graphs, manifest.json and modelkit/checkpoints/blocks.pt ->
 the evaluation (runs/objects.json, results/objects.md, runs/objects_teacher.json,
 results/objects_teacher.md) -> MODEL_CARD.md. `python -m teacher_studio_modelkit.blocks_package
 --card-only` rewrites the card from the cached results.
@@ -13,10 +14,11 @@ import json
 
 from . import objects_experiment
 from .build import SMOKE
-from .family_package import FamilyPackage, build_minutes, build_text, lowest, misses
+from .family_package import FamilyPackage, Refinement, build_minutes, build_text, lowest, misses
 from .late_faults import late_fault_sources
 from .model_card import curve_text, pct, stop_text
 from .objects_teacher import BLOCKS_ANSWERER_BUDGET, BLOCKS_HEADER, BLOCKS_TTO_LR
+from .simultaneous_moves import SIMULTANEOUS_STEPS, simultaneous_sources
 from .train import Budget, teacher_budget_texts, trained_text
 
 # Step budgets (since 2026-12-02; results/blocks_rebuild.md): the wall-clock budgets they replace (reasoner 14 minutes,
@@ -25,6 +27,10 @@ from .train import Budget, teacher_budget_texts, trained_text
 BLOCKS_REASONER_BUDGET = Budget(steps=10 if SMOKE else 650)
 BLOCKS_WRITER_BUDGET = Budget(steps=20 if SMOKE else 1250)
 BLOCKS_HARDEN_BUDGET = Budget(steps=10 if SMOKE else 720)
+# Since 2026-12-03 (results/simultaneous_moves.md): the hardened answerer trains 1,000 steps more with push videos whose
+# blocks move at the same time, which optimized pushes do and the suite's videos never do, then hardens again.
+BLOCKS_REFINEMENT = Refinement(name="objects_answerer_refined", sources=simultaneous_sources(),
+                               budget=Budget(steps=10 if SMOKE else SIMULTANEOUS_STEPS), key="simultaneous moves")
 
 
 def weak(teach):
@@ -229,7 +235,7 @@ PACKAGE = FamilyPackage(
     # videos that end with a block gone or doubled: not in the recipe (LATE_FAULTS = 0, results/late_faults.md)
     sources=late_fault_sources(),
     # the answerer's reading of held-out rooms differed from build to build (results/blocks_rebuild.md)
-    choose=True,
+    choose=True, refine=BLOCKS_REFINEMENT,
     header=BLOCKS_HEADER, write_card=write_card)
 CHECKPOINT = PACKAGE.checkpoint
 build = PACKAGE.build

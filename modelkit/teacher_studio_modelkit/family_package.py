@@ -1,7 +1,8 @@
 """A model package for one or more of the suite's families with a reasoner of its own (blocks: fall
 and push, bars: sort, connect: connect), built the same way: gen-data -> the reasoner (its
 experiment's stage_reasoner) -> query writer and answerer with its hardening round (the gridworld
-recipe, pipeline.stage_writer and pipeline.stage_answerer) -> graphs, manifest.json and the
+recipe, pipeline.stage_writer and pipeline.stage_answerer; a package may refine the hardened answerer
+with videos of its own and harden it again: FamilyPackage.refine) -> graphs, manifest.json and the
 PyTorch checkpoint -> then, as evaluation after the build, the reasoner's base success
 (runs/RUN.json, results/RUN.md) and the held-out teacher experiment (objects_teacher.experiment:
 runs/RUN_teacher.json, results/RUN_teacher.md) -> MODEL_CARD.md (the package module's
@@ -24,6 +25,7 @@ from .family_experiment import FamilyExperiment
 from .model_card import curve_text, pct, stop_text
 from .objects_teacher import experiment
 from .objects_teacher import write_report as write_teacher_report
+from . import pipeline
 from .pipeline import (export_package, load_run_models, ort_step_ms, package_defaults, package_mb, parameter_counts,
                        stage_answerer, stage_clock, stage_writer)
 from .rules import make_judges
@@ -39,6 +41,21 @@ def teacher_datasets(name, validation=False):
              f"{name}_heldout_mix": "--split heldout --n 1000 --corrupt-fraction 0.6 --first-seed 50000",
              f"{name}_heldout_gt": "--split heldout --n 256 --corrupt-fraction 0 --first-seed 0"}
             | (val_mix_dataset(name) if validation else {}))
+
+
+@dataclass
+class Refinement:
+    """After the hardening round the answerer trains `budget` more on round 0's videos and the videos of
+    `sources` ((reasoner, vocab) -> stage_answerer's extra) at the hardening round's learning rate, then
+    hardens again against itself (stage_answerer with extra_after and start: runs/NAME{0,1}.pt). key:
+    that training's name in the budgets the results and card print. Blocks: simultaneous_moves."""
+    name: str
+    sources: Callable
+    budget: object
+    key: str
+
+
+REFINE_STAGE = "answerer refinement"  # its stage in the build record
 
 
 @dataclass
@@ -65,6 +82,12 @@ class FamilyPackage:
     choose: bool = False
     writer_budget: object = WRITER_MINUTES
     harden_budget: object = HARDEN_MINUTES
+    refine: Refinement = None  # the answerer the package ships is then the refined one
+
+    @property
+    def shipped_answerer(self):
+        """The answerer stage whose runs/NAME1.pt the package ships."""
+        return self.refine.name if self.refine else self.answerer_name
 
     @property
     def families(self):
@@ -84,7 +107,7 @@ class FamilyPackage:
 
     @property
     def models(self):
-        return {"reasoner": f"{self.run}.pt", "answerer": f"{self.answerer_name}1.pt", "writer": f"{self.run}_writer.pt"}
+        return {"reasoner": f"{self.run}.pt", "answerer": f"{self.shipped_answerer}1.pt", "writer": f"{self.run}_writer.pt"}
 
     @property
     def results(self):
@@ -106,11 +129,15 @@ class FamilyPackage:
     def judges(self, sets, reasoner):
         return make_judges(sets[self.train_mix].appearances, reasoner.C)
 
-    def stage_teacher(self, fresh, sets, vocab, reasoner):
+    def stage_teacher(self, fresh, sets, vocab, reasoner, lap=lambda stage, ran: None):
         """The query writer and the answerer (round 0 and the hardening round) on the train mix, cached
-        as runs/RUN_writer.pt and runs/ANSWERER_NAME{0,1}.pt: (writer, answerer, training videos
-        per source)."""
+        as runs/RUN_writer.pt and runs/ANSWERER_NAME{0,1}.pt, then the refinement when the package has one
+        (runs/REFINE_NAME{0,1}.pt, trained again when the hardened answerer is newer): (writer, the answerer
+        the package ships, its training videos per source). lap(stage, ran): the build's clock."""
         train = sets[self.train_mix]
+        runs = pipeline.RUNS  # where stage_writer and stage_answerer keep their stages
+        first = os.path.join(runs, f"{self.answerer_name}1.pt")
+        ran = fresh or not all(os.path.exists(os.path.join(runs, f)) for f in (f"{self.run}_writer.pt", first))
         writer = stage_writer(fresh, (train, *self.train_gt(sets)), vocab, self.writer_budget, name=f"{self.run}_writer")
         judges = self.judges(sets, reasoner)
         choose = None
@@ -122,19 +149,30 @@ class FamilyPackage:
                                           self.answerer_budget, self.harden_budget, name=self.answerer_name,
                                           census=self.census, hue=self.hue, extra_after=self.extra_after,
                                           extra=self.sources(reasoner, vocab) if self.sources else (), choose=choose)
+        lap("writer and answerer", ran)
+        if self.refine:
+            r = self.refine
+            path = os.path.join(runs, f"{r.name}1.pt")
+            stale = fresh or ran or not os.path.exists(path) or os.path.getmtime(path) < os.path.getmtime(first)
+            answerer, counts = stage_answerer(stale, train, vocab, reasoner, judges, None, self.harden_budget, name=r.name,
+                                              census=self.census, hue=self.hue, extra_after=(None, r.budget), start=first,
+                                              extra=r.sources(reasoner, vocab), choose=choose)
+            lap(REFINE_STAGE, stale)
         return writer, answerer, counts
 
     def teacher_budgets(self):
         """The teacher's training budgets as results store them (train.Budget.to_json)."""
         extra = {self.extra_key: self.extra_after[1]} if self.extra_after else {}
-        budgets = {"writer": self.writer_budget, "answerer": self.answerer_budget, **extra, "harden": self.harden_budget}
+        refine = {self.refine.key: self.refine.budget, "harden again": self.harden_budget} if self.refine else {}
+        budgets = {"writer": self.writer_budget, "answerer": self.answerer_budget, **extra, "harden": self.harden_budget,
+                   **refine}
         return {k: as_budget(b).to_json() for k, b in budgets.items()}
 
     def measure_teacher(self, sets, vocab, reasoner, writer, answerer, counts, tasks=256):
         t0 = time.time()
         res = experiment(sets, vocab, reasoner, answerer, writer, self.judges(sets, reasoner), tasks, prefix=self.run,
                          families=self.families, lr=self.tto_lr)
-        choice = os.path.join(RUNS, f"{self.answerer_name}_choice.json")
+        choice = os.path.join(RUNS, f"{self.shipped_answerer}_choice.json")
         return res | {"budgets": self.teacher_budgets(), "experiment_minutes": (time.time() - t0) / 60,
                       "answerer_training_videos": counts} | (
             {"answerer_choice": json.load(open(choice))} if self.choose and os.path.exists(choice) else {})
@@ -162,9 +200,7 @@ class FamilyPackage:
         ran = not cached(self.models["reasoner"])
         reasoner, stats = self.experiment.stage_reasoner(fresh, sets, vocab, self.reasoner_budget, name=self.run)
         lap("reasoner", ran)
-        ran = not cached(self.models["writer"], self.models["answerer"])
-        writer, answerer, counts = self.stage_teacher(fresh, sets, vocab, reasoner)
-        lap("writer and answerer", ran)
+        writer, answerer, counts = self.stage_teacher(fresh, sets, vocab, reasoner, lap)
         lap("export", self.export(sets, vocab, reasoner, answerer, writer))
         record = {"stages": minutes, "budgets": {"reasoner": as_budget(self.reasoner_budget).to_json()} | self.teacher_budgets(),
                   "date": time.strftime("%Y-%m-%d")}
@@ -209,12 +245,17 @@ def lowest(acc):
     return f"{len(below)} of {len(acc)} rules under 90 %: " + ", ".join(f"{r} {pct(b)}" for b, r in below)
 
 
-BUILD_STAGES = ("gen-data", "reasoner", "writer and answerer", "export")  # the build's stages, before its evaluation
+# the build's stages, before its evaluation (the refinement only in a package that has one)
+BUILD_STAGES = ("gen-data", "reasoner", "writer and answerer", REFINE_STAGE, "export")
 
 
 def build_minutes(record):
     """The build's minutes (its stages, not the evaluation) from runs/NAME_build.json (record)."""
-    return sum(record["stages"][k]["minutes"] for k in BUILD_STAGES)
+    return sum(record["stages"][k]["minutes"] for k in BUILD_STAGES if k in record["stages"])
+
+
+# the answerer's trainings after round 0 as the build record's budgets name them, in words (others: their key)
+TRAINING_NAMES = {"composites": "two-pair composites", "harden": "hardening", "harden again": "hardening"}
 
 
 def build_text(record, teach):
@@ -225,10 +266,11 @@ def build_text(record, teach):
         return "The times of its build were not recorded (no runs/NAME_build.json)."
     st = record["stages"]
     total = build_minutes(record)
-    earlier = [k for k in BUILD_STAGES if not st[k]["ran"] and st[k].get("earlier")]
-    unknown = [k for k in BUILD_STAGES if not st[k]["ran"] and not st[k].get("earlier")]
+    stages = [k for k in BUILD_STAGES if k in st]
+    earlier = [k for k in stages if not st[k]["ran"] and st[k].get("earlier")]
+    unknown = [k for k in stages if not st[k]["ran"] and not st[k].get("earlier")]
     parts = ", ".join(f"{k} " + ("cached" if k in unknown else f"{st[k]['minutes']:.0f}" + (" (an earlier run)" if k in earlier else ""))
-                      for k in BUILD_STAGES)
+                      for k in stages)
     evaluation = st["evaluation: reasoner"]["minutes"] + teach["experiment_minutes"]
     b = record["budgets"]
     return (f"Built by that command on {record['date']} in **{total:.0f} minutes**"
@@ -238,9 +280,8 @@ def build_text(record, teach):
             + ("; the cached stages' time was not recorded" if unknown else "")
             + f"; training budgets: reasoner {budget_text(b['reasoner'])}, query writer {budget_text(b['writer'])},"
             f" answerer {budget_text(b['answerer'])}"
-            + "".join(f" + {budget_text(b[k])} " + ("two-pair composites" if k == "composites" else k)
-                      for k in b if k not in ("reasoner", "writer", "answerer", "harden"))
-            + f" + {budget_text(b['harden'])} hardening. The evaluation that wrote this card took {evaluation:.0f} minutes more."
+            + "".join(f" + {budget_text(b[k])} " + TRAINING_NAMES.get(k, k) for k in b if k not in ("reasoner", "writer", "answerer"))
+            + f". The evaluation that wrote this card took {evaluation:.0f} minutes more."
             + (f" {record['note']}" if record.get("note") else ""))
 
 

@@ -103,7 +103,7 @@ class sprites_as:
 
 
 def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, name="answerer", extra=(),
-                   census=False, hue=False, extra_after=None, harden_source=None, change=False, choose=None):
+                   census=False, hue=False, extra_after=None, harden_source=None, change=False, choose=None, start=None):
     """The answerer trained on d's ground truth and corruptions and on the reasoner's samples and
     one-step previews of d's ground-truth tasks for `budget` (train.Budget or minutes; round 0, cached
     as runs/NAME0.pt), then for `harden_budget` with the previews and finals of optimizations against
@@ -119,7 +119,9 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
     (their videos count as "optimized previews, SOURCE" and "optimized finals, SOURCE"), given as
     (SOURCE, f). choose: every training of the stage keeps its best snapshot by this validation score
     (answerer_validation.ValidationVideos, whose len is its number of videos; train.train_answerer),
-    the scores in runs/NAME_choice.json."""
+    the scores in runs/NAME_choice.json. start: with extra_after, the path of a trained answerer (a state
+    dict) that stands in for round 0 without the extra videos, loaded even when fresh (an earlier stage of
+    the same build made it: FamilyPackage.refine); extra_after's first is then unused."""
     from .answerer_validation import choose_every
     from .train import AnswerSet
     from .train import train_answerer as train_one
@@ -169,8 +171,8 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
         torch.save(ans.state_dict(), path0)
     else:
         first, extra_budget = extra_after
-        first_path = os.path.join(RUNS, f"{first}0.pt")
-        if os.path.exists(first_path) and not fresh:
+        first_path = start or os.path.join(RUNS, f"{first}0.pt")
+        if start or (os.path.exists(first_path) and not fresh):
             ans.load_state_dict(torch.load(first_path))
         else:
             train_answerer(ans, aset.cat(), len(rules_all), budget, log, relabel=relabel, hue=hue, part="round 0")

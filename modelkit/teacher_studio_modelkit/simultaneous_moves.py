@@ -8,9 +8,8 @@ push.intact said Yes to only 71 % of the intact final videos of the loop that mo
 once, against 94 % of those that move one at a time (results/simultaneous_moves.md). These videos are
 ground-truth push videos of the train split with two blocks whose moves are made to overlap in time,
 labelled by the rule-based judges: a block that now runs into the other is drawn under it and the
-judges call the video broken, so some of them are negatives. They are not in the blocks recipe: the
-answerers trained with them read those videos right, but whether TTO gains depends more on the round
-0 they start from, which differs from run to run (results/simultaneous_moves.md).
+judges call the video broken, so some of them are negatives. Since 2026-12-03 the blocks recipe
+refines its hardened answerer with them (blocks_package.BLOCKS_REFINEMENT, family_package.Refinement).
 
     cd modelkit && python -m teacher_studio_modelkit.simultaneous_moves --train NAME --start START
 
@@ -146,7 +145,7 @@ def train(name, start, evaluate=False):
     from .train import Budget
     from .validate import answerer_state
     first = f"{name}_first"
-    package = replace(PACKAGE, sources=simultaneous_sources(), answerer_name=name, extra_key="simultaneous moves",
+    package = replace(PACKAGE, sources=simultaneous_sources(), answerer_name=name, extra_key="simultaneous moves", refine=None,
                       extra_after=(first, Budget(steps=SIMULTANEOUS_STEPS)))
     if os.path.exists(os.path.join(RUNS, f"{name}1.pt")):
         print(f"runs/{name}1.pt exists and is kept (remove runs/{name}*.pt to train it again)", flush=True)

@@ -27,7 +27,9 @@ def package_of(name):
 def test_run_names_name_every_stage_and_result():
     blocks, bars = package_of("blocks"), package_of("bars")
     assert blocks.families == ("fall", "push") and bars.families == ("sort",)
-    assert blocks.models == {"reasoner": "objects.pt", "answerer": "objects_answerer1.pt", "writer": "objects_writer.pt"}
+    assert blocks.models == {"reasoner": "objects.pt", "answerer": "objects_answerer_refined1.pt",
+                             "writer": "objects_writer.pt"}, "blocks ships its refined answerer"
+    assert bars.models["answerer"] == "bars_census_answerer1.pt"
     assert blocks.results == ("objects.json", "objects_teacher.json") and blocks.train_mix == "objects_train_mix"
     assert blocks.checkpoint.endswith(os.path.join("checkpoints", "blocks.pt"))
     assert bars.models["reasoner"] == "bars.pt" and bars.train_mix == "bars_train_mix"
@@ -36,14 +38,21 @@ def test_run_names_name_every_stage_and_result():
 def test_build_record_holds_the_budgets_and_the_card_prints_them():
     from teacher_studio_modelkit.family_package import build_text
     blocks, bars = package_of("blocks"), package_of("bars")
-    assert blocks.teacher_budgets() == {"writer": {"steps": 1250}, "answerer": {"steps": 5200}, "harden": {"steps": 720}}
+    assert blocks.teacher_budgets() == {"writer": {"steps": 1250}, "answerer": {"steps": 5200}, "harden": {"steps": 720},
+                                        "simultaneous moves": {"steps": 1000}, "harden again": {"steps": 720}}
     assert bars.teacher_budgets() == {"writer": 3, "answerer": 14, "harden": 4}, "the bars weights were built in minutes"
     stages = {k: {"minutes": 10.0, "ran": True} for k in ("gen-data", "reasoner", "writer and answerer", "export",
                                                           "evaluation: reasoner")}
     record = {"stages": stages, "date": "2026-12-02", "budgets": {"reasoner": {"steps": 650}} | blocks.teacher_budgets()}
     text = build_text(record, {"experiment_minutes": 5.0})
     assert "in **40 minutes**" in text
-    assert "reasoner 650 steps, query writer 1,250 steps, answerer 5,200 steps + 720 steps hardening" in text
+    assert ("reasoner 650 steps, query writer 1,250 steps, answerer 5,200 steps + 720 steps hardening"
+            " + 1,000 steps simultaneous moves + 720 steps hardening." in text)
+    record["stages"]["answerer refinement"] = {"minutes": 9.0, "ran": True}
+    assert "in **49 minutes**" in build_text(record, {"experiment_minutes": 5.0}), "the refinement is a build stage"
+    record["budgets"] = {"reasoner": {"steps": 650}} | replace(blocks, refine=None).teacher_budgets()
+    assert "answerer 5,200 steps + 720 steps hardening. " in build_text(record, {"experiment_minutes": 5.0}), \
+        "the records of builds before the refinement read as before"
     record["budgets"] = {"reasoner": 5} | bars.teacher_budgets()
     assert "reasoner 5 minutes, query writer 3 minutes, answerer 14 minutes + 4 minutes hardening" in build_text(
         record, {"experiment_minutes": 5.0})
@@ -70,12 +79,25 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
                                     (pipeline, "HARDEN_TASKS", 8)):
         monkeypatch.setattr(module, constant, value)
     quick = replace(package, answerer_budget=Budget(steps=4), writer_budget=Budget(steps=4), harden_budget=Budget(steps=4),
-                    extra_after=(package.extra_after[0], Budget(steps=4)) if package.extra_after else None)
+                    extra_after=(package.extra_after[0], Budget(steps=4)) if package.extra_after else None,
+                    refine=replace(package.refine, budget=Budget(steps=4)) if package.refine else None)
 
-    writer, answerer, counts = quick.stage_teacher(True, sets, vocab, reasoner)
+    laps = []
+    writer, answerer, counts = quick.stage_teacher(True, sets, vocab, reasoner, lambda stage, ran: laps.append((stage, ran)))
 
     made = set(os.listdir(tmp_path))
-    assert {quick.models["writer"], quick.models["answerer"], f"{quick.answerer_name}0.pt"} <= made
+    assert {quick.models["writer"], quick.models["answerer"], f"{quick.answerer_name}0.pt", f"{quick.answerer_name}1.pt"} <= made
+    assert laps == [("writer and answerer", True)] + ([("answerer refinement", True)] if quick.refine else [])
+    if quick.refine:  # blocks: the hardened answerer trained on with simultaneous moves and hardened again
+        assert counts["simultaneous moves"] > 0 and counts["optimized finals"] == 8
+        hardened = torch.load(tmp_path / f"{quick.answerer_name}1.pt")
+        assert any(not torch.equal(v, hardened[k]) for k, v in answerer.state_dict().items()), "the refinement trained"
+        choice = json.load(open(tmp_path / f"{quick.refine.name}_choice.json"))
+        assert set(choice["trainings"]) == {"round 0, extra videos", "hardening"}
+        laps.clear()
+        again = quick.stage_teacher(False, sets, vocab, reasoner, lambda stage, ran: laps.append((stage, ran)))[1]
+        assert laps == [("writer and answerer", False), ("answerer refinement", False)], "both cached"
+        assert all(torch.equal(v, again.state_dict()[k]) for k, v in answerer.state_dict().items())
     if quick.extra_after:
         assert f"{quick.extra_after[0]}0.pt" in made, "the round without the extra videos is kept for the variants"
     assert counts["gt+corruptions"] == len(mix.instances)
@@ -85,7 +107,7 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
         assert set(counts) - {"gt+corruptions", "reasoner samples", "one-step previews", "optimized finals",
                               "optimized previews"}, "the package's extra videos join round 0"
     assert not answerer.training and not writer.training
-    if package.choose:
+    if package.choose and not quick.refine:
         choice = json.load(open(tmp_path / f"{quick.answerer_name}_choice.json"))
         assert choice["videos"] == (1 + len(package.families)) * len(mix.instances)
         assert set(choice["trainings"]) == {"round 0", "hardening"}
