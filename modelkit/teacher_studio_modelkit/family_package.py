@@ -29,7 +29,7 @@ from . import pipeline
 from .pipeline import (export_package, load_run_models, ort_step_ms, package_defaults, package_mb, parameter_counts,
                        stage_answerer, stage_clock, stage_writer)
 from .rules import make_judges
-from .train import as_budget, budget_text
+from .train import answerer_chain_text, as_budget, budget_text
 
 REPORTS = os.path.join(MODELKIT, "results") if not SMOKE else "/tmp/modelkit-smoke"
 
@@ -254,10 +254,6 @@ def build_minutes(record):
     return sum(record["stages"][k]["minutes"] for k in BUILD_STAGES if k in record["stages"])
 
 
-# the answerer's trainings after round 0 as the build record's budgets name them, in words (others: their key)
-TRAINING_NAMES = {"composites": "two-pair composites", "harden": "hardening", "harden again": "hardening"}
-
-
 def build_text(record, teach):
     """How the package was built and how long it took, from runs/NAME_build.json (record); the
     teacher's evaluation minutes are those of the teacher results the card prints (it may have been
@@ -279,9 +275,7 @@ def build_text(record, teach):
                " minutes they took in it)" if earlier else "")
             + ("; the cached stages' time was not recorded" if unknown else "")
             + f"; training budgets: reasoner {budget_text(b['reasoner'])}, query writer {budget_text(b['writer'])},"
-            f" answerer {budget_text(b['answerer'])}"
-            + "".join(f" + {budget_text(b[k])} " + TRAINING_NAMES.get(k, k) for k in b if k not in ("reasoner", "writer", "answerer"))
-            + f". The evaluation that wrote this card took {evaluation:.0f} minutes more."
+            f" answerer {answerer_chain_text(b)}. The evaluation that wrote this card took {evaluation:.0f} minutes more."
             + (f" {record['note']}" if record.get("note") else ""))
 
 

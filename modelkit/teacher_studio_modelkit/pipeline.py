@@ -179,7 +179,7 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
             torch.save(ans.state_dict(), first_path)
         add_extra()
         train_answerer(ans, aset.cat(), len(rules_all), extra_budget, log, seed=2, lr=ANSWERER_LR * HARDEN_LR_SCALE,
-                       relabel=relabel, hue=hue, part="round 0, extra videos")
+                       relabel=relabel, hue=hue, part="refinement, extra videos" if start else "round 0, extra videos")
         torch.save(ans.state_dict(), path0)
     counts = {p[5]: int(len(p[0])) for p in aset.parts}
     ans.eval()
@@ -214,7 +214,7 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
     names = {p[5] for p in aset.parts if p[5].startswith("optimized ")}
     counts.update({k: sum(len(p[0]) for p in aset.parts if p[5] == k) for k in sorted(names)})
     train_answerer(ans, aset.cat(), len(rules_all), harden_budget, log, seed=1, lr=ANSWERER_LR * HARDEN_LR_SCALE,
-                   relabel=relabel, hue=hue, part="hardening")
+                   relabel=relabel, hue=hue, part="hardening again" if start else "hardening")
     torch.save(ans.state_dict(), path1)
     json.dump(counts, open(counts_path, "w"))
     if choose is not None:

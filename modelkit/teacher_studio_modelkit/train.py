@@ -66,6 +66,17 @@ def budget_text(b):
     return f"{b.steps:,} steps" if b.steps is not None else f"{b.minutes:g} minutes"
 
 
+# the answerer's trainings after round 0 as the stored budgets name them, in words (others: their key)
+TRAINING_NAMES = {"composites": "two-pair composites", "harden": "hardening", "harden again": "hardening"}
+
+
+def answerer_chain_text(budgets):
+    """The answerer's trainings in order, '5,200 steps + 720 steps hardening', from stored budgets (a build
+    record's or a teacher result's, in the order they ran)."""
+    return " + ".join([budget_text(budgets["answerer"])] + [f"{budget_text(b)} {TRAINING_NAMES.get(k, k)}"
+                                                            for k, b in budgets.items() if k not in ("reasoner", "writer", "answerer")])
+
+
 def budget_flag(b):
     """The experiment command line's option for this budget: '--steps 650' or '--minutes 14'."""
     b = as_budget(b)

@@ -93,7 +93,7 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
         hardened = torch.load(tmp_path / f"{quick.answerer_name}1.pt")
         assert any(not torch.equal(v, hardened[k]) for k, v in answerer.state_dict().items()), "the refinement trained"
         choice = json.load(open(tmp_path / f"{quick.refine.name}_choice.json"))
-        assert set(choice["trainings"]) == {"round 0, extra videos", "hardening"}
+        assert set(choice["trainings"]) == {"refinement, extra videos", "hardening again"}
         laps.clear()
         again = quick.stage_teacher(False, sets, vocab, reasoner, lambda stage, ran: laps.append((stage, ran)))[1]
         assert laps == [("writer and answerer", False), ("answerer refinement", False)], "both cached"
