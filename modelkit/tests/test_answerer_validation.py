@@ -49,15 +49,17 @@ def same(a, b):
 
 @pytest.mark.parametrize("scores, kept", [([(0.2, 0.5), (0.9, 0.9), (0.1, 0.3)], 1), ([(0.5, 0.5)], -1)])
 def test_training_keeps_the_best_scored_snapshot(blocks, scores, kept):
-    from teacher_studio_modelkit.train import train_answerer
+    from teacher_studio_modelkit.train import Budget, train_answerer
     (_, reasoner, _, _, vocab), mix, _ = blocks
     model = fresh_answerer(reasoner, vocab)
     data, n_rules = answer_set(mix, vocab)
     choose = Scores(scores)
 
-    out = train_answerer(model, data, n_rules, 0.04, log=lambda *_: None, choose=choose, choose_every=0.006)
+    # a step budget: a wall-clock one scored fewer times on a busy machine (CI, 2026-12-03)
+    out = train_answerer(model, data, n_rules, Budget(steps=16), log=lambda *_: None, choose=choose, choose_every=4)
 
-    assert len(out["checks"]) == len(choose.seen) >= 4, "scored during training and at its end"
+    assert [c["step"] for c in out["checks"]] == [4, 8, 12, 16], "scored during training and at its end"
+    assert len(choose.seen) == 4
     assert [c["score"] for c in out["checks"]][:len(scores)] == scores[:len(choose.seen)]
     assert not same(choose.seen[0], choose.seen[-1]), "training moved the weights between checks"
     assert same(model.state_dict(), choose.seen[kept]), "the best (on a tie the latest) snapshot is kept"
