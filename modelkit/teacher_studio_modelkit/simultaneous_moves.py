@@ -40,14 +40,18 @@ from .rules import OBJECT_COLOURS
 # round 0 samples) and how many steps it trains with them.
 SIMULTANEOUS = 600
 SIMULTANEOUS_STEPS = 1000
+# How many of them get a copy in which a block that moves together with another vanishes for one frame (the way the
+# loop's broken push videos that the refined answerer passed are broken: results/simultaneous_moves.md); 0 in the
+# recipe, `--hidden N` of --train tries it.
+SIMULTANEOUS_HIDDEN = 0
 
 
-def simultaneous_sources(n=SIMULTANEOUS):
-    """A FamilyPackage's sources (stage_answerer's extra) giving n videos with overlapping moves, or None
-    when n is 0."""
+def simultaneous_sources(n=SIMULTANEOUS, hidden=SIMULTANEOUS_HIDDEN):
+    """A FamilyPackage's sources (stage_answerer's extra) giving n videos with overlapping moves, and up to
+    `hidden` copies of them with a block hidden for one frame (simultaneous_videos), or None when n is 0."""
     if not n:
         return None
-    return lambda reasoner, vocab: [("simultaneous moves", lambda d, idx: simultaneous_videos(d, idx, n=n))]
+    return lambda reasoner, vocab: [("simultaneous moves", lambda d, idx: simultaneous_videos(d, idx, n=n, hidden=hidden))]
 
 
 def block_paths(cells, ids):
@@ -76,11 +80,7 @@ def overlapped(cells, ids, rng):
     movers = [k for k, (_, first) in paths.items() if first is not None]
     if len(movers) < 2:
         return None
-    blocks0 = np.isin(cells[0], ids["object"] + ids["placed"])
-    background = np.where(blocks0, ids["floor"], cells[0])
-    for k, (path, _) in paths.items():  # a block that starts placed stands on its outline
-        if cells[0][path[0]] == ids["placed"][k]:
-            background[path[0]] = ids["target"][k]
+    background = background_of(cells[0], paths, ids)
     out = np.repeat(background[None], T, 0)
     for k, (path, first) in sorted(paths.items()):
         start = int(rng.integers(1, first + 1)) if first is not None else T
@@ -90,9 +90,40 @@ def overlapped(cells, ids, rng):
     return None if (out == cells).all() else out
 
 
-def simultaneous_videos(d, idx, seed=0, n=SIMULTANEOUS):
+def background_of(cells0, paths, ids):
+    """The first frame [N] without its blocks (block_paths' paths): floor, or the outline a placed block stands on."""
+    background = np.where(np.isin(cells0, ids["object"] + ids["placed"]), ids["floor"], cells0)
+    for k, (path, _) in paths.items():
+        if cells0[path[0]] == ids["placed"][k]:
+            background[path[0]] = ids["target"][k]
+    return background
+
+
+def hidden_block(cells, ids, rng):
+    """cells [T, N] of a video in which some frame moves two blocks or more -> a copy in which one block that
+    moves in such a frame is missing from it (the floor or outline under it shows), or None when no frame
+    moves two blocks."""
+    cells = np.asarray(cells)
+    moved = {k: np.flatnonzero([(np.isin(a, [ids["object"][k], ids["placed"][k]])
+                                 != np.isin(b, [ids["object"][k], ids["placed"][k]])).any()
+                                for a, b in zip(cells[:-1], cells[1:])]) + 1 for k in range(len(OBJECT_COLOURS))}
+    frames = sorted({t for k in moved for t in moved[k] if sum(t in m for m in moved.values()) >= 2 and t < len(cells) - 1})
+    if not frames:
+        return None
+    t = int(rng.choice(frames))
+    k = int(rng.choice([k for k in moved if t in moved[k]]))
+    out = cells.copy()
+    background = background_of(cells[0], block_paths(cells, ids), ids)
+    here = np.isin(out[t], [ids["object"][k], ids["placed"][k]])
+    out[t, here] = background[here]
+    return out
+
+
+def simultaneous_videos(d, idx, seed=0, n=SIMULTANEOUS, hidden=0):
     """Up to n videos with overlapping moves from the push ground-truth videos d.instances[idx], two draws
-    per video: (the instance indices kept, their cells [B, T, N] uint8)."""
+    per video, then up to `hidden` copies of them with a block hidden for one frame (hidden_block; their own
+    random draws, so the first n are the same with or without them): (the instance indices kept, their cells
+    [B, T, N] uint8)."""
     rng = np.random.default_rng(seed)
     ids = fault_ids({a["name"]: a["id"] for a in d.appearances})
     cells = np.asarray(d.cells)
@@ -107,6 +138,12 @@ def simultaneous_videos(d, idx, seed=0, n=SIMULTANEOUS):
             if c is not None:
                 kept.append(i)
                 out.append(c)
+    rng = np.random.default_rng(seed + 1)
+    for i, c in list(zip(kept, out))[:hidden]:
+        h = hidden_block(c, ids, rng)
+        if h is not None:
+            kept.append(i)
+            out.append(h)
     return kept, np.stack(out).astype(np.uint8) if out else np.zeros((0, T, cells[0].size // T), np.uint8)
 
 
@@ -134,7 +171,7 @@ def intact_reading(pt, labels, tb, cells, ids):
     return {k: (float(np.mean(v)) if v else None, len(v)) for k, v in rows.items()}
 
 
-def train(name, start, evaluate=False):
+def train(name, start, evaluate=False, hidden=SIMULTANEOUS_HIDDEN):
     """runs/NAME1.pt: the blocks answerer START (a checkpoint or a runs/ state) trained further with the videos,
     then hardened, as stage_answerer's extra_after does after round 0; with evaluate, the package's teacher
     evaluation written to runs/NAME_teacher.json."""
@@ -145,7 +182,7 @@ def train(name, start, evaluate=False):
     from .train import Budget
     from .validate import answerer_state
     first = f"{name}_first"
-    package = replace(PACKAGE, sources=simultaneous_sources(), answerer_name=name, extra_key="simultaneous moves", refine=None,
+    package = replace(PACKAGE, sources=simultaneous_sources(hidden=hidden), answerer_name=name, extra_key="simultaneous moves", refine=None,
                       extra_after=(first, Budget(steps=SIMULTANEOUS_STEPS)))
     if os.path.exists(os.path.join(RUNS, f"{name}1.pt")):
         print(f"runs/{name}1.pt exists and is kept (remove runs/{name}*.pt to train it again)", flush=True)
@@ -177,10 +214,12 @@ def main():
     ap.add_argument("--train", metavar="NAME", help="train runs/NAME1.pt from --start with the videos")
     ap.add_argument("--start", default="checkpoints/blocks.pt", help="the answerer --train starts from")
     ap.add_argument("--evaluate", action="store_true", help="with --train: the package's teacher evaluation of it")
+    ap.add_argument("--hidden", type=int, default=SIMULTANEOUS_HIDDEN,
+                    help="with --train: copies of the videos with a block hidden for one frame (simultaneous_videos)")
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
     if a.train:
-        train(a.train, a.start, a.evaluate)
+        train(a.train, a.start, a.evaluate, a.hidden)
     if not a.answerers:
         return
     r, ans, judges, tb = test_tasks("blocks")

@@ -60,3 +60,29 @@ def test_simultaneous_videos_draw_twice_per_task_up_to_n(data):
     assert cells.dtype == np.uint8 and len(kept) == len(cells) > len(set(kept))
     assert simultaneous_videos(data, idx, seed=1, n=5)[0] == kept[:5]
     assert (simultaneous_videos(data, idx, seed=1)[1] == cells).all()
+
+
+def test_hidden_block_removes_one_block_that_moves_with_another_for_one_frame(data):
+    from teacher_studio_modelkit.simultaneous_moves import hidden_block
+    ids = fault_ids({a["name"]: a["id"] for a in data.appearances})
+    judge = make_judges(data.appearances, data.geometry["canvasCells"])["push"]
+    T = data.cells.shape[1]
+    assert hidden_block(np.asarray(data.cells[0]).reshape(T, -1), ids, np.random.default_rng(0)) is None, \
+        "a ground-truth video moves one block per frame: nothing to hide"
+    kept, cells = simultaneous_videos(data, list(range(len(data.instances))), seed=1)
+    made = 0
+    for c in cells:
+        if most_moving(c[None], ids)[0] < 2:
+            continue
+        out = hidden_block(c, ids, np.random.default_rng(made))
+        blocks = np.isin(out, ids["object"] + ids["placed"]).sum(-1) - np.isin(c, ids["object"] + ids["placed"]).sum(-1)
+        t = int(np.flatnonzero(blocks)[0])
+        assert blocks.tolist() == [0] * t + [-1] + [0] * (T - t - 1) and 0 < t < T - 1, "one block, one frame, not the last"
+        assert (np.delete(out, t, 0) == np.delete(c, t, 0)).all()
+        assert not judge(out)["push.intact"], "the judges call it broken"
+        made += 1
+    assert made >= 8
+    n = len(kept)
+    with_hidden = simultaneous_videos(data, list(range(len(data.instances))), seed=1, hidden=5)
+    assert with_hidden[0][:n] == kept and (with_hidden[1][:n] == cells).all(), "the first videos are the same"
+    assert len(with_hidden[0]) == n + 5
