@@ -171,6 +171,31 @@ def intact_reading(pt, labels, tb, cells, ids):
     return {k: (float(np.mean(v)) if v else None, len(v)) for k, v in rows.items()}
 
 
+def block_counts(cells, ids):
+    """{colour: [cells of that block per frame]} for the colours of cells [T, N] whose block is not one cell in every frame."""
+    out = {}
+    for k, colour in enumerate(OBJECT_COLOURS):
+        n = np.isin(cells, [ids["object"][k], ids["placed"][k]]).sum(-1)
+        if (n != n[0]).any() or n[0] > 1:  # a colour absent from every frame is not in the task
+            out[colour] = n.tolist()
+    return out
+
+
+def broken_rows(pt, labels, tb, cells, ids):
+    """[(task, most blocks moving at once, what breaks, P(Yes) of push.intact)] for the push videos cells
+    [B, T, N] that fail push.intact; what breaks: each block whose count of cells is not 1 in some frame
+    ('blue gone in frame 8'), else 'colour'."""
+    many = most_moving(cells, ids)
+    rows = []
+    for i, (fam, lab, rules) in enumerate(zip(tb.families, labels, tb.rules)):
+        if fam != "push" or lab["push.intact"]:
+            continue
+        what = "; ".join(f"{c} " + ", ".join(f"{'gone' if v == 0 else f'{v} cells'} in frame {t}" for t, v in enumerate(n) if v != 1)
+                         for c, n in block_counts(cells[i], ids).items()) or "colour"
+        rows.append((i, int(many[i]), what, float(pt[i, rules.index("push.intact")])))
+    return rows
+
+
 def train(name, start, evaluate=False, hidden=SIMULTANEOUS_HIDDEN):
     """runs/NAME1.pt: the blocks answerer START (a checkpoint or a runs/ state) trained further with the videos,
     then hardened, as stage_answerer's extra_after does after round 0; with evaluate, the package's teacher
@@ -232,6 +257,7 @@ def main():
     print("| answerer | videos | intact, one block a frame: Yes | intact, several at once: Yes | broken: No |"
           " balanced accuracy per rule | TTO success (fall / push) |")
     print("|---|---|---|---|---|---|---|")
+    broken = {}
     for path in a.answerers:
         ans.load_state_dict(answerer_state(path))
         ans.eval()
@@ -252,6 +278,11 @@ def main():
                     + f" | {100 * s.mean():.1f} % ({100 * s[fam == 'fall'].mean():.1f} / {100 * s[fam == 'push'].mean():.1f} %)")
             print(f"| {path} | {name} | {pct(reading['one'])} | {pct(reading['several'])} | {pct(reading['broken'])} | {tail} |",
                   flush=True)
+        broken[path] = broken_rows(pf, labels, tb, final.numpy(), ids)
+    for path, rows in broken.items():
+        print(f"\nThe loop's final push videos that fail push.intact, against {path}:\n")
+        print("| task | blocks moving at once (most) | what breaks | P(Yes) push.intact |\n|---|---|---|---|")
+        print("\n".join(f"| {i} | {m} | {what} | {p:.2f} |" for i, m, what, p in rows), flush=True)
     validation_table(a.answerers, r, ans, judges)
 
 

@@ -86,3 +86,20 @@ def test_hidden_block_removes_one_block_that_moves_with_another_for_one_frame(da
     with_hidden = simultaneous_videos(data, list(range(len(data.instances))), seed=1, hidden=5)
     assert with_hidden[0][:n] == kept and (with_hidden[1][:n] == cells).all(), "the first videos are the same"
     assert len(with_hidden[0]) == n + 5
+
+
+def test_broken_rows_say_which_block_vanishes_in_which_frame(data):
+    from types import SimpleNamespace
+    import torch
+    from teacher_studio_modelkit.simultaneous_moves import broken_rows, hidden_block
+    ids = fault_ids({a["name"]: a["id"] for a in data.appearances})
+    judge = make_judges(data.appearances, data.geometry["canvasCells"])["push"]
+    _, cells = simultaneous_videos(data, list(range(len(data.instances))), seed=1)
+    intact = next(c for c in cells if judge(c)["push.intact"])
+    hidden = hidden_block(intact, ids, np.random.default_rng(0))
+    t = int(np.flatnonzero(np.isin(hidden, ids["object"] + ids["placed"]).sum(-1) < np.isin(intact, ids["object"] + ids["placed"]).sum(-1))[0])
+    videos = np.stack([intact, hidden])
+    tb = SimpleNamespace(families=["push", "push"], rules=[["push.intact"]] * 2)
+    rows = broken_rows(torch.tensor([[0.9], [0.7]]), [judge(v) for v in videos], tb, videos, ids)
+    assert len(rows) == 1 and rows[0][0] == 1 and rows[0][1] >= 2 and rows[0][3] == pytest.approx(0.7)
+    assert rows[0][2].endswith(f"gone in frame {t}") and ";" not in rows[0][2], rows
