@@ -24,7 +24,7 @@ from .experiment import teacher_accuracy, tto_experiment, writer_accuracy
 from .late_faults import LATE_FAULTS, late_fault_sources
 from .model_card import acc_rows, curve_text, pct, stop_text
 from .objects_experiment import FAMILIES, data_and_vocab, make_objects_reasoner
-from .train import Budget, answerer_chain_text, teacher_budget_texts
+from .train import Budget, answerer_chain_text, stored_budgets, teacher_budget_texts
 from .tto import TTO_LAMBDA, TTO_MAX_STEPS, TTO_TAU
 
 IN_DOMAIN_TASKS = 128  # the last ground-truth tasks of the train mix (no answerer trained on them)
@@ -115,7 +115,7 @@ def write_report(res, path, header=BLOCKS_HEADER):
     """results/*_teacher.md from experiment()'s results; header: the title and the first lines,
     ending where the training minutes follow."""
     a = teacher_budget_texts(res)
-    lines = header[:-1] + [header[-1] + f"(writer {a['writer']}, answerer {answerer_chain_text(res.get('budgets', res.get('minutes')))},",
+    lines = header[:-1] + [header[-1] + f"(writer {a['writer']}, answerer {answerer_chain_text(stored_budgets(res))},",
              f"experiment {res['experiment_minutes']:.0f} min, on this 2-core CPU). Answerer training videos: "
              + ", ".join(f"{k} {v}" for k, v in res["answerer_training_videos"].items()) + "." + choice_text(res), "",
              "## Test-time optimization with this teacher", "",

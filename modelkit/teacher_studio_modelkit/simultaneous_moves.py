@@ -59,7 +59,7 @@ def block_paths(cells, ids):
     frame of its first move (None when it never moves). cells [T, N]."""
     paths = {}
     for k in range(len(OBJECT_COLOURS)):
-        where = [np.flatnonzero((f == ids["object"][k]) | (f == ids["placed"][k])) for f in cells]
+        where = [np.flatnonzero(occupied(f, ids, k)) for f in cells]
         if len(where[0]) != 1 or any(len(w) != 1 for w in where):
             continue
         track = [int(w[0]) for w in where]
@@ -104,17 +104,15 @@ def hidden_block(cells, ids, rng):
     moves in such a frame is missing from it (the floor or outline under it shows), or None when no frame
     moves two blocks."""
     cells = np.asarray(cells)
-    moved = {k: np.flatnonzero([(np.isin(a, [ids["object"][k], ids["placed"][k]])
-                                 != np.isin(b, [ids["object"][k], ids["placed"][k]])).any()
-                                for a, b in zip(cells[:-1], cells[1:])]) + 1 for k in range(len(OBJECT_COLOURS))}
-    frames = sorted({t for k in moved for t in moved[k] if sum(t in m for m in moved.values()) >= 2 and t < len(cells) - 1})
-    if not frames:
+    into = np.concatenate([np.zeros((len(OBJECT_COLOURS), 1), bool), moves(cells, ids)], 1)  # [K, T]: moved into frame t
+    frames = np.flatnonzero(into[:, :-1].sum(0) >= 2)  # never the last frame
+    if not len(frames):
         return None
     t = int(rng.choice(frames))
-    k = int(rng.choice([k for k in moved if t in moved[k]]))
+    k = int(rng.choice(np.flatnonzero(into[:, t])))
     out = cells.copy()
     background = background_of(cells[0], block_paths(cells, ids), ids)
-    here = np.isin(out[t], [ids["object"][k], ids["placed"][k]])
+    here = occupied(out[t], ids, k)
     out[t, here] = background[here]
     return out
 
@@ -147,14 +145,21 @@ def simultaneous_videos(d, idx, seed=0, n=SIMULTANEOUS, hidden=0):
     return kept, np.stack(out).astype(np.uint8) if out else np.zeros((0, T, cells[0].size // T), np.uint8)
 
 
+def occupied(cells, ids, k):
+    """Where block colour k is, drawn moving or placed: a bool mask of cells' shape."""
+    return np.isin(cells, [ids["object"][k], ids["placed"][k]])
+
+
+def moves(cells, ids):
+    """[K, ..., T-1] bool: whether block colour k changes cell from frame t to t+1 of cells [..., T, N]."""
+    cells = np.asarray(cells)
+    on = np.stack([occupied(cells, ids, k) for k in range(len(OBJECT_COLOURS))])
+    return (on[..., 1:, :] != on[..., :-1, :]).any(-1)
+
+
 def most_moving(cells, ids):
     """[B]: the most blocks that change cell from one frame to the next in each video cells [B, T, N]."""
-    cells = np.asarray(cells)
-    moved = np.zeros(cells.shape[:2], dtype=int)[:, 1:]
-    for k in range(len(OBJECT_COLOURS)):
-        on = np.isin(cells, [ids["object"][k], ids["placed"][k]])
-        moved += (on[:, 1:] != on[:, :-1]).any(-1)
-    return moved.max(1)
+    return moves(cells, ids).sum(0).max(-1)
 
 
 def intact_reading(pt, labels, tb, cells, ids):
@@ -175,7 +180,7 @@ def block_counts(cells, ids):
     """{colour: [cells of that block per frame]} for the colours of cells [T, N] whose block is not one cell in every frame."""
     out = {}
     for k, colour in enumerate(OBJECT_COLOURS):
-        n = np.isin(cells, [ids["object"][k], ids["placed"][k]]).sum(-1)
+        n = occupied(cells, ids, k).sum(-1)
         if (n != n[0]).any() or n[0] > 1:  # a colour absent from every frame is not in the task
             out[colour] = n.tolist()
     return out

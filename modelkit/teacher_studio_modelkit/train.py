@@ -94,10 +94,15 @@ def reasoner_budget(res):
     return as_budget(res["budget"] if "budget" in res else res["minutes"])
 
 
+def stored_budgets(res):
+    """The teacher's training budgets from its results (stored by Budget.to_json under "budgets"; results
+    written before step budgets stored minutes under "minutes")."""
+    return res["budgets"] if "budgets" in res else res["minutes"]
+
+
 def teacher_budget_texts(res):
-    """The teacher's training budgets in words ('5,200 steps', '3 minutes') from its results (stored by
-    Budget.to_json under "budgets"; results written before step budgets stored minutes under "minutes")."""
-    return {k: budget_text(b) for k, b in (res["budgets"] if "budgets" in res else res["minutes"]).items()}
+    """The teacher's training budgets in words ('5,200 steps', '3 minutes') from its results."""
+    return {k: budget_text(b) for k, b in stored_budgets(res).items()}
 
 
 def _lr(peak, frac):
