@@ -18,7 +18,8 @@ from .build import DATA, MODELKIT, REPO, RUNS, build_vocab, encode_instructions,
 from .data import SuiteData
 from .objects_experiment import SEEDS, SPLITS, UNSEEN_TRAIN, cells_of, measure
 from .rules import make_judges
-from .train import Budget, as_budget, budget_flag, reasoner_budget, train_reasoner, trained_text
+from .train import (Budget, as_budget, budget_flag, keep_generator, reasoner_budget, restore_generator, train_reasoner,
+                    trained_text)
 
 
 @dataclass
@@ -62,6 +63,7 @@ class FamilyExperiment:
         path, stats_path = os.path.join(RUNS, f"{name}.pt"), os.path.join(RUNS, f"{name}_train.json")
         if os.path.exists(path) and not fresh:
             model.load_state_dict(torch.load(path))
+            restore_generator(path, log)  # the query writer's initial weights come next
             return model.eval(), json.load(open(stats_path))
         n_train = len(train.instances) - UNSEEN_TRAIN
         cells = cells_of(train, range(n_train))
@@ -69,6 +71,7 @@ class FamilyExperiment:
         log(f"{self.name} reasoner: {sum(p.numel() for p in model.parameters())} parameters, {len(cells)} tasks")
         stats = train_reasoner(model, self.targets(cells, model), cells[:, 0], instr, budget, log, loss_fn=self.loss_fn)
         torch.save(model.state_dict(), path)
+        keep_generator(path)
         json.dump(stats, open(stats_path, "w"))
         return model.eval(), stats
 

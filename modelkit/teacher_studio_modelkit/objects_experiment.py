@@ -22,7 +22,8 @@ from .data import SuiteData
 from .objects import ObjectsReasoner, appearance_ids, object_moves_from_cells, objects_flow_loss
 from .reasoner import reasoner_on
 from .rules import make_judges, success
-from .train import as_budget, budget_flag, reasoner_budget, train_reasoner, trained_text
+from .train import (as_budget, budget_flag, keep_generator, reasoner_budget, restore_generator, train_reasoner,
+                    trained_text)
 from .steerability import oracle_tto
 from .tto import TTO_LAMBDA, TTO_LR, TTO_MAX_STEPS
 
@@ -204,6 +205,7 @@ def stage_reasoner(fresh, sets, vocab, budget, name="objects"):
     path, stats_path = os.path.join(RUNS, f"{name}.pt"), os.path.join(RUNS, f"{name}_train.json")
     if os.path.exists(path) and not fresh:
         model.load_state_dict(torch.load(path))
+        restore_generator(path, log)  # the query writer's initial weights come next
         stats = json.load(open(stats_path)) if os.path.exists(stats_path) else \
             json.load(open(os.path.join(RUNS, f"{name}.json")))["train"]  # runs written before NAME_train.json
         return model.eval(), stats
@@ -214,6 +216,7 @@ def stage_reasoner(fresh, sets, vocab, budget, name="objects"):
     log(f"objects reasoner: {sum(p.numel() for p in model.parameters())} parameters, {len(cells)} tasks")
     stats = train_reasoner(model, moves, cells[:, 0], instr, budget, log, loss_fn=objects_flow_loss)
     torch.save(model.state_dict(), path)
+    keep_generator(path)
     json.dump(stats, open(stats_path, "w"))
     return model.eval(), stats
 

@@ -1,5 +1,6 @@
 """Training loops. Each trains for a budget: a number of optimizer steps, or minutes of wall clock."""
 import math
+import os
 import time
 from dataclasses import dataclass
 
@@ -103,6 +104,32 @@ def stored_budgets(res):
 def teacher_budget_texts(res):
     """The teacher's training budgets in words ('5,200 steps', '3 minutes') from its results."""
     return {k: budget_text(b) for k, b in stored_budgets(res).items()}
+
+
+def generator_file(model_path):
+    """runs/NAME.pt -> runs/NAME_generator.pt: where a stage's cache keeps torch's generator state."""
+    return os.path.splitext(model_path)[0] + "_generator.pt"
+
+
+def keep_generator(model_path):
+    """Stores the state torch's global generator is in now, as a stage's training left it, beside the
+    stage's cached model (runs/NAME_generator.pt). The stage after it draws its model's random initial
+    weights from that generator (the layers' default init), so a build that loads this stage from its
+    cache puts it back (restore_generator) and draws the initial weights a fresh build draws: HF's
+    Trainer keeps its checkpoints' generator states for the same reason."""
+    torch.save(torch.get_rng_state(), generator_file(model_path))
+
+
+def restore_generator(model_path, log=print):
+    """Puts torch's global generator where the cached stage's training left it (keep_generator). A cache
+    written before these files has none: the generator is left as it is, and the log says that the next
+    stage's initial weights will differ from those a fresh build draws."""
+    path = generator_file(model_path)
+    if os.path.exists(path):
+        torch.set_rng_state(torch.load(path))
+    else:
+        log(f"{os.path.basename(model_path)} is cached without its generator state ({os.path.basename(path)}):"
+            " the next stage's random initial weights will differ from a fresh build's")
 
 
 def _lr(peak, frac):

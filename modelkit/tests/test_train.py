@@ -4,17 +4,22 @@ and the evaluators judge the result again (a corruption's broken frame can land 
 its colour augmentation turns hues about the grey axis, keeping greys, brightness and which pixels
 share a colour; the hardening runs' perturbed LoRAs make the reasoner's samples differ from the plain reasoner's
 while a fresh LoRA leaves them unchanged. A step budget trains the same model however slow the
-machine runs."""
+machine runs. A stage loaded from its cache leaves torch's generator where its training did, so the next
+stage draws the initial weights a fresh build draws."""
+import os
 import time
 
 import numpy as np
 import pytest
 import torch
 
+from teacher_studio_modelkit import pipeline
+from teacher_studio_modelkit.build import build_vocab
 from teacher_studio_modelkit.layers import patches_to_frames
 from teacher_studio_modelkit.reasoner import flow_training_loss, moves_from_cells
 from teacher_studio_modelkit.train import (Budget, as_budget, budget_text, delay_in_time, rotate_hue, shift_within_void,
                                            train_reasoner)
+from teacher_studio_modelkit.teacher import Answerer
 from teacher_studio_modelkit.tto import batched_lora, perturbed_lora
 from test_reasoner import gt_batch, reasoner_for
 
@@ -131,3 +136,28 @@ def test_budgets_are_steps_or_minutes_and_are_stored_as_before():
     assert Budget(steps=100).fraction(25, 9999) == 0.25 and Budget(minutes=2).fraction(9999, 30) == 0.25
     with pytest.raises(AssertionError):
         Budget(steps=1, minutes=1)
+
+
+def test_a_cached_stage_gives_the_next_stage_the_initial_weights_a_fresh_build_draws(suite_data, tmp_path, monkeypatch,
+                                                                                    capsys):
+    """The answerer's initial weights come from torch's generator right after the query writer's stage. Trained, the
+    writer leaves it where its training's draws ended; loaded from its cache after a different history (another
+    seed: the reasoner stage cached too), the generator is put back there (runs/NAME_generator.pt), and the
+    answerer starts from the same weights. Without that file the generator is left alone, and the log says so."""
+    monkeypatch.setattr(pipeline, "RUNS", str(tmp_path))
+    vocab = build_vocab([suite_data])
+
+    def answerer_after_writer(fresh, history_seed):
+        torch.manual_seed(history_seed)
+        pipeline.stage_writer(fresh, (suite_data,), vocab, Budget(steps=3), name="w")
+        return Answerer(len(suite_data.appearances), len(vocab)).state_dict()
+
+    fresh = answerer_after_writer(True, 5)
+    assert os.path.exists(tmp_path / "w_generator.pt")
+    cached = answerer_after_writer(False, 6)
+    assert all(torch.equal(fresh[k], cached[k]) for k in fresh)
+    os.remove(tmp_path / "w_generator.pt")
+    capsys.readouterr()
+    older_cache = answerer_after_writer(False, 6)
+    assert not all(torch.equal(fresh[k], older_cache[k]) for k in fresh)
+    assert "w.pt is cached without its generator state" in capsys.readouterr().out
