@@ -41,16 +41,15 @@ TURNS = 5  # turn features: on my outline; I moved last frame; any other not on 
 
 
 def any_other(x):
-    """[B, O] probabilities -> [B, O]: P(at least one slot other than o has x), slots independent
-    (explicit products: prod's gradient divides by the factors)."""
-    out = []
-    for o in range(x.shape[1]):
-        none = torch.ones_like(x[:, 0])
-        for j in range(x.shape[1]):
-            if j != o:
-                none = none * (1 - x[:, j])
-        out.append(1 - none)
-    return torch.stack(out, 1)
+    """[B, O, ...] probabilities -> the same shape: for each slot o, P(at least one slot other than o
+    has x), slots independent. The other slots' (1 - x) are the slots rolled by 1 .. O-1 places, so
+    every slot's product is made at once (explicit products: prod's gradient divides by the factors;
+    a handful of graph nodes for any number of features, where a loop over slots made ~30 each)."""
+    none = 1 - x
+    prod = torch.roll(none, 1, 1)
+    for s in range(2, x.shape[1]):
+        prod = prod * torch.roll(none, s, 1)
+    return 1 - prod
 
 
 class ObjectsReasoner(CellFlow, nn.Module):
@@ -67,6 +66,8 @@ class ObjectsReasoner(CellFlow, nn.Module):
         K = len(MOVES)
         self.add_codes_and_sprites(K, n_appearances, px)
         self.register_buffer("shift", shift_matrices(cells))
+        # [N, MOVES * N]: p @ shift_all moves p every way at once (the shift matrices side by side)
+        self.register_buffer("shift_all", self.shift.permute(1, 0, 2).reshape(cells * cells, -1), persistent=False)
         self.add_field(n_appearances + 2, vocab_size, cells, K)  # + "my outline", "another outline" (see field)
         self.mix = nn.Sequential(nn.Linear(K + CONTACTS + TURNS + LATENT + MIX, MIX), nn.GELU(), nn.Linear(MIX, K))
 
@@ -84,12 +85,16 @@ class ObjectsReasoner(CellFlow, nn.Module):
         is_block = (cells0[..., None] == self.object_ids).any(-1)
         return torch.where(is_block, torch.full_like(cells0, self.floor_id), cells0)
 
-    def field(self, cells0, instr, lora=None):
+    def field(self, cells0, instr, lora=None, present=None):
         """Per-cell move logits [B, OBJECTS, N, MOVES], one field per block colour. Slot o's field is
         computed on the first frame without blocks (so that it does not change with the number of
         blocks; blocks meet each other through the contact features) in which its own outline reads
         as "my outline" and the other colours' outlines as "another outline": one target per field,
-        as in the agent reasoner's maze."""
+        as in the agent reasoner's maze. present [B, OBJECTS] bool (training: objects_flow_loss): only
+        the fields of the colours present are computed, the others left at zero. Nothing reads an absent
+        colour's field (its block is nowhere, so the field is read with weight zero), and training rooms
+        hold one or two of the three colours: it saves about half a training step. The shapes then
+        depend on the data, so the graphs (which take any room) never pass it."""
         B, N = cells0.shape
         bg = self.background(cells0)
         mine = bg[:, None] == self.target_ids[None, :, None]  # [B, O, N]
@@ -98,17 +103,32 @@ class ObjectsReasoner(CellFlow, nn.Module):
                           torch.where(other, torch.full_like(mine, self.A + 1, dtype=torch.long), bg[:, None]))
         lora = repeat_lora(lora, B, OBJECTS)  # one LoRA per task: the same for its slots
         instr = instr[:, None].expand(B, OBJECTS, instr.shape[1]).reshape(B * OBJECTS, -1)
-        return run_field(self, inp.reshape(B * OBJECTS, N), instr, lora).reshape(B, OBJECTS, N, len(MOVES))
+        inp = inp.reshape(B * OBJECTS, N)
+        if present is None:
+            return run_field(self, inp, instr, lora).reshape(B, OBJECTS, N, len(MOVES))
+        assert lora is None, "present: training only"
+        rows = present.reshape(-1).nonzero()[:, 0]
+        out = torch.zeros(B * OBJECTS, N, len(MOVES), dtype=self.codes.dtype)
+        return out.index_copy(0, rows, run_field(self, inp[rows], instr[rows])).reshape(B, OBJECTS, N, len(MOVES))
 
-    def step(self, probs, p):
-        """Positions [B, O, N] after moves probs [B, O, MOVES]."""
-        return sum(probs[..., k:k + 1] * (p @ self.shift[k]) for k in range(len(MOVES)))
+    def shifted(self, p):
+        """Positions [B, O, N] -> [B, O, MOVES, N]: moved by each of MOVES (p @ shift[k], one MatMul
+        for all k; a frame's passes, contacts and step share it)."""
+        return (p @ self.shift_all).reshape(*p.shape[:-1], len(MOVES), p.shape[-1])
 
-    def contacts(self, p, moved):
+    @staticmethod
+    def step(probs, shifted):
+        """Positions [B, O, N] after moves probs [B, O, MOVES], from the positions moved each way
+        (shifted)."""
+        return (probs[..., None] * shifted).sum(-2)
+
+    @staticmethod
+    def contacts(shifted, moved):
         """[B, O, CONTACTS]: P(another block is in the cell up / down / left / right of slot o's
-        current cell once the moves are made), from the positions after the moves `moved`."""
+        current cell once the moves are made), from the current positions moved each way (shifted)
+        and the positions after the moves `moved`."""
         others = moved.sum(1, keepdim=True) - moved  # [B, O, N] every block but the slot's own
-        return torch.stack([((p @ self.shift[k]) * others).sum(-1) for k in range(1, len(MOVES))], -1)
+        return (shifted[:, :, 1:] * others[:, :, None]).sum(-1)
 
     def turns(self, p, moved_before, moving, outlines, present):
         """[B, O, TURNS]: P(my block is on my outline), P(I moved last frame), and P(any other block
@@ -117,8 +137,8 @@ class ObjectsReasoner(CellFlow, nn.Module):
         is. "Any other" rather than "how many others", so that three blocks (held-out) give values
         two blocks (training) give too."""
         arrived = (p * outlines).sum(-1) * (outlines.sum(-1) > 0)  # [B, O]
-        return torch.stack([arrived, moved_before, any_other(present * (1 - arrived)),
-                            any_other(moved_before * (1 - arrived)), any_other(moving)], -1)
+        others = any_other(torch.stack([present * (1 - arrived), moved_before * (1 - arrived), moving], -1))
+        return torch.cat([arrived[..., None], moved_before[..., None], others], -1)
 
     def forward(self, x_t, t, cells0, instr, lora=None, teacher_moves=None, field=None):
         """x_t [B, T-1, O, LATENT], t [B], cells0 [B, N], instr [B, L] -> move logits
@@ -135,16 +155,17 @@ class ObjectsReasoner(CellFlow, nn.Module):
         out = []
         for f in range(x_t.shape[1]):
             here = (p[..., None] * field).sum(2)  # [B, O, K] each colour's field where its block is
+            shifted = self.shifted(p)
             moved, moving = p, torch.zeros_like(present)  # pass 0: every other block stays
             for _ in range(OBJECTS):
-                feats = [here, self.contacts(p, moved), self.turns(p, moved_before, moving, outlines, present)]
+                feats = [here, self.contacts(shifted, moved), self.turns(p, moved_before, moving, outlines, present)]
                 logits = here + self.mix(torch.cat(feats + [x_t[:, f], temb], -1))
                 probs = torch.softmax(logits, -1)
-                moved, moving = self.step(probs, p), (1 - probs[..., 0]) * present
+                moved, moving = self.step(probs, shifted), (1 - probs[..., 0]) * present
             out.append(logits)
             probs = probs if teacher_moves is None else (teacher_moves[:, f, :, None] == torch.arange(K)).to(torch.float32)
             moved_before = (1 - probs[..., 0]) * present
-            p = self.step(probs, p)
+            p = self.step(probs, shifted)
         return torch.stack(out, 1)
 
     def sample_logits(self, z1, cells0, instr, lora=None, steps=SAMPLER_STEPS):
@@ -161,7 +182,7 @@ class ObjectsReasoner(CellFlow, nn.Module):
         p = self.starts(cells0)
         out = [p]
         for f in range(move_probs.shape[1]):
-            p = self.step(move_probs[:, f], p)
+            p = self.step(move_probs[:, f], self.shifted(p))
             out.append(p)
         return torch.stack(out, 1)
 
@@ -219,7 +240,8 @@ def object_moves_from_cells(cells, model):
 def objects_flow_loss(model, moves, cells0, instr):
     """Cross-entropy of the move logits of the blocks present, at random t (a quarter at t = 1)."""
     x_t, t = noised_latents(model.codes, moves)
-    logits = model(x_t, t, cells0, instr, teacher_moves=moves)
+    field = model.field(cells0, instr, present=model.starts(cells0).sum(-1) > 0)  # absent colours' fields: zero
+    logits = model(x_t, t, cells0, instr, teacher_moves=moves, field=field)
     present = model.starts(cells0).sum(-1)[:, None].expand_as(moves).reshape(-1)  # [B * (T-1) * O]
     ce = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), moves.reshape(-1), reduction="none")
     return (ce * present).sum() / present.sum().clamp(min=1)

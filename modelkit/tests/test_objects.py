@@ -1,7 +1,9 @@
 """The objects reasoner (fall, push): the Python fall and push judges agree with the task suite's
 labels (ground truth and every corruption); the full decoder reproduces the suite's ground-truth frames from
 ground-truth moves; the surrogate equals the hard render when the moves are certain; the contact
-features see a block below and see it leave; samples draw every block once per frame with steps of
+features see a block below and see it leave; one MatMul moves positions as each shift matrix
+does, and step, contacts and any_other keep their definitions; training computes only the fields of
+the colours present, with the same loss and gradients; samples draw every block once per frame with steps of
 at most one cell; each colour's field ignores where the blocks are and differs from the others' only
 through the outlines."""
 import numpy as np
@@ -12,8 +14,8 @@ from conftest import generate_suite_data
 from family_checks import gt, judge_agreement, run_tto_loop
 from family_checks import appearance_ids as family_ids
 from family_checks import model_for as family_model
-from teacher_studio_modelkit.objects import ObjectsReasoner, appearance_ids, object_moves_from_cells
-from teacher_studio_modelkit.reasoner import MOVES
+from teacher_studio_modelkit.objects import ObjectsReasoner, appearance_ids, object_moves_from_cells, objects_flow_loss
+from teacher_studio_modelkit.reasoner import MOVES, noised_latents
 from teacher_studio_modelkit.rules import OBJECT_COLOURS
 
 DOWN = MOVES.index((1, 0))
@@ -75,13 +77,67 @@ def test_contacts_see_a_block_below_and_see_it_leave():
     p = torch.zeros(1, len(OBJECT_COLOURS), N)
     p[0, 0, 3 * m.C + 4] = 1.0  # blue above
     p[0, 1, 4 * m.C + 4] = 1.0  # orange right below it
-    stay = m.contacts(p, p)[0]  # [O, up/down/left/right]
+    stay = m.contacts(m.shifted(p), p)[0]  # [O, up/down/left/right]
     assert stay[0].tolist() == [0.0, 1.0, 0.0, 0.0] and stay[1].tolist() == [1.0, 0.0, 0.0, 0.0]
     fall = torch.zeros(1, len(OBJECT_COLOURS), len(MOVES))
     fall[..., 0] = 1.0
     fall[0, 1] = torch.nn.functional.one_hot(torch.tensor(DOWN), len(MOVES)).float()  # orange falls
-    after = m.contacts(p, m.step(fall, p))[0]
+    after = m.contacts(m.shifted(p), m.step(fall, m.shifted(p)))[0]
     assert after[0].tolist() == [0.0, 0.0, 0.0, 0.0]  # blue is free to fall in the next pass
+
+
+@pytest.fixture(scope="module")
+def train_rooms(tmp_path_factory):
+    """Train-split rooms of both families: one or two blocks, so some colours are absent."""
+    return generate_suite_data(tmp_path_factory, "blocks-train", "--split train --n 40 --families fall,push "
+                                                                 "--corrupt-fraction 0 --first-seed 7000")
+
+
+def test_training_computes_only_present_colours_fields_and_the_same_loss_and_gradients(train_rooms):
+    """objects_flow_loss passes field(present=...): the fields of the colours a room lacks are left at zero
+    instead of computed (nothing reads them). The loss and every gradient are those of all fields computed."""
+    m = model_for(train_rooms)
+    _, cells = gt(train_rooms, 12)
+    moves, instr = object_moves_from_cells(cells, m), torch.randint(4, 40, (12, 40))
+    present = m.starts(cells[:, 0]).sum(-1) > 0
+    assert 0 < present.sum() < present.numel(), "some colours absent"
+    assert (m.field(cells[:, 0], instr, present=present)[~present] == 0).all()
+
+    def all_fields(model, mv, c0, ins):
+        x_t, t = noised_latents(model.codes, mv)
+        logits = model(x_t, t, c0, ins, teacher_moves=mv)
+        weight = model.starts(c0).sum(-1)[:, None].expand_as(mv).reshape(-1)
+        ce = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), mv.reshape(-1), reduction="none")
+        return (ce * weight).sum() / weight.sum()
+
+    runs = []
+    for loss_fn in (objects_flow_loss, all_fields):
+        torch.manual_seed(0)
+        loss = loss_fn(m, moves, cells[:, 0], instr)
+        runs.append((loss, torch.autograd.grad(loss, list(m.parameters()), allow_unused=True)))
+    (a, ga), (b, gb) = runs
+    torch.testing.assert_close(a, b)
+    for x, y in zip(ga, gb):
+        assert (x is None) == (y is None)
+        if x is not None:
+            torch.testing.assert_close(x, y)
+
+
+def test_one_matmul_moves_positions_as_each_shift_matrix_does():
+    """shifted (p @ shift_all, all moves at once) is p @ shift[k] for every k; step and contacts read it
+    as their per-move definitions say (the forms of the rollout before 2026-12-03, ~2x the graph nodes)."""
+    m = ObjectsReasoner(12, 50, [3, 4, 5], [6, 7, 8], [9, 10, 11], floor_id=1, iterations=2).double()
+    g = torch.Generator().manual_seed(0)
+    p = torch.softmax(torch.randn(2, len(OBJECT_COLOURS), m.C * m.C, generator=g, dtype=torch.float64), -1)
+    probs = torch.softmax(torch.randn(2, len(OBJECT_COLOURS), len(MOVES), generator=g, dtype=torch.float64), -1)
+    moved = torch.softmax(torch.randn(p.shape, generator=g, dtype=torch.float64), -1)
+    shifted = m.shifted(p)
+    for k in range(len(MOVES)):
+        torch.testing.assert_close(shifted[:, :, k], p @ m.shift[k], rtol=0, atol=0)
+    torch.testing.assert_close(m.step(probs, shifted), sum(probs[..., k:k + 1] * (p @ m.shift[k]) for k in range(len(MOVES))))
+    others = moved.sum(1, keepdim=True) - moved
+    torch.testing.assert_close(m.contacts(shifted, moved), torch.stack(
+        [((p @ m.shift[k]) * others).sum(-1) for k in range(1, len(MOVES))], -1))
 
 
 def test_samples_draw_each_block_once_with_small_steps(blocks_data):
@@ -129,6 +185,10 @@ def test_any_other_is_the_chance_that_another_slot_has_it():
     from teacher_studio_modelkit.objects import any_other
     got = any_other(torch.tensor([[0.5, 0.5, 0.0], [1.0, 0.0, 0.0]]))
     assert torch.allclose(got, torch.tensor([[0.5, 0.5, 0.75], [0.0, 1.0, 1.0]]))
+    x = torch.rand(4, 3, 5, dtype=torch.float64)  # several features at once, each on its own
+    torch.testing.assert_close(any_other(x), torch.stack([any_other(x[..., i]) for i in range(5)], -1), rtol=0, atol=0)
+    for o in range(3):
+        torch.testing.assert_close(any_other(x)[:, o], 1 - torch.prod(1 - x[:, [j for j in range(3) if j != o]], 1))
 
 
 def test_fields_ignore_the_blocks_and_differ_by_outline(blocks_data):

@@ -178,6 +178,34 @@ def test_fresh_export_gradients_match_finite_differences(random_package):
     fd_check(random_package[0], random_package[1])
 
 
+@pytest.fixture(scope="module")
+def random_objects_package(tmp_path_factory):
+    """A small random-weight objects reasoner's tto_step exported now (3 frames, one field iteration: the
+    blocks package's graph unrolled less), the way the blocks package's large graphs are exported (onnxruntime's
+    basic optimizations instead of onnxscript's optimizer, which takes a minute on a graph this size): the
+    rollout's shared shifts and rolled slots through the exporter."""
+    import teacher_studio_modelkit.export as export
+    from teacher_studio_modelkit.data import MAX_QUERY
+    from teacher_studio_modelkit.objects import ObjectsReasoner
+    from teacher_studio_modelkit.teacher import Answerer
+    from teacher_studio_modelkit.writer import QueryWriter
+    torch.manual_seed(0)
+    A, V = 12, 60
+    r = ObjectsReasoner(A, V, [3, 4, 5], [6, 7, 8], [9, 10, 11], floor_id=1, frames=3, iterations=1)
+    r.sprites.copy_(torch.rand(A, r.px * r.px * 3) * 255)
+    a, w = Answerer(A, V, frames=3, max_query=MAX_QUERY), QueryWriter(V, 40, 40)
+    out = str(tmp_path_factory.mktemp("objects-pkg"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(export, "OPTIMIZE_MAX_NODES", 0)
+        export.export_all(r, a, w, out, names=["tto_step"])
+    return out, r, a, w
+
+
+def test_fresh_objects_export_matches_pytorch_and_finite_differences(random_objects_package):
+    check_graph(*random_objects_package, "tto_step")
+    fd_check(random_objects_package[0], random_objects_package[1])
+
+
 def test_preoptimize_keeps_outputs_folds_constants_and_stores_each_once(tmp_path):
     """export.preoptimize (the large graphs' offline optimization): same outputs, fewer nodes, one
     copy of identical folded constants, and only the opset imports its nodes use."""
