@@ -240,8 +240,9 @@ def object_moves_from_cells(cells, model):
 def objects_flow_loss(model, moves, cells0, instr):
     """Cross-entropy of the move logits of the blocks present, at random t (a quarter at t = 1)."""
     x_t, t = noised_latents(model.codes, moves)
-    field = model.field(cells0, instr, present=model.starts(cells0).sum(-1) > 0)  # absent colours' fields: zero
+    blocks = model.starts(cells0).sum(-1)  # [B, O]: 1 for each colour the room holds
+    field = model.field(cells0, instr, present=blocks > 0)  # absent colours' fields: zero, not computed
     logits = model(x_t, t, cells0, instr, teacher_moves=moves, field=field)
-    present = model.starts(cells0).sum(-1)[:, None].expand_as(moves).reshape(-1)  # [B * (T-1) * O]
+    present = blocks[:, None].expand_as(moves).reshape(-1)  # [B * (T-1) * O]
     ce = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), moves.reshape(-1), reduction="none")
     return (ce * present).sum() / present.sum().clamp(min=1)
