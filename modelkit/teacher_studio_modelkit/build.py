@@ -75,12 +75,11 @@ def make_reasoner(vocab, train_gt):
 
 def stage_reasoner(vocab, train_gt, fresh):
     from .reasoner import moves_from_cells
-    from .train import keep_generator, restore_generator, train_reasoner
+    from .train import load_stage, save_stage, train_reasoner
     path = os.path.join(RUNS, "reasoner.pt")
     r = make_reasoner(vocab, train_gt)
     if os.path.exists(path) and not fresh:
-        r.load_state_dict(torch.load(path))
-        restore_generator(path, log)  # the query writer's initial weights come next
+        load_stage(r, path, log)  # the query writer's initial weights come next
         r.eval()
         return r
     cells = torch.from_numpy(train_gt.cells.reshape(len(train_gt.cells), train_gt.cells.shape[1], -1)).long()
@@ -88,8 +87,7 @@ def stage_reasoner(vocab, train_gt, fresh):
     log(f"reasoner: {sum(p.numel() for p in r.parameters())} parameters")
     stats = train_reasoner(r, moves, cells[:, 0], encode_instructions(vocab, train_gt), REASONER_MINUTES, log,
                            save=lambda m: torch.save(m.state_dict(), path + ".partial"))
-    torch.save(r.state_dict(), path)
-    keep_generator(path)
+    save_stage(r, path)
     json.dump(stats, open(os.path.join(RUNS, "reasoner.json"), "w"))
     return r
 

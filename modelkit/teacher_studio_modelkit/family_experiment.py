@@ -18,8 +18,7 @@ from .build import DATA, MODELKIT, REPO, RUNS, build_vocab, encode_instructions,
 from .data import SuiteData
 from .objects_experiment import SEEDS, SPLITS, UNSEEN_TRAIN, cells_of, measure
 from .rules import make_judges
-from .train import (Budget, as_budget, budget_flag, keep_generator, reasoner_budget, restore_generator, train_reasoner,
-                    trained_text)
+from .train import Budget, as_budget, budget_flag, load_stage, reasoner_budget, save_stage, train_reasoner, trained_text
 
 
 @dataclass
@@ -62,16 +61,14 @@ class FamilyExperiment:
         model = self.make_reasoner(vocab, train)
         path, stats_path = os.path.join(RUNS, f"{name}.pt"), os.path.join(RUNS, f"{name}_train.json")
         if os.path.exists(path) and not fresh:
-            model.load_state_dict(torch.load(path))
-            restore_generator(path, log)  # the query writer's initial weights come next
+            load_stage(model, path, log)  # the query writer's initial weights come next
             return model.eval(), json.load(open(stats_path))
         n_train = len(train.instances) - UNSEEN_TRAIN
         cells = cells_of(train, range(n_train))
         instr = encode_instructions(vocab, train, range(n_train))
         log(f"{self.name} reasoner: {sum(p.numel() for p in model.parameters())} parameters, {len(cells)} tasks")
         stats = train_reasoner(model, self.targets(cells, model), cells[:, 0], instr, budget, log, loss_fn=self.loss_fn)
-        torch.save(model.state_dict(), path)
-        keep_generator(path)
+        save_stage(model, path)
         json.dump(stats, open(stats_path, "w"))
         return model.eval(), stats
 

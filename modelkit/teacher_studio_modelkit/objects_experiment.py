@@ -22,8 +22,7 @@ from .data import SuiteData
 from .objects import ObjectsReasoner, appearance_ids, object_moves_from_cells, objects_flow_loss
 from .reasoner import reasoner_on
 from .rules import make_judges, success
-from .train import (as_budget, budget_flag, keep_generator, reasoner_budget, restore_generator, train_reasoner,
-                    trained_text)
+from .train import as_budget, budget_flag, load_stage, reasoner_budget, save_stage, train_reasoner, trained_text
 from .steerability import oracle_tto
 from .tto import TTO_LAMBDA, TTO_LR, TTO_MAX_STEPS
 
@@ -204,8 +203,7 @@ def stage_reasoner(fresh, sets, vocab, budget, name="objects"):
     model = make_objects_reasoner(vocab, trains[0])
     path, stats_path = os.path.join(RUNS, f"{name}.pt"), os.path.join(RUNS, f"{name}_train.json")
     if os.path.exists(path) and not fresh:
-        model.load_state_dict(torch.load(path))
-        restore_generator(path, log)  # the query writer's initial weights come next
+        load_stage(model, path, log)  # the query writer's initial weights come next
         stats = json.load(open(stats_path)) if os.path.exists(stats_path) else \
             json.load(open(os.path.join(RUNS, f"{name}.json")))["train"]  # runs written before NAME_train.json
         return model.eval(), stats
@@ -215,8 +213,7 @@ def stage_reasoner(fresh, sets, vocab, budget, name="objects"):
     moves = object_moves_from_cells(cells, model)
     log(f"objects reasoner: {sum(p.numel() for p in model.parameters())} parameters, {len(cells)} tasks")
     stats = train_reasoner(model, moves, cells[:, 0], instr, budget, log, loss_fn=objects_flow_loss)
-    torch.save(model.state_dict(), path)
-    keep_generator(path)
+    save_stage(model, path)
     json.dump(stats, open(stats_path, "w"))
     return model.eval(), stats
 

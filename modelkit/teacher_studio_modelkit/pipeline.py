@@ -31,12 +31,11 @@ def rule_list(data):
 def stage_writer(fresh, datasets, vocab, budget, name="writer"):
     """The query writer trained for `budget` (train.Budget or minutes) on every instruction of
     datasets (cached as runs/NAME.pt)."""
-    from .train import keep_generator, restore_generator, train_writer
+    from .train import load_stage, save_stage, train_writer
     path = os.path.join(RUNS, f"{name}.pt")
     w = QueryWriter(len(vocab), MAX_INSTRUCTION, MAX_PLAN)
     if os.path.exists(path) and not fresh:
-        w.load_state_dict(torch.load(path))
-        restore_generator(path, log)  # the answerer's initial weights come next
+        load_stage(w, path, log)  # the answerer's initial weights come next
         return w.eval()
     instr, plans = [], []
     for d in datasets:
@@ -44,8 +43,7 @@ def stage_writer(fresh, datasets, vocab, budget, name="writer"):
             instr.append(vocab.encode(inst["instruction"], MAX_INSTRUCTION))
             plans.append(vocab.encode(plan_text(d.rule_queries(inst)), MAX_PLAN, bos=True, eos=True))
     train_writer(w, torch.tensor(instr), torch.tensor(plans), budget, log)
-    torch.save(w.state_dict(), path)
-    keep_generator(path)
+    save_stage(w, path)
     return w.eval()
 
 

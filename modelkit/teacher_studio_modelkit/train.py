@@ -120,6 +120,20 @@ def keep_generator(model_path):
     torch.save(torch.get_rng_state(), generator_file(model_path))
 
 
+def save_stage(model, path):
+    """A trained stage's cache: the model's weights at path and the generator state its training left
+    (keep_generator)."""
+    torch.save(model.state_dict(), path)
+    keep_generator(path)
+
+
+def load_stage(model, path, log=print):
+    """Loads a stage cached by save_stage into model, and puts the generator back where its training
+    left it (restore_generator): the next stage then draws the initial weights a fresh build draws."""
+    model.load_state_dict(torch.load(path))
+    restore_generator(path, log)
+
+
 def restore_generator(model_path, log=print):
     """Puts torch's global generator where the cached stage's training left it (keep_generator). A cache
     written before these files has none: the generator is left as it is, and the log says that the next
