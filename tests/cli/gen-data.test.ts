@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { writeDataset } from '../../src/main/cli/gen-data'
+import { datasetOptionsFromArgs, writeDataset } from '../../src/main/cli/gen-data'
+import { parseArgs } from '../../src/main/cli/args'
 import { readNpyBytes, readNpyHeader } from '../../src/main/cli/npy'
 import { evaluateBatch, evaluateCellBatch } from '../../src/main/cli/tasks-evaluate'
 
@@ -50,6 +51,19 @@ describe('gen-data', () => {
     const verdicts = evaluateBatch(out)
     expect(verdicts.map((v) => v.labels)).toEqual(index.instances.map((x: { labels: object }) => x.labels))
     expect(evaluateCellBatch(out).map((v) => v.labels)).toEqual(verdicts.map((v) => v.labels))
+  })
+
+  it('--corruptions names the only corruptions tried, and index.json records them', () => {
+    const options = datasetOptionsFromArgs(parseArgs(['--split', 'train', '--n', '6', '--families', 'push',
+      '--corrupt-fraction', '1', '--corruptions', 'teleport, wall_clip']))
+    expect(options.corruptions).toEqual(['teleport', 'wall_clip'])
+    expect(datasetOptionsFromArgs(parseArgs(['--n', '6'])).corruptions).toBeUndefined()
+    expect(() => datasetOptionsFromArgs(parseArgs(['--n', '6', '--corruptions']))).toThrow(/--corruptions needs a value/)
+    const set = join(dir, 'teleports')
+    writeDataset(set, { ...options, corruptions: ['teleport'] })
+    const index = JSON.parse(readFileSync(join(set, 'index.json'), 'utf8'))
+    expect(index.options.corruptions).toEqual(['teleport'])
+    expect(index.instances.map((x: { variant: string }) => x.variant)).toEqual(Array(6).fill('teleport'))
   })
 
   it('tasks evaluate explains a count mismatch', () => {

@@ -60,7 +60,7 @@ export function writeDataset(out: string, options: DatasetOptions, force = false
     appearances: appearanceTable().map(({ id, name, rgb, shape }) => ({ id, name, rgb, shape })),
     rules: families.flatMap((f) => f.rules.map(({ id, kind, query, family }) => ({ id, kind, query, family }))),
     families: families.map((f) => ({ name: f.name, rules: f.rules.map((r) => r.id) })),
-    options: { split: options.split, n: options.n, families: families.map((f) => f.name), corruptFraction: options.corruptFraction ?? 0.5, firstSeed: options.firstSeed ?? 0 },
+    options: { split: options.split, n: options.n, families: families.map((f) => f.name), corruptFraction: options.corruptFraction ?? 0.5, ...(options.corruptions ? { corruptions: options.corruptions } : {}), firstSeed: options.firstSeed ?? 0 },
     instances,
   }
   writeFileSync(join(out, 'index.json'), JSON.stringify(index))
@@ -71,18 +71,21 @@ export function datasetOptionsFromArgs(args: ParsedArgs): DatasetOptions {
   const split = flagString(args, 'split', 'train')
   if (split !== 'train' && split !== 'heldout') throw new UsageError(`--split must be "train" or "heldout" (got "${split}").`)
   const fam = args.flags.get('families') ?? args.flags.get('family')
+  const corruptions = args.flags.get('corruptions')
+  if (corruptions === true) throw new UsageError('--corruptions needs a value, e.g. --corruptions wall_clip,teleport.')
   return {
     split,
     n: flagInt(args, 'n'),
     families: typeof fam === 'string' ? fam.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
     corruptFraction: flagNumber(args, 'corrupt-fraction', 0.5),
+    corruptions: typeof corruptions === 'string' ? corruptions.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
     firstSeed: flagInt(args, 'first-seed', 0),
   }
 }
 
 registerCommand({
   name: 'gen-data',
-  usage: 'gen-data --split train|heldout --n N --out DIR [--families maze,push] [--corrupt-fraction 0.5] [--first-seed 0] [--force]',
+  usage: 'gen-data --split train|heldout --n N --out DIR [--families maze,push] [--corrupt-fraction 0.5] [--corruptions wall_clip,teleport] [--first-seed 0] [--force]',
   summary: 'Write N rows (ground truth or corruptions, with rule labels) as index.json, frames.npy, cells.npy, sprites.npy.',
   run(args) {
     const out = flagString(args, 'out')

@@ -13,6 +13,9 @@ export interface DatasetOptions {
   families?: string[]
   /** Fraction of rows that are corruptions instead of ground truth (default 0.5). */
   corruptFraction?: number
+  /** Only these corruptions are tried (default: every corruption of the row's family). A row whose
+   *  task none of them applies to stays ground truth. */
+  corruptions?: string[]
   /** First seed; row i uses seed firstSeed + floor(i / families) (default 0). */
   firstSeed?: number
   geometry?: Partial<Geometry>
@@ -42,6 +45,15 @@ export function validateDatasetOptions(o: DatasetOptions): void {
   const cf = o.corruptFraction ?? 0.5
   if (!(cf >= 0 && cf <= 1)) throw new Error(`--corrupt-fraction must be between 0 and 1 (got ${cf}).`)
   for (const f of o.families ?? []) familyModule(f)
+  if (o.corruptions) {
+    const families = o.families?.length ? o.families : listFamilies().map((f) => f.name)
+    const known = new Set(families.flatMap((f) => familyModule(f).info.corruptions.map((c) => c.name)))
+    const unknown = o.corruptions.filter((c) => !known.has(c))
+    if (!o.corruptions.length || unknown.length) {
+      throw new Error(`--corruptions: ${o.corruptions.length ? `unknown corruption "${unknown[0]}"` : 'no corruption named'}` +
+        ` (the families ${families.join(', ')} have: ${[...known].sort().join(', ')}).`)
+    }
+  }
 }
 
 /** Yields the rows one by one (deterministic in the options). */
@@ -61,7 +73,7 @@ export function* datasetRows(o: DatasetOptions): Generator<DatasetRow> {
     let breaks: string[] = []
     if (rng.next() < corruptFraction) {
       // try the corruptions in a random order until one applies
-      const names = rng.shuffle(mod.info.corruptions.map((c) => c.name))
+      const names = rng.shuffle(mod.info.corruptions.map((c) => c.name)).filter((n) => !o.corruptions || o.corruptions.includes(n))
       for (const name of names) {
         const c = built.corrupt(name)
         if (c) {
