@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from . import evaluate as ev
+from .build import log
 
 VAL_SAMPLE_SEED = 5  # the reasoner's sample seed for the validation tasks (test uses 0-1, training 101-102)
 CHOOSE_EVERY_MINUTES = 3  # minutes of training between two scores (each costs ~10 s on this CPU)
@@ -55,6 +56,9 @@ class ValidationVideos:
         return ev.balanced_accuracy(ev.teacher_probs(answerer, self.frames, self.queries), self.labels, self.rules)
 
     def __call__(self, answerer):
-        """(lowest per-rule balanced accuracy, mean over rules): larger is better, compared in that order."""
-        acc = [v["balanced"] for v in self.accuracy(answerer).values()]
+        """(lowest per-rule balanced accuracy, mean over rules): larger is better, compared in that order. Each
+        rule's score goes to the log, so that a build's log tells which rule a low score comes from."""
+        per_rule = {r: v["balanced"] for r, v in sorted(self.accuracy(answerer).items())}
+        log("validation per rule: " + ", ".join(f"{r} {100 * v:.1f}" for r, v in per_rule.items()))
+        acc = list(per_rule.values())
         return round(min(acc), 4), round(float(np.mean(acc)), 4)

@@ -102,8 +102,29 @@ class sprites_as:
         self.reasoner.sprites.copy_(self.own)
 
 
+def round0_videos(d, vocab, reasoner, judges, rules_all, mixes=()):
+    """Round 0's training videos (an AnswerSet) and the ground-truth tasks of d they sample: d's ground truth
+    and corruptions, those of mixes ("more corruptions"), and the reasoner's samples and one-step previews of
+    d's first SAMPLE_TASKS ground-truth tasks, labelled by the judges."""
+    from .train import AnswerSet
+    aset = AnswerSet()
+    aset.add(*suite_videos(d, vocab, rules_all), "gt+corruptions")
+    for m in mixes:
+        aset.add(*suite_videos(m, vocab, rules_all), "more corruptions")
+    gt_idx = [i for i, inst in enumerate(d.instances) if inst["variant"] == "gt"][:SAMPLE_TASKS]
+    tb = ev.TaskBatch(d, vocab, gt_idx)
+    log(f"answerer: sampling the reasoner on {len(gt_idx)} train tasks")
+    add_cells_videos(aset, reasoner, judges, tb, ev.sample_cells(reasoner, tb, 101), rules_all, "reasoner samples")
+    pf, pc = ev.one_step_previews(reasoner, tb, 102)
+    _, lab = labelled(judges, tb, pc)
+    aset.add(pf.numpy(), pc.numpy().astype(np.uint8), tb.queries.numpy(), lab, rule_index(tb, rules_all),
+             "one-step previews")
+    return aset, gt_idx
+
+
 def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, name="answerer", extra=(),
-                   census=False, hue=False, extra_after=None, harden_source=None, change=False, choose=None, start=None):
+                   census=False, hue=False, extra_after=None, harden_source=None, change=False, choose=None, start=None,
+                   mixes=()):
     """The answerer trained on d's ground truth and corruptions and on the reasoner's samples and
     one-step previews of d's ground-truth tasks for `budget` (train.Budget or minutes; round 0, cached
     as runs/NAME0.pt), then for `harden_budget` with the previews and finals of optimizations against
@@ -121,9 +142,10 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
     (answerer_validation.ValidationVideos, whose len is its number of videos; train.train_answerer),
     the scores in runs/NAME_choice.json. start: with extra_after, the path of a trained answerer (a state
     dict) that stands in for round 0 without the extra videos, loaded even when fresh (an earlier stage of
-    the same build made it: FamilyPackage.refine); extra_after's first is then unused."""
+    the same build made it: FamilyPackage.refine); extra_after's first is then unused. mixes: more gen-data sets
+    of the same families (FamilyPackage.more_corruptions) whose videos train every round beside d's, as
+    "more corruptions"."""
     from .answerer_validation import choose_every
-    from .train import AnswerSet
     from .train import train_answerer as train_one
     choices = {}
 
@@ -143,16 +165,7 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
     if os.path.exists(path1) and not fresh:
         ans.load_state_dict(torch.load(path1))
         return ans.eval(), json.load(open(counts_path))
-    aset = AnswerSet()
-    aset.add(*suite_videos(d, vocab, rules_all), "gt+corruptions")
-    gt_idx = [i for i, inst in enumerate(d.instances) if inst["variant"] == "gt"][:SAMPLE_TASKS]
-    tb = ev.TaskBatch(d, vocab, gt_idx)
-    log(f"answerer: sampling the reasoner on {len(gt_idx)} train tasks")
-    add_cells_videos(aset, reasoner, judges, tb, ev.sample_cells(reasoner, tb, 101), rules_all, "reasoner samples")
-    pf, pc = ev.one_step_previews(reasoner, tb, 102)
-    _, lab = labelled(judges, tb, pc)
-    aset.add(pf.numpy(), pc.numpy().astype(np.uint8), tb.queries.numpy(), lab, rule_index(tb, rules_all),
-             "one-step previews")
+    aset, gt_idx = round0_videos(d, vocab, reasoner, judges, rules_all, mixes)
 
     def add_extra():
         for source, make in extra:
@@ -181,7 +194,9 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
         train_answerer(ans, aset.cat(), len(rules_all), extra_budget, log, seed=2, lr=ANSWERER_LR * HARDEN_LR_SCALE,
                        relabel=relabel, hue=hue, part="refinement, extra videos" if start else "round 0, extra videos")
         torch.save(ans.state_dict(), path0)
-    counts = {p[5]: int(len(p[0])) for p in aset.parts}
+    counts = {}
+    for p in aset.parts:
+        counts[p[5]] = counts.get(p[5], 0) + int(len(p[0]))
     ans.eval()
     # hardening round: optimize train tasks against this answerer from perturbed LoRAs (so that there
     # are failures to optimize), label what comes out with the evaluator, retrain

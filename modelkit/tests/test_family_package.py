@@ -2,7 +2,8 @@
 it: FamilyPackage.stage_teacher on a small gen-data mix of the package's families, with the
 committed package's reasoner and budgets of seconds, trains the query writer, the answerer's round
 0 (with the package's extra videos, after a first round of its own when it has one) and its
-hardening round, and counts the training videos per source. The blocks build once failed right
+hardening round, and counts the training videos per source (with a package's more-corruption sets,
+made by gen-data --corruptions, among them). The blocks build once failed right
 here, after its gen-data and reasoner: a package without extra videos handed the answerer None.
 A package that chooses its answerer on the validation split (blocks) scores every answerer training
 on it. The names of a package's stages and results come from its run name. The build record gives
@@ -21,6 +22,10 @@ PACKAGES = ("blocks", "bars", "connect")
 
 
 def package_of(name):
+    """The package NAME; "blocks+more": blocks with the more-corruption videos it tried (BLOCKS_MORE_CORRUPTIONS)."""
+    if name == "blocks+more":
+        from teacher_studio_modelkit.blocks_package import BLOCKS_MORE_CORRUPTIONS
+        return replace(package_of("blocks"), more_corruptions=BLOCKS_MORE_CORRUPTIONS)
     return import_module(f"teacher_studio_modelkit.{name}_package").PACKAGE
 
 
@@ -62,7 +67,7 @@ def test_build_record_holds_the_budgets_and_the_card_prints_them():
     assert "answerer 14 minutes + 2 minutes more videos + 4 minutes hardening" in build_text(record, {"experiment_minutes": 5.0})
 
 
-@pytest.mark.parametrize("name", PACKAGES)
+@pytest.mark.parametrize("name", PACKAGES + ("blocks+more",))
 def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_path, tmp_path_factory, monkeypatch):
     from teacher_studio_modelkit import evaluate as ev
     from teacher_studio_modelkit import pipeline
@@ -73,6 +78,9 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
     mix = generate_suite_data(tmp_path_factory, f"{name}_mix", f"--split train --n 96 --corrupt-fraction 0.6 "
                                                                f"--families {','.join(package.families)} --first-seed 9000")
     sets = {package.train_mix: mix} | {f"{f}_train_gt": mix for f in package.families}
+    for m in package.more_corruptions:  # a small set of each, made by gen-data --corruptions as the build makes it
+        sets[m.dataset(package.run)] = generate_suite_data(
+            tmp_path_factory, m.dataset(package.run), replace(m, n=24).args() + f" --families {m.families}")
     if package.choose:  # the validation videos the answerer is chosen on (here the same small mix)
         sets |= {f"{package.run}_val_mix": mix} | {f"{f}_heldout_val": mix for f in package.families}
     for module, constant, value in ((pipeline, "RUNS", str(tmp_path)), (pipeline, "SAMPLE_TASKS", 16),
@@ -101,6 +109,7 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
     if quick.extra_after:
         assert f"{quick.extra_after[0]}0.pt" in made, "the round without the extra videos is kept for the variants"
     assert counts["gt+corruptions"] == len(mix.instances)
+    assert counts.get("more corruptions", 0) == 24 * len(package.more_corruptions), "every more-corruptions set joins"
     assert counts["reasoner samples"] == counts["one-step previews"] == 16
     assert counts["optimized finals"] == 8 and counts["optimized previews"] > 0
     if quick.sources:
