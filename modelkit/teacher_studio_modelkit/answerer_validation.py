@@ -55,10 +55,19 @@ class ValidationVideos:
         """Balanced accuracy per rule (evaluate.balanced_accuracy) on every validation video."""
         return ev.balanced_accuracy(ev.teacher_probs(answerer, self.frames, self.queries), self.labels, self.rules)
 
-    def __call__(self, answerer):
-        """(lowest per-rule balanced accuracy, mean over rules): larger is better, compared in that order. Each
-        rule's score goes to the log, so that a build's log tells which rule a low score comes from."""
-        per_rule = {r: v["balanced"] for r, v in sorted(self.accuracy(answerer).items())}
-        log("validation per rule: " + ", ".join(f"{r} {100 * v:.1f}" for r, v in per_rule.items()))
+    def per_rule(self, answerer):
+        """{rule: balanced accuracy}, sorted by rule; it goes to the log too, so that a build's log tells which
+        rule a low score comes from."""
+        out = {r: v["balanced"] for r, v in sorted(self.accuracy(answerer).items())}
+        log("validation per rule: " + ", ".join(f"{r} {100 * v:.1f}" for r, v in out.items()))
+        return out
+
+    @staticmethod
+    def score(per_rule):
+        """(lowest per-rule balanced accuracy, mean over rules): larger is better, compared in that order."""
         acc = list(per_rule.values())
         return round(min(acc), 4), round(float(np.mean(acc)), 4)
+
+    def __call__(self, answerer):
+        """The answerer's score (score of per_rule)."""
+        return self.score(self.per_rule(answerer))

@@ -194,9 +194,7 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
         train_answerer(ans, aset.cat(), len(rules_all), extra_budget, log, seed=2, lr=ANSWERER_LR * HARDEN_LR_SCALE,
                        relabel=relabel, hue=hue, part="refinement, extra videos" if start else "round 0, extra videos")
         torch.save(ans.state_dict(), path0)
-    counts = {}
-    for p in aset.parts:
-        counts[p[5]] = counts.get(p[5], 0) + int(len(p[0]))
+    counts = aset.counts()
     ans.eval()
     # hardening round: optimize train tasks against this answerer from perturbed LoRAs (so that there
     # are failures to optimize), label what comes out with the evaluator, retrain
@@ -226,8 +224,8 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
             hb.cells0 = torch.as_tensor(cells0).long()
             with sprites_as(reasoner, sprites):
                 harden(hb, own + k, f", {source}")
-    names = {p[5] for p in aset.parts if p[5].startswith("optimized ")}
-    counts.update({k: sum(len(p[0]) for p in aset.parts if p[5] == k) for k in sorted(names)})
+    every = aset.counts()
+    counts.update({k: every[k] for k in sorted(every) if k.startswith("optimized ")})
     train_answerer(ans, aset.cat(), len(rules_all), harden_budget, log, seed=1, lr=ANSWERER_LR * HARDEN_LR_SCALE,
                    relabel=relabel, hue=hue, part="hardening again" if start else "hardening")
     torch.save(ans.state_dict(), path1)

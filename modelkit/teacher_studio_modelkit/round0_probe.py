@@ -40,33 +40,29 @@ def main():
     sets, vocab = data_and_vocab()
     sets = package.teacher_data(sets)
     reasoner = make_objects_reasoner(vocab, sets["fall_train_gt"])
-    reasoner.load_state_dict(torch.load(os.path.join(RUNS, PACKAGE.models["reasoner"])))
+    reasoner.load_state_dict(torch.load(os.path.join(RUNS, package.models["reasoner"])))
     reasoner.eval()
-    judges = PACKAGE.judges(sets, reasoner)
-    val = ValidationVideos(reasoner, judges, vocab, sets[f"{PACKAGE.run}_val_mix"],
-                           [sets[f"{f}_heldout_val"] for f in PACKAGE.families])
+    judges = package.judges(sets, reasoner)
+    val = ValidationVideos(reasoner, judges, vocab, sets[f"{package.run}_val_mix"],
+                           [sets[f"{f}_heldout_val"] for f in package.families])
     rules_all = pipeline.rule_list(sets[package.train_mix])
     aset, _ = pipeline.round0_videos(sets[package.train_mix], vocab, reasoner, judges, rules_all,
                                      [sets[m.dataset(package.run)] for m in package.more_corruptions])
     rows = []
 
     def score(model):
-        acc = {r: v["balanced"] for r, v in val.accuracy(model).items()}
-        rows.append(acc)
-        log("per rule: " + ", ".join(f"{r} {100 * v:.1f}" for r, v in sorted(acc.items())))
-        return round(min(acc.values()), 4), round(float(np.mean(list(acc.values()))), 4)
+        rows.append(val.per_rule(model))
+        return val.score(rows[-1])
 
     if a.init == "build":  # the writer's training left the generator here in a fresh build
-        restore_generator(os.path.join(RUNS, PACKAGE.models["writer"]), log)
+        restore_generator(os.path.join(RUNS, package.models["writer"]), log)
     else:
         torch.manual_seed(int(a.init))
-    ans = Answerer(reasoner.A, len(vocab), reasoner.C, reasoner.T, reasoner.px, MAX_QUERY, census=PACKAGE.census)
+    ans = Answerer(reasoner.A, len(vocab), reasoner.C, reasoner.T, reasoner.px, MAX_QUERY, census=package.census)
     t0 = time.time()
-    out = train_answerer(ans, aset.cat(), len(rules_all), Budget(steps=a.steps), log, hue=PACKAGE.hue,
+    out = train_answerer(ans, aset.cat(), len(rules_all), Budget(steps=a.steps), log, hue=package.hue,
                          relabel=pipeline.relabeller(judges, rules_all), choose=score, choose_every=EVERY)
-    counts = {}
-    for p in aset.parts:
-        counts[p[5]] = counts.get(p[5], 0) + len(p[0])
+    counts = aset.counts()
     name = f"round0_probe_{a.init}{'_more' if a.more_corruptions else ''}"
     json.dump({"steps": [c["step"] for c in out["checks"]], "per_rule": rows, "counts": counts,
                "minutes": (time.time() - t0) / 60}, open(os.path.join(RUNS, f"{name}.json"), "w"), indent=1)

@@ -219,6 +219,13 @@ class AnswerSet:
     def add(self, frames, cells, queries, labels, rule_idx, source):
         self.parts.append((frames, cells, queries, labels, rule_idx, source))
 
+    def counts(self):
+        """{source: videos}, in the order the sources were first added (a source added twice counts both)."""
+        out = {}
+        for p in self.parts:
+            out[p[5]] = out.get(p[5], 0) + int(len(p[0]))
+        return out
+
     def cat(self):
         f = [p[0] for p in self.parts]
         frames = np.concatenate([x.astype(np.float16) if x.dtype != np.float16 else x for x in f])
