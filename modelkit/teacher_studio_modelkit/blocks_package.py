@@ -178,7 +178,11 @@ def history_text(record):
   4,000, push.step in 151, fall.straight in 240); 2,000 more videos of those corruptions lifted round 0 from another
   start (52.1 % -> 90.3 % lowest rule on the validation split), but from this package's start the build with them came
   out below it (TTO 74.2 %, fall.rest 78.7 % on held-out reasoner samples) and was not committed
-  ([`modelkit/results/blocks_rare_corruptions.md`](../../../modelkit/results/blocks_rare_corruptions.md))."""
+  ([`modelkit/results/blocks_rare_corruptions.md`](../../../modelkit/results/blocks_rare_corruptions.md)). Round 0
+  trained from two initial weights under bfloat16 autocast (1.6 times faster a step), the better one by its validation
+  score to go on, ended with a rule near chance in both (58.1 % / 81.1 % from this package's initial weights, 50.0 % /
+  83.0 % from another) and was not adopted; before step 3,000 every round 0 scored has a rule at chance, so starts
+  cannot be raced early ([`modelkit/results/blocks_round0_starts.md`](../../../modelkit/results/blocks_round0_starts.md))."""
 
 
 def write_card(path, base, teach, size_mb, step_ms, parameters, record=None):

@@ -105,6 +105,8 @@ class FamilyPackage:
     harden_budget: object = HARDEN_MINUTES
     refine: Refinement = None  # the answerer the package ships is then the refined one
     more_corruptions: tuple = ()  # MoreCorruptions: more videos of some corruptions for every answerer training
+    bf16: bool = False  # every answerer training under bfloat16 autocast (train.train_answerer)
+    round0_starts: int = 1  # with choose: round 0 trained from this many initial weights, the best kept (stage_answerer)
 
     @property
     def shipped_answerer(self):
@@ -175,7 +177,7 @@ class FamilyPackage:
                                           self.answerer_budget, self.harden_budget, name=self.answerer_name,
                                           census=self.census, hue=self.hue, extra_after=self.extra_after,
                                           extra=self.sources(reasoner, vocab) if self.sources else (), choose=choose,
-                                          mixes=mixes)
+                                          mixes=mixes, bf16=self.bf16, starts=self.round0_starts)
         lap("writer and answerer", ran)
         if self.refine:
             r = self.refine
@@ -183,7 +185,8 @@ class FamilyPackage:
             stale = fresh or ran or not os.path.exists(path) or os.path.getmtime(path) < os.path.getmtime(first)
             answerer, counts = stage_answerer(stale, train, vocab, reasoner, judges, None, self.harden_budget, name=r.name,
                                               census=self.census, hue=self.hue, extra_after=(None, r.budget), start=first,
-                                              extra=r.sources(reasoner, vocab), choose=choose, mixes=mixes)
+                                              extra=r.sources(reasoner, vocab), choose=choose, mixes=mixes,
+                                              bf16=self.bf16)
             lap(REFINE_STAGE, stale)
         return writer, answerer, counts
 

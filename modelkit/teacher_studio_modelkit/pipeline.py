@@ -20,6 +20,7 @@ HARDEN_LORA_STD = (0.3, 0.5, 0.7)  # hardening runs start from a LoRA with B of 
 HARDEN_LR_SCALE = 0.5  # answerer learning-rate scale in the hardening round
 TTO_TASKS = 128  # held-out tasks in the test-time optimization experiment
 PREVIEW_EVERY = 3  # hardening: keep the previews of every n-th step
+ROUND0_START_SEED = 1000  # stage_answerer's starts: round 0's k-th other initial weights from this seed + k
 if os.environ.get("MODELKIT_SMOKE") == "1":
     SAMPLE_TASKS, HARDEN_TASKS, TTO_TASKS = 48, 32, 40
 
@@ -124,7 +125,7 @@ def round0_videos(d, vocab, reasoner, judges, rules_all, mixes=()):
 
 def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, name="answerer", extra=(),
                    census=False, hue=False, extra_after=None, harden_source=None, change=False, choose=None, start=None,
-                   mixes=()):
+                   mixes=(), bf16=False, starts=1):
     """The answerer trained on d's ground truth and corruptions and on the reasoner's samples and
     one-step previews of d's ground-truth tasks for `budget` (train.Budget or minutes; round 0, cached
     as runs/NAME0.pt), then for `harden_budget` with the previews and finals of optimizations against
@@ -144,24 +145,49 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
     dict) that stands in for round 0 without the extra videos, loaded even when fresh (an earlier stage of
     the same build made it: FamilyPackage.refine); extra_after's first is then unused. mixes: more gen-data sets
     of the same families (FamilyPackage.more_corruptions) whose videos train every round beside d's, as
-    "more corruptions"."""
+    "more corruptions". bf16: every training under bfloat16 autocast (train.train_answerer). starts (with
+    choose): round 0 is trained from that many initial weights (the first where torch's generator
+    stands, as with one; start k from torch.manual_seed(ROUND0_START_SEED + k)), each keeping its best
+    snapshot, and the best of them by validation score goes on (their scores under "round 0, start K")."""
     from .answerer_validation import choose_every
     from .train import train_answerer as train_one
     choices = {}
 
+    assert starts == 1 or choose is not None, "several round-0 starts need a validation score to pick one"
+
     def train_answerer(model, data, n_rules, budget, *args, part, **kw):
-        """train.train_answerer, with the stage's choice; its scores are kept under `part`."""
-        out = train_one(model, data, n_rules, budget, *args, choose=choose, choose_every=choose_every(budget), **kw)
+        """train.train_answerer, with the stage's choice and precision; its scores are kept under `part`."""
+        out = train_one(model, data, n_rules, budget, *args, choose=choose, choose_every=choose_every(budget), bf16=bf16,
+                        **kw)
         if choose is not None:
-            choices[part] = {k: out[k] for k in ("steps", "chosen_step", "checks")}
+            choices[part] = {k: out[k] for k in ("steps", "chosen_step", "checks", "precision")}
         return out
+
+    def new_answerer():
+        return Answerer(reasoner.A, len(vocab), C, reasoner.T, reasoner.px, MAX_QUERY, census=census, change=change)
+
+    def round0(data, budget):
+        """Round 0 into ans, from `starts` initial weights; the best by its chosen snapshot's score is kept."""
+        train_answerer(ans, data, len(rules_all), budget, log, relabel=relabel, hue=hue, part="round 0")
+        if starts > 1:
+            choices["round 0, start 1"] = choices["round 0"]
+        for k in range(1, starts):
+            torch.manual_seed(ROUND0_START_SEED + k)
+            other = new_answerer()
+            train_answerer(other, data, len(rules_all), budget, log, relabel=relabel, hue=hue, part=f"round 0, start {k + 1}")
+            best = lambda c: max(x["score"] for x in c["checks"])
+            log(f"round 0, start {k + 1}: validation score {best(choices[f'round 0, start {k + 1}'])} against "
+                f"{best(choices['round 0'])}")
+            if best(choices[f"round 0, start {k + 1}"]) > best(choices["round 0"]):
+                ans.load_state_dict(other.state_dict())
+                choices["round 0"] = choices[f"round 0, start {k + 1}"] | {"start": k + 1}
 
     rules_all = rule_list(d)
     relabel = relabeller(judges, rules_all)  # late-started training videos are judged again
     C = reasoner.C
     path0, path1 = os.path.join(RUNS, f"{name}0.pt"), os.path.join(RUNS, f"{name}1.pt")
     counts_path = os.path.join(RUNS, f"{name}_data.json")
-    ans = Answerer(reasoner.A, len(vocab), C, reasoner.T, reasoner.px, MAX_QUERY, census=census, change=change)
+    ans = new_answerer()
     if os.path.exists(path1) and not fresh:
         ans.load_state_dict(torch.load(path1))
         return ans.eval(), json.load(open(counts_path))
@@ -180,7 +206,7 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
         ans.load_state_dict(torch.load(path0))
     elif extra_after is None:
         add_extra()
-        train_answerer(ans, aset.cat(), len(rules_all), budget, log, relabel=relabel, hue=hue, part="round 0")
+        round0(aset.cat(), budget)
         torch.save(ans.state_dict(), path0)
     else:
         first, extra_budget = extra_after
@@ -188,7 +214,7 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
         if start or (os.path.exists(first_path) and not fresh):
             ans.load_state_dict(torch.load(first_path))
         else:
-            train_answerer(ans, aset.cat(), len(rules_all), budget, log, relabel=relabel, hue=hue, part="round 0")
+            round0(aset.cat(), budget)
             torch.save(ans.state_dict(), first_path)
         add_extra()
         train_answerer(ans, aset.cat(), len(rules_all), extra_budget, log, seed=2, lr=ANSWERER_LR * HARDEN_LR_SCALE,

@@ -21,7 +21,7 @@ from .answerer_validation import ValidationVideos
 from .build import RUNS, log
 from .data import MAX_QUERY
 from .teacher import Answerer
-from .train import Budget, restore_generator, train_answerer
+from .train import ANSWERER_LR, Budget, restore_generator, train_answerer
 
 EVERY = 500  # steps between two scores
 
@@ -34,6 +34,8 @@ def main():
     ap.add_argument("--init", default="build", help="'build' (the build's initial weights) or a seed")
     ap.add_argument("--more-corruptions", action="store_true", help="with BLOCKS_MORE_CORRUPTIONS' videos")
     ap.add_argument("--steps", type=int, default=PACKAGE.answerer_budget.steps)
+    ap.add_argument("--lr", type=float, default=ANSWERER_LR, help="peak learning rate")
+    ap.add_argument("--bf16", action="store_true", help="under bfloat16 autocast (train.train_answerer)")
     a = ap.parse_args()
     package = replace(PACKAGE, more_corruptions=BLOCKS_MORE_CORRUPTIONS if a.more_corruptions else ())
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
@@ -60,14 +62,16 @@ def main():
         torch.manual_seed(int(a.init))
     ans = Answerer(reasoner.A, len(vocab), reasoner.C, reasoner.T, reasoner.px, MAX_QUERY, census=package.census)
     t0 = time.time()
-    out = train_answerer(ans, aset.cat(), len(rules_all), Budget(steps=a.steps), log, hue=package.hue,
-                         relabel=pipeline.relabeller(judges, rules_all), choose=score, choose_every=EVERY)
+    out = train_answerer(ans, aset.cat(), len(rules_all), Budget(steps=a.steps), log, hue=package.hue, lr=a.lr,
+                         relabel=pipeline.relabeller(judges, rules_all), choose=score, choose_every=EVERY, bf16=a.bf16)
     counts = aset.counts()
-    name = f"round0_probe_{a.init}{'_more' if a.more_corruptions else ''}"
+    name = (f"round0_probe_{a.init}{'_more' if a.more_corruptions else ''}{f'_lr{a.lr:g}' if a.lr != ANSWERER_LR else ''}"
+            f"{'_bf16' if a.bf16 else ''}")
     json.dump({"steps": [c["step"] for c in out["checks"]], "per_rule": rows, "counts": counts,
                "minutes": (time.time() - t0) / 60}, open(os.path.join(RUNS, f"{name}.json"), "w"), indent=1)
     rules = sorted(rows[0])
-    print(f"\n# Round 0, initial weights {a.init}, {'with' if a.more_corruptions else 'without'} more corruptions"
+    print(f"\n# Round 0, initial weights {a.init}, {'with' if a.more_corruptions else 'without'} more corruptions, peak lr {a.lr:g},"
+          f" {out['precision']}"
           f" ({', '.join(f'{k} {v}' for k, v in counts.items())}; {time.strftime('%Y-%m-%d')})\n")
     print("| step | " + " | ".join(rules) + " | lowest | mean |")
     print("|---" * (len(rules) + 3) + "|")

@@ -93,3 +93,34 @@ def test_the_teacher_report_says_which_snapshots_were_kept():
     assert "756 held-out validation videos" in text
     assert "round 0 step 2850 of 3323 (413: 50.0 %, 2850: 90.0 %, 3323: 85.0 %)" in text
     assert "hardening step 612 of 612 (612: 100.0 %)" in text
+
+
+def test_bfloat16_autocast_trains_float32_weights_that_answer_like_a_float32_training(blocks, monkeypatch):
+    """train_answerer(bf16=True), as the blocks build trains its answerer: the forward pass under bfloat16 autocast,
+    the weights and optimizer in float32. From the same initial weights and videos it ends elsewhere than the float32
+    training (the autocast ran) but answers the same videos alike; on a CPU without native bfloat16 it trains in
+    float32 and says so."""
+    from teacher_studio_modelkit import evaluate as ev
+    from teacher_studio_modelkit import train
+    (_, reasoner, _, _, vocab), mix, _ = blocks
+    data, n_rules = answer_set(mix, vocab)
+    frames, queries = torch.from_numpy(mix.frames.astype(np.float32)), ev.TaskBatch(mix, vocab, range(len(mix.instances))).queries
+    runs = {}
+    for bf16 in (False, True):
+        model = fresh_answerer(reasoner, vocab)
+        out = train.train_answerer(model, data, n_rules, train.Budget(steps=12), log=lambda *_: None, bf16=bf16)
+        runs[bf16] = out, model.state_dict(), ev.teacher_probs(model, frames, queries)
+    (out32, w32, p32), (out16, w16, p16) = runs[False], runs[True]
+    assert out32["precision"] == "float32"
+    assert out16["precision"] == ("bfloat16 autocast" if train.bf16_supported() else "float32")
+    assert all(v.dtype == torch.float32 for v in w16.values() if v.is_floating_point())
+    if train.bf16_supported():
+        assert not same(w32, w16), "the autocast ran"
+    untrained = ev.teacher_probs(fresh_answerer(reasoner, vocab), frames, queries)
+    assert (p16 - p32).abs().mean() < 0.25 * (p32 - untrained).abs().mean(), "it learnt what float32 learnt"
+
+    logs = []
+    monkeypatch.setattr(train, "bf16_supported", lambda: False)
+    out = train.train_answerer(fresh_answerer(reasoner, vocab), data, n_rules, train.Budget(steps=2), log=logs.append,
+                               bf16=True)
+    assert out["precision"] == "float32" and "no native bfloat16" in logs[0]

@@ -6,7 +6,8 @@ hardening round, and counts the training videos per source (with a package's mor
 made by gen-data --corruptions, among them). The blocks build once failed right
 here, after its gen-data and reasoner: a package without extra videos handed the answerer None.
 A package that chooses its answerer on the validation split (blocks) scores every answerer training
-on it. The names of a package's stages and results come from its run name. The build record gives
+on it; with two round-0 starts the better-scored one goes on, and with bf16 every training says it ran
+under bfloat16 autocast. The names of a package's stages and results come from its run name. The build record gives
 the card its budgets, in steps (blocks) or minutes (the packages built before step budgets)."""
 import json
 import os
@@ -17,15 +18,40 @@ import pytest
 import torch
 
 from conftest import committed, generate_suite_data
+from teacher_studio_modelkit import family_package
+from teacher_studio_modelkit.train import bf16_supported
+
+SCRIPTED = [(0.2, 0.6), (0.7, 0.8), (0.5, 0.5)]  # Scripted's scores, in turn (then the last one)
+
+
+class Scripted:
+    """A validation score (answerer_validation.ValidationVideos' stand-in) that gives SCRIPTED's scores in turn and
+    keeps each snapshot it scored."""
+
+    def __init__(self):
+        self.seen = []
+
+    def __len__(self):
+        return 1
+
+    def __call__(self, model):
+        self.seen.append({k: v.clone() for k, v in model.state_dict().items()})
+        return SCRIPTED[min(len(self.seen), len(SCRIPTED)) - 1]
+
+
+def same(a, b):
+    return all(torch.equal(a[k], b[k]) for k in a)
 
 PACKAGES = ("blocks", "bars", "connect")
 
 
 def package_of(name):
-    """The package NAME; "blocks+more": blocks with the more-corruption videos it tried (BLOCKS_MORE_CORRUPTIONS)."""
-    if name == "blocks+more":
+    """The package NAME; "blocks+tried": blocks with the recipe options it tried and did not adopt: the more-corruption
+    videos (BLOCKS_MORE_CORRUPTIONS), round 0 from two initial weights and bfloat16 autocast
+    (results/blocks_rare_corruptions.md, results/blocks_round0_starts.md)."""
+    if name == "blocks+tried":
         from teacher_studio_modelkit.blocks_package import BLOCKS_MORE_CORRUPTIONS
-        return replace(package_of("blocks"), more_corruptions=BLOCKS_MORE_CORRUPTIONS)
+        return replace(package_of("blocks"), more_corruptions=BLOCKS_MORE_CORRUPTIONS, round0_starts=2, bf16=True)
     return import_module(f"teacher_studio_modelkit.{name}_package").PACKAGE
 
 
@@ -67,7 +93,7 @@ def test_build_record_holds_the_budgets_and_the_card_prints_them():
     assert "answerer 14 minutes + 2 minutes more videos + 4 minutes hardening" in build_text(record, {"experiment_minutes": 5.0})
 
 
-@pytest.mark.parametrize("name", PACKAGES + ("blocks+more",))
+@pytest.mark.parametrize("name", PACKAGES + ("blocks+tried",))
 def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_path, tmp_path_factory, monkeypatch):
     from teacher_studio_modelkit import evaluate as ev
     from teacher_studio_modelkit import pipeline
@@ -90,6 +116,9 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
                     extra_after=(package.extra_after[0], Budget(steps=4)) if package.extra_after else None,
                     refine=replace(package.refine, budget=Budget(steps=4)) if package.refine else None)
 
+    if quick.round0_starts > 1:  # a scorer whose scores are known: the second start's is the better one
+        scorer = Scripted()
+        monkeypatch.setattr(family_package, "ValidationVideos", lambda *args: scorer)
     laps = []
     writer, answerer, counts = quick.stage_teacher(True, sets, vocab, reasoner, lambda stage, ran: laps.append((stage, ran)))
 
@@ -106,6 +135,14 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
         again = quick.stage_teacher(False, sets, vocab, reasoner, lambda stage, ran: laps.append((stage, ran)))[1]
         assert laps == [("writer and answerer", False), ("answerer refinement", False)], "both cached"
         assert all(torch.equal(v, again.state_dict()[k]) for k, v in answerer.state_dict().items())
+    if quick.round0_starts > 1:  # blocks+tried: round 0 from two initial weights, the better-scored one goes on
+        trainings = json.load(open(tmp_path / f"{quick.answerer_name}_choice.json"))["trainings"]
+        assert [t["checks"][-1]["score"] for t in (trainings["round 0, start 1"], trainings["round 0, start 2"])] == \
+            [list(s) for s in SCRIPTED[:2]]
+        assert trainings["round 0"]["start"] == 2 and trainings["round 0"]["checks"] == trainings["round 0, start 2"]["checks"]
+        round0 = torch.load(tmp_path / f"{quick.answerer_name}0.pt")
+        assert same(round0, scorer.seen[1]) and not same(round0, scorer.seen[0]), "start 2's snapshot is round 0"
+        assert all(t["precision"] == ("bfloat16 autocast" if bf16_supported() else "float32") for t in trainings.values())
     if quick.extra_after:
         assert f"{quick.extra_after[0]}0.pt" in made, "the round without the extra videos is kept for the variants"
     assert counts["gt+corruptions"] == len(mix.instances)
