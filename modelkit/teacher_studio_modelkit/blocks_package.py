@@ -14,7 +14,7 @@ import json
 
 from . import objects_experiment
 from .build import SMOKE
-from .family_package import FamilyPackage, MoreCorruptions, Refinement, build_minutes, build_text, lowest, misses
+from .family_package import FamilyPackage, MoreCorruptions, Refinement, build_text, lowest, misses
 from .late_faults import late_fault_sources
 from .model_card import curve_text, pct, stop_text
 from .objects_teacher import BLOCKS_ANSWERER_BUDGET, BLOCKS_HEADER, BLOCKS_TTO_LR
@@ -56,6 +56,21 @@ def weak_detail(teach):
             if v["balanced"] < 0.9:
                 out.append(f"{r} on {where} {pct(v['balanced'])} ({pct(v['tnr'])} of {v['n_no']} broken videos caught)")
     return "; ".join(out)
+
+
+def answerer_text(teach):
+    """The answerer against the issue's 90 % balanced accuracy per rule, in words (one Limits item)."""
+    if weak(teach) != "no rule":
+        return (f"The answerer falls short of the issue's 90 % balanced accuracy on {weak(teach)}: {weak_detail(teach)}.\n"
+                f"  {fit(teach)} {misses(teach)}{unsure(teach)}.{late_faults_text(teach)}")
+    opt = teach["teacher_heldout_optimized_samples"]
+    r = min(opt, key=lambda k: opt[k]["balanced"])
+    return ("The answerer meets the issue's 90 % balanced accuracy on every rule: on held-out reasoner samples (lowest"
+            f" {pct(min(v['balanced'] for v in teach['teacher_heldout_reasoner_samples'].values()))}), on held-out samples"
+            f" optimized against it (lowest {r}, {pct(opt[r]['balanced'])}: {pct(opt[r]['tnr'])} of {opt[r]['n_no']} broken"
+            " videos caught; the broken optimized videos are few, so these rates move by several points from one build to"
+            " another) and on held-out ground truth and corruptions (lowest"
+            f" {pct(min(v['balanced'] for v in teach['teacher_heldout_gt_and_corruptions'].values()))}).")
 
 
 def fit(teach):
@@ -149,22 +164,32 @@ def refinement_text(tb):
 
 def history_text(record):
     """Where the package's stages come from and what its build costs, in words."""
-    minutes = '?' if record is None else f'{build_minutes(record):.0f}'
-    return f"""- The reasoner, the query writer and the answerer's first two trainings are those of the third from-scratch build of
-  its command on 2026-12-02, the first with step budgets
-  ([`modelkit/results/blocks_rebuild.md`](../../../modelkit/results/blocks_rebuild.md)); the refinement ran on 2026-12-03,
-  by the same command with those stages cached. The two builds before it, with
+    return f"""- The reasoner and the query writer are those of the third from-scratch build of its command on 2026-12-02, the
+  first with step budgets ([`modelkit/results/blocks_rebuild.md`](../../../modelkit/results/blocks_rebuild.md)). The
+  answerer's four trainings ran on 2026-12-03 by the same command with those stages cached (from the initial weights a
+  fresh build draws: `train.restore_generator`), round 0 at a peak learning rate of {BLOCKS_ROUND0_LR:g} and every
+  training under bfloat16 autocast. From scratch the command takes about 39 minutes by its stages (gen-data 1, reasoner
+  7.5 as measured on 2026-12-03, writer and answerer 20, refinement 7, export 3).
+  The package before it had the answerer of float32 trainings at gridworld's peak learning rate (1e-3; round 0 92.5 % /
+  97.6 % on the validation split, shipped 97.5 % / 99.2 %): TTO 56.2 % -> 79.3 % on the held-out test split (push
+  19.5 % -> 61.7 %), best-of-20 85.5 %, and push.intact on optimized samples 72.9 %, under the answerer's bar. It was
+  the best of several builds compared on that test split, so its TTO overstated what its recipe gives. This one's
+  answerer scores higher on the validation split (round 0 97.3 % / 99.5 %, shipped 98.0 % / 99.5 %) and meets the
+  answerer's bar, but TTO with it reaches 72.3 % (push 50.0 %)
+  ([`modelkit/results/blocks_round0_starts.md`](../../../modelkit/results/blocks_round0_starts.md)). The two
+  builds before the 2026-12-02 one, with
   wall-clock budgets, came out much worse than the package they rebuilt (built 2026-11-30: held-out fall / push
   92.7 % / 22.0 %, TTO 54.3 % -> 72.7 %, answerer validation score 95.0 % / 97.7 %) and were not committed: one
   answerer said No to fall.intact on most right held-out fall videos (TTO 52.0 % -> 43.8 %); on a day the machine ran
   1.6-1.8 times slower the other got 44 % fewer reasoner steps and 37 % fewer answerer steps (push held-out 3.9 %,
   validation score 50.0 % / 78.1 %). The 2026-12-02 build ran on a day the machine was 1.4-1.7 times slower and trained the
-  steps a normal day gave the wall-clock budgets; with the refinement the command took {minutes} minutes (about 70 at
+  steps a normal day gave the wall-clock budgets; with the refinement the command took 90 minutes (about 70 at
   a normal day's speed: over the issue's 60). Since 2026-12-03 the objects reasoner trains about twice as fast and
   exports in about a third of the time (the same models in exact arithmetic): the command from scratch took 50 minutes
   on this CPU (gen-data 1, reasoner 7.5, writer and answerer 28, refinement 9, export 4), within the issue's 60. That
-  build's models came out worse than this package's (TTO 52.3 % -> 67.6 %, best-of-20 82.0 %) and were not committed.
-  The answerer's first round lands where its initial weights and its training videos take it.
+  build's models came out worse than the package before this one (TTO 52.3 % -> 67.6 %, best-of-20 82.0 %) and were
+  not committed. At gridworld's learning rate the answerer's first round lands where its initial weights and its
+  training videos take it.
   Trained again on 2026-12-03 with the reasoner and writer cached, it started from other initial weights (a build with cached stages
   drew them from another state of torch's generator; fixed since: `train.restore_generator`) and scored 66.0 % / 93.0 %
   on the validation split instead of 92.5 % / 97.6 %, and after hardening gave TTO 69.5 % instead of 75.0 %; refined
@@ -173,16 +198,17 @@ def history_text(record):
   ([`modelkit/results/blocks_rebuild.md`](../../../modelkit/results/blocks_rebuild.md),
   [`modelkit/results/simultaneous_moves.md`](../../../modelkit/results/simultaneous_moves.md)). A from-scratch build of
   2026-12-03, with the same initial weights but a reasoner 0.8 % away from this one's, ended round 0 at 57.0 % / 82.1 %:
-  round 0 is sensitive to small changes in its start and its training videos, so a from-scratch build may land well
-  below this package. The rules round 0 learns last are those the suite's videos rarely break (push.no_wall in 74 of
-  4,000, push.step in 151, fall.straight in 240); 2,000 more videos of those corruptions lifted round 0 from another
-  start (52.1 % -> 90.3 % lowest rule on the validation split), but from this package's start the build with them came
-  out below it (TTO 74.2 %, fall.rest 78.7 % on held-out reasoner samples) and was not committed
+  round 0 was sensitive to small changes in its start and its training videos. The rules it learnt last are those the
+  suite's videos rarely break (push.no_wall in 74 of 4,000, push.step in 151, fall.straight in 240); 2,000 more videos
+  of those corruptions lifted round 0 from another start (52.1 % -> 90.3 % lowest rule on the validation split), but
+  from the build's start the package built with them came out below the one before this (TTO 74.2 %, fall.rest 78.7 %
+  on held-out reasoner samples) and was not committed
   ([`modelkit/results/blocks_rare_corruptions.md`](../../../modelkit/results/blocks_rare_corruptions.md)). Round 0
-  trained from two initial weights under bfloat16 autocast (1.6 times faster a step), the better one by its validation
-  score to go on, ended with a rule near chance in both (58.1 % / 81.1 % from this package's initial weights, 50.0 % /
-  83.0 % from another) and was not adopted; before step 3,000 every round 0 scored has a rule at chance, so starts
-  cannot be raced early ([`modelkit/results/blocks_round0_starts.md`](../../../modelkit/results/blocks_round0_starts.md))."""
+  trained from two initial weights under bfloat16 autocast (1.6 times faster a step) at 1e-3 ended with a rule near
+  chance in both (58.1 % / 81.1 % from the build's initial weights, 50.0 % / 83.0 % from seed 1001); at 2e-3, the rate
+  this package's round 0 trained at, the same two starts learnt every rule (97.1 % / 99.0 % and 97.3 % / 99.5 %),
+  so the recipe trains one start. Before step 3,000 every round 0 scored has a rule at chance, so starts cannot be raced
+  early ([`modelkit/results/blocks_round0_starts.md`](../../../modelkit/results/blocks_round0_starts.md))."""
 
 
 def write_card(path, base, teach, size_mb, step_ms, parameters, record=None):
@@ -226,7 +252,10 @@ Details: [`modelkit/results/objects.md`](../../../modelkit/results/objects.md) (
 - **Answerer** ({parameters['answerer']:,} parameters) and **query writer** ({parameters['writer']:,}
   parameters): gridworld's architectures and recipe (ground truth + corruptions, reasoner samples,
   one-step previews, a hardening round on optimized videos; {tb['answerer']} + {tb['harden']};
-  writer {tb['writer']}){refinement_text(tb)}. Training videos{' of the last two trainings' if 'harden again' in tb else ''}: {json.dumps(teach['answerer_training_videos'])}.
+  writer {tb['writer']}){refinement_text(tb)}. Round 0 trains at a peak learning rate of {BLOCKS_ROUND0_LR:g}, twice
+  gridworld's, at which some of its rules sat at chance for most of its steps; every answerer training runs under
+  bfloat16 autocast (1.6 times faster a step on this CPU;
+  [`modelkit/results/blocks_round0_starts.md`](../../../modelkit/results/blocks_round0_starts.md)). Training videos{' of the last two trainings' if 'harden again' in tb else ''}: {json.dumps(teach['answerer_training_videos'])}.
 
 ## Base success (the reasoner alone, 4 noise seeds per task)
 
@@ -263,8 +292,7 @@ Graphs, inputs and outputs as gridworld's (`docs/model-package.md`); only the la
 
 ## Limits
 - {verdict(teach, base)}
-- The answerer falls short of the issue's 90 % balanced accuracy on {weak(teach)}: {weak_detail(teach)}.
-  {fit(teach)} {misses(teach)}{unsure(teach)}.{late_faults_text(teach)}
+- {answerer_text(teach)}
 {history_text(record)}
 - Push on three blocks in a held-out room is mostly beyond this reasoner: its pushes are learnt
   from rooms with one or two blocks and little to spare in 11 transitions.
@@ -274,6 +302,9 @@ Graphs, inputs and outputs as gridworld's (`docs/model-package.md`); only the la
     open(path, "w").write(text)
 
 
+# Round 0's peak learning rate: at train.ANSWERER_LR (1e-3) some of its rules sat at chance for most of its 5,200 steps,
+# and which ones, and whether they were learnt at all, changed from one start to another (results/blocks_round0_starts.md)
+BLOCKS_ROUND0_LR = 2e-3
 PACKAGE = FamilyPackage(
     name="blocks", run_name="objects", experiment=objects_experiment,
     reasoner_budget=BLOCKS_REASONER_BUDGET, answerer_budget=BLOCKS_ANSWERER_BUDGET,
@@ -283,6 +314,7 @@ PACKAGE = FamilyPackage(
     sources=late_fault_sources(),
     # the answerer's reading of held-out rooms differed from build to build (results/blocks_rebuild.md)
     choose=True, refine=BLOCKS_REFINEMENT,
+    bf16=True, round0_lr=BLOCKS_ROUND0_LR,
     header=BLOCKS_HEADER, write_card=write_card)
 CHECKPOINT = PACKAGE.checkpoint
 build = PACKAGE.build

@@ -107,6 +107,7 @@ class FamilyPackage:
     more_corruptions: tuple = ()  # MoreCorruptions: more videos of some corruptions for every answerer training
     bf16: bool = False  # every answerer training under bfloat16 autocast (train.train_answerer)
     round0_starts: int = 1  # with choose: round 0 trained from this many initial weights, the best kept (stage_answerer)
+    round0_lr: float = None  # round 0's peak learning rate (stage_answerer; default train.ANSWERER_LR)
 
     @property
     def shipped_answerer(self):
@@ -177,7 +178,8 @@ class FamilyPackage:
                                           self.answerer_budget, self.harden_budget, name=self.answerer_name,
                                           census=self.census, hue=self.hue, extra_after=self.extra_after,
                                           extra=self.sources(reasoner, vocab) if self.sources else (), choose=choose,
-                                          mixes=mixes, bf16=self.bf16, starts=self.round0_starts)
+                                          mixes=mixes, bf16=self.bf16, starts=self.round0_starts,
+                                          round0_lr=self.round0_lr)
         lap("writer and answerer", ran)
         if self.refine:
             r = self.refine

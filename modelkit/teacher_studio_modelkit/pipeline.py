@@ -125,7 +125,7 @@ def round0_videos(d, vocab, reasoner, judges, rules_all, mixes=()):
 
 def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, name="answerer", extra=(),
                    census=False, hue=False, extra_after=None, harden_source=None, change=False, choose=None, start=None,
-                   mixes=(), bf16=False, starts=1):
+                   mixes=(), bf16=False, starts=1, round0_lr=None):
     """The answerer trained on d's ground truth and corruptions and on the reasoner's samples and
     one-step previews of d's ground-truth tasks for `budget` (train.Budget or minutes; round 0, cached
     as runs/NAME0.pt), then for `harden_budget` with the previews and finals of optimizations against
@@ -148,7 +148,8 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
     "more corruptions". bf16: every training under bfloat16 autocast (train.train_answerer). starts (with
     choose): round 0 is trained from that many initial weights (the first where torch's generator
     stands, as with one; start k from torch.manual_seed(ROUND0_START_SEED + k)), each keeping its best
-    snapshot, and the best of them by validation score goes on (their scores under "round 0, start K")."""
+    snapshot, and the best of them by validation score goes on (their scores under "round 0, start K").
+    round0_lr: round 0's peak learning rate (default train.ANSWERER_LR; the later trainings keep theirs)."""
     from .answerer_validation import choose_every
     from .train import train_answerer as train_one
     choices = {}
@@ -160,7 +161,7 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
         out = train_one(model, data, n_rules, budget, *args, choose=choose, choose_every=choose_every(budget), bf16=bf16,
                         **kw)
         if choose is not None:
-            choices[part] = {k: out[k] for k in ("steps", "chosen_step", "checks", "precision")}
+            choices[part] = {k: out[k] for k in ("steps", "chosen_step", "checks", "precision", "peak_lr")}
         return out
 
     def new_answerer():
@@ -168,13 +169,15 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
 
     def round0(data, budget):
         """Round 0 into ans, from `starts` initial weights; the best by its chosen snapshot's score is kept."""
-        train_answerer(ans, data, len(rules_all), budget, log, relabel=relabel, hue=hue, part="round 0")
+        lr = ANSWERER_LR if round0_lr is None else round0_lr
+        train_answerer(ans, data, len(rules_all), budget, log, relabel=relabel, hue=hue, lr=lr, part="round 0")
         if starts > 1:
             choices["round 0, start 1"] = choices["round 0"]
         for k in range(1, starts):
             torch.manual_seed(ROUND0_START_SEED + k)
             other = new_answerer()
-            train_answerer(other, data, len(rules_all), budget, log, relabel=relabel, hue=hue, part=f"round 0, start {k + 1}")
+            train_answerer(other, data, len(rules_all), budget, log, relabel=relabel, hue=hue, lr=lr,
+                           part=f"round 0, start {k + 1}")
             best = lambda c: max(x["score"] for x in c["checks"])
             log(f"round 0, start {k + 1}: validation score {best(choices[f'round 0, start {k + 1}'])} against "
                 f"{best(choices['round 0'])}")
@@ -182,6 +185,7 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
                 ans.load_state_dict(other.state_dict())
                 choices["round 0"] = choices[f"round 0, start {k + 1}"] | {"start": k + 1}
 
+    from .train import ANSWERER_LR
     rules_all = rule_list(d)
     relabel = relabeller(judges, rules_all)  # late-started training videos are judged again
     C = reasoner.C
@@ -200,7 +204,6 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
                 add_cells_videos(aset, reasoner, judges, ev.TaskBatch(d, vocab, kept), torch.as_tensor(cells).long(),
                                  rules_all, source, *frames)
 
-    from .train import ANSWERER_LR
     if os.path.exists(path0) and not fresh:
         add_extra()
         ans.load_state_dict(torch.load(path0))

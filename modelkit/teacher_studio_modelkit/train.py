@@ -318,7 +318,7 @@ def train_answerer(model, data, n_rules, budget, log=print, seed=0, lr=ANSWERER_
     "checks". budget: a Budget or minutes. bf16: the forward pass under bfloat16 autocast (mixed
     precision: the weights, their gradients, the optimizer and the loss stay float32; about 1.8 times
     fewer seconds a step on this CPU), where the CPU has native bfloat16 (bf16_supported; elsewhere
-    float32, logged); the precision that ran is returned as "precision"."""
+    float32, logged); the precision that ran is returned as "precision", the learning rate as "peak_lr"."""
     budget = as_budget(budget)
     if bf16 and not bf16_supported():
         log("answerer: this CPU has no native bfloat16; training in float32")
@@ -384,7 +384,7 @@ def train_answerer(model, data, n_rules, budget, log=print, seed=0, lr=ANSWERER_
         if step % 100 == 0:
             log(f"answerer step {step} loss {ema:.4f} aux {aux.item():.3f} ({time.time() - start:.0f}s)")
     out = {"steps": step, "loss": ema, "minutes": round((time.time() - start) / 60, 3),
-           "precision": "bfloat16 autocast" if bf16 else "float32"}
+           "precision": "bfloat16 autocast" if bf16 else "float32", "peak_lr": lr}
     if choose is not None:
         check()
         model.load_state_dict(best[2])

@@ -6,8 +6,8 @@ hardening round, and counts the training videos per source (with a package's mor
 made by gen-data --corruptions, among them). The blocks build once failed right
 here, after its gen-data and reasoner: a package without extra videos handed the answerer None.
 A package that chooses its answerer on the validation split (blocks) scores every answerer training
-on it; with two round-0 starts the better-scored one goes on, and with bf16 every training says it ran
-under bfloat16 autocast. The names of a package's stages and results come from its run name. The build record gives
+on it; blocks trains its round 0 at a peak learning rate of its own and every training under bfloat16
+autocast; with two round-0 starts the better-scored one goes on. The names of a package's stages and results come from its run name. The build record gives
 the card its budgets, in steps (blocks) or minutes (the packages built before step budgets)."""
 import json
 import os
@@ -47,11 +47,11 @@ PACKAGES = ("blocks", "bars", "connect")
 
 def package_of(name):
     """The package NAME; "blocks+tried": blocks with the recipe options it tried and did not adopt: the more-corruption
-    videos (BLOCKS_MORE_CORRUPTIONS), round 0 from two initial weights and bfloat16 autocast
-    (results/blocks_rare_corruptions.md, results/blocks_round0_starts.md)."""
+    videos (BLOCKS_MORE_CORRUPTIONS) and round 0 from two initial weights (results/blocks_rare_corruptions.md,
+    results/blocks_round0_starts.md)."""
     if name == "blocks+tried":
         from teacher_studio_modelkit.blocks_package import BLOCKS_MORE_CORRUPTIONS
-        return replace(package_of("blocks"), more_corruptions=BLOCKS_MORE_CORRUPTIONS, round0_starts=2, bf16=True)
+        return replace(package_of("blocks"), more_corruptions=BLOCKS_MORE_CORRUPTIONS, round0_starts=2)
     return import_module(f"teacher_studio_modelkit.{name}_package").PACKAGE
 
 
@@ -142,7 +142,6 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
         assert trainings["round 0"]["start"] == 2 and trainings["round 0"]["checks"] == trainings["round 0, start 2"]["checks"]
         round0 = torch.load(tmp_path / f"{quick.answerer_name}0.pt")
         assert same(round0, scorer.seen[1]) and not same(round0, scorer.seen[0]), "start 2's snapshot is round 0"
-        assert all(t["precision"] == ("bfloat16 autocast" if bf16_supported() else "float32") for t in trainings.values())
     if quick.extra_after:
         assert f"{quick.extra_after[0]}0.pt" in made, "the round without the extra videos is kept for the variants"
     assert counts["gt+corruptions"] == len(mix.instances)
@@ -153,6 +152,14 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
         assert set(counts) - {"gt+corruptions", "reasoner samples", "one-step previews", "optimized finals",
                               "optimized previews"}, "the package's extra videos join round 0"
     assert not answerer.training and not writer.training
+    if quick.round0_lr:  # blocks: round 0 at its own peak learning rate, the later trainings at theirs
+        from teacher_studio_modelkit.pipeline import HARDEN_LR_SCALE
+        from teacher_studio_modelkit.train import ANSWERER_LR
+        trainings = json.load(open(tmp_path / f"{quick.answerer_name}_choice.json"))["trainings"]
+        assert {k: t["peak_lr"] for k, t in trainings.items() if not k.startswith("round 0, start")} == {
+            "round 0": quick.round0_lr, "hardening": ANSWERER_LR * HARDEN_LR_SCALE} and quick.round0_lr != ANSWERER_LR
+        assert all(t["precision"] == ("bfloat16 autocast" if bf16_supported() and quick.bf16 else "float32")
+                   for t in trainings.values())
     if package.choose and not quick.refine:
         choice = json.load(open(tmp_path / f"{quick.answerer_name}_choice.json"))
         assert choice["videos"] == (1 + len(package.families)) * len(mix.instances)
