@@ -4,9 +4,13 @@ a given seed (or the build's: where the query writer's training leaves torch's g
 without blocks_package.BLOCKS_MORE_CORRUPTIONS (more videos of the rarely drawn corruptions, gen-data
 --corruptions; tried, not in the recipe), and scored per rule on the
 validation videos the build chooses its snapshots on (answerer_validation, never the test split)
-every 500 steps. Prints one markdown table per run; writes the scores to runs/round0_probe_*.json.
+every 500 steps. Round 0's peak learning rate and precision are the package's unless --lr and
+--bf16 / --no-bf16 say otherwise (results/blocks_rare_corruptions.md ran before they were the
+package's: --lr 0.001 --no-bf16; results/blocks_round0_starts.md). Prints one markdown table per run;
+writes the scores to runs/round0_probe_*.json.
 
-    cd modelkit && python -m teacher_studio_modelkit.round0_probe --init 1 --more-corruptions
+    cd modelkit && python -m teacher_studio_modelkit.round0_probe --init 1 --more-corruptions --lr 0.001 --no-bf16
+    cd modelkit && python -m teacher_studio_modelkit.round0_probe --init 1001 --bf16 --lr 0.002
 """
 import argparse
 import json
@@ -34,8 +38,9 @@ def main():
     ap.add_argument("--init", default="build", help="'build' (the build's initial weights) or a seed")
     ap.add_argument("--more-corruptions", action="store_true", help="with BLOCKS_MORE_CORRUPTIONS' videos")
     ap.add_argument("--steps", type=int, default=PACKAGE.answerer_budget.steps)
-    ap.add_argument("--lr", type=float, default=ANSWERER_LR, help="peak learning rate")
-    ap.add_argument("--bf16", action="store_true", help="under bfloat16 autocast (train.train_answerer)")
+    ap.add_argument("--lr", type=float, default=PACKAGE.round0_lr or ANSWERER_LR, help="peak learning rate (the package's)")
+    ap.add_argument("--bf16", action=argparse.BooleanOptionalAction, default=PACKAGE.bf16,
+                    help="under bfloat16 autocast (train.train_answerer; the package's setting)")
     a = ap.parse_args()
     package = replace(PACKAGE, more_corruptions=BLOCKS_MORE_CORRUPTIONS if a.more_corruptions else ())
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
