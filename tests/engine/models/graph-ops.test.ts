@@ -27,7 +27,7 @@ describe('graphOps', () => {
 
   it('finds no racy node in the committed packages, whose graphs it reads in full', () => {
     const blocks = graphOps(readFileSync(join(blocksPackageDir, 'tto_step.onnx')))
-    expect(blocks.length).toBeGreaterThan(10_000)
+    expect(blocks.length).toBeGreaterThan(5_000) // 8,386 nodes since the blocks graphs of 2026-12-03 (evening)
     expect(blocks.some((op) => op.opType === 'ScatterND' && op.reduction === 'none')).toBe(true)
     for (const dir of [builtInPackageDir, blocksPackageDir, barsPackageDir, connectPackageDir]) {
       for (const graph of ['tto_step', 'sample', 'decode', 'vqa', 'plan']) {
