@@ -151,6 +151,7 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
     snapshot, and the best of them by validation score goes on (their scores under "round 0, start K").
     round0_lr: round 0's peak learning rate (default train.ANSWERER_LR; the later trainings keep theirs)."""
     from .answerer_validation import choose_every
+    from .train import ANSWERER_LR
     from .train import train_answerer as train_one
     choices = {}
 
@@ -185,7 +186,6 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
                 ans.load_state_dict(other.state_dict())
                 choices["round 0"] = choices[f"round 0, start {k + 1}"] | {"start": k + 1}
 
-    from .train import ANSWERER_LR
     rules_all = rule_list(d)
     relabel = relabeller(judges, rules_all)  # late-started training videos are judged again
     C = reasoner.C

@@ -316,8 +316,8 @@ def train_answerer(model, data, n_rules, budget, log=print, seed=0, lr=ANSWERER_
     of the budget's unit (steps, or minutes: then the scoring counts in them) and at the end, and the
     best-scored snapshot is the one kept (the later one on a tie); the scores are returned as
     "checks". budget: a Budget or minutes. bf16: the forward pass under bfloat16 autocast (mixed
-    precision: the weights, their gradients, the optimizer and the loss stay float32; about 1.8 times
-    fewer seconds a step on this CPU), where the CPU has native bfloat16 (bf16_supported; elsewhere
+    precision: the weights, their gradients, the optimizer and the loss stay float32; 1.6 times fewer
+    seconds a step for the blocks answerer on this CPU: bench/answerer_train_speed.py), where the CPU has native bfloat16 (bf16_supported; elsewhere
     float32, logged); the precision that ran is returned as "precision", the learning rate as "peak_lr"."""
     budget = as_budget(budget)
     if bf16 and not bf16_supported():
