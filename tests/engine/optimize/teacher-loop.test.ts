@@ -32,6 +32,22 @@ async function firstSeed(models: Awaited<ReturnType<typeof builtInModels>>, cond
 }
 const settings = { seed: 3, learningRate: 0, tau: 0.22, maxSteps: 8, earlyStop: false, clipNorm: 0, confirmStop: false }
 
+type Models = Awaited<ReturnType<typeof builtInModels>>
+/** The models, with a count of their render and teacherStep calls. */
+function counting(models: Models) {
+  const calls = { render: 0, teacherStep: 0 }
+  const proxy = new Proxy(models, {
+    get: (target, key) => {
+      const value = Reflect.get(target, key, target)
+      if (typeof value !== 'function') return value
+      if (key === 'render' || key === 'teacherStep') return (...args: unknown[]) => (calls[key]++, value.apply(target, args))
+      return value.bind(target)
+    },
+  })
+  return { models: proxy, calls }
+}
+const base64 = (frames: Uint8Array[]) => frames.map((f) => Buffer.from(f).toString('base64'))
+
 afterAll(async () => (await builtInModels()).release())
 
 describe('optimizeWithTeacher on the built-in package', () => {
@@ -63,7 +79,7 @@ describe('optimizeWithTeacher on the built-in package', () => {
     expect(result.stopReason).toBe('confident')
     expect(result.checks).toBe(1)
     expect(result.steps[0].check).toEqual({ finalLoss: result.finalLoss, accepted: true })
-    expect(result.finalFrames!.map((f) => Buffer.from(f).toString('base64'))).toEqual(base.map((f) => Buffer.from(f).toString('base64')))
+    expect(base64(result.finalFrames!)).toEqual(base64(base))
   })
 
   it('goes on when the final video does not confirm the preview, and scores that state by its final video', async () => {
@@ -91,12 +107,18 @@ describe('optimizeWithTeacher on the built-in package', () => {
     const found = await firstSeed(models, condition, queries, ({ preview, final }) => preview > final + 0.1)
     expect(found).not.toBeNull()
     const run = { ...settings, seed: found!.seed, tau: (found!.preview + found!.final) / 2, maxSteps: 3, earlyStop: true, confirmStop: true }
-    const looked = await optimizeWithTeacher(models, condition, queries, { ...run, checkBase: true })
+    const counted = counting(models)
+    const looked = await optimizeWithTeacher(counted.models, condition, queries, { ...run, checkBase: true })
     const base = await models.render(models.freshLora(found!.seed), models.noise(found!.seed), condition)
     expect(looked).toMatchObject({ stopReason: 'confident', updates: 0, checks: 1, bestStepIndex: 0 })
+    expect(looked.steps).toHaveLength(1)
     expect(looked.steps[0].check).toEqual({ finalLoss: looked.finalLoss, accepted: true })
     expect(looked.finalLoss).toBeCloseTo(found!.final, 4)
-    expect(looked.finalFrames!.map((f) => Buffer.from(f).toString('base64'))).toEqual(base.map((f) => Buffer.from(f).toString('base64')))
+    expect(base64(looked.finalFrames!)).toEqual(base64(base))
+    // the base video was judged first: no teacher step (preview, backward pass) was spent on the run
+    expect(counted.calls).toEqual({ render: 1, teacherStep: 0 })
+    expect(base64(looked.steps[0].preview)).toEqual(base64(base))
+    expect(looked.steps[0]).toMatchObject({ loss: looked.finalLoss, pYes: looked.finalPYes, gradientNorm: 0 })
     // without it the unconfident preview sends the same run into its updates
     const optimized = await optimizeWithTeacher(models, condition, queries, run)
     expect(optimized).toMatchObject({ stopReason: 'max-steps', updates: 3, checks: 0 })
@@ -104,37 +126,40 @@ describe('optimizeWithTeacher on the built-in package', () => {
 
   it('with checkBase, scores step 0 by a rejected base video and reuses a base video already rendered', async () => {
     const models = await builtInModels()
-    let renders = 0
-    const counting = new Proxy(models, {
-      get: (target, key) => {
-        if (key === 'render') return (...args: Parameters<typeof models.render>) => (renders++, target.render(...args))
-        const value = Reflect.get(target, key, target)
-        return typeof value === 'function' ? value.bind(target) : value
-      },
-    })
+    const counted = counting(models)
     const z1 = models.noise(settings.seed)
     const frames = await models.render(models.freshLora(settings.seed), z1, condition)
     const pYes = await models.answer(frames, queries)
     const baseVideo = { frames, pYes, loss: teacherLoss(pYes, weights) }
     // tau under both losses: the base is looked at, rejected, and step 0 keeps its final video's loss
     const run = { ...settings, tau: -1, maxSteps: 2, earlyStop: true, confirmStop: true, checkBase: true }
-    const result = await optimizeWithTeacher(counting, condition, queries, run, {}, baseVideo)
+    const result = await optimizeWithTeacher(counted.models, condition, queries, run, {}, baseVideo)
     expect(result).toMatchObject({ stopReason: 'max-steps', updates: 2, checks: 1 })
     expect(result.steps[0].check).toEqual({ finalLoss: baseVideo.loss, accepted: false })
     expect(result.steps.slice(1).every((s) => s.check === null)).toBe(true)
-    expect(renders).toBe(1) // the final render only: step 0's check reused the base video
+    // the final render only: step 0's check reused the base video; a teacher step per state
+    expect(counted.calls).toEqual({ render: 1, teacherStep: 3 })
+    // the same run on a preview confident at tau: step 0's check is still the rejected base video, not judged twice
+    counted.calls.render = counted.calls.teacherStep = 0
+    const preview = (await models.teacherStep(models.freshLora(settings.seed), z1, condition, queries)).loss
+    const rejected = { ...baseVideo, loss: preview + 1 }
+    const again = await optimizeWithTeacher(counted.models, condition, queries, { ...run, tau: preview + 0.5, maxSteps: 0 }, {}, rejected)
+    expect(again).toMatchObject({ stopReason: 'max-steps', updates: 0, checks: 1, finalLoss: expect.any(Number) })
+    expect(again.steps[0].check).toEqual({ finalLoss: rejected.loss, accepted: false })
+    expect(again.steps[0].loss).toBeCloseTo(preview, 5)
+    expect(counted.calls).toEqual({ render: 1, teacherStep: 1 })
     // a base video passed in is the one judged: one the teacher is sure of ends the run on it, unrendered
-    renders = 0
-    const sure = await optimizeWithTeacher(counting, condition, queries, { ...run, tau: 0.22 }, {}, { ...baseVideo, loss: 0 })
+    counted.calls.render = counted.calls.teacherStep = 0
+    const sure = await optimizeWithTeacher(counted.models, condition, queries, { ...run, tau: 0.22 }, {}, { ...baseVideo, loss: 0 })
     expect(sure).toMatchObject({ stopReason: 'confident', updates: 0, checks: 1, finalLoss: 0 })
-    expect(renders).toBe(0)
+    expect(counted.calls).toEqual({ render: 0, teacherStep: 0 })
   })
 
   it('renders the final video from the same fixed noise: zero updates give the base sample', async () => {
     const models = await builtInModels()
     const result = await optimizeWithTeacher(models, condition, queries, { ...settings, maxSteps: 0 })
     const base = await models.render(models.freshLora(settings.seed), models.noise(settings.seed), condition)
-    expect(result.finalFrames!.map((f) => Buffer.from(f).toString('base64'))).toEqual(base.map((f) => Buffer.from(f).toString('base64')))
+    expect(base64(result.finalFrames!)).toEqual(base64(base))
   })
 
   it('cancels between steps and renders nothing', async () => {

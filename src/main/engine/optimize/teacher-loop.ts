@@ -15,6 +15,9 @@
  * sample. A confident one ends the run there, unchanged (a blurry preview otherwise sends a right video
  * into optimization, which can only keep it or break it); otherwise step 0 scores that video's loss, as
  * a rejected stop does. The caller that has already rendered and scored the base sample passes it.
+ * Under `confirmStop` step 0 judges the base video whatever its preview says, so it is judged first: a
+ * confident one ends the run before any teacher step (its report shows the base video in place of a
+ * preview, no gradient), and the run costs no preview and no backward pass. The outcome is the same.
  */
 import type { Conditioning, QueryInput, StudioModels } from '../models'
 import type { NamedTensors } from '../runtime'
@@ -58,6 +61,7 @@ export interface StepReport {
   learningRate: number
   gradientNorm: number
   ms: number
+  /** The one-step preview; the base video itself when checkBase ended the run on it before any teacher step. */
   preview: Uint8Array[]
   /** Set when the final video of this step's LoRA was scored: a confident preview under confirmStop, or step 0 under checkBase. */
   check: StopCheck | null
@@ -114,6 +118,22 @@ export async function optimizeWithTeacher(
     return { frames, pYes, loss: teacherLoss(pYes, weights) }
   }
   await hooks.onLora?.(0, lora)
+  // under confirmStop, checkBase judges the base video at step 0 in any case: judged before the teacher step,
+  // a confident one needs none (a rejected one is step 0's check below)
+  let rejectedBase: ScoredVideo | null = null
+  if (settings.checkBase === true && settings.confirmStop && settings.earlyStop && !hooks.signal?.aborted) {
+    const started = performance.now()
+    const video = await finalVideo(0)
+    checks++
+    if (video.loss <= settings.tau) {
+      const check = { finalLoss: video.loss, accepted: true }
+      const report: StepReport = { index: 0, loss: video.loss, pYes: video.pYes, learningRate: settings.learningRate, gradientNorm: 0, ms: performance.now() - started, preview: video.frames, check }
+      steps.push(report)
+      await hooks.onStep?.(report)
+      return { steps, stopReason: 'confident', updates: 0, bestStepIndex: 0, finalFrames: video.frames, finalPYes: video.pYes, finalLoss: video.loss, checks }
+    }
+    rejectedBase = video
+  }
   for (let index = 0; reason === null; index++) {
     if (hooks.signal?.aborted) {
       reason = 'cancelled'
@@ -124,11 +144,12 @@ export async function optimizeWithTeacher(
     best.offer(step.loss, index, () => cloneTensors(lora))
     reason = stopReason(step.loss, updates, rule)
     let check: StopCheck | null = null
+    const judged = index === 0 ? rejectedBase : null
     const confirming = reason === 'confident' && settings.confirmStop
     const lookingAtBase = index === 0 && reason !== 'confident' && settings.checkBase === true && settings.earlyStop
-    if (confirming || lookingAtBase) {
-      const video = await finalVideo(index)
-      checks++
+    if (judged || confirming || lookingAtBase) {
+      const video = judged ?? (await finalVideo(index))
+      if (!judged) checks++
       check = { finalLoss: video.loss, accepted: video.loss <= settings.tau }
       if (check.accepted) {
         confirmed = video
