@@ -4,10 +4,14 @@ distribution, seeds 300000+, disjoint from the held-out test seeds the model car
     cd modelkit && python -m teacher_studio_modelkit.lr_sweep --package blocks > results/lr_sweep_blocks.md
     cd modelkit && python -m teacher_studio_modelkit.lr_sweep --package blocks --settings 0.01x16,0.02x16 \
         > results/lr_sweep_blocks_rebuild.md   # the same check, two settings, on the rebuilt package
+    cd modelkit && python -m teacher_studio_modelkit.lr_sweep --package blocks --settings 0.005x16,0.01x16,0.02x16,0.01x32,0.02x40 \
+        > results/lr_sweep_blocks_base_check.md   # the package of 2026-12-03, the loop with the base check
     cd modelkit && python -m teacher_studio_modelkit.lr_sweep --package bars --settings 0.005x16,0.01x16,0.02x16,0.05x16 \
         > results/lr_sweep_bars.md
-Per setting: success, mean steps, early stops, teacher hacking (and when the hacked runs were
-accepted), fixed and broken runs against the base sample from the same noise."""
+The loop is the packages' (the base video judged before the first update: tto.optimize's check_base);
+sweeps before 2026-12-03 ran without that look (--no-check-base). Per setting: success, mean steps,
+early stops, teacher hacking (and when the hacked runs were accepted), fixed and broken runs against
+the base sample from the same noise."""
 import argparse
 import os
 import time
@@ -37,13 +41,15 @@ def main():
     ap.add_argument("--n", type=int, default=128, help="validation tasks")
     ap.add_argument("--package", choices=sorted(VALIDATION), default="gridworld")
     ap.add_argument("--settings", help="only these settings, as LRxSTEPS,LRxSTEPS (e.g. 0.01x16,0.02x16)")
+    ap.add_argument("--no-check-base", dest="check_base", action="store_false",
+                    help="the loop before 2026-12-02 (results/base_check.md): no look at the base video before the first update")
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
     r, ans, _, data, judges, tb = validation_tasks(a.n, a.package)
     base = ev.successes(judges, tb.families, ev.sample_cells(r, tb, 0))
     print(f"# TTO sweep on the validation split, {a.package} package ({len(tb)} tasks, held-out distribution, seeds "
           f"{data.instances[0]['seed']}+; `python -m teacher_studio_modelkit.lr_sweep --package {a.package} --n {a.n}"
-          + (f" --settings {a.settings}" if a.settings else "") + "`, "
+          + (f" --settings {a.settings}" if a.settings else "") + ("" if a.check_base else " --no-check-base") + "`, "
           f"{time.strftime('%Y-%m-%d')})\n")
     print(f"Base (one sample, the same noise as the runs): {100 * base.mean():.1f} %{by_family(base, tb.families)}\n")
     print("| lr | max steps | success | mean steps | early stops | hacking (at step 0-1 / later) | fixed | broken |")
@@ -53,7 +59,7 @@ def main():
     if a.settings:
         settings = [(float(lr), int(steps)) for lr, steps in (x.split("x") for x in a.settings.split(","))]
     for lr, steps in settings:
-        res = ev.optimize_tasks(r, ans, tb, lr=lr, max_steps=steps)
+        res = ev.optimize_tasks(r, ans, tb, lr=lr, max_steps=steps, check_base=a.check_base)
         fin, conf, stop = res["final_cells"], res["confident"].numpy(), res["stop_step"].numpy()
         s = ev.successes(judges, tb.families, fin)
         hack = conf & (s == 0)
