@@ -70,7 +70,7 @@ def main():
             res = ev.optimize_tasks(r, ans, tb, lr=lr, check_base=check)
             s = ev.successes(judges, tb.families, res["final_cells"])
             conf, stop = res["confident"].numpy(), res["stop_step"].numpy()
-            _, _, bon = compute_matched_best_of_n(r, ans, judges, tb, res)
+            _, _, bon = compute_matched_best_of_n(r, ans, judges, tb, res, check)
             print(f"| {package} | {len(tb)} | {name} | {pct(base)} | {pct(s)} | {((s == 1) & (base == 0)).sum()} / "
                   f"{((s == 0) & (base == 1)).sum()} | {pct(conf & (s == 0))} | {pct(conf & (stop == 0))} | "
                   f"{stop.mean():.1f} | {bon['tto_renders_per_run']:.2f} | {pct(bon['teacher_picked'])} (N = {bon['n']}) | "

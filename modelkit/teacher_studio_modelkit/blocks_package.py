@@ -16,7 +16,7 @@ from . import objects_experiment
 from .build import SMOKE
 from .family_package import FamilyPackage, MoreCorruptions, Refinement, build_text, lowest, misses
 from .late_faults import late_fault_sources
-from .model_card import curve_text, pct, stop_text
+from .model_card import compute_match_text, curve_text, pct, stop_text
 from .objects_teacher import BLOCKS_ANSWERER_BUDGET, BLOCKS_HEADER, BLOCKS_TTO_LR
 from .simultaneous_moves import SIMULTANEOUS_STEPS, simultaneous_sources
 from .train import Budget, teacher_budget_texts, trained_text
@@ -270,7 +270,7 @@ package's previous build, [`modelkit/results/lr_sweep_blocks.md`](../../../model
 with the 2026-11-30 build's models against 0.02, [`modelkit/results/lr_sweep_blocks_rebuild.md`](../../../modelkit/results/lr_sweep_blocks_rebuild.md)), lambda {teach['settings']['lambda']}, tau {teach['settings']['tau']},
 at most {teach['settings']['max_steps']} steps; best-of-N compute-matched (N = {n_match} held-out), picked by the teacher;
 oracle pass@N: the evaluator picking among the same candidates. Hacking: the teacher stopped early
-on a video the evaluator fails. {stop_text(teach)}
+on a video the evaluator fails. {stop_text(teach)} {compute_match_text(teach['best_of_n'])}
 
 | tasks | family | n | base | TTO | fixed / broken | best-of-N (teacher) | oracle pass@N | hacking | mean steps |
 |---|---|---|---|---|---|---|---|---|---|

@@ -21,10 +21,15 @@ def teacher_loss(answerer, reasoner, cells, tb):
     return (tb.weights * -torch.log(p)).sum(-1), p
 
 
-def time_per_task(fn, n):
-    t = time.time()
-    fn()
-    return (time.time() - t) / n
+def time_per_task(fn, n, repeats=1):
+    """Seconds per task of fn() over n tasks: the fastest of `repeats` calls (the others are the same work
+    slowed by whatever else the CPU ran)."""
+    best = float("inf")
+    for _ in range(repeats):
+        t = time.time()
+        fn()
+        best = min(best, time.time() - t)
+    return best / n
 
 
 def run(sets, vocab, reasoner, answerer, writer, judges, n_tto, lr=TTO_LR):
@@ -105,27 +110,70 @@ def writer_accuracy(writer, vocab, data):
         for fam in sorted(set(families))}}
 
 
-def compute_matched_best_of_n(reasoner, answerer, judges, tb, res):
-    """Best-of-N at the compute of the TTO runs res (optimize_tasks' result): per task, a TTO step and one
-    candidate (sample + teacher) are timed, and N candidates cost what the runs' mean steps and final videos
-    cost. Returns (success of the teacher's pick [n], candidates' success [n, N], the summary dict)."""
-    sub = tb.sub(slice(0, min(16, len(tb))))
-    z = ev.noise_for(reasoner, sub.idx, 0)
-    t_step = time_per_task(lambda: optimize(reasoner, answerer, z, sub.cells0, sub.instr, sub.queries, sub.weights,
-                                            tau=-1, max_steps=3), len(sub.idx)) / 3
-    t_cand = time_per_task(lambda: teacher_loss(answerer, reasoner, ev.sample_cells(reasoner, sub, 0), sub),
-                           len(sub.idx))
-    # a TTO run renders and scores a final video per stop check, and once more at the end unless a check confirmed
-    renders = (res["checks"] + (~res["confident"]).long()).float().mean()
-    n_match = max(2, int(round((float(res["stop_step"].float().mean()) * t_step + float(renders) * t_cand) / t_cand)))
+COST_TASKS = 32  # tasks the run's pieces are timed on (one batch of the loop: evaluate.CHUNK)
+COST_STEPS = 4  # updates of the longer timed run (the marginal step cost is its extra time over a run of none)
+
+
+def run_costs(reasoner, answerer, tb, repeats=3):
+    """Seconds per task of the pieces a TTO run and a best-of-N candidate are made of, on the first
+    COST_TASKS tasks of tb (each the fastest of `repeats` timings, after one untimed warm-up):
+    first: the step-0 preview and its teacher score; step: one update (backward, Adam) and the next
+    preview and score, the marginal cost of a step; sample: the full sampler's video; candidate: a video
+    and its teacher score. tto.optimize(max_steps=K, tau=-1) runs K + 1 previews, K updates and one final
+    video, so T(0) = first + sample and T(K) - T(0) = K * step."""
+    sub = tb.sub(slice(0, min(COST_TASKS, len(tb))))
+    z, n = ev.noise_for(reasoner, sub.idx, 0), len(sub.idx)
+    run = lambda k: optimize(reasoner, answerer, z, sub.cells0, sub.instr, sub.queries, sub.weights, tau=-1, max_steps=k)
+    sample = lambda: ev.sample_cells(reasoner, sub, 0)
+    run(1)  # warm-up: first calls allocate
+    t0, tk = time_per_task(lambda: run(0), n, repeats), time_per_task(lambda: run(COST_STEPS), n, repeats)
+    t_sample = time_per_task(sample, n, repeats)
+    return {"first": max(t0 - t_sample, 0.0), "step": max(tk - t0, 0.0) / COST_STEPS, "sample": t_sample,
+            "candidate": time_per_task(lambda: teacher_loss(answerer, reasoner, sample(), sub), n, repeats)}
+
+
+def matched_n(res, costs, check_base=True):
+    """N of the best-of-N that costs what the mean TTO run of res (optimize_tasks' result) costs, at least 2:
+    per run the step-0 preview, stop_step updates, a final video and teacher score per stop check (the base
+    video judged, each confirmation), and the last render (a video, unscored) unless a check confirmed.
+    With check_base (and the confirmed stop) the base video is judged before the step-0 preview, as the
+    engine's loop does: a run it ends costs that one judged video (the batched loop here computes every
+    task's preview anyway, but a run on its own needs none)."""
+    ended_on_base = res["confident"] & (res["stop_step"] == 0) if check_base else torch.zeros_like(res["confident"])
+    run = (costs["first"] * float((~ended_on_base).float().mean()) + costs["step"] * float(res["stop_step"].float().mean())
+           + costs["candidate"] * float(res["checks"].float().mean())
+           + costs["sample"] * float((~res["confident"]).float().mean()))
+    return max(2, int(round(run / costs["candidate"])))
+
+
+def candidates(reasoner, answerer, judges, tb, n):
+    """n candidates per task (sample seeds 0..n-1; seed 0 is the base sample, the TTO runs' noise): their
+    success by the evaluator and the teacher's loss, both [tasks, n]."""
     cands, losses = [], []
-    for k in range(n_match):
+    for k in range(n):
         c = ev.sample_cells(reasoner, tb, k)
         cands.append(ev.successes(judges, tb.families, c))
         losses.append(teacher_loss(answerer, reasoner, c, tb)[0].numpy())
-    cands, losses = np.stack(cands, 1), np.stack(losses, 1)
-    picked = cands[np.arange(len(tb)), losses.argmin(1)]
-    return picked, cands, {"n": n_match, "t_step_s": t_step, "t_candidate_s": t_cand, "tto_renders_per_run": float(renders),
+    return np.stack(cands, 1), np.stack(losses, 1)
+
+
+def teacher_pick(cands, losses, n):
+    """Success of the teacher's pick (the lowest loss) among each task's first n candidates [tasks]."""
+    return cands[np.arange(len(cands)), losses[:, :n].argmin(1)]
+
+
+def compute_matched_best_of_n(reasoner, answerer, judges, tb, res, check_base=True):
+    """Best-of-N at the compute of the TTO runs res (optimize_tasks' result, with or without check_base):
+    the pieces of a run and a candidate are timed (run_costs) and N candidates cost what the mean run costs
+    (matched_n). Returns (success of the teacher's pick [n], candidates' success [n, N], the summary dict)."""
+    costs = run_costs(reasoner, answerer, tb)
+    n_match = matched_n(res, costs, check_base)
+    cands, losses = candidates(reasoner, answerer, judges, tb, n_match)
+    picked = teacher_pick(cands, losses, n_match)
+    renders = (res["checks"] + (~res["confident"]).long()).float().mean()
+    return picked, cands, {"n": n_match, "t_step_s": costs["step"], "t_first_s": costs["first"],
+                           "t_sample_s": costs["sample"], "t_candidate_s": costs["candidate"],
+                           "step_cost": "marginal", "tto_renders_per_run": float(renders),
                            "teacher_picked": float(picked.mean()), "oracle_pass_at_n": float(cands.max(1).mean())}
 
 

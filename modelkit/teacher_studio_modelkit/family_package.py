@@ -22,7 +22,7 @@ from .answerer_validation import ValidationVideos, val_mix_dataset
 from .build import DATA, HARDEN_MINUTES, MODELKIT, REPO, RUNS, SMOKE, WRITER_MINUTES, gen_data, log
 from .data import SuiteData
 from .family_experiment import FamilyExperiment
-from .model_card import curve_text, pct, stop_text
+from .model_card import compute_match_text, curve_text, pct, stop_text
 from .objects_teacher import experiment
 from .objects_teacher import write_report as write_teacher_report
 from . import pipeline
@@ -373,7 +373,7 @@ def tto_section(teach, lr_note=""):
 Settings as the package's manifest defaults: Adam lr {s['lr']} (gridworld's{lr_note}), lambda {s['lambda']},
 tau {s['tau']}, at most {s['max_steps']} steps; best-of-N compute-matched, picked by the
 teacher; oracle pass@N: the evaluator picking among the same candidates. Hacking: the teacher
-stopped early on a video the evaluator fails. {stop_text(teach)}
+stopped early on a video the evaluator fails. {stop_text(teach)} {compute_match_text(teach['best_of_n'])}
 
 | tasks | n | base | TTO | fixed / broken | best-of-N (teacher) | oracle pass@N | hacking | mean steps |
 |---|---|---|---|---|---|---|---|---|

@@ -75,6 +75,20 @@ def stop_text(r):
             f"{pct(alone['success'])}, hacking {pct(alone['hacking_rate'])}, mean steps {alone['mean_steps']:.1f} ({fams}).")
 
 
+def compute_match_text(bon):
+    """How best-of-N's N was priced, from compute_matched_best_of_n's summary (results before 2026-12-03
+    priced a step as a 3-update run's time over 3, which also charged its step-0 preview and final video)."""
+    ms = lambda k: f"{1000 * bon[k]:.0f} ms/task"
+    if bon.get("step_cost") != "marginal":
+        return (f"Compute match: one TTO step {ms('t_step_s')} (a 3-update run's time over 3, which also charges its "
+                f"step-0 preview and final video, so N is somewhat generous to best-of-N), one candidate (sample + "
+                f"teacher) {ms('t_candidate_s')} (PyTorch, 2 CPU cores).")
+    return (f"Compute match (N = {bon['n']}): a run costs its step-0 preview ({ms('t_first_s')}; none when the base "
+            f"video ends it), each update ({ms('t_step_s')}: backward, Adam, the next preview), a candidate per stop "
+            f"check (a video and its teacher score, {ms('t_candidate_s')}) and the last render (a video, "
+            f"{ms('t_sample_s')}); best-of-N's candidates cost {ms('t_candidate_s')} each (PyTorch, 2 CPU cores).")
+
+
 def verdict(ok):
     return "meets the bar" if ok else "**does not meet the bar**"
 
@@ -206,8 +220,7 @@ at most {r['settings']['max_steps']} steps; final video = 4-step sampler with th
 Mean steps {tto['mean_steps']:.1f}; stopped early (teacher confident) {pct(tto['stopped_early'])};
 **teacher-hacking rate** (teacher confident, evaluator says fail) {pct(tto['hacking_rate'])} of runs
 ({pct(tto['hacking_among_stopped'])} of confident runs); fixed {tto['fixed']}, broken {tto['broken']}.
-Compute match: one TTO step {1000 * bon['t_step_s']:.0f} ms/task, one candidate (sample + teacher)
-{1000 * bon['t_candidate_s']:.0f} ms/task (PyTorch, 2 CPU cores).
+{compute_match_text(bon)}
 Per-rule after optimization: {', '.join(f"{k} {pct(v)}" for k, v in tto['rules'].items())}.
 
 By family:

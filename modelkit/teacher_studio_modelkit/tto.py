@@ -91,7 +91,9 @@ def optimize(reasoner, answerer, z1, cells0, instr, queries, weights, lr=TTO_LR,
     on and that state scores its final video's loss. check_base (with confirm): before the first update the
     teacher also scores the final video of every task whose preview is not confident (the fresh LoRA's B is
     zero, so that video is the base sample): a confident one ends the run there, unchanged; the others score
-    that loss as their step-0 state. Returns a dict of per-task results."""
+    that loss as their step-0 state (the engine judges the base video before the step-0 preview and spends no
+    preview on a run it ends; batched here, every task's preview is computed, with the same outcome).
+    Returns a dict of per-task results."""
     B = z1.shape[0]
     start = batched_lora(reasoner, B, seed0) if init_lora is None else init_lora
     lora = [t.clone().requires_grad_(True) for t in start]
@@ -139,7 +141,7 @@ def optimize(reasoner, answerer, z1, cells0, instr, queries, weights, lr=TTO_LR,
         if step == max_steps or not active.any():
             break
         adam_step(lora, torch.autograd.grad(per_task.sum(), lora), m, v, step, lr, active)
-    if final_cells is None or judge_fn is None:
+    if final_cells is None:  # the runs ended before the last step's render
         with torch.no_grad():
             final_cells = reasoner.hard_cells(reasoner.sample_logits(z1, cells0, instr, best), cells0)
     # steps past the early stop keep the stopped video

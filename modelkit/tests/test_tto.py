@@ -134,3 +134,37 @@ def test_optimize_tasks_in_chunks_equals_one_batch(suite_data, monkeypatch):
     assert torch.equal(parts["final_cells"], whole["final_cells"])
     assert torch.equal(parts["stop_step"], whole["stop_step"]) and torch.equal(parts["confident"], whole["confident"])
     assert parts["curve"].shape == (3, 4) and done == [(2, 3), (3, 3)]
+
+
+def test_final_video_rendered_once_per_run(suite_data, monkeypatch):
+    """A run renders its final video once, at the last step or after an early stop: the compute match
+    (experiment.run_costs) reads a run of no updates as one preview plus one video."""
+    r, a, z, c0, instr, q, w = setup(suite_data)
+    calls = []
+    real = r.sample_logits
+    monkeypatch.setattr(r, "sample_logits", lambda *x, **k: calls.append(1) or real(*x, **k))
+    for steps in (0, 2):
+        calls.clear()
+        optimize(r, a, z, c0, instr, q, w, tau=-1, max_steps=steps)
+        assert len(calls) == 1
+    calls.clear()  # every task stops at step 0 on its preview: the loop breaks before the last step
+    res = optimize(r, a, z, c0, instr, q, w, tau=1e9, max_steps=3, confirm=False)
+    assert res["confident"].all() and len(calls) == 1
+
+
+def test_compute_match_prices_a_run_by_its_pieces():
+    """N candidates cost what the mean run costs: its step-0 preview, its updates at the marginal step cost,
+    a scored video per stop check, an unscored last render where no check confirmed."""
+    from teacher_studio_modelkit.experiment import matched_n
+    costs = {"first": 0.010, "step": 0.030, "sample": 0.010, "candidate": 0.020}
+    res = {"stop_step": torch.tensor([0, 8]), "checks": torch.tensor([1, 2]), "confident": torch.tensor([True, False])}
+    # mean run: 0.010 + 4 * 0.030 + 1.5 * 0.020 + 0.5 * 0.010 = 0.165 s = 8.25 candidates
+    assert matched_n(res, costs, check_base=False) == 8
+    # the base check judges the base video before the step-0 preview: the first run ended on it needs none
+    # (0.005 + 4 * 0.030 + 1.5 * 0.020 + 0.5 * 0.010 = 0.160 s = 8.0 candidates)
+    assert matched_n(res, costs, check_base=True) == 8
+    costs["first"] = 0.040
+    assert (matched_n(res, costs, check_base=False), matched_n(res, costs, check_base=True)) == (10, 9)  # 9.75, 8.75
+    res = {"stop_step": torch.tensor([0]), "checks": torch.tensor([1]), "confident": torch.tensor([True])}
+    assert matched_n(res, costs, check_base=False) == 3  # 0.060 s
+    assert matched_n(res, costs, check_base=True) == 2  # 1 candidate: never fewer than 2
