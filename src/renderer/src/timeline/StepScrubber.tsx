@@ -9,6 +9,14 @@ import { formatLoss, formatProbability, queryLabels } from '../runs/format'
  * End, Page Up/Down), with that step's loss and P(Yes) per query. Follows the newest step while
  * the run is live unless the user has moved the step slider.
  */
+/**
+ * Whether the step holds the base video rather than a preview: a teacher run that ended on its base
+ * video judged it before any teacher step, so its only step reports that video (no gradient).
+ */
+export function showsBaseVideo(run: Run, step: Step): boolean {
+  return step.index === 0 && step.gradNorm === 0 && run.result?.stopReason === 'confident' && run.result.updates === 0
+}
+
 export function StepScrubber({ run, steps }: { run: Run; steps: Step[] }) {
   const [stepIndex, setStepIndex] = useState<number | null>(null)
   const [frame, setFrame] = useState(0)
@@ -21,9 +29,10 @@ export function StepScrubber({ run, steps }: { run: Run; steps: Step[] }) {
     return <Text size="sm" c="dimmed">No steps yet: preview frames appear here as the teacher scores them.</Text>
   }
   const labels = queryLabels(run)
+  const what = showsBaseVideo(run, step) ? 'Base video frame' : 'Preview frame'
   return (
     <Group align="flex-start" gap="xl" wrap="nowrap" data-testid="step-scrubber">
-      <PixelFrame frame={step.previewFrames[frame]} alt={`Preview frame ${frame + 1} of step ${step.index}`} size={240} />
+      <PixelFrame frame={step.previewFrames[frame]} alt={`${what} ${frame + 1} of step ${step.index}`} size={240} />
       <Stack gap="md" style={{ flex: 1, minWidth: 240 }}>
         <div>
           <Text size="sm" fw={600}>Step {step.index} of {steps.length - 1}</Text>
@@ -32,7 +41,10 @@ export function StepScrubber({ run, steps }: { run: Run; steps: Step[] }) {
             label={(v) => `step ${v}`} disabled={last === 0} />
         </div>
         <div>
-          <Text size="sm" fw={600} mt="sm">Preview frame {frame + 1} of {frames}</Text>
+          <Text size="sm" fw={600} mt="sm">{what} {frame + 1} of {frames}</Text>
+          {what === 'Base video frame' && (
+            <Text size="xs" c="dimmed">The teacher was sure of the base video before any update, so the run kept it and made no preview.</Text>
+          )}
           <Slider thumbLabel="Frame" min={0} max={Math.max(frames - 1, 0)} value={frame} onChange={setFrame}
             label={(v) => `frame ${v + 1}`} disabled={frames <= 1} />
         </div>
