@@ -16,7 +16,7 @@ import torch
 
 from . import evaluate as ev
 from .base_check import PACKAGES, pct, test_tasks
-from .experiment import candidates, matched_n, run_costs, teacher_pick
+from .experiment import candidates, matched_candidates, matched_n, run_costs, teacher_pick
 from .export import load_checkpoint
 from .validate import VALIDATION
 
@@ -37,8 +37,8 @@ def main():
     print(f"# Compute match with the marginal step cost (held-out test split, each model card's TTO tasks; "
           f"`python -m teacher_studio_modelkit.compute_match`, {time.strftime('%Y-%m-%d')})\n")
     print("| package | tasks | TTO | hacking | mean steps | preview / step / video / candidate (ms per task) "
-          "| N before | best-of-N before (teacher) | oracle pass@N before | N now | best-of-N now (teacher) "
-          "| oracle pass@N now |")
+          "| N before | best-of-N before (teacher) | oracle pass@N before | N now (a run in candidates) "
+          "| best-of-N now (teacher) | oracle pass@N now |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for package in a.packages.split(","):
         r, ans, judges, tb = test_tasks(package)
@@ -51,7 +51,7 @@ def main():
         ms = " / ".join(f"{1000 * costs[k]:.0f}" for k in ("first", "step", "sample", "candidate"))
         print(f"| {package} | {len(tb)} | {pct(s)} | {pct(res['confident'].numpy() & (s == 0))} | "
               f"{res['stop_step'].float().mean():.1f} | {ms} | {before} | {pct(teacher_pick(cands, losses, before))} | "
-              f"{pct(cands[:, :before].max(1))} | {now} | {pct(teacher_pick(cands, losses, now))} | {pct(cands[:, :now].max(1))} |", flush=True)
+              f"{pct(cands[:, :before].max(1))} | {now} ({matched_candidates(res, costs):.2f}) | {pct(teacher_pick(cands, losses, now))} | {pct(cands[:, :now].max(1))} |", flush=True)
 
 
 if __name__ == "__main__":

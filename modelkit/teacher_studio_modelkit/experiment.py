@@ -21,15 +21,10 @@ def teacher_loss(answerer, reasoner, cells, tb):
     return (tb.weights * -torch.log(p)).sum(-1), p
 
 
-def time_per_task(fn, n, repeats=1):
-    """Seconds per task of fn() over n tasks: the fastest of `repeats` calls (the others are the same work
-    slowed by whatever else the CPU ran)."""
-    best = float("inf")
-    for _ in range(repeats):
-        t = time.time()
-        fn()
-        best = min(best, time.time() - t)
-    return best / n
+def time_per_task(fn, n):
+    t = time.time()
+    fn()
+    return (time.time() - t) / n
 
 
 def run(sets, vocab, reasoner, answerer, writer, judges, n_tto, lr=TTO_LR):
@@ -116,7 +111,8 @@ COST_STEPS = 4  # updates of the longer timed run (the marginal step cost is its
 
 def run_costs(reasoner, answerer, tb, repeats=3):
     """Seconds per task of the pieces a TTO run and a best-of-N candidate are made of, on the first
-    COST_TASKS tasks of tb (each the fastest of `repeats` timings, after one untimed warm-up):
+    COST_TASKS tasks of tb (after one untimed warm-up; `repeats` rounds that time every piece in turn, each
+    piece's fastest kept, so that a CPU slowing down over the rounds moves the pieces alike):
     first: the step-0 preview and its teacher score; step: one update (backward, Adam) and the next
     preview and score, the marginal cost of a step; sample: the full sampler's video; candidate: a video
     and its teacher score. tto.optimize(max_steps=K, tau=-1) runs K + 1 previews, K updates and one final
@@ -125,16 +121,25 @@ def run_costs(reasoner, answerer, tb, repeats=3):
     z, n = ev.noise_for(reasoner, sub.idx, 0), len(sub.idx)
     run = lambda k: optimize(reasoner, answerer, z, sub.cells0, sub.instr, sub.queries, sub.weights, tau=-1, max_steps=k)
     sample = lambda: ev.sample_cells(reasoner, sub, 0)
+    pieces = {"t0": lambda: run(0), "tk": lambda: run(COST_STEPS), "sample": sample,
+              "candidate": lambda: teacher_loss(answerer, reasoner, sample(), sub)}
     run(1)  # warm-up: first calls allocate
-    t0, tk = time_per_task(lambda: run(0), n, repeats), time_per_task(lambda: run(COST_STEPS), n, repeats)
-    t_sample = time_per_task(sample, n, repeats)
-    return {"first": max(t0 - t_sample, 0.0), "step": max(tk - t0, 0.0) / COST_STEPS, "sample": t_sample,
-            "candidate": time_per_task(lambda: teacher_loss(answerer, reasoner, sample(), sub), n, repeats)}
+    t = {k: float("inf") for k in pieces}
+    for _ in range(repeats):
+        for k, fn in pieces.items():
+            t[k] = min(t[k], time_per_task(fn, n))
+    return {"first": max(t["t0"] - t["sample"], 0.0), "step": max(t["tk"] - t["t0"], 0.0) / COST_STEPS,
+            "sample": t["sample"], "candidate": t["candidate"]}
 
 
 def matched_n(res, costs, check_base=True):
-    """N of the best-of-N that costs what the mean TTO run of res (optimize_tasks' result) costs, at least 2:
-    per run the step-0 preview, stop_step updates, a final video and teacher score per stop check (the base
+    """N of the best-of-N that costs what the mean TTO run of res costs (matched_candidates, rounded), at least 2."""
+    return max(2, int(round(matched_candidates(res, costs, check_base))))
+
+
+def matched_candidates(res, costs, check_base=True):
+    """The mean TTO run of res (optimize_tasks' result) in candidates (a video and its teacher score): per
+    run the step-0 preview, stop_step updates, a final video and teacher score per stop check (the base
     video judged, each confirmation), and the last render (a video, unscored) unless a check confirmed.
     With check_base (and the confirmed stop) the base video is judged before the step-0 preview, as the
     engine's loop does: a run it ends costs that one judged video (the batched loop here computes every
@@ -143,7 +148,7 @@ def matched_n(res, costs, check_base=True):
     run = (costs["first"] * float((~ended_on_base).float().mean()) + costs["step"] * float(res["stop_step"].float().mean())
            + costs["candidate"] * float(res["checks"].float().mean())
            + costs["sample"] * float((~res["confident"]).float().mean()))
-    return max(2, int(round(run / costs["candidate"])))
+    return run / costs["candidate"]
 
 
 def candidates(reasoner, answerer, judges, tb, n):
