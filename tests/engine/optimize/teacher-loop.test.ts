@@ -16,10 +16,11 @@ function taskInputs(index: number) {
 const { condition, weights, queries } = taskInputs(0)
 
 type Inputs = ReturnType<typeof taskInputs>
+type Models = Awaited<ReturnType<typeof builtInModels>>
 type Losses = { seed: number; preview: number; final: number }
 
 /** The first seed (of 40) whose step-0 teacher losses, on the one-step preview and on the base video, pass `test`. */
-async function firstSeed(models: Awaited<ReturnType<typeof builtInModels>>, condition: Inputs['condition'], queries: Inputs['queries'], test: (l: Losses) => boolean): Promise<Losses | null> {
+async function firstSeed(models: Models, condition: Inputs['condition'], queries: Inputs['queries'], test: (l: Losses) => boolean): Promise<Losses | null> {
   for (let seed = 0; seed < 40; seed++) {
     const lora = models.freshLora(seed)
     const z1 = models.noise(seed)
@@ -32,7 +33,6 @@ async function firstSeed(models: Awaited<ReturnType<typeof builtInModels>>, cond
 }
 const settings = { seed: 3, learningRate: 0, tau: 0.22, maxSteps: 8, earlyStop: false, clipNorm: 0, confirmStop: false }
 
-type Models = Awaited<ReturnType<typeof builtInModels>>
 /** The models, with a count of their render and teacherStep calls. */
 function counting(models: Models) {
   const calls = { render: 0, teacherStep: 0 }

@@ -5,11 +5,6 @@ import { PixelFrame } from '../frames'
 import { formatLoss, formatProbability, queryLabels } from '../runs/format'
 
 /**
- * The teacher's preview frames at each step: a step slider and a frame slider (arrow keys, Home,
- * End, Page Up/Down), with that step's loss and P(Yes) per query. Follows the newest step while
- * the run is live unless the user has moved the step slider.
- */
-/**
  * Whether the step holds the base video rather than a preview: a teacher run that ended on its base
  * video judged it before any teacher step, so its only step reports that video (no gradient).
  */
@@ -17,6 +12,11 @@ export function showsBaseVideo(run: Run, step: Step): boolean {
   return step.index === 0 && step.gradNorm === 0 && run.result?.stopReason === 'confident' && run.result.updates === 0
 }
 
+/**
+ * The teacher's preview frames at each step: a step slider and a frame slider (arrow keys, Home,
+ * End, Page Up/Down), with that step's loss and P(Yes) per query. Follows the newest step while
+ * the run is live unless the user has moved the step slider.
+ */
 export function StepScrubber({ run, steps }: { run: Run; steps: Step[] }) {
   const [stepIndex, setStepIndex] = useState<number | null>(null)
   const [frame, setFrame] = useState(0)
@@ -29,7 +29,8 @@ export function StepScrubber({ run, steps }: { run: Run; steps: Step[] }) {
     return <Text size="sm" c="dimmed">No steps yet: preview frames appear here as the teacher scores them.</Text>
   }
   const labels = queryLabels(run)
-  const what = showsBaseVideo(run, step) ? 'Base video frame' : 'Preview frame'
+  const baseVideo = showsBaseVideo(run, step)
+  const what = baseVideo ? 'Base video frame' : 'Preview frame'
   return (
     <Group align="flex-start" gap="xl" wrap="nowrap" data-testid="step-scrubber">
       <PixelFrame frame={step.previewFrames[frame]} alt={`${what} ${frame + 1} of step ${step.index}`} size={240} />
@@ -42,7 +43,7 @@ export function StepScrubber({ run, steps }: { run: Run; steps: Step[] }) {
         </div>
         <div>
           <Text size="sm" fw={600} mt="sm">{what} {frame + 1} of {frames}</Text>
-          {what === 'Base video frame' && (
+          {baseVideo && (
             <Text size="xs" c="dimmed">The teacher was sure of the base video before any update, so the run kept it and made no preview.</Text>
           )}
           <Slider thumbLabel="Frame" min={0} max={Math.max(frames - 1, 0)} value={frame} onChange={setFrame}
