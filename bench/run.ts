@@ -18,7 +18,7 @@ import { listFamilies } from '../src/main/engine/tasks'
 import { familyBarsPng, successCurvePng } from './plots'
 import { benchTask } from './quality'
 import { measureSpeed, type SpeedReport } from './speed'
-import { ablationRows, bestOf, markdownTable, matchedN, methodRows, successCurve, type TaskRecord } from './summarize'
+import { ablationRows, bestOf, markdownTable, matchedN, methodRows, PAIRED_NOTE, pairedRows, pairedTable, successCurve, type TaskRecord } from './summarize'
 
 const { values } = parseArgs({
   options: {
@@ -86,6 +86,10 @@ if (!values['speed-only']) {
   print('### Overall')
   print()
   print(markdownTable(methodRows(records, n)))
+  print()
+  print(PAIRED_NOTE)
+  print()
+  print(pairedTable(pairedRows(records, n)))
   print()
   print('### Per family')
   for (const family of families) {

@@ -2,6 +2,8 @@
  * Pure aggregation of per-task benchmark records into the tables the benchmark prints.
  * Kept free of I/O so it is unit-tested (tests/bench/summarize.test.ts).
  */
+import { meanDifference, reading, signTest, type Interval } from './paired'
+
 export interface Outcome {
   success: boolean
   score: number
@@ -138,5 +140,41 @@ const cell = (v: number | null, digits = 1) => (v === null || Number.isNaN(v) ? 
 export function markdownTable(rows: readonly MethodRow[]): string {
   const head = '| method | tasks | success % | mean score | mean steps | s / task | hacking % | oracle pass@N % |\n|---|---|---|---|---|---|---|---|'
   const body = rows.map((r) => `| ${r.method} | ${r.tasks} | ${cell(r.successPct)} | ${cell(r.meanScore, 3)} | ${cell(r.meanSteps)} | ${cell(r.secondsPerTask, 2)} | ${cell(r.hackingPct)} | ${cell(r.oraclePct)} |`)
+  return [head, ...body].join('\n')
+}
+
+export interface PairedRow {
+  against: string
+  teacherPct: number
+  otherPct: number
+  /** teacher minus the other method, success rate (0-1), with its 95 % bootstrap interval over the tasks. */
+  difference: Interval
+  wins: number
+  losses: number
+  p: number
+  reading: string
+}
+
+/** The teacher method against base, best-of-n and the solver on the same tasks (paired: bench/paired.ts). */
+export function pairedRows(rs: readonly TaskRecord[], n: number): PairedRow[] {
+  const teacher = rs.map((r) => r.teacher.success)
+  const others: [string, boolean[]][] = [
+    ['base (1 sample)', rs.map((r) => r.base.success)],
+    [`best-of-${n} (teacher picks)`, rs.map((r) => bestOf(r, n).pick.success)],
+    ['VLM-as-solver', rs.map((r) => r.solver.success)],
+  ]
+  return others.map(([against, other]) => {
+    const test = signTest(teacher, other)
+    return { against, teacherPct: pct(teacher), otherPct: pct(other), difference: meanDifference(teacher.map(Number), other.map(Number)), ...test, reading: reading(test, 'teacher', 'the other') }
+  })
+}
+
+const points = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}`
+
+export const PAIRED_NOTE = 'The teacher method against each other method on the same tasks: the difference in success with its 95 % bootstrap interval over the tasks, the tasks each alone passes, and the exact sign test on them. "Within noise": the sign test gives p >= 0.05 (with few disagreements the interval can leave out 0 where the exact test does not).'
+
+export function pairedTable(rows: readonly PairedRow[]): string {
+  const head = '| teacher against | teacher % | other % | teacher - other, points (95 % CI) | tasks won / lost | sign test p | reading |\n|---|---|---|---|---|---|---|'
+  const body = rows.map((r) => `| ${r.against} | ${cell(r.teacherPct)} | ${cell(r.otherPct)} | ${points(r.difference.mean)} (${points(r.difference.low)} to ${points(r.difference.high)}) | ${r.wins} / ${r.losses} | ${r.p.toPrecision(2)} | ${r.reading} |`)
   return [head, ...body].join('\n')
 }

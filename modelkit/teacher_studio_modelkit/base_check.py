@@ -9,6 +9,7 @@ teacher scores every task's final video, which with the fresh LoRA is the base s
 ends the run there. Each against its own compute-matched best-of-N (the teacher picking) and oracle pass@N."""
 import argparse
 import os
+import re
 import time
 
 import numpy as np
@@ -30,9 +31,14 @@ TEST = {"gridworld": ("heldout_gt", build.DATASETS["heldout_gt"], build.FAMILIES
                                    ("bars", "bars", "sort"))}
 
 
-def test_tasks(package):
-    """(reasoner, answerer, judges, tasks) for the package's held-out test tasks, committed checkpoint."""
-    name, args, families, n = TEST[package]
+def test_tasks(package, n=None):
+    """(reasoner, answerer, judges, tasks) for the package's held-out test tasks, committed checkpoint. n: how
+    many (default: its card's); more than its data set holds are made as a larger set from the same first seed,
+    whose first tasks are the card's (gen-data seeds task i with first seed + i)."""
+    name, args, families, card_n = TEST[package]
+    n = n or card_n
+    if n > int(re.search(r"--n (\d+)", args).group(1)):
+        name, args = f"{name}_{n}", re.sub(r"--n \d+", f"--n {n}", args)
     r, ans, _, vocab, _ = load_checkpoint(VALIDATION[package][0])
     build.gen_data(build.REPO, datasets={name: args}, families=families)
     data = SuiteData(os.path.join(build.DATA, name))

@@ -1,58 +1,83 @@
-"""Best-of-N against TTO with the step priced at its marginal cost (every package, held-out test split):
-    cd modelkit && python -m teacher_studio_modelkit.compute_match > results/compute_match.md
-Run it alone: N comes from timings. Until 2026-12-03 the compute match priced a TTO step as a 3-update
-run's time over 3; that run also held a step-0 preview and (tto.optimize rendered it twice) two final
-videos, so every step was charged a share of them, and each run's final videos were charged again on
-their own. experiment.compute_matched_best_of_n now prices the pieces (experiment.run_costs): the step-0
-preview (none for a run the base check ends: the engine judges the base video first since 2026-12-03),
-each update at its marginal cost, a scored video per stop check, the last render. This reruns each
-package's loop on the tasks of its model card's TTO table (base_check.test_tasks), times the pieces, and
-gives best-of-N at the N of both pricings (the first N candidates are the same in both)."""
+"""TTO against the base and against best-of-N at the cost of a TTO run, with how sure each verdict is
+(every package, held-out test split):
+    cd modelkit && python -m teacher_studio_modelkit.compute_match [--packages bars] [--tasks 1024]
+Run it alone: N comes from timings. It reruns each package's loop (check_base, as the engine runs it) on
+the tasks of its model card's TTO table (base_check.test_tasks; --tasks takes more of the same held-out
+split), times the pieces of a run and of a candidate (experiment.run_costs: the step-0 preview, none for a
+run the base check ends; each update at its marginal cost; a scored video per stop check; the last render)
+and prices the mean run in candidates, a fractional N. Best-of-N at that cost mixes best-of-floor(N) and
+best-of-ceil(N) (paired.best_of_fractional). Every comparison is paired, on the same tasks: the mean
+difference with a 95 % bootstrap interval over the tasks, and exact sign tests (paired.py), which read the
+verdict: TTO is better than best-of-N when it beats even best-of-ceil(N), which costs more than a run;
+best-of-N is better when even best-of-floor(N), which costs less, beats TTO. Until 2026-12-03 a step was priced as a 3-update run's time over 3, which also charged each
+step a share of the step-0 preview and two final videos (results/compute_match.md)."""
 import argparse
+import math
 import os
 import time
 
+import numpy as np
 import torch
 
 from . import evaluate as ev
 from .base_check import PACKAGES, pct, test_tasks
-from .experiment import candidates, matched_candidates, matched_n, run_costs, teacher_pick
+from .experiment import candidates, matched_candidates, run_costs, teacher_pick
 from .export import load_checkpoint
+from .paired import best_of_fractional, mean_difference, sign_test, verdict
 from .validate import VALIDATION
 
 
-def former_n(res, costs):
-    """N as priced before 2026-12-03: a step = T(3) / 3, T(3) = step-0 preview + 3 updates + 2 final videos."""
-    step = (costs["first"] + 3 * costs["step"] + 2 * costs["sample"]) / 3
-    renders = float((res["checks"] + (~res["confident"]).long()).float().mean())
-    return max(2, int(round((float(res["stop_step"].float().mean()) * step + renders * costs["candidate"])
-                            / costs["candidate"])))
+def points(interval):
+    """(mean, low, high) of a difference of rates -> '+4.3 (+1.2 to +7.4)' in points."""
+    return "{:+.1f} ({:+.1f} to {:+.1f})".format(*(100 * x for x in interval))
+
+
+def against_best_of_n(fewer, more):
+    """The verdict on TTO against best-of-N at a fractional N, from the sign tests against best-of-floor(N)
+    (fewer) and best-of-ceil(N) (more): TTO is better only if it beats even best-of-ceil(N), best-of-N only
+    if even best-of-floor(N) beats TTO."""
+    if more[0] > more[1] and verdict(more, "TTO", "best-of-N") == "TTO better than best-of-N":
+        return "TTO better than best-of-N"
+    if fewer[1] > fewer[0] and verdict(fewer, "TTO", "best-of-N") == "best-of-N better than TTO":
+        return "best-of-N better than TTO"
+    return "TTO and best-of-N within noise"
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--packages", default=",".join(PACKAGES))
+    ap.add_argument("--tasks", type=int, default=None, help="held-out test tasks per package (default: its card's)")
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
-    print(f"# Compute match with the marginal step cost (held-out test split, each model card's TTO tasks; "
-          f"`python -m teacher_studio_modelkit.compute_match`, {time.strftime('%Y-%m-%d')})\n")
-    print("| package | tasks | TTO | hacking | mean steps | preview / step / video / candidate (ms per task) "
-          "| N before | best-of-N before (teacher) | oracle pass@N before | N now (a run in candidates) "
-          "| best-of-N now (teacher) | oracle pass@N now |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    flags = "".join(f" --{k} {v}" for k, v in (("packages", a.packages), ("tasks", a.tasks))
+                    if v is not None and not (k == "packages" and v == ",".join(PACKAGES)))
+    print(f"# TTO against the base and best-of-N at a run's cost, paired (held-out test split; "
+          f"`python -m teacher_studio_modelkit.compute_match{flags}`, {time.strftime('%Y-%m-%d')})\n")
+    print("| package | tasks | base | TTO | hacking | mean steps | preview / step / video / candidate (ms per task) "
+          "| a run in candidates (N) | best-of-floor(N) / ceil(N) (teacher) | best-of-N at the run's cost "
+          "| oracle pass@ceil(N) | TTO - base, points (95 % CI); won / lost, p | TTO - best-of-N, points (95 % CI) "
+          "| against best-of-floor(N); best-of-ceil(N): won / lost, p | reading |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for package in a.packages.split(","):
-        r, ans, judges, tb = test_tasks(package)
+        r, ans, judges, tb = test_tasks(package, a.tasks)
         lr = load_checkpoint(VALIDATION[package][0])[4]["defaults"]["learningRate"]
         res = ev.optimize_tasks(r, ans, tb, lr=lr, check_base=True)
         s = ev.successes(judges, tb.families, res["final_cells"])
         costs = run_costs(r, ans, tb)
-        before, now = former_n(res, costs), matched_n(res, costs)
-        cands, losses = candidates(r, ans, judges, tb, max(before, now))
+        n = matched_candidates(res, costs)
+        lo, hi = max(1, math.floor(n)), max(2, math.ceil(n))
+        cands, losses = candidates(r, ans, judges, tb, hi)
+        picks = np.stack([teacher_pick(cands, losses, k) for k in range(1, hi + 1)], 1)  # [tasks, best-of-1..hi]
+        bon = best_of_fractional(picks, n)
+        base, fewer, more = sign_test(s, cands[:, 0]), sign_test(s, picks[:, lo - 1]), sign_test(s, picks[:, hi - 1])
+        tested = lambda t: f"{t[0]} / {t[1]}, p = {t[2]:.2g}"
+        against = against_best_of_n(fewer, more)
         ms = " / ".join(f"{1000 * costs[k]:.0f}" for k in ("first", "step", "sample", "candidate"))
-        print(f"| {package} | {len(tb)} | {pct(s)} | {pct(res['confident'].numpy() & (s == 0))} | "
-              f"{res['stop_step'].float().mean():.1f} | {ms} | {before} | {pct(teacher_pick(cands, losses, before))} | "
-              f"{pct(cands[:, :before].max(1))} | {now} ({matched_candidates(res, costs):.2f}) | {pct(teacher_pick(cands, losses, now))} | {pct(cands[:, :now].max(1))} |", flush=True)
-
+        print(f"| {package} | {len(tb)} | {pct(cands[:, 0])} | {pct(s)} | {pct(res['confident'].numpy() & (s == 0))} | "
+              f"{res['stop_step'].float().mean():.1f} | {ms} | {n:.2f} | {pct(picks[:, lo - 1])} / {pct(picks[:, hi - 1])} | "
+              f"{pct(bon)} | {pct(cands.max(1))} | {points(mean_difference(s, cands[:, 0]))}; {tested(base)} | "
+              f"{points(mean_difference(s, bon))} | {tested(fewer)}; {tested(more)} | "
+              f"{verdict(base, 'TTO', 'the base')}; {against} |", flush=True)
 
 if __name__ == "__main__":
     main()

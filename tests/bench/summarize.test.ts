@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ablationRows, bestOf, matchedN, methodRows, secondsPerCandidate, successCurve, type TaskRecord } from '../../bench/summarize'
+import { ablationRows, bestOf, matchedN, methodRows, pairedRows, pairedTable, secondsPerCandidate, successCurve, type TaskRecord } from '../../bench/summarize'
 
 const out = (success: boolean, score = success ? 1 : 0.5) => ({ success, score })
 const teacher = (success: boolean, updates: number, confident: boolean) => ({ ...out(success), updates, seconds: 1, confident })
@@ -45,6 +45,17 @@ describe('benchmark summaries', () => {
     expect(best.successPct).toBe(50)
     expect(best.oraclePct).toBe(100)
     expect(ours).toMatchObject({ successPct: 50, meanSteps: 10, hackingPct: 50 })
+  })
+
+  it('compares the teacher with each method on the same tasks', () => {
+    const [base, best, solver] = pairedRows(records, 3)
+    // task 0: teacher passes, base fails, best-of-3 picks a failure; task 1: teacher fails, base and best-of-3 pass
+    expect(base).toMatchObject({ against: 'base (1 sample)', teacherPct: 50, otherPct: 50, wins: 1, losses: 1, p: 1, reading: 'within noise' })
+    expect(base.difference.mean).toBe(0)
+    expect(best).toMatchObject({ against: 'best-of-3 (teacher picks)', wins: 1, losses: 1 })
+    expect(solver).toMatchObject({ otherPct: 0, wins: 1, losses: 0 })
+    expect(solver.difference).toMatchObject({ mean: 0.5, high: 1 })
+    expect(pairedTable([solver])).toContain('| VLM-as-solver | 50.0 | 0.0 | +50.0 (+0.0 to +100.0) | 1 / 0 | 1.0 | within noise |')
   })
 
   it('reads fixed budgets from the rendered curve', () => {
