@@ -21,7 +21,7 @@ from .rules import make_judges, success
 # per package: its checkpoint, its validation set's name and the gen-data arguments that make it
 # (held-out distribution, seeds 300000+, never the test seeds 0+), and the families in it
 VALIDATION = {
-    "gridworld": (build.CHECKPOINT, "heldout_val", None, None),
+    "gridworld": (build.CHECKPOINT, "heldout_val", build.DATASETS["heldout_val"], build.FAMILIES),
     "blocks": (os.path.join(build.MODELKIT, "checkpoints", "blocks.pt"), "objects_heldout_val",
                "--split heldout --n 128 --corrupt-fraction 0 --first-seed 300000", "fall,push"),
     "bars": (os.path.join(build.MODELKIT, "checkpoints", "bars.pt"), "sort_heldout_val",
@@ -36,8 +36,7 @@ def validation_tasks(n, package="gridworld"):
     package, with its committed checkpoint's models."""
     checkpoint, name, args, families = VALIDATION[package]
     r, ans, _, vocab, _ = load_checkpoint(checkpoint)
-    if args is not None:  # made on first use (gridworld's comes with the build)
-        build.gen_data(build.REPO, datasets={name: args}, families=families)
+    build.gen_data(build.REPO, datasets={name: args}, families=families)  # made on first use (a fresh checkout has none)
     data = SuiteData(os.path.join(build.DATA, name))
     judges = make_judges(data.appearances, r.C)
     return r, ans, vocab, data, judges, ev.TaskBatch(data, vocab, range(min(n, len(data.instances))))
@@ -57,6 +56,7 @@ def main():
     r, ans, vocab, _, judges, tb = validation_tasks(a.n)
     c0, c1 = ev.sample_cells(r, tb, 0), ev.sample_cells(r, tb, 1)
     base_labels = ev.judge_all(judges, tb.families, c0) + ev.judge_all(judges, tb.families, c1)
+    build.gen_data(build.REPO, datasets={"heldout_val_mix": build.DATASETS["heldout_val_mix"]})  # as the tasks: made on first use
     mix = SuiteData(os.path.join(build.DATA, "heldout_val_mix"))
     mtb = ev.TaskBatch(mix, vocab, range(len(mix.instances)))
     mix_frames = torch.from_numpy(np.asarray(mix.frames)).float()
