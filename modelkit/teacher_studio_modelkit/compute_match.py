@@ -9,8 +9,9 @@ and prices the mean run in candidates, a fractional N. Best-of-N at that cost mi
 best-of-ceil(N) (paired.best_of_fractional). Every comparison is paired, on the same tasks: the mean
 difference with a 95 % bootstrap interval over the tasks, and exact sign tests (paired.py), which read the
 verdict: TTO is better than best-of-N when it beats even best-of-ceil(N), which costs more than a run;
-best-of-N is better when even best-of-floor(N), which costs less, beats TTO. Until 2026-12-03 a step was priced as a 3-update run's time over 3, which also charged each
-step a share of the step-0 preview and two final videos (results/compute_match.md)."""
+best-of-N is better when even best-of-floor(N), which costs less, beats TTO. Until 2026-12-03 a step was
+priced as a 3-update run's time over 3, which also charged each step a share of the step-0 preview and two
+final videos (results/compute_match.md)."""
 import argparse
 import math
 import os
@@ -78,6 +79,7 @@ def main():
               f"{pct(bon)} | {pct(cands.max(1))} | {points(mean_difference(s, cands[:, 0]))}; {tested(base)} | "
               f"{points(mean_difference(s, bon))} | {tested(fewer)}; {tested(more)} | "
               f"{verdict(base, 'TTO', 'the base')}; {against} |", flush=True)
+
 
 if __name__ == "__main__":
     main()

@@ -3,8 +3,8 @@
 Every comparison in the model cards is paired (TTO, the base sample and best-of-N run on the same tasks,
 best-of-N's seed 0 is the base sample and TTO's noise), so the tasks, not the methods, carry most of the
 spread. These helpers give the mean of the per-task differences with a bootstrap interval over the tasks,
-an exact sign test on the tasks where the two disagree (which reads the verdict), and best-of-N at a fractional N (a TTO run's cost
-in candidates is rarely a whole number)."""
+an exact sign test on the tasks where the two disagree (which reads the verdict), and best-of-N at a
+fractional N (a TTO run's cost in candidates is rarely a whole number)."""
 from math import comb
 
 import numpy as np

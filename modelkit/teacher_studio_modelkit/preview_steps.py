@@ -1,9 +1,10 @@
 """How many sampler steps the TTO loss should read (validation split):
     cd modelkit && python -m teacher_studio_modelkit.preview_steps --package blocks --settings 1@0.01,2@0.01,4@0.01
-The method (method.md, step 2) optimizes the one-step clean prediction at t = 1: the preview is the
-sampler's first step, and the final video is its 4 steps from the same noise. With k > 1 the loss reads
-the first k steps of the sampler (reasoner.sample_logits(steps=k), LoRA and gradients through all of them),
-a preview closer to the final video at k times the reasoner's part of a step. Per setting (k steps, lr): the
+The method (method.md, step 2) optimizes the one-step clean prediction at t = 1, and the final video is the
+4-step sampler from the same noise. With k > 1 the loss reads a k-step sampler instead
+(reasoner.sample_logits(steps=k): k Euler steps from t = 1 to 0, the LoRA and its gradients through all of
+them; k = 4 is the final video's own sampler), a preview closer to the final video at about k times the
+reasoner's part of a step. Per setting (k steps, lr): the
 packages' loop (check_base), a run's cost in candidates (experiment.run_costs, timed with that preview),
 best-of-N at that cost and the exact sign test against best-of-ceil(N) (paired.py). Run it alone: N comes
 from timings."""
@@ -32,7 +33,7 @@ def main():
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
     r, ans, _, data, judges, tb = validation_tasks(a.n, a.package)
     one_step = r.one_step_logits
-    print(f"# The TTO preview as the sampler's first k steps, {a.package} package (validation split, {len(tb)} tasks, "
+    print(f"# The TTO preview as a k-step sampler, {a.package} package (validation split, {len(tb)} tasks, "
           f"seeds {data.instances[0]['seed']}+; `python -m teacher_studio_modelkit.preview_steps --package {a.package} "
           f"--settings {a.settings}`, {time.strftime('%Y-%m-%d')})\n")
     print("| preview steps | lr | base | TTO | mean steps | hacking | step / candidate (ms per task) | a run in candidates (N) "
