@@ -85,7 +85,7 @@ def fit(teach):
                 " not only unsure out of distribution.")
     held = teach["teacher_heldout_gt_and_corruptions"]
     worst = min(held, key=lambda r: held[r]["balanced"])
-    return (f"It fits its own training videos (every rule at {pct(low)} or above), so these misses are out of"
+    return (f"It fits its own training videos (every rule at {pct(low)}{' or above' if low < 1 else ''}), so these misses are out of"
             " distribution: the held-out rooms are larger and hold a third block, and even on held-out ground"
             f" truth and corruptions its weakest rule is {worst} at {pct(held[worst]['balanced'])}.")
 
@@ -117,8 +117,9 @@ def verdict(teach, base):
             + (f", but below best-of-{b['n']} ({pct(b['teacher_picked'])}, oracle pass@{b['n']} {pct(b['oracle_pass_at_n'])}):"
                " the reasoner's samples of a push task differ a lot, so picking among them finds a right one"
                " more often than optimizing one" if lost else "")
-            + f"; hacking {pct(t['hacking_rate'])}. The issue's bar (beat base and best-of-N, hacking <= 10 %) is "
-            + ("met." if not lost and t["hacking_rate"] <= 0.1 and won else "**not met**.")
+            + f"; hacking {pct(t['hacking_rate'])}. By these rates, unpaired, the issue's bar (beat base and best-of-N,"
+            " hacking <= 10 %) reads " + ("met" if not lost and t["hacking_rate"] <= 0.1 and won else "**not met**")
+            + "; the paired test on 1024 tasks decides ([`modelkit/results/compute_match.md`](../../../modelkit/results/compute_match.md))."
             + (oracle_steer(base, teach) if lost else ""))
 
 
@@ -208,7 +209,21 @@ def history_text(record):
   chance in both (58.1 % / 81.1 % from the build's initial weights, 50.0 % / 83.0 % from seed 1001); at 2e-3, the rate
   this package's round 0 trained at, the same two starts learnt every rule (97.1 % / 99.0 % and 97.3 % / 99.5 %),
   so the recipe trains one start. Before step 3,000 every round 0 scored has a rule at chance, so starts cannot be raced
-  early ([`modelkit/results/blocks_round0_starts.md`](../../../modelkit/results/blocks_round0_starts.md))."""
+  early ([`modelkit/results/blocks_round0_starts.md`](../../../modelkit/results/blocks_round0_starts.md)).
+  Every base and TTO number in this history was measured with the full sampler's soft rollout, before 2026-12-04."""
+
+
+def push_text(base):
+    """Push on the held-out split, the reasoner's hard case, and what the full sampler's rollout did to it, in words."""
+    push = base["splits"]["push"]
+    return (f"Push with three blocks in a held-out room is this reasoner's hard case (base {pct(push['held-out test']['success'])},"
+            f" {pct(push['train (unseen tasks)']['success'])} on unseen train-split rooms): its pushes are learnt from rooms"
+            " with one or two blocks and leave little to spare in 11 transitions. Until 2026-12-04 the full sampler rolled"
+            " the blocks through the frames by their move probabilities, and the same weights pushed 23.5 % of held-out"
+            " tasks: training rolls the blocks along the ground truth's moves, so a block smeared over two cells after an"
+            " uncertain move was a state the network had never read, and pushes stalled. It now rolls them along its most"
+            " likely moves, the moves the full decoder draws"
+            " ([`modelkit/results/sampler_rollout.md`](../../../modelkit/results/sampler_rollout.md)).")
 
 
 def write_card(path, base, teach, size_mb, step_ms, parameters, record=None):
@@ -294,8 +309,7 @@ Graphs, inputs and outputs as gridworld's (`docs/model-package.md`); only the la
 - {verdict(teach, base)}
 - {answerer_text(teach)}
 {history_text(record)}
-- Push on three blocks in a held-out room is mostly beyond this reasoner: its pushes are learnt
-  from rooms with one or two blocks and little to spare in 11 transitions.
+- {push_text(base)}
 - The answerer and writer know only fall's and push's queries; the studio runs the other families on
   the packages trained on them (gridworld: maze, collect; bars: sort; connect: connect).
 """

@@ -213,10 +213,51 @@ class FamilyPackage:
         return load_run_models(self.experiment.make_reasoner(vocab, data), vocab, self.models, self.results,
                                f"run `python -m teacher_studio_modelkit.build --package {self.name}`", census=self.census)
 
-    def export(self, sets, vocab, reasoner, answerer, writer):
-        """Whether the graphs were written (not when they already hold these weights)."""
+    def export(self, sets, vocab, reasoner, answerer, writer, force=False):
+        """Whether the graphs were written (not when they already hold these weights, unless force)."""
         return export_package(sets[self.train_mix], vocab, reasoner, answerer, writer, package_defaults(reasoner, self.tto_lr),
-                       self.package_dir, self.checkpoint, self.name)
+                       self.package_dir, self.checkpoint, self.name, force=force)
+
+    def evaluate(self, sets, vocab, reasoner, writer, answerer, counts, stats, lap=lambda stage: None):
+        """The evaluation after an export: the reasoner's base success and the held-out teacher experiment
+        (runs/RUN.json, runs/RUN_teacher.json and their reports)."""
+        base = self.experiment.measure_reasoner(reasoner, sets, vocab, self.reasoner_budget, stats)
+        json.dump(base, open(os.path.join(RUNS, self.results[0]), "w"), indent=1)
+        self.experiment.write_report(base, os.path.join(REPORTS, f"{self.run}.md"))
+        lap("evaluation: reasoner")
+        teach = self.measure_teacher(sets, vocab, reasoner, writer, answerer, counts, tasks=16 if SMOKE else 256)
+        json.dump(teach, open(os.path.join(RUNS, self.results[1]), "w"), indent=1)
+        write_teacher_report(teach, os.path.join(REPORTS, f"{self.run}_teacher.md"), self.header)
+        lap("evaluation: teacher")
+
+    def reevaluate(self):
+        """The package's own models (its checkpoint), not trained again: the graphs exported again, the
+        evaluation and the card. For a change to how the models run (such as the full sampler's rollout), which
+        the export's same-weights check cannot see. The build's records carry over from runs/: the reasoner's
+        training stats (RUN_train.json), the answerer's training videos (RUN_teacher.json) and the build's
+        minutes (NAME_build.json, whose evaluation minutes become this evaluation's)."""
+        from .export import load_checkpoint
+        need = [f"{self.run}_train.json", self.results[1], f"{self.name}_build.json"]
+        missing = [f for f in need if not os.path.exists(os.path.join(RUNS, f))]
+        if missing:
+            raise SystemExit(f"missing in {RUNS}: {', '.join(missing)}: the records of the build that made the package "
+                             f"(run `python -m teacher_studio_modelkit.build --package {self.name}`)")
+        stats, teach, record = (json.load(open(os.path.join(RUNS, f))) for f in need)
+        reasoner, answerer, writer, vocab, _ = load_checkpoint(self.checkpoint)
+        sets, data_vocab = self.experiment.data_and_vocab()
+        assert data_vocab.words == vocab.words, "the package's vocabulary differs from the data's"
+        sets = self.teacher_data(sets)
+        self.export(sets, vocab, reasoner, answerer, writer, force=True)
+        start = [time.time()]
+
+        def lap(stage):
+            record["stages"][stage] = {"minutes": (time.time() - start[0]) / 60, "ran": True}
+            start[0] = time.time()
+
+        self.evaluate(sets, vocab, reasoner, writer, answerer, teach["answerer_training_videos"], stats, lap)
+        record["reevaluated"] = time.strftime("%Y-%m-%d")
+        json.dump(record, open(os.path.join(RUNS, f"{self.name}_build.json"), "w"), indent=1)
+        self.card(reasoner, answerer, writer)
 
     def build(self, fresh):
         """Every stage from scratch (with fresh; otherwise the cached ones are loaded), the export, then
@@ -237,14 +278,7 @@ class FamilyPackage:
         record = {"stages": minutes, "budgets": {"reasoner": as_budget(self.reasoner_budget).to_json()} | self.teacher_budgets(),
                   "date": time.strftime("%Y-%m-%d")}
         json.dump(record, open(build_json, "w"), indent=1)  # again below, with the evaluation's minutes
-        base = self.experiment.measure_reasoner(reasoner, sets, vocab, self.reasoner_budget, stats)
-        json.dump(base, open(os.path.join(RUNS, self.results[0]), "w"), indent=1)
-        self.experiment.write_report(base, os.path.join(REPORTS, f"{self.run}.md"))
-        lap("evaluation: reasoner")
-        teach = self.measure_teacher(sets, vocab, reasoner, writer, answerer, counts, tasks=16 if SMOKE else 256)
-        json.dump(teach, open(os.path.join(RUNS, self.results[1]), "w"), indent=1)
-        write_teacher_report(teach, os.path.join(REPORTS, f"{self.run}_teacher.md"), self.header)
-        lap("evaluation: teacher")
+        self.evaluate(sets, vocab, reasoner, writer, answerer, counts, stats, lap)
         json.dump(record, open(build_json, "w"), indent=1)
         self.card(reasoner, answerer, writer)
 
@@ -260,8 +294,12 @@ class FamilyPackage:
     def main(self, doc):
         ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
         ap.add_argument("--card-only", action="store_true", help="rewrite MODEL_CARD.md of the exported package only")
+        ap.add_argument("--reevaluate", action="store_true",
+                        help="the checkpoint's models, not trained again: export, evaluate and write the card again")
         a = ap.parse_args()
         torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
+        if a.reevaluate:
+            return self.reevaluate()
         sets, vocab = self.experiment.data_and_vocab()
         sets = self.teacher_data(sets)
         reasoner, answerer, writer = self.load_models(vocab, self.train_gt(sets)[0])
@@ -308,7 +346,10 @@ def build_text(record, teach):
             + ("; the cached stages' time was not recorded" if unknown else "")
             + f"; training budgets: reasoner {budget_text(b['reasoner'])}, query writer {budget_text(b['writer'])},"
             f" answerer {answerer_chain_text(b)}. The evaluation that wrote this card took {evaluation:.0f} minutes more."
-            + (f" {record['note']}" if record.get("note") else ""))
+            + (f" {record['note']}" if record.get("note") else "")
+            + (f" On {record['reevaluated']} the same models were exported and evaluated again, not trained"
+               " (`--reevaluate`: a change to how they run), and this card's numbers are that evaluation's."
+               if record.get("reevaluated") else ""))
 
 
 def misses(teach):

@@ -20,7 +20,9 @@ This frame's moves are not known yet, so they are settled in OBJECTS passes: pas
 other block stays, pass q reads the moves of pass q - 1 (a stack of three falling blocks is settled
 after three passes, the lowest first, as the suite's simulation moves them). A small MLP mixes
 field, contacts, turns, the noisy latent and the flow time into the slot's move logits; the last
-pass's logits are the output.
+pass's logits are the output. Between frames the full sampler moves the blocks by each frame's most
+likely moves (hard, as training's ground truth moves them); the one-step preview moves them by the move
+probabilities, so that the TTO gradients are exact (results/sampler_rollout.md).
 Frames are built by construction: each block is drawn where its moves lead, in its colour (filled
 on its own outline, as the suite draws a placed block), on the first frame without blocks, so every
 frame holds each block at most once and moves are at most one cell; falling straight, landing,
@@ -140,11 +142,14 @@ class ObjectsReasoner(CellFlow, nn.Module):
         others = any_other(torch.stack([present * (1 - arrived), moved_before * (1 - arrived), moving], -1))
         return torch.cat([arrived[..., None], moved_before[..., None], others], -1)
 
-    def forward(self, x_t, t, cells0, instr, lora=None, teacher_moves=None, field=None):
+    def forward(self, x_t, t, cells0, instr, lora=None, teacher_moves=None, field=None, hard=False):
         """x_t [B, T-1, O, LATENT], t [B], cells0 [B, N], instr [B, L] -> move logits
         [B, T-1, O, MOVES]. teacher_moves [B, T-1, O] (training): propagate the positions through
         the ground-truth moves between frames (the passes within a frame always use the predicted
-        ones, as at sampling time)."""
+        ones, as at sampling time). hard (the full sampler): between frames the blocks take each
+        frame's most likely moves, as the full decoder draws them, so every frame starts from
+        positions as crisp as training's; the soft default (the one-step preview) keeps the
+        gradients."""
         if field is None:
             field = self.field(cells0, instr, lora)
         temb = self.time(time_features(t, x_t.dtype))[:, None].expand(-1, OBJECTS, -1)
@@ -163,15 +168,19 @@ class ObjectsReasoner(CellFlow, nn.Module):
                 probs = torch.softmax(logits, -1)
                 moved, moving = self.step(probs, shifted), (1 - probs[..., 0]) * present
             out.append(logits)
-            probs = probs if teacher_moves is None else (teacher_moves[:, f, :, None] == torch.arange(K)).to(torch.float32)
+            if teacher_moves is not None:
+                probs = (teacher_moves[:, f, :, None] == torch.arange(K)).to(torch.float32)
+            elif hard:
+                probs = (logits.argmax(-1)[..., None] == torch.arange(K)).to(torch.float32)
             moved_before = (1 - probs[..., 0]) * present
             p = self.step(probs, shifted)
         return torch.stack(out, 1)
 
     def sample_logits(self, z1, cells0, instr, lora=None, steps=SAMPLER_STEPS):
-        """Full few-step sampler from fixed noise z1 [B, T-1, O, LATENT]; the last step's logits."""
+        """Full few-step sampler from fixed noise z1 [B, T-1, O, LATENT]; the last step's logits. The
+        blocks follow each frame's most likely moves, as the full decoder draws them."""
         field = self.field(cells0, instr, lora)
-        return self.euler_logits(z1, lambda x, t: self.forward(x, t, cells0, instr, field=field), steps)
+        return self.euler_logits(z1, lambda x, t: self.forward(x, t, cells0, instr, field=field, hard=True), steps)
 
     def one_step_logits(self, z1, cells0, instr, lora=None):
         return self.forward(z1, torch.ones(z1.shape[0], dtype=z1.dtype), cells0, instr, lora)

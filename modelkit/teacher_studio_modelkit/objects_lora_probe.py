@@ -52,14 +52,14 @@ class SlotsProbe(ObjectsReasoner):
     def field(self, cells0, instr, lora=None):
         return super().field(cells0, instr, self._split(lora)[0])
 
-    def forward(self, x_t, t, cells0, instr, lora=None, teacher_moves=None, field=None):
+    def forward(self, x_t, t, cells0, instr, lora=None, teacher_moves=None, field=None, hard=False):
         mix_lora = self._split(lora)[1] if lora is not None else getattr(self, "_sampling_mix_lora", None)
         if mix_lora is None:
-            return super().forward(x_t, t, cells0, instr, lora, teacher_moves, field)
+            return super().forward(x_t, t, cells0, instr, lora, teacher_moves, field, hard)
         plain = self.mix
         self.mix = LoraMix(plain, *mix_lora)
         try:
-            return super().forward(x_t, t, cells0, instr, lora, teacher_moves, field)
+            return super().forward(x_t, t, cells0, instr, lora, teacher_moves, field, hard)
         finally:
             self.mix = plain
 

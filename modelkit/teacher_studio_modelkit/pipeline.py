@@ -288,11 +288,12 @@ def package_defaults(reasoner, lr=TTO_LR):
 
 
 def export_package(d, vocab, reasoner, answerer, writer, defaults, package=PACKAGE, checkpoint=CHECKPOINT,
-                   name="gridworld"):
-    """Graphs (skipped when the checkpoint already holds these weights), manifest.json with d's
-    appearances, rules and families, and the PyTorch checkpoint. Returns whether the graphs were written."""
+                   name="gridworld", force=False):
+    """Graphs (skipped when the checkpoint already holds these weights, unless force: the graphs also change
+    with the code that runs the models), manifest.json with d's appearances, rules and families, and the
+    PyTorch checkpoint. Returns whether the graphs were written."""
     from .export import export_all, save_checkpoint, write_manifest
-    exported = not same_weights(checkpoint, package, reasoner, answerer, writer)
+    exported = force or not same_weights(checkpoint, package, reasoner, answerer, writer)
     if not exported:
         log("export: the graphs already hold these weights; rewriting the manifest only")
     else:

@@ -8,7 +8,8 @@ here, after its gen-data and reasoner: a package without extra videos handed the
 A package that chooses its answerer on the validation split (blocks) scores every answerer training
 on it; blocks trains its round 0 at a peak learning rate of its own and every training under bfloat16
 autocast; with two round-0 starts the better-scored one goes on. The names of a package's stages and results come from its run name. The build record gives
-the card its budgets, in steps (blocks) or minutes (the packages built before step budgets)."""
+the card its budgets, in steps (blocks) or minutes (the packages built before step budgets), and says when the
+package's models were evaluated again without training (--reevaluate), which needs that record."""
 import json
 import os
 from dataclasses import replace
@@ -91,6 +92,24 @@ def test_build_record_holds_the_budgets_and_the_card_prints_them():
     assert " two-pair composites + " in build_text(record, {"experiment_minutes": 5.0})
     record["budgets"] = {"reasoner": 5} | replace(bars, extra_after=("first", 2), extra_key="more videos").teacher_budgets()
     assert "answerer 14 minutes + 2 minutes more videos + 4 minutes hardening" in build_text(record, {"experiment_minutes": 5.0})
+
+
+def test_a_reevaluated_card_says_so_and_reevaluate_needs_the_builds_records(tmp_path, monkeypatch):
+    """--reevaluate (the package's models exported and evaluated again, not trained) keeps the build's record and
+    says on the card that its numbers come from the later evaluation; without the build's records it stops
+    before any work, naming what is missing and the command that makes them."""
+    from teacher_studio_modelkit.family_package import build_text
+    stages = {k: {"minutes": 10.0, "ran": True} for k in ("gen-data", "reasoner", "writer and answerer", "export",
+                                                          "evaluation: reasoner")}
+    record = {"stages": stages, "date": "2026-12-03", "budgets": {"reasoner": {"steps": 650}} | package_of("blocks").teacher_budgets()}
+    assert "evaluated again" not in build_text(record, {"experiment_minutes": 5.0})
+    text = build_text(record | {"reevaluated": "2026-12-04"}, {"experiment_minutes": 5.0})
+    assert "Built by that command on 2026-12-03 in **40 minutes**" in text
+    assert "On 2026-12-04 the same models were exported and evaluated again, not trained" in text
+    monkeypatch.setattr(family_package, "RUNS", str(tmp_path))
+    (tmp_path / "objects_train.json").write_text("{}")
+    with pytest.raises(SystemExit, match="objects_teacher.json, blocks_build.json: .*build --package blocks"):
+        package_of("blocks").reevaluate()
 
 
 @pytest.mark.parametrize("name", PACKAGES + ("blocks+tried",))

@@ -4,7 +4,7 @@ ground-truth moves; the surrogate equals the hard render when the moves are cert
 features see a block below and see it leave; one MatMul moves positions as each shift matrix
 does, and step, contacts and any_other keep their definitions; training computes only the fields of
 the colours present, with the same loss and gradients; samples draw every block once per frame with steps of
-at most one cell; each colour's field ignores where the blocks are and differs from the others' only
+at most one cell, and the full sampler rolls the blocks along its own most likely moves; each colour's field ignores where the blocks are and differs from the others' only
 through the outlines."""
 import numpy as np
 import pytest
@@ -165,6 +165,25 @@ def test_samples_draw_each_block_once_with_small_steps(blocks_data):
             assert (drawn[want] == 1).all()  # a present block is drawn unless another shares its cell
             assert (drawn[~present[:, o]] == 0).all()
     assert not torch.allclose(videos[0], videos[1]), "the move logits depend on the noise"
+
+
+def test_the_full_sampler_rolls_the_blocks_along_its_own_most_likely_moves(push_data):
+    """hard=True (the sampler) moves the blocks between frames by each frame's most likely moves, the
+    moves the full decoder draws: its logits are those of the same network fed those moves as if they
+    were the ground truth, as in training. The soft rollout (the one-step preview, which keeps the
+    gradients) reads other states once a move is uncertain."""
+    m = model_for(push_data)
+    _, cells = gt(push_data, 8)
+    z = torch.cat([m.noise(i) for i in range(8)])
+    instr = torch.zeros(8, 40, dtype=torch.long)
+    t = torch.ones(8)
+    with torch.no_grad():
+        hard = m.forward(z, t, cells[:, 0], instr, hard=True)
+        fed = m.forward(z, t, cells[:, 0], instr, teacher_moves=hard.argmax(-1))
+        soft = m.forward(z, t, cells[:, 0], instr)
+    assert torch.allclose(hard, fed, atol=1e-5)
+    assert torch.allclose(hard[:, 0], soft[:, 0])  # the first frame reads the same state either way
+    assert not torch.allclose(hard, soft, atol=1e-3)
 
 
 def test_push_oracle_loss_is_small_on_ground_truth_and_large_when_nothing_moves(push_data):
