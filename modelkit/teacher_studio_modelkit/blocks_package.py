@@ -85,8 +85,8 @@ def fit(teach):
                 " not only unsure out of distribution.")
     held = teach["teacher_heldout_gt_and_corruptions"]
     worst = min(held, key=lambda r: held[r]["balanced"])
-    return (f"It fits its own training videos (every rule at {pct(low)}{' or above' if low < 1 else ''}), so these misses are out of"
-            " distribution: the held-out rooms are larger and hold a third block, and even on held-out ground"
+    return (f"It fits its own training videos (every rule at {pct(low)}{' or above' if low < 1 else ''}), so these misses"
+            " are out of distribution: the held-out rooms are larger and hold a third block, and even on held-out ground"
             f" truth and corruptions its weakest rule is {worst} at {pct(held[worst]['balanced'])}.")
 
 
@@ -216,14 +216,14 @@ def history_text(record):
 def push_text(base):
     """Push on the held-out split, the reasoner's hard case, and what the full sampler's rollout did to it, in words."""
     push = base["splits"]["push"]
-    return (f"Push with three blocks in a held-out room is this reasoner's hard case (base {pct(push['held-out test']['success'])},"
-            f" {pct(push['train (unseen tasks)']['success'])} on unseen train-split rooms): its pushes are learnt from rooms"
-            " with one or two blocks and leave little to spare in 11 transitions. Until 2026-12-04 the full sampler rolled"
-            " the blocks through the frames by their move probabilities, and the same weights pushed 23.5 % of held-out"
-            " tasks: training rolls the blocks along the ground truth's moves, so a block smeared over two cells after an"
-            " uncertain move was a state the network had never read, and pushes stalled. It now rolls them along its most"
-            " likely moves, the moves the full decoder draws"
-            " ([`modelkit/results/sampler_rollout.md`](../../../modelkit/results/sampler_rollout.md)).")
+    return ("Push with three blocks in a held-out room is this reasoner's hard case"
+            f" (base {pct(push['held-out test']['success'])}, {pct(push['train (unseen tasks)']['success'])} on unseen"
+            " train-split rooms): its pushes are learnt from rooms with one or two blocks and leave little to spare in"
+            " 11 transitions. Until 2026-12-04 the full sampler rolled the blocks through the frames by their move"
+            " probabilities, and the same weights succeeded on 23.5 % of held-out push samples: training rolls the"
+            " blocks along the ground truth's moves, so a block smeared over two cells after an uncertain move was a"
+            " state the network had never read, and pushes stalled. It now rolls them along its most likely moves, the"
+            " moves the full decoder draws ([`modelkit/results/sampler_rollout.md`](../../../modelkit/results/sampler_rollout.md)).")
 
 
 def write_card(path, base, teach, size_mb, step_ms, parameters, record=None):

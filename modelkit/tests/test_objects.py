@@ -4,8 +4,8 @@ ground-truth moves; the surrogate equals the hard render when the moves are cert
 features see a block below and see it leave; one MatMul moves positions as each shift matrix
 does, and step, contacts and any_other keep their definitions; training computes only the fields of
 the colours present, with the same loss and gradients; samples draw every block once per frame with steps of
-at most one cell, and the full sampler rolls the blocks along its own most likely moves; each colour's field ignores where the blocks are and differs from the others' only
-through the outlines."""
+at most one cell, and the full sampler rolls the blocks along its own most likely moves; each colour's
+field ignores where the blocks are and differs from the others' only through the outlines."""
 import numpy as np
 import pytest
 import torch
