@@ -226,12 +226,14 @@ class Reasoner(CellFlow, nn.Module):
             out = out * term[..., k]
         return out
 
-    def forward(self, x_t, t, cells0, instr, lora=None, teacher_moves=None, fields=None, frame_fields=None):
+    def forward(self, x_t, t, cells0, instr, lora=None, teacher_moves=None, fields=None, frame_fields=None, hard=False):
         """x_t [B, T-1, LATENT], t [B], cells0 [B, C*C] long, instr [B, L] long -> move logits
         [B, T-1, MOVES]. teacher_moves [B, T-1] (training): propagate the position through the
         ground-truth moves instead of the predicted ones. fields: self.fields(cells0, instr, lora)
         when the caller already has them (they do not depend on x_t or t); frame_fields
-        [B, T-1, C*C, MOVES] (training): the field each frame reads, already picked."""
+        [B, T-1, C*C, MOVES] (training): the field each frame reads, already picked. hard: propagate it
+        through each frame's most likely move (the blocks sampler's rollout; the package's sampler still
+        rolls by the move probabilities: results/sampler_rollout_gridworld.md)."""
         if fields is None and frame_fields is None:
             fields = self.fields(cells0, instr, lora)
         temb = self.time(time_features(t, x_t.dtype))
@@ -247,15 +249,18 @@ class Reasoner(CellFlow, nn.Module):
             here = (p[:, :, None] * field).sum(1)  # the field's logits where the agent is
             logits = here + self.mix(torch.cat([here, x_t[:, f], temb], -1))
             out.append(logits)
-            probs = torch.softmax(logits, -1) if teacher_moves is None else one_hot(teacher_moves[:, f], len(MOVES))
+            if teacher_moves is not None:
+                probs = one_hot(teacher_moves[:, f], len(MOVES))
+            else:
+                probs = one_hot(logits.argmax(-1), len(MOVES)) if hard else torch.softmax(logits, -1)
             p = sum(probs[:, k:k + 1] * (p @ self.shift[k]) for k in range(len(MOVES)))
             coins = coins * (1 - (slots @ p[:, :, None])[..., 0])
         return torch.stack(out, 1)
 
-    def sample_logits(self, z1, cells0, instr, lora=None, steps=SAMPLER_STEPS):
-        """Full few-step sampler from fixed noise z1; returns the last step's move logits."""
+    def sample_logits(self, z1, cells0, instr, lora=None, steps=SAMPLER_STEPS, hard=False):
+        """Full few-step sampler from fixed noise z1; returns the last step's move logits (hard: forward's)."""
         fields = self.fields(cells0, instr, lora)  # the same at every step
-        return self.euler_logits(z1, lambda x, t: self.forward(x, t, cells0, instr, lora, fields=fields), steps)
+        return self.euler_logits(z1, lambda x, t: self.forward(x, t, cells0, instr, lora, fields=fields, hard=hard), steps)
 
     def one_step_logits(self, z1, cells0, instr, lora=None):
         """The teacher's view: clean prediction from t = 1 in one step."""

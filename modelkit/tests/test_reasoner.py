@@ -2,7 +2,8 @@
 from ground-truth moves (coins vanishing where the agent picks them up, for collect); every sampled
 video holds one agent moving at most one cell; the surrogate equals the hard render when the moves
 are certain; training's per-frame fields equal the rollout's mixture of coin-subset fields; the
-trained reasoner's samples vary with the noise where it is unsure (held-out tasks)."""
+trained reasoner's samples vary with the noise where it is unsure (held-out tasks); the hard rollout
+follows the network's own most likely moves."""
 import os
 
 import numpy as np
@@ -63,6 +64,25 @@ def test_samples_hold_one_agent_with_small_steps(suite_data):
         for v in c.numpy():
             labels = judges["maze"](v)  # collect's frames are read the same way
             assert labels["maze.one_agent"] == 1 and labels["maze.step"] == 1
+
+
+def test_the_hard_rollout_follows_its_own_most_likely_moves(suite_data):
+    """forward(hard=True) (results/sampler_rollout_gridworld.md) moves the agent by each frame's most likely
+    move: its logits are those of the same network fed those moves as ground truth, and the package's sampler
+    (soft by default) reads other positions once a move is uncertain."""
+    r = reasoner_for(suite_data)
+    _, cells = gt_batch(suite_data, 8)
+    z = torch.cat([r.noise(i) for i in range(8)])
+    instr = torch.zeros(8, 40, dtype=torch.long)
+    t = torch.ones(8)
+    with torch.no_grad():
+        hard = r.forward(z, t, cells[:, 0], instr, hard=True)
+        fed = r.forward(z, t, cells[:, 0], instr, teacher_moves=hard.argmax(-1))
+        soft = r.forward(z, t, cells[:, 0], instr)
+        assert torch.equal(r.sample_logits(z, cells[:, 0], instr), r.sample_logits(z, cells[:, 0], instr, hard=False))
+    assert torch.allclose(hard, fed, atol=1e-5)
+    assert torch.allclose(hard[:, 0], soft[:, 0])
+    assert not torch.allclose(hard, soft, atol=1e-3)
 
 
 def test_training_fields_equal_the_rollouts_mixture_on_ground_truth(suite_data):
