@@ -1,5 +1,5 @@
 /**
- * `npm run bench:provider -- --provider webgpu [--package DIR]... [--repeats 30] [--tasks 10] [--torch-device cpu,cuda] [--out bench/results]`
+ * `npm run bench:provider -- --provider webgpu [--package DIR]... [--repeats 30] [--tasks 10] [--threads 0] [--torch-device cpu,cuda] [--out bench/results]`
  *
  * One execution provider against CPU, on the same package, machine and run: whether it starts (and
  * why not), its one-time cost (sessions opened and warmed up: WebGPU compiles its shaders there),
@@ -26,6 +26,7 @@ const { values } = parseArgs({
     package: { type: 'string', multiple: true },
     repeats: { type: 'string', default: '30' },
     tasks: { type: 'string', default: '10' },
+    threads: { type: 'string', default: '0' },
     'torch-device': { type: 'string' },
     out: { type: 'string', default: 'bench/results' },
   },
@@ -33,6 +34,8 @@ const { values } = parseArgs({
 const provider = parseProvider(values.provider)
 const repeats = Number(values.repeats)
 const tasksPerFamily = Number(values.tasks)
+// onnxruntime's intra-op threads on both sides (0: onnxruntime chooses, as the studio does).
+const threads = Number(values.threads)
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
@@ -96,7 +99,7 @@ interface Side {
 
 async function openSide(pkg: ModelPackage, name: typeof provider | 'cpu'): Promise<Side> {
   const [models, openMs] = await timed(async () => {
-    const m = await StudioModels.open(pkg, name)
+    const m = await StudioModels.open(pkg, name, threads)
     await m.warmUp()
     return m
   })
@@ -163,8 +166,8 @@ for (const dir of values.package ?? [defaultPackageDir()]) {
   print()
   print('| runtime | open + warm-up ms | teacher step (tto_step: forward + LoRA gradients) | full sampler (sample) |')
   print('|---|---|---|---|')
-  print(`| onnxruntime-node cpu | ${cpu.openMs.toFixed(0)} | ${ms(cpu.stepMs)} | ${ms(cpu.sampleMs)} |`)
-  print(`| onnxruntime-node ${actual.actual}${actual.actual === provider ? '' : ` (asked ${provider})`} | ${other.openMs.toFixed(0)} | ${ms(other.stepMs)} | ${ms(other.sampleMs)} |`)
+  print(`| onnxruntime-node cpu${threads ? `, ${threads} threads` : ''} | ${cpu.openMs.toFixed(0)} | ${ms(cpu.stepMs)} | ${ms(cpu.sampleMs)} |`)
+  print(`| onnxruntime-node ${actual.actual}${actual.actual === provider ? '' : ` (asked ${provider})`}${threads ? `, ${threads} threads` : ''} | ${other.openMs.toFixed(0)} | ${ms(other.stepMs)} | ${ms(other.sampleMs)} |`)
   const torchNotes: string[] = []
   for (const device of values['torch-device']?.split(',') ?? []) {
     const row = torchTimes(`modelkit/checkpoints/${pkg.id}.pt`, device)
@@ -200,6 +203,11 @@ for (const dir of values.package ?? [defaultPackageDir()]) {
   // The studio's teacher loop (early stop on a confirmed confident video, the base video judged
   // first) on held-out tasks, judged by the evaluator.
   const d = pkg.manifest.defaults
+  if (tasksPerFamily <= 0) {
+    await cpu.models.release()
+    await other.models.release()
+    continue
+  }
   const runs: { family: string; seed: number; cpu: { success: boolean; updates: number; ms: number }; other: { success: boolean; updates: number; ms: number } }[] = []
   for (const f of pkg.manifest.families.map((x) => x.name)) {
     for (let seed = 0; seed < tasksPerFamily; seed++) {
@@ -228,6 +236,6 @@ for (const dir of values.package ?? [defaultPackageDir()]) {
 }
 
 mkdirSync(values.out, { recursive: true })
-const file = join(values.out, `${date}-provider-${provider}.md`)
+const file = join(values.out, `${date}-provider-${provider}${threads ? `-threads${threads}` : ''}.md`)
 writeFileSync(file, `${lines.join('\n')}\n`)
 console.log(`\nwrote ${file}`)
