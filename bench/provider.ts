@@ -1,5 +1,5 @@
 /**
- * `npm run bench:provider -- --provider webgpu [--package DIR]... [--repeats 30] [--tasks 10] [--threads 0] [--torch-device cpu,cuda] [--out bench/results]`
+ * `npm run bench:provider -- --provider webgpu [--package DIR]... [--repeats 30] [--tasks 10] [--threads N] [--torch-device cpu,cuda] [--out bench/results]`
  *
  * One execution provider against CPU, on the same package, machine and run: whether it starts (and
  * why not), its one-time cost (sessions opened and warmed up: WebGPU compiles its shaders there),
@@ -26,7 +26,7 @@ const { values } = parseArgs({
     package: { type: 'string', multiple: true },
     repeats: { type: 'string', default: '30' },
     tasks: { type: 'string', default: '10' },
-    threads: { type: 'string', default: '0' },
+    threads: { type: 'string' },
     'torch-device': { type: 'string' },
     out: { type: 'string', default: 'bench/results' },
   },
@@ -34,8 +34,10 @@ const { values } = parseArgs({
 const provider = parseProvider(values.provider)
 const repeats = Number(values.repeats)
 const tasksPerFamily = Number(values.tasks)
-// onnxruntime's intra-op threads on both sides (0: onnxruntime chooses, as the studio does).
-const threads = Number(values.threads)
+// onnxruntime's intra-op threads on both sides: by default the studio's (DEFAULT_INTRA_OP_THREADS);
+// 0 lets onnxruntime choose (the studio's default until 2026-12-04).
+const threads = values.threads === undefined ? undefined : Number(values.threads)
+const threadLabel = threads === undefined ? '' : `, ${threads === 0 ? "onnxruntime's choice of threads" : `${threads} thread${threads === 1 ? '' : 's'}`}`
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
@@ -166,8 +168,8 @@ for (const dir of values.package ?? [defaultPackageDir()]) {
   print()
   print('| runtime | open + warm-up ms | teacher step (tto_step: forward + LoRA gradients) | full sampler (sample) |')
   print('|---|---|---|---|')
-  print(`| onnxruntime-node cpu${threads ? `, ${threads} threads` : ''} | ${cpu.openMs.toFixed(0)} | ${ms(cpu.stepMs)} | ${ms(cpu.sampleMs)} |`)
-  print(`| onnxruntime-node ${actual.actual}${actual.actual === provider ? '' : ` (asked ${provider})`}${threads ? `, ${threads} threads` : ''} | ${other.openMs.toFixed(0)} | ${ms(other.stepMs)} | ${ms(other.sampleMs)} |`)
+  print(`| onnxruntime-node cpu${threadLabel} | ${cpu.openMs.toFixed(0)} | ${ms(cpu.stepMs)} | ${ms(cpu.sampleMs)} |`)
+  print(`| onnxruntime-node ${actual.actual}${actual.actual === provider ? '' : ` (asked ${provider})`}${threadLabel} | ${other.openMs.toFixed(0)} | ${ms(other.stepMs)} | ${ms(other.sampleMs)} |`)
   const torchNotes: string[] = []
   for (const device of values['torch-device']?.split(',') ?? []) {
     const row = torchTimes(`modelkit/checkpoints/${pkg.id}.pt`, device)
@@ -236,6 +238,6 @@ for (const dir of values.package ?? [defaultPackageDir()]) {
 }
 
 mkdirSync(values.out, { recursive: true })
-const file = join(values.out, `${date}-provider-${provider}${threads ? `-threads${threads}` : ''}.md`)
+const file = join(values.out, `${date}-provider-${provider}${threads === undefined ? '' : `-threads${threads}`}.md`)
 writeFileSync(file, `${lines.join('\n')}\n`)
 console.log(`\nwrote ${file}`)

@@ -2,7 +2,7 @@
  * runtime/: the only module that touches onnxruntime-node. Opens graphs on a chosen execution
  * provider with a readable fallback to CPU, and moves plain typed-array tensors in and out.
  */
-export { cudaProviderInstalled, GraphLoadError, ModelFileMissingError, openGraph, runtimeVersion } from './session'
+export { cudaProviderInstalled, DEFAULT_INTRA_OP_THREADS, GraphLoadError, ModelFileMissingError, openGraph, runtimeVersion } from './session'
 export type { GraphSession, OpenGraphOptions } from './session'
 export { describeProviders, isProviderName, parseProvider, providerNames, summarizeProviderError } from './providers'
 export type { ProviderChoice, ProviderName } from './providers'

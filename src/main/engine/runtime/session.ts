@@ -34,9 +34,20 @@ export interface GraphSession {
 
 export interface OpenGraphOptions {
   provider: ProviderName
-  /** Threads for the CPU provider (0 lets onnxruntime choose). */
+  /** Threads for the CPU provider (0 lets onnxruntime choose; default DEFAULT_INTRA_OP_THREADS). */
   intraOpThreads?: number
 }
+
+/**
+ * Intra-op threads a graph gets unless told otherwise. The studio's graphs are small, and more
+ * threads cost more than they split: the built-in package's teacher step took 228 ms on one thread,
+ * 220 on two and 364 with onnxruntime's own choice (16) on a 16-core machine, and 86 ms on one
+ * thread, 113 on two and 118 with onnxruntime's choice on this project's 2-core machine
+ * (bench/results/2026-12-04-provider-webgpu-gridworld-threads.md, 2026-12-04-cpu-threads-2core.md).
+ * One thread was the best count or within 4 % of it on both, and leaves the other cores to the
+ * window and the other jobs.
+ */
+export const DEFAULT_INTRA_OP_THREADS = 1
 
 async function createSession(path: string, provider: ProviderName, intraOpThreads: number): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(path, {
@@ -52,7 +63,7 @@ async function createSession(path: string, provider: ProviderName, intraOpThread
  */
 export async function openGraph(path: string, options: OpenGraphOptions): Promise<GraphSession> {
   if (!existsSync(path)) throw new ModelFileMissingError(path)
-  const threads = options.intraOpThreads ?? 0
+  const threads = options.intraOpThreads ?? DEFAULT_INTRA_OP_THREADS
   let session: ort.InferenceSession
   let choice: ProviderChoice = { requested: options.provider, actual: options.provider, fallbackReason: null }
   try {
