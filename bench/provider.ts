@@ -8,7 +8,8 @@
  * teacher loop on `--tasks` held-out tasks per family on both, judged by the rule-based evaluator
  * (same verdicts? same number of updates? seconds per task). `--torch-device cpu,cuda` adds PyTorch eager
  * on those devices for the same two graphs (bench/torch_speed.py, from the package's modelkit
- * checkpoint). Prints the tables and writes them as markdown under --out.
+ * checkpoint). Prints the tables and writes them as markdown under --out. On a machine without
+ * Node.js (the GPU machine), the script runs bundled: bench/README.md, "Execution providers".
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
@@ -19,6 +20,7 @@ import { defaultPackageDir, loadModelPackage, StudioModels, type ModelPackage, t
 import { optimizeWithTeacher, queryLossWeights } from '../src/main/engine/optimize'
 import { parseProvider, runtimeVersion, type NamedTensors } from '../src/main/engine/runtime'
 import { evaluateVideo, generateTask } from '../src/main/engine/tasks'
+import { mean, median } from './speed'
 
 const { values } = parseArgs({
   options: {
@@ -39,8 +41,6 @@ const tasksPerFamily = Number(values.tasks)
 const threads = values.threads === undefined ? undefined : Number(values.threads)
 const threadLabel = threads === undefined ? '' : `, ${threads === 0 ? "onnxruntime's choice of threads" : `${threads} thread${threads === 1 ? '' : 's'}`}`
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
 const ms = (xs: number[]) => `${median(xs).toFixed(1)} (${mean(xs).toFixed(1)})`
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {

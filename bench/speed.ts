@@ -16,8 +16,8 @@ export interface SpeedReport {
   torch: { stepMs: { median: number; mean: number }; sampleMs: { median: number; mean: number }; version: string } | { skipped: string }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+export const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
 const stats = (xs: number[]) => ({ median: median(xs), mean: mean(xs) })
 
 export async function measureSpeed(models: StudioModels, repeats: number, checkpoint: string): Promise<SpeedReport> {

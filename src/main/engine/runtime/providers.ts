@@ -40,7 +40,7 @@ export function summarizeProviderError(provider: ProviderName, error: unknown): 
 export function describeProviders(bundledCuda: boolean): { name: ProviderName; bundled: boolean; note: string }[] {
   return [
     { name: 'cpu', bundled: true, note: 'Always available.' },
-    { name: 'webgpu', bundled: process.platform !== 'darwin', note: 'Bundled for Linux x64 and Windows; needs a GPU with Vulkan (Linux) or D3D12 (Windows) drivers. Same results as CPU; about 2x faster on the built-in package, slower on the smaller packages (blocks, connect, bars), whose many small operators each cost a GPU dispatch. Falls back to CPU with a notice if it cannot start.' },
+    { name: 'webgpu', bundled: process.platform !== 'darwin', note: 'Bundled for Linux x64 and Windows; needs a GPU with Vulkan (Linux) or D3D12 (Windows) drivers. Same results as CPU; about 2x faster on the built-in package, slower on the smaller packages (blocks, connect, bars), which do little arithmetic in many small operators. Falls back to CPU with a notice if it cannot start.' },
     {
       name: 'cuda',
       bundled: bundledCuda,
