@@ -1,0 +1,95 @@
+"""The answerer under optimization pressure (a package's held-out test split, committed checkpoint):
+    cd modelkit && python -m teacher_studio_modelkit.answerer_pressure [--packages blocks,connect] [--tasks 256]
+        [--lr-scales 1,4,16] [--steps 16]
+A card's "optimized samples" are TTO's final videos at the package's settings. Those runs stop once the
+teacher is confident (most at step 0, on the base video), so few videos break a rule, and a rule's balanced
+accuracy on them can rest on two broken videos (blocks' push.no_wall: 74.6 % = one of two caught). Here every
+run takes all its steps (no early stop, no confirmation) at the package's learning rate times each scale, and
+its final video (the lowest-loss LoRA's, as in the loop) is judged by the evaluator and by the answerer. Per
+package, scale and rule: the answerer's balanced accuracy (TPR, TNR, yes / no videos), then pooled over the
+scales; per scale: the evaluator's success and how often the teacher was confident (P(Yes) >= 0.8 on every
+query) on a video the evaluator fails (hacking at that pressure). Uses the test split's tasks the card uses
+(base_check.test_tasks), never the validation split's."""
+import argparse
+import os
+import time
+
+import numpy as np
+import torch
+
+from . import evaluate as ev
+from .base_check import test_tasks
+from .experiment import teacher_loss
+from .export import load_checkpoint
+from .rules import success
+from .validate import VALIDATION
+
+CONFIDENT = 0.8  # P(Yes) on every query at which the teacher counts as sure (the engine's bench)
+
+
+def pressured(r, ans, judges, tb, lr, steps):
+    """Final videos after `steps` updates at lr (no stop), their evaluator labels, the answerer's P(Yes)."""
+    res = ev.optimize_tasks(r, ans, tb, lr=lr, max_steps=steps, tau=float("-inf"), confirm=False)
+    labels = ev.judge_all(judges, tb.families, res["final_cells"])
+    _, p = teacher_loss(ans, r, res["final_cells"], tb)
+    return labels, p
+
+
+def confident(p, rules):
+    return np.array([bool((p[i, :len(rs)] >= CONFIDENT).all()) for i, rs in enumerate(rules)])
+
+
+def rate(x):
+    return "n/a" if x is None else f"{100 * x:.1f} %"
+
+
+def rows(package, label, acc):
+    for rule in sorted(acc):
+        a = acc[rule]
+        yield (f"| {package} | {label} | {rule} | {rate(a['balanced'])} | {rate(a['tpr'])} | {rate(a['tnr'])} | "
+               f"{a['n_yes']} / {a['n_no']} |")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--packages", default="blocks,connect")
+    ap.add_argument("--tasks", type=int, default=None, help="held-out test tasks per package (default: its card's)")
+    ap.add_argument("--lr-scales", default="1,4,16")
+    ap.add_argument("--steps", type=int, default=16)
+    a = ap.parse_args()
+    torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
+    scales = [float(s) for s in a.lr_scales.split(",")]
+    summary, table = [], []
+    for package in a.packages.split(","):
+        r, ans, judges, tb = test_tasks(package, a.tasks)
+        lr = load_checkpoint(VALIDATION[package][0])[4]["defaults"]["learningRate"]
+        pooled_p, pooled_labels, pooled_rules = [], [], []
+        for scale in scales:
+            t0 = time.time()
+            labels, p = pressured(r, ans, judges, tb, lr * scale, a.steps)
+            ok = np.array([bool(success(l)) for l in labels])
+            sure = confident(p, tb.rules)
+            summary.append(f"| {package} | {len(tb)} | {lr * scale:g} ({scale:g}x) | {rate(ok.mean())} | "
+                           f"{rate((sure & ~ok).mean())} | {rate(sure[~ok].mean() if (~ok).any() else None)} | "
+                           f"{time.time() - t0:.0f} |")
+            print(summary[-1], flush=True)
+            table += rows(package, f"lr {lr * scale:g}", ev.balanced_accuracy(p, labels, tb.rules))
+            pooled_p.append(p), pooled_labels.extend(labels), pooled_rules.extend(tb.rules)
+        table += rows(package, "pooled", ev.balanced_accuracy(torch.cat(pooled_p), pooled_labels, pooled_rules))
+    flags = "".join(f" --{k} {v}" for k, v in (("packages", a.packages), ("tasks", a.tasks), ("lr-scales", a.lr_scales),
+                                                ("steps", a.steps))
+                    if v is not None and str(v) not in ("blocks,connect", "1,4,16", "16"))
+    print(f"\n# The answerer under optimization pressure (held-out test split; "
+          f"`python -m teacher_studio_modelkit.answerer_pressure{flags}`, {time.strftime('%Y-%m-%d')})\n")
+    print(f"Every run takes {a.steps} updates, no early stop; its final video is the lowest-loss LoRA's.\n")
+    print("| package | tasks | lr (of the package's) | success (evaluator) | hacking: teacher sure, evaluator fails "
+          "| teacher sure among failed videos | seconds |")
+    print("|---|---|---|---|---|---|---|")
+    print("\n".join(summary))
+    print("\nThe answerer's balanced accuracy per rule on those final videos (labels: the evaluator's):\n")
+    print("| package | videos | rule | balanced | TPR | TNR | yes / no |\n|---|---|---|---|---|---|---|")
+    print("\n".join(table))
+
+
+if __name__ == "__main__":
+    main()
