@@ -1,6 +1,6 @@
 """What the tests of the family reasoners (test_objects, test_bars, test_connect) share: an untrained
 reasoner on a gen-data set's geometry and sprites, its ground-truth cells, the judge's agreement with
-the suite's labels and one run of the teacher's TTO loop."""
+the suite's labels, one run of the teacher's TTO loop, and the hard rollout's check (test_reasoner too)."""
 import numpy as np
 import torch
 
@@ -60,3 +60,21 @@ def run_tto_loop(m, data):
                    tau=-1, max_steps=2)
     assert torch.isfinite(res["losses"]).all() and not torch.equal(res["losses"][:, 0], res["losses"][:, -1])
     return res
+
+
+def check_hard_rollout(m, cells0):
+    """forward(hard=True) moves the objects between frames by each frame's most likely moves: its logits are
+    those of the same network fed those moves as ground truth (as in training); the first frame reads the
+    same state as the soft rollout, later frames other states once a move is uncertain."""
+    n = len(cells0)
+    z = torch.cat([m.noise(i) for i in range(n)])
+    instr = torch.zeros(n, 40, dtype=torch.long)
+    t = torch.ones(n)
+    with torch.no_grad():
+        hard = m.forward(z, t, cells0, instr, hard=True)
+        fed = m.forward(z, t, cells0, instr, teacher_moves=hard.argmax(-1))
+        soft = m.forward(z, t, cells0, instr)
+    assert torch.allclose(hard, fed, atol=1e-5)
+    assert torch.allclose(hard[:, 0], soft[:, 0])
+    assert not torch.allclose(hard, soft, atol=1e-3)
+    return z, instr

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from conftest import generate_suite_data
-from family_checks import gt, judge_agreement, run_tto_loop
+from family_checks import check_hard_rollout, gt, judge_agreement, run_tto_loop
 from family_checks import appearance_ids as family_ids
 from family_checks import model_for as family_model
 from teacher_studio_modelkit.objects import ObjectsReasoner, appearance_ids, object_moves_from_cells, objects_flow_loss
@@ -174,16 +174,7 @@ def test_the_full_sampler_rolls_the_blocks_along_its_own_most_likely_moves(push_
     gradients) reads other states once a move is uncertain."""
     m = model_for(push_data)
     _, cells = gt(push_data, 8)
-    z = torch.cat([m.noise(i) for i in range(8)])
-    instr = torch.zeros(8, 40, dtype=torch.long)
-    t = torch.ones(8)
-    with torch.no_grad():
-        hard = m.forward(z, t, cells[:, 0], instr, hard=True)
-        fed = m.forward(z, t, cells[:, 0], instr, teacher_moves=hard.argmax(-1))
-        soft = m.forward(z, t, cells[:, 0], instr)
-    assert torch.allclose(hard, fed, atol=1e-5)
-    assert torch.allclose(hard[:, 0], soft[:, 0])  # the first frame reads the same state either way
-    assert not torch.allclose(hard, soft, atol=1e-3)
+    check_hard_rollout(m, cells[:, 0])
 
 
 def test_push_oracle_loss_is_small_on_ground_truth_and_large_when_nothing_moves(push_data):
