@@ -17,12 +17,10 @@ import math
 import os
 import time
 
-import numpy as np
 import torch
 
-from . import evaluate as ev
 from .base_check import PACKAGES, pct, test_tasks
-from .experiment import candidates, matched_candidates, run_costs, teacher_pick
+from .experiment import tto_and_matched_candidates
 from .export import load_checkpoint
 from .paired import best_of_fractional, mean_difference, sign_test, verdict
 from .validate import VALIDATION
@@ -62,13 +60,9 @@ def main():
     for package in a.packages.split(","):
         r, ans, judges, tb = test_tasks(package, a.tasks)
         lr = load_checkpoint(VALIDATION[package][0])[4]["defaults"]["learningRate"]
-        res = ev.optimize_tasks(r, ans, tb, lr=lr, check_base=True)
-        s = ev.successes(judges, tb.families, res["final_cells"])
-        costs = run_costs(r, ans, tb)
-        n = matched_candidates(res, costs)
-        lo, hi = max(1, math.floor(n)), max(2, math.ceil(n))
-        cands, losses = candidates(r, ans, judges, tb, hi)
-        picks = np.stack([teacher_pick(cands, losses, k) for k in range(1, hi + 1)], 1)  # [tasks, best-of-1..hi]
+        m = tto_and_matched_candidates(r, ans, judges, tb, lr)
+        res, s, costs, n, cands, picks = m["res"], m["success"], m["costs"], m["n"], m["cands"], m["picks"]
+        lo, hi = max(1, math.floor(n)), picks.shape[1]  # picks: [tasks, best-of-1..ceil(N)]
         bon = best_of_fractional(picks, n)
         base, fewer, more = sign_test(s, cands[:, 0]), sign_test(s, picks[:, lo - 1]), sign_test(s, picks[:, hi - 1])
         tested = lambda t: f"{t[0]} / {t[1]}, p = {t[2]:.2g}"

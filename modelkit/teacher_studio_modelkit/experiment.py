@@ -1,6 +1,7 @@
 """The held-out experiment: base, best-of-N (teacher-picked, oracle pass@N) and test-time
 optimization with the teacher; the answerer's balanced accuracy on reasoner and optimized samples;
 the writer's rule-set accuracy. Returns a JSON-able dict that MODEL_CARD.md is written from."""
+import math
 import time
 
 import numpy as np
@@ -165,6 +166,22 @@ def candidates(reasoner, answerer, judges, tb, n):
 def teacher_pick(cands, losses, n):
     """Success of the teacher's pick (the lowest loss) among each task's first n candidates [tasks]."""
     return cands[np.arange(len(cands)), losses[:, :n].argmin(1)]
+
+
+def tto_and_matched_candidates(reasoner, answerer, judges, tb, lr):
+    """The packages' loop (the base video judged first) at lr on every task of tb, a run's cost in candidates
+    (N, fractional) and the teacher's pick among the first 1..ceil(N) candidates: what a comparison of TTO against
+    best-of-N at a run's cost needs (compute_match, preview_steps, sampler_rollout)."""
+    t0 = time.time()
+    res = ev.optimize_tasks(reasoner, answerer, tb, lr=lr, check_base=True)
+    seconds = time.time() - t0
+    costs = run_costs(reasoner, answerer, tb)
+    n = matched_candidates(res, costs)
+    hi = max(2, math.ceil(n))
+    cands, losses = candidates(reasoner, answerer, judges, tb, hi)
+    picks = np.stack([teacher_pick(cands, losses, k) for k in range(1, hi + 1)], 1)  # [tasks, best-of-1..hi]
+    return {"res": res, "success": ev.successes(judges, tb.families, res["final_cells"]), "tto_seconds": seconds,
+            "costs": costs, "n": n, "cands": cands, "picks": picks}
 
 
 def compute_matched_best_of_n(reasoner, answerer, judges, tb, res, check_base=True):

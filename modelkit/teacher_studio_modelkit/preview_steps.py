@@ -9,16 +9,13 @@ packages' loop (check_base), a run's cost in candidates (experiment.run_costs, t
 best-of-N at that cost and the exact sign test against best-of-ceil(N) (paired.py). Run it alone: N comes
 from timings."""
 import argparse
-import math
 import os
 import time
 
-import numpy as np
 import torch
 
-from . import evaluate as ev
 from .base_check import pct
-from .experiment import candidates, matched_candidates, run_costs, teacher_pick
+from .experiment import tto_and_matched_candidates
 from .lr_sweep import by_family
 from .paired import best_of_fractional, sign_test
 from .validate import VALIDATION, validation_tasks
@@ -42,16 +39,10 @@ def main():
     for k, lr in ((int(k), float(lr)) for k, lr in (x.split("@") for x in a.settings.split(","))):
         r.one_step_logits = one_step if k == 1 else (
             lambda z1, cells0, instr, lora=None, k=k: r.sample_logits(z1, cells0, instr, lora, steps=k))
-        t0 = time.time()
-        res = ev.optimize_tasks(r, ans, tb, lr=lr, check_base=True)
-        seconds = time.time() - t0
-        s = ev.successes(judges, tb.families, res["final_cells"])
-        costs = run_costs(r, ans, tb)
-        n = matched_candidates(res, costs)
-        hi = max(2, math.ceil(n))
-        cands, losses = candidates(r, ans, judges, tb, hi)
-        picks = np.stack([teacher_pick(cands, losses, j) for j in range(1, hi + 1)], 1)
-        won, lost, p = sign_test(s, picks[:, hi - 1])
+        m = tto_and_matched_candidates(r, ans, judges, tb, lr)
+        res, s, costs, n, cands, picks, seconds = (m[k] for k in ("res", "success", "costs", "n", "cands", "picks",
+                                                                   "tto_seconds"))
+        won, lost, p = sign_test(s, picks[:, -1])
         print(f"| {k} | {lr} | {pct(cands[:, 0])} | {pct(s)}{by_family(s, tb.families)} | {res['stop_step'].float().mean():.1f} | "
               f"{pct(res['confident'].numpy() & (s == 0))} | {1000 * costs['step']:.0f} / {1000 * costs['candidate']:.0f} | "
               f"{n:.2f} | {pct(best_of_fractional(picks, n))} | {pct(cands.max(1))} | {won} / {lost}, p = {p:.2g} | {seconds:.0f} |",

@@ -16,7 +16,6 @@ rate, the packages' loop, a run's cost in candidates, best-of-N at that cost (wi
 sign test against best-of-ceil(N) (paired.py). The validation split is the package's (seeds 300000+, never the
 test seeds); for blocks 512 tasks (its first 128 are validate.py's set). Run it alone: N comes from timings."""
 import argparse
-import math
 import os
 import time
 
@@ -26,7 +25,7 @@ import torch
 from . import build, evaluate as ev
 from .base_check import pct
 from .data import SuiteData
-from .experiment import candidates, matched_candidates, run_costs, teacher_pick
+from .experiment import tto_and_matched_candidates
 from .export import load_checkpoint
 from .lr_sweep import by_family
 from .paired import best_of_fractional, sign_test
@@ -105,13 +104,9 @@ def main():
         r.sample_logits = sampler(r, a.package, rollout == "hard")  # what tto.optimize and the candidates call
         for lr in (float(x) for x in a.lrs.split(",")):
             t0 = time.time()
-            res = ev.optimize_tasks(r, ans, tb, lr=lr, check_base=True)
-            s = ev.successes(judges, tb.families, res["final_cells"])
-            n = matched_candidates(res, run_costs(r, ans, tb))
-            hi = max(2, math.ceil(n))
-            cands, losses = candidates(r, ans, judges, tb, hi)
-            picks = np.stack([teacher_pick(cands, losses, j) for j in range(1, hi + 1)], 1)
-            won, lost, p = sign_test(s, picks[:, hi - 1])
+            m = tto_and_matched_candidates(r, ans, judges, tb, lr)
+            res, s, n, cands, picks = m["res"], m["success"], m["n"], m["cands"], m["picks"]
+            won, lost, p = sign_test(s, picks[:, -1])
             print(f"| {rollout} | {lr} | {pct(cands[:, 0])} | {pct(s)}{by_family(s, tb.families)} | "
                   f"{res['stop_step'].float().mean():.1f} | {pct(res['confident'].numpy() & (s == 0))} | {n:.2f} | "
                   f"{pct(best_of_fractional(picks, n))} | {pct(cands.max(1))} | {won} / {lost}, p = {p:.2g} | "
