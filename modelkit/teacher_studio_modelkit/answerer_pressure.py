@@ -27,12 +27,13 @@ from .validate import VALIDATION
 CONFIDENT = 0.8  # P(Yes) on every query at which the teacher counts as sure (the engine's bench)
 
 
-def pressured(r, ans, judges, tb, lr, steps):
-    """Final videos after `steps` updates at lr (no stop), their evaluator labels, the answerer's P(Yes)."""
-    res = ev.optimize_tasks(r, ans, tb, lr=lr, max_steps=steps, tau=float("-inf"), confirm=False)
+def pressured_finals(r, ans, judges, tb, lr, steps, **settings):
+    """Final videos (cells) after `steps` updates at lr against ans (no stop), their evaluator labels, the
+    answerer's P(Yes) on them. settings: more of tto.optimize's (init_lora)."""
+    res = ev.optimize_tasks(r, ans, tb, lr=lr, max_steps=steps, tau=float("-inf"), confirm=False, **settings)
     labels = ev.judge_all(judges, tb.families, res["final_cells"])
     _, p = teacher_loss(ans, r, res["final_cells"], tb)
-    return labels, p
+    return res["final_cells"], labels, p
 
 
 def confident(p, rules):
@@ -66,7 +67,7 @@ def main():
         pooled_p, pooled_labels, pooled_rules = [], [], []
         for scale in scales:
             t0 = time.time()
-            labels, p = pressured(r, ans, judges, tb, lr * scale, a.steps)
+            _, labels, p = pressured_finals(r, ans, judges, tb, lr * scale, a.steps)
             ok = np.array([bool(success(l)) for l in labels])
             sure = confident(p, tb.rules)
             summary.append(f"| {package} | {len(tb)} | {lr * scale:g} ({scale:g}x) | {rate(ok.mean())} | "

@@ -1,0 +1,80 @@
+"""The pressure round (pressure_round): its two-pair tasks start from first frames with a second pair; the
+videos it adds carry the evaluator's labels of their own cells, are drawn with their chunk's sprites, and the
+reasoner's own sprites are back after it; its broken counts are those labels' noes; a perturbed start
+changes the runs."""
+import numpy as np
+import pytest
+import torch
+
+from conftest import generate_suite_data
+from test_pair_composites import reasoner_with
+from teacher_studio_modelkit import evaluate as ev
+from teacher_studio_modelkit.build import build_vocab
+from teacher_studio_modelkit.data import MAX_QUERY
+from teacher_studio_modelkit.pair_composites import pair_ids
+from teacher_studio_modelkit.pipeline import rule_list, sprites_as
+from teacher_studio_modelkit.pressure_round import pressure_chunks, pressure_videos
+from teacher_studio_modelkit.rules import make_judges
+from teacher_studio_modelkit.teacher import Answerer
+from teacher_studio_modelkit.train import AnswerSet
+
+TASKS = 6
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory):
+    train = generate_suite_data(tmp_path_factory, "connect-pressure", "--split train --n 12 --families connect "
+                                                                     "--corrupt-fraction 0 --first-seed 9100")
+    vocab = build_vocab([train])
+    r = reasoner_with(vocab, train)
+    torch.manual_seed(1)
+    ans = Answerer(r.A, len(vocab), r.C, r.T, r.px, MAX_QUERY).eval()
+    return train, vocab, r, ans, make_judges(train.appearances, r.C)
+
+
+def run_round(setup, two_pairs, perturbed=False):
+    train, vocab, r, ans, judges = setup
+    chunks = pressure_chunks(r, train, vocab, two_pairs, idx=range(TASKS))
+    aset = AnswerSet()
+    broken = pressure_videos(r, ans, judges, chunks, 0.02, [1.0, 4.0], 2, rule_list(train), aset, perturbed)
+    return chunks, aset, broken
+
+
+def test_two_pair_tasks_start_with_a_second_pair(setup):
+    train, vocab, r, _, _ = setup
+    ids = pair_ids(train.appearances)
+    chunks = pressure_chunks(r, train, vocab, True, idx=range(TASKS))
+    assert all(sprites is not None for _, sprites in chunks)
+    for b, _ in chunks:
+        for cells0 in b.cells0.numpy():
+            assert (cells0 == ids["dots"][1]).sum() == 2, "each first frame has the second pair's two dots"
+    plain = pressure_chunks(r, train, vocab, False, idx=range(TASKS))
+    assert [s for _, s in plain] == [None] and len(plain[0][0]) == TASKS
+
+
+def test_the_rounds_videos_carry_the_evaluators_labels_and_their_chunks_sprites(setup):
+    train, vocab, r, _, judges = setup
+    own = r.sprites.clone()
+    chunks, aset, broken = run_round(setup, two_pairs=True)
+    assert torch.equal(r.sprites, own), "the reasoner's sprites are restored"
+    rules = rule_list(train)
+    noes = dict.fromkeys(rules, 0)
+    assert len(aset.parts) == len(chunks)
+    for (b, sprites), (frames, cells, _, labels, rule_idx, source) in zip(chunks, aset.parts):
+        assert source == "pressured finals, 1x"  # one chunk of 32 or fewer: the first scale
+        verdicts = ev.judge_all(judges, b.families, cells)
+        for v, lab, ri in zip(verdicts, labels, rule_idx):
+            assert [lab[k] for k in range(len(ri)) if ri[k] >= 0] == [v[rules[i]] for i in ri if i >= 0]
+            for rule in v:
+                noes[rule] += v[rule] == 0
+        with sprites_as(r, sprites):
+            drawn = r.render(torch.as_tensor(cells).long()).to(torch.float16).numpy()
+        assert np.array_equal(frames, drawn), "drawn with the chunk's own sprites"
+        assert not np.array_equal(frames, r.render(torch.as_tensor(cells).long()).to(torch.float16).numpy())
+    assert broken == {1.0: noes, 4.0: dict.fromkeys(rules, 0)}
+
+
+def test_a_perturbed_start_changes_the_runs(setup):
+    _, fresh, _ = run_round(setup, two_pairs=False)
+    _, perturbed, _ = run_round(setup, two_pairs=False, perturbed=True)
+    assert not np.array_equal(fresh.parts[0][1], perturbed.parts[0][1])
