@@ -32,7 +32,8 @@ from .data import SuiteData
 from .export import load_checkpoint
 from .family_package import teacher_datasets
 from .pair_composites import composite_hardening
-from .pipeline import HARDEN_LORA_STD, HARDEN_LR_SCALE, add_cells_videos, relabeller, rule_list, sprites_as, suite_videos
+from .pipeline import (HARDEN_LORA_STD, HARDEN_LR_SCALE, add_cells_videos, relabeller, rule_list, sprites_as,
+                       suite_videos)
 from .rules import make_judges, success
 from .train import ANSWERER_LR, AnswerSet, Budget, train_answerer
 from .tto import perturbed_lora
@@ -53,9 +54,9 @@ def dataset(name, args, families):
 
 def pressure_chunks(r, tasks, vocab, two_pairs, idx=None):
     """The round's tasks (idx of tasks, default all) in chunks of evaluate.CHUNK: [(TaskBatch, sprites or
-    None)]. two_pairs (connect): each first frame gets a second pair (pair_composites.composite_hardening, its own hue per chunk), since
-    optimizing the train split's one-pair tasks breaks almost nothing, and connect.grow only breaks where a
-    pen meets another pair's path."""
+    None)]. two_pairs (connect): each first frame gets a second pair (pair_composites.composite_hardening,
+    its own hue per chunk), since optimizing the train split's one-pair tasks breaks almost nothing, and
+    connect.grow only breaks where a pen meets another pair's path."""
     idx = range(len(tasks.instances)) if idx is None else idx
     if not two_pairs:
         tb = ev.TaskBatch(tasks, vocab, idx)
