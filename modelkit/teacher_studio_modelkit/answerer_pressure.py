@@ -36,6 +36,22 @@ def pressured_finals(r, ans, judges, tb, lr, steps, **settings):
     return res["final_cells"], labels, p
 
 
+def under_pressure(r, ans, judges, tb, lr, scales, steps, each=lambda run: None):
+    """tb's tasks optimized against ans at lr times each scale (pressured_finals). Returns per scale a run
+    {scale, success [B] bool, sure [B] bool (confident), accuracy (evaluate.balanced_accuracy), seconds}, each(run)
+    called as it ends, and the balanced accuracy pooled over the scales."""
+    runs, pooled = [], ([], [], [])
+    for scale in scales:
+        t0 = time.time()
+        _, labels, p = pressured_finals(r, ans, judges, tb, lr * scale, steps)
+        runs.append({"scale": scale, "success": np.array([bool(success(l)) for l in labels]),
+                     "sure": confident(p, tb.rules), "accuracy": ev.balanced_accuracy(p, labels, tb.rules),
+                     "seconds": time.time() - t0})
+        each(runs[-1])
+        pooled[0].append(p), pooled[1].extend(labels), pooled[2].extend(tb.rules)
+    return runs, ev.balanced_accuracy(torch.cat(pooled[0]), pooled[1], pooled[2])
+
+
 def confident(p, rules):
     return np.array([bool((p[i, :len(rs)] >= CONFIDENT).all()) for i, rs in enumerate(rules)])
 
@@ -64,19 +80,18 @@ def main():
     for package in a.packages.split(","):
         r, ans, judges, tb = test_tasks(package, a.tasks)
         lr = load_checkpoint(VALIDATION[package][0])[4]["defaults"]["learningRate"]
-        pooled_p, pooled_labels, pooled_rules = [], [], []
-        for scale in scales:
-            t0 = time.time()
-            _, labels, p = pressured_finals(r, ans, judges, tb, lr * scale, a.steps)
-            ok = np.array([bool(success(l)) for l in labels])
-            sure = confident(p, tb.rules)
+
+        def row(run):
+            ok, sure, scale = run["success"], run["sure"], run["scale"]
             summary.append(f"| {package} | {len(tb)} | {lr * scale:g} ({scale:g}x) | {rate(ok.mean())} | "
                            f"{rate((sure & ~ok).mean())} | {rate(sure[~ok].mean() if (~ok).any() else None)} | "
-                           f"{time.time() - t0:.0f} |")
+                           f"{run['seconds']:.0f} |")
             print(summary[-1], flush=True)
-            table += rows(package, f"lr {lr * scale:g}", ev.balanced_accuracy(p, labels, tb.rules))
-            pooled_p.append(p), pooled_labels.extend(labels), pooled_rules.extend(tb.rules)
-        table += rows(package, "pooled", ev.balanced_accuracy(torch.cat(pooled_p), pooled_labels, pooled_rules))
+
+        runs, pooled = under_pressure(r, ans, judges, tb, lr, scales, a.steps, row)
+        for run in runs:
+            table += rows(package, f"lr {lr * run['scale']:g}", run["accuracy"])
+        table += rows(package, "pooled", pooled)
     flags = "".join(f" --{k} {v}" for k, v in (("packages", a.packages), ("tasks", a.tasks), ("lr-scales", a.lr_scales),
                                                 ("steps", a.steps))
                     if v is not None and str(v) not in ("blocks,connect", "1,4,16", "16"))

@@ -16,7 +16,6 @@ import numpy as np
 import torch
 
 from . import build, evaluate as ev
-from .data import SuiteData
 from .experiment import compute_matched_best_of_n
 from .export import load_checkpoint
 from .family_package import teacher_datasets
@@ -40,8 +39,7 @@ def test_tasks(package, n=None):
     if n > int(re.search(r"--n (\d+)", args).group(1)):
         name, args = f"{name}_{n}", re.sub(r"--n \d+", f"--n {n}", args)
     r, ans, _, vocab, _ = load_checkpoint(VALIDATION[package][0])
-    build.gen_data(build.REPO, datasets={name: args}, families=families)
-    data = SuiteData(os.path.join(build.DATA, name))
+    data = build.made_data(name, args, families)
     return r, ans, make_judges(data.appearances, r.C), ev.TaskBatch(data, vocab, range(min(n, len(data.instances))))
 
 

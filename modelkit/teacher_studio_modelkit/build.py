@@ -55,6 +55,13 @@ def gen_data(tasks_root, force=False, datasets=None, families=FAMILIES):
         subprocess.run(cmd, shell=True, cwd=tasks_root, check=True)
 
 
+def made_data(name, args, families=FAMILIES):
+    """The gen-data set data/NAME (gen-data ARGS --families FAMILIES), made on first use (a fresh checkout has
+    none), loaded."""
+    gen_data(REPO, datasets={name: args}, families=families)
+    return SuiteData(os.path.join(DATA, name))
+
+
 def build_vocab(datasets):
     texts = ["goal : process |"]
     for d in datasets:

@@ -22,19 +22,17 @@ import importlib
 import os
 import time
 
-import numpy as np
 import torch
 
 from . import build, evaluate as ev
-from .answerer_pressure import confident, pressured_finals
+from .answerer_pressure import pressured_finals, rate, under_pressure
 from .answerer_validation import ValidationVideos, val_mix_dataset
-from .data import SuiteData
 from .export import load_checkpoint
 from .family_package import teacher_datasets
 from .pair_composites import composite_hardening
 from .pipeline import (HARDEN_LORA_STD, HARDEN_LR_SCALE, add_cells_videos, relabeller, rule_list, sprites_as,
                        suite_videos)
-from .rules import make_judges, success
+from .rules import make_judges
 from .train import ANSWERER_LR, AnswerSet, Budget, train_answerer
 from .tto import perturbed_lora
 from .validate import VALIDATION
@@ -45,11 +43,6 @@ SAMPLE_SEED = 101  # the reasoner's samples of those tasks, as round 0's
 
 def package_of(name):
     return importlib.import_module(f".{name}_package", __package__).PACKAGE
-
-
-def dataset(name, args, families):
-    build.gen_data(build.REPO, datasets={name: args}, families=families)
-    return SuiteData(os.path.join(build.DATA, name))
 
 
 def pressure_chunks(r, tasks, vocab, two_pairs, idx=None):
@@ -90,25 +83,15 @@ def pressure_videos(r, ans, judges, chunks, lr, scales, steps, rules_all, aset, 
 def measure(r, ans, judges, tb, lr, scales, steps, videos):
     """The answerer on the validation split: pressured finals per scale (and pooled), the package's loop,
     the validation videos. Returns (summary rows, accuracy rows)."""
-    summary, table, pooled = [], [], ([], [], [])
-    for scale in scales:
-        _, labels, p = pressured_finals(r, ans, judges, tb, lr * scale, steps)
-        ok = np.array([bool(success(l)) for l in labels])
-        sure = confident(p, tb.rules)
-        summary.append((f"{scale:g}x, {steps} updates", ok.mean(), (sure & ~ok).mean()))
-        table.append((f"pressured {scale:g}x", ev.balanced_accuracy(p, labels, tb.rules)))
-        pooled[0].append(p), pooled[1].extend(labels), pooled[2].extend(tb.rules)
-    table.append(("pressured, pooled", ev.balanced_accuracy(torch.cat(pooled[0]), pooled[1], pooled[2])))
+    runs, pooled = under_pressure(r, ans, judges, tb, lr, scales, steps)
+    summary = [(f"{run['scale']:g}x, {steps} updates", run["success"].mean(), (run["sure"] & ~run["success"]).mean())
+               for run in runs]
+    table = [(f"pressured {run['scale']:g}x", run["accuracy"]) for run in runs] + [("pressured, pooled", pooled)]
     res = ev.optimize_tasks(r, ans, tb, lr=lr, check_base=True)
-    labels = ev.judge_all(judges, tb.families, res["final_cells"])
-    ok = np.array([bool(success(l)) for l in labels])
+    ok = ev.successes(judges, tb.families, res["final_cells"]).astype(bool)
     summary.append(("package's loop", ok.mean(), (res["confident"].numpy() & ~ok).mean()))
     table.append(("validation videos (gt + corruptions, samples)", videos.accuracy(ans)))
     return summary, table
-
-
-def pct(x):
-    return "n/a" if x is None else f"{100 * x:.1f} %"
 
 
 def main():
@@ -132,10 +115,10 @@ def main():
     lr = meta["defaults"]["learningRate"]
     scales = [float(s) for s in a.lr_scales.split(",")]
 
-    mix = dataset(f"{pkg.run}_train_mix", teacher_datasets(pkg.run)[f"{pkg.run}_train_mix"], families)
+    mix = build.made_data(f"{pkg.run}_train_mix", teacher_datasets(pkg.run)[f"{pkg.run}_train_mix"], families)
     judges = make_judges(mix.appearances, r.C)
     rules_all = rule_list(mix)
-    tasks = dataset(f"{pkg.run}_train_pressure_{a.train_tasks}",
+    tasks = build.made_data(f"{pkg.run}_train_pressure_{a.train_tasks}",
                     f"--split train --n {a.train_tasks} --corrupt-fraction 0 --first-seed {TRAIN_FIRST_SEED}", families)
     tb = ev.TaskBatch(tasks, vocab, range(len(tasks.instances)))
     chunks = pressure_chunks(r, tasks, vocab, a.two_pairs)
@@ -155,8 +138,9 @@ def main():
     torch.save(trained.state_dict(), os.path.join(build.RUNS, f"{a.package}_pressure_answerer.pt"))
     minutes_train = (time.time() - t0) / 60
 
-    val = dataset(f"{pkg.run}_heldout_val_{a.val_tasks}", val_args.replace("--n 128", f"--n {a.val_tasks}"), families)
-    vmix = dataset(f"{pkg.run}_val_mix", val_mix_dataset(pkg.run)[f"{pkg.run}_val_mix"], families)
+    val = build.made_data(f"{pkg.run}_heldout_val_{a.val_tasks}", val_args.replace("--n 128", f"--n {a.val_tasks}"),
+                          families)
+    vmix = build.made_data(f"{pkg.run}_val_mix", val_mix_dataset(pkg.run)[f"{pkg.run}_val_mix"], families)
     vtb = ev.TaskBatch(val, vocab, range(len(val.instances)))
     vjudges = make_judges(val.appearances, r.C)
     videos = ValidationVideos(r, vjudges, vocab, vmix, [val])
@@ -176,12 +160,12 @@ def main():
     print(f"| answerer | runs on {len(vtb)} validation tasks | success (evaluator) | hacking |\n|---|---|---|---|")
     for name, (summary, _) in results.items():
         for label, ok, hack in summary:
-            print(f"| {name} | {label} | {pct(ok)} | {pct(hack)} |")
+            print(f"| {name} | {label} | {rate(ok)} | {rate(hack)} |")
     print("\n| answerer | videos | rule | balanced | TPR | TNR | yes / no |\n|---|---|---|---|---|---|---|")
     for name, (_, table) in results.items():
         for label, acc in table:
             for rule, v in sorted(acc.items()):
-                print(f"| {name} | {label} | {rule} | {pct(v['balanced'])} | {pct(v['tpr'])} | {pct(v['tnr'])} | "
+                print(f"| {name} | {label} | {rule} | {rate(v['balanced'])} | {rate(v['tpr'])} | {rate(v['tnr'])} | "
                       f"{v['n_yes']} / {v['n_no']} |")
 
 

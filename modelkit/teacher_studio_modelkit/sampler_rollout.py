@@ -24,7 +24,6 @@ import torch
 
 from . import build, evaluate as ev
 from .base_check import pct
-from .data import SuiteData
 from .experiment import tto_and_matched_candidates
 from .export import load_checkpoint
 from .lr_sweep import by_family
@@ -55,8 +54,7 @@ def tasks(package, n):
     if package == "blocks":
         name, args = VALIDATION_512
     r, ans, _, vocab, _ = load_checkpoint(checkpoint)
-    build.gen_data(build.REPO, datasets={name: args}, families=families)
-    data = SuiteData(os.path.join(build.DATA, name))
+    data = build.made_data(name, args, families)
     return r, ans, make_judges(data.appearances, r.C), ev.TaskBatch(data, vocab, range(min(n, len(data.instances)))), data
 
 

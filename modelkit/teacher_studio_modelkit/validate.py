@@ -12,7 +12,6 @@ import numpy as np
 import torch
 
 from . import build, evaluate as ev
-from .data import SuiteData
 from .experiment import teacher_loss
 from .export import load_checkpoint
 from .rules import make_judges, success
@@ -36,8 +35,7 @@ def validation_tasks(n, package="gridworld"):
     package, with its committed checkpoint's models."""
     checkpoint, name, args, families = VALIDATION[package]
     r, ans, _, vocab, _ = load_checkpoint(checkpoint)
-    build.gen_data(build.REPO, datasets={name: args}, families=families)  # made on first use (a fresh checkout has none)
-    data = SuiteData(os.path.join(build.DATA, name))
+    data = build.made_data(name, args, families)
     judges = make_judges(data.appearances, r.C)
     return r, ans, vocab, data, judges, ev.TaskBatch(data, vocab, range(min(n, len(data.instances))))
 
@@ -56,8 +54,7 @@ def main():
     r, ans, vocab, _, judges, tb = validation_tasks(a.n)
     c0, c1 = ev.sample_cells(r, tb, 0), ev.sample_cells(r, tb, 1)
     base_labels = ev.judge_all(judges, tb.families, c0) + ev.judge_all(judges, tb.families, c1)
-    build.gen_data(build.REPO, datasets={"heldout_val_mix": build.DATASETS["heldout_val_mix"]})  # as the tasks: made on first use
-    mix = SuiteData(os.path.join(build.DATA, "heldout_val_mix"))
+    mix = build.made_data("heldout_val_mix", build.DATASETS["heldout_val_mix"])
     mtb = ev.TaskBatch(mix, vocab, range(len(mix.instances)))
     mix_frames = torch.from_numpy(np.asarray(mix.frames)).float()
     mix_labels = [inst["labels"] for inst in mix.instances]
