@@ -114,6 +114,12 @@ class FamilyPackage:
         """The answerer stage whose runs/NAME1.pt the package ships."""
         return self.refine.name if self.refine else self.answerer_name
 
+    def answerer_sources(self, reasoner, vocab):
+        """Every source of extra videos the shipped answerer trained with (stage_answerer's extra): round 0's
+        (sources) and the refinement's."""
+        out = list(self.sources(reasoner, vocab)) if self.sources else []
+        return out + (list(self.refine.sources(reasoner, vocab)) if self.refine else [])
+
     @property
     def families(self):
         return self.experiment.families

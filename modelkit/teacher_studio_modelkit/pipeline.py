@@ -123,6 +123,16 @@ def round0_videos(d, vocab, reasoner, judges, rules_all, mixes=()):
     return aset, gt_idx
 
 
+def add_extra_videos(aset, extra, d, gt_idx, vocab, reasoner, judges, rules_all):
+    """stage_answerer's extra videos into aset: [(source, f)] with f(d, gt_idx) -> (instance indices,
+    cells [B, T, N][, frames]), labelled by the judges, hard-rendered unless f gives their frames."""
+    for source, make in extra:
+        kept, cells, *frames = make(d, gt_idx)
+        if kept:
+            add_cells_videos(aset, reasoner, judges, ev.TaskBatch(d, vocab, kept), torch.as_tensor(cells).long(),
+                             rules_all, source, *frames)
+
+
 def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, name="answerer", extra=(),
                    census=False, hue=False, extra_after=None, harden_source=None, change=False, choose=None, start=None,
                    mixes=(), bf16=False, starts=1, round0_lr=None):
@@ -198,11 +208,7 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
     aset, gt_idx = round0_videos(d, vocab, reasoner, judges, rules_all, mixes)
 
     def add_extra():
-        for source, make in extra:
-            kept, cells, *frames = make(d, gt_idx)
-            if kept:
-                add_cells_videos(aset, reasoner, judges, ev.TaskBatch(d, vocab, kept), torch.as_tensor(cells).long(),
-                                 rules_all, source, *frames)
+        add_extra_videos(aset, extra, d, gt_idx, vocab, reasoner, judges, rules_all)
 
     if os.path.exists(path0) and not fresh:
         add_extra()

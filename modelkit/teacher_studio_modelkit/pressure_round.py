@@ -1,7 +1,7 @@
 """A pressure round for a package's answerer, measured on the validation split (committed checkpoint):
     cd modelkit && python -m teacher_studio_modelkit.pressure_round --package blocks [--train-tasks 1024]
         [--lr-scales 4,16] [--steps 16] [--perturbed] [--two-pairs] [--train-steps 720] [--val-tasks 384]
-        [--val-scales 4,16] [--only-round]
+        [--val-scales 4,16] [--only-round] [--replay]
 Under optimization pressure (answerer_pressure: every run 16 updates at 1-16x the package's learning rate) the
 blocks answerer catches 61 % of the held-out videos that break fall.straight and 79 % of push.no_wall's, the
 connect answerer 3 % of connect.grow's. The package's hardening round shows it few such videos: it optimizes
@@ -9,7 +9,8 @@ connect answerer 3 % of connect.grow's. The package's hardening round shows it f
 train-split tasks (seeds 600000+, never a task the package trained on) at the package's learning rate times
 each scale, every run all its updates, from a fresh LoRA or (--perturbed) the hardening round's perturbed ones,
 and (--two-pairs, connect) from first frames given a second pair; their final videos, labelled by the evaluator,
-join the package's train mix (ground truth + corruptions) and the reasoner's samples of those tasks, and the
+join the package's train mix (ground truth + corruptions; --replay: every video the shipped answerer trained on
+before its hardening rounds, replayed_videos) and the reasoner's samples of those tasks, and the
 answerer trains --train-steps more at the hardening round's learning rate, with the package's augmentations
 (hue) and precision (bf16). Both answerers are then measured on the validation split (seeds 300000+; never the
 test split): each under pressure against itself (--val-scales: the per-rule balanced accuracy on the final
@@ -30,8 +31,8 @@ from .answerer_validation import ValidationVideos, val_mix_dataset
 from .export import load_checkpoint
 from .family_package import teacher_datasets
 from .pair_composites import composite_hardening
-from .pipeline import (HARDEN_LORA_STD, HARDEN_LR_SCALE, add_cells_videos, relabeller, rule_list, sprites_as,
-                       suite_videos)
+from .pipeline import (HARDEN_LORA_STD, HARDEN_LR_SCALE, add_cells_videos, add_extra_videos, relabeller,
+                       round0_videos, rule_list, sprites_as, suite_videos)
 from .rules import make_judges
 from .train import ANSWERER_LR, AnswerSet, Budget, train_answerer
 from .tto import perturbed_lora
@@ -60,6 +61,18 @@ def pressure_chunks(r, tasks, vocab, two_pairs, idx=None):
         b.cells0 = torch.as_tensor(cells0).long()
         out.append((b, sprites))
     return out
+
+
+def replayed_videos(pkg, r, vocab, mix, judges, rules_all):
+    """The shipped answerer's own training videos before its hardening rounds, as an AnswerSet: round 0's
+    (pipeline.round0_videos: the train mix, the package's more corruptions, the reasoner's samples and one-step
+    previews) and the package's extra sources (FamilyPackage.answerer_sources: connect's two-pair composites,
+    blocks' simultaneous moves). Without them the round cost the rules they teach (connect.grow on two-pair
+    corruptions, push.intact: results/pressure_round_*.md)."""
+    mixes = [build.made_data(m.dataset(pkg.run), m.args(), m.families) for m in pkg.more_corruptions]
+    aset, gt_idx = round0_videos(mix, vocab, r, judges, rules_all, mixes)
+    add_extra_videos(aset, pkg.answerer_sources(r, vocab), mix, gt_idx, vocab, r, judges, rules_all)
+    return aset
 
 
 def pressure_videos(r, ans, judges, chunks, lr, scales, steps, rules_all, aset, perturbed=False):
@@ -106,6 +119,8 @@ def main():
     ap.add_argument("--only-round", action="store_true", help="count the round's broken videos, train nothing")
     ap.add_argument("--perturbed", action="store_true", help="the round's runs start from perturbed LoRAs")
     ap.add_argument("--two-pairs", action="store_true", help="connect: the round's first frames get a second pair")
+    ap.add_argument("--replay", action="store_true",
+                    help="the round also trains on the shipped answerer's round-0 and extra videos, not only the train mix")
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
     t0 = time.time()
@@ -122,8 +137,11 @@ def main():
                     f"--split train --n {a.train_tasks} --corrupt-fraction 0 --first-seed {TRAIN_FIRST_SEED}", families)
     tb = ev.TaskBatch(tasks, vocab, range(len(tasks.instances)))
     chunks = pressure_chunks(r, tasks, vocab, a.two_pairs)
-    aset = AnswerSet()
-    aset.add(*suite_videos(mix, vocab, rules_all), "gt+corruptions")
+    if a.replay:
+        aset = replayed_videos(pkg, r, vocab, mix, judges, rules_all)
+    else:
+        aset = AnswerSet()
+        aset.add(*suite_videos(mix, vocab, rules_all), "gt+corruptions")
     add_cells_videos(aset, r, judges, tb, ev.sample_cells(r, tb, SAMPLE_SEED), rules_all, "reasoner samples")
     broken = pressure_videos(r, shipped, judges, chunks, lr, scales, a.steps, rules_all, aset,
                              a.perturbed)

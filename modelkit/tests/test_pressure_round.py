@@ -1,7 +1,9 @@
 """The pressure round (pressure_round): its two-pair tasks start from first frames with a second pair; the
 videos it adds carry the evaluator's labels of their own cells, are drawn with their chunk's sprites, and the
 reasoner's own sprites are back after it; its broken counts are those labels' noes; a perturbed start
-changes the runs."""
+changes the runs; its replay holds the videos of every source the package's answerer trained with."""
+import dataclasses
+
 import numpy as np
 import pytest
 import torch
@@ -13,7 +15,9 @@ from teacher_studio_modelkit.build import build_vocab
 from teacher_studio_modelkit.data import MAX_QUERY
 from teacher_studio_modelkit.pair_composites import pair_ids
 from teacher_studio_modelkit.pipeline import rule_list, sprites_as
-from teacher_studio_modelkit.pressure_round import pressure_chunks, pressure_videos
+from teacher_studio_modelkit.connect_package import PACKAGE as CONNECT
+from teacher_studio_modelkit.family_package import Refinement
+from teacher_studio_modelkit.pressure_round import pressure_chunks, pressure_videos, replayed_videos
 from teacher_studio_modelkit.rules import make_judges
 from teacher_studio_modelkit.teacher import Answerer
 from teacher_studio_modelkit.train import AnswerSet
@@ -78,3 +82,17 @@ def test_a_perturbed_start_changes_the_runs(setup):
     _, fresh, _ = run_round(setup, two_pairs=False)
     _, perturbed, _ = run_round(setup, two_pairs=False, perturbed=True)
     assert not np.array_equal(fresh.parts[0][1], perturbed.parts[0][1])
+
+
+def test_the_replay_holds_round_0_and_every_extra_source(setup):
+    train, vocab, r, _, judges = setup
+    gt = [i for i, inst in enumerate(train.instances) if inst["variant"] == "gt"]
+    refined = lambda d, idx: (list(idx[:3]), d.cells[list(idx[:3])].reshape(3, d.cells.shape[1], -1))
+    pkg = dataclasses.replace(CONNECT, refine=Refinement(name="x", sources=lambda *_: [("refined", refined)],
+                                                         budget=None, key="x"))
+    counts = replayed_videos(pkg, r, vocab, train, judges, rule_list(train)).counts()
+    assert counts["gt+corruptions"] == len(train.instances)
+    assert counts["reasoner samples"] == counts["one-step previews"] == len(gt)
+    assert counts["refined"] == 3
+    assert 0 < counts["two-pair composites"] <= len(gt) and 0 < counts["reasoner samples, two pairs"] <= len(gt)
+    assert len(counts) == 6
