@@ -1,6 +1,8 @@
 """TTO against the base and against best-of-N at the cost of a TTO run, with how sure each verdict is
-(every package, held-out test split):
+(every package, held-out test split; --split validation, on its validation tasks, is for choosing between answerers:
+--answerer measures another answerer of the package in its place on the same tasks, after the shipped one):
     cd modelkit && python -m teacher_studio_modelkit.compute_match [--packages bars] [--tasks 1024]
+        [--split validation] [--answerer runs/blocks_pressure_answerer.pt ...]
 Run it alone: N comes from timings. It reruns each package's loop (check_base, as the engine runs it) on
 the tasks of its model card's TTO table (base_check.test_tasks; --tasks takes more of the same held-out
 split), times the pieces of a run and of a candidate (experiment.run_costs: the step-0 preview, none for a
@@ -13,6 +15,7 @@ best-of-N is better when even best-of-floor(N), which costs less, beats TTO. Unt
 priced as a 3-update run's time over 3, which also charged each step a share of the step-0 preview and two
 final videos (results/compute_match.md)."""
 import argparse
+import copy
 import math
 import os
 import time
@@ -23,7 +26,7 @@ from .base_check import PACKAGES, pct, test_tasks
 from .experiment import tto_and_matched_candidates
 from .export import load_checkpoint
 from .paired import best_of_fractional, mean_difference, sign_test, verdict
-from .validate import VALIDATION
+from .validate import VALIDATION, answerer_state, validation_tasks
 
 
 def points(interval):
@@ -42,23 +45,43 @@ def against_best_of_n(fewer, more):
     return "TTO and best-of-N within noise"
 
 
+def measured(packages, split, n, answerers):
+    """(package, (reasoner, answerer, judges, tasks), the answerer's name) for each package's answerer ("shipped"),
+    then each of `answerers` (paths to a runs/ state or a checkpoint) in its place, on the same tasks of the split."""
+    for package in packages:
+        if split == "test":
+            models = test_tasks(package, n)
+        else:
+            r, ans, _, _, judges, tb = validation_tasks(n or 256, package)
+            models = r, ans, judges, tb
+        yield package, models, "shipped"
+        for path in answerers:
+            other = copy.deepcopy(models[1])
+            other.load_state_dict(answerer_state(path))
+            yield package, (models[0], other.eval(), *models[2:]), os.path.basename(path)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--packages", default=",".join(PACKAGES))
-    ap.add_argument("--tasks", type=int, default=None, help="held-out test tasks per package (default: its card's)")
+    ap.add_argument("--tasks", type=int, default=None, help="held-out tasks per package (default: its card's)")
+    ap.add_argument("--split", choices=("test", "validation"), default="test",
+                    help="validation: its first --tasks validation tasks (256 by default), to choose between answerers")
+    ap.add_argument("--answerer", action="append", default=[],
+                    help="another answerer (a runs/ state or a checkpoint) measured beside the package's; repeatable")
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
-    flags = "".join(f" --{k} {v}" for k, v in (("packages", a.packages), ("tasks", a.tasks))
-                    if v is not None and not (k == "packages" and v == ",".join(PACKAGES)))
-    print(f"# TTO against the base and best-of-N at a run's cost, paired (held-out test split; "
+    flags = "".join(f" --{k} {v}" for k, v in (("packages", a.packages), ("tasks", a.tasks), ("split", a.split))
+                    if v is not None and not (k == "packages" and v == ",".join(PACKAGES)) and v != "test")
+    flags += "".join(f" --answerer {p}" for p in a.answerer)
+    print(f"# TTO against the base and best-of-N at a run's cost, paired (held-out {a.split} split; "
           f"`python -m teacher_studio_modelkit.compute_match{flags}`, {time.strftime('%Y-%m-%d')})\n")
-    print("| package | tasks | base | TTO | hacking | mean steps | preview / step / video / candidate (ms per task) "
+    print("| package | answerer | tasks | base | TTO | hacking | mean steps | preview / step / video / candidate (ms per task) "
           "| a run in candidates (N) | best-of-floor(N) / ceil(N) (teacher) | best-of-N at the run's cost "
           "| oracle pass@ceil(N) | TTO - base, points (95 % CI); won / lost, p | TTO - best-of-N, points (95 % CI) "
           "| against best-of-floor(N); best-of-ceil(N): won / lost, p | reading |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for package in a.packages.split(","):
-        r, ans, judges, tb = test_tasks(package, a.tasks)
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for package, (r, ans, judges, tb), answerer in measured(a.packages.split(","), a.split, a.tasks, a.answerer):
         lr = load_checkpoint(VALIDATION[package][0])[4]["defaults"]["learningRate"]
         m = tto_and_matched_candidates(r, ans, judges, tb, lr)
         res, s, costs, n, cands, picks = m["res"], m["success"], m["costs"], m["n"], m["cands"], m["picks"]
@@ -68,7 +91,7 @@ def main():
         tested = lambda t: f"{t[0]} / {t[1]}, p = {t[2]:.2g}"
         against = against_best_of_n(fewer, more)
         ms = " / ".join(f"{1000 * costs[k]:.0f}" for k in ("first", "step", "sample", "candidate"))
-        print(f"| {package} | {len(tb)} | {pct(cands[:, 0])} | {pct(s)} | {pct(res['confident'].numpy() & (s == 0))} | "
+        print(f"| {package} | {answerer} | {len(tb)} | {pct(cands[:, 0])} | {pct(s)} | {pct(res['confident'].numpy() & (s == 0))} | "
               f"{res['stop_step'].float().mean():.1f} | {ms} | {n:.2f} | {pct(picks[:, lo - 1])} / {pct(picks[:, hi - 1])} | "
               f"{pct(bon)} | {pct(cands.max(1))} | {points(mean_difference(s, cands[:, 0]))}; {tested(base)} | "
               f"{points(mean_difference(s, bon))} | {tested(fewer)}; {tested(more)} | "

@@ -10,6 +10,7 @@ write_card). Each stage is cached under runs/ (fresh redoes them all). RUN is th
 unless it says otherwise (blocks: objects, the name its stages had before the package existed).
 Also the card sections and phrases every such package shares."""
 import argparse
+import copy
 import json
 import os
 import time
@@ -27,7 +28,7 @@ from .objects_teacher import experiment
 from .objects_teacher import write_report as write_teacher_report
 from . import pipeline
 from .pipeline import (export_package, load_run_models, ort_step_ms, package_defaults, package_mb, parameter_counts,
-                       stage_answerer, stage_clock, stage_writer)
+                       rule_list, stage_answerer, stage_clock, stage_writer)
 from .rules import make_judges
 from .train import answerer_chain_text, as_budget, budget_text
 
@@ -77,6 +78,7 @@ class Refinement:
 
 
 REFINE_STAGE = "answerer refinement"  # its stage in the build record
+PRESSURE_STAGE = "pressure round"
 
 
 @dataclass
@@ -108,6 +110,9 @@ class FamilyPackage:
     bf16: bool = False  # every answerer training under bfloat16 autocast (train.train_answerer)
     round0_starts: int = 1  # with choose: round 0 trained from this many initial weights, the best kept (stage_answerer)
     round0_lr: float = None  # round 0's peak learning rate (stage_answerer; default train.ANSWERER_LR)
+    # pressure_stage.PressureRound: the answerer the package ships is then the one after it (runs/ANSWER_pressure.pt,
+    # ANSWER the answerer before it)
+    pressure: object = None
 
     @property
     def shipped_answerer(self):
@@ -154,6 +159,10 @@ class FamilyPackage:
         for m in self.more_corruptions:
             gen_data(REPO, force, datasets={m.dataset(self.run): m.args()}, families=m.families)
             datasets[m.dataset(self.run)] = m.args()
+        if self.pressure:
+            datasets[self.pressure.dataset(self.run)] = self.pressure.args()
+            gen_data(REPO, force, datasets={self.pressure.dataset(self.run): self.pressure.args()},
+                     families=",".join(self.families))
         return sets | {n: SuiteData(os.path.join(DATA, n)) for n in datasets}
 
     def train_gt(self, sets):
@@ -196,14 +205,42 @@ class FamilyPackage:
                                               extra=r.sources(reasoner, vocab), choose=choose, mixes=mixes,
                                               bf16=self.bf16)
             lap(REFINE_STAGE, stale)
+            ran = ran or stale
+        if self.pressure:
+            answerer, counts, trained = self.stage_pressure(ran, sets, vocab, reasoner, judges, answerer, counts, mixes)
+            lap(PRESSURE_STAGE, trained)
         return writer, answerer, counts
+
+    def stage_pressure(self, fresh, sets, vocab, reasoner, judges, answerer, counts, mixes):
+        """The pressure round (pressure_stage.train_round) against the answerer the other stages made, at the
+        package's learning rate, cached as runs/ANSWERER_pressure.pt with its videos per source and broken videos
+        per scale and rule in runs/ANSWERER_pressure.json: (that answerer, counts with the round's pressured
+        finals, whether it trained now). fresh: the stages before it ran."""
+        from .pressure_stage import train_round  # it imports answerer_pressure, which imports this module
+        before = self.refine.name if self.refine else self.answerer_name
+        path, record = (os.path.join(pipeline.RUNS, f"{before}_pressure.{ext}") for ext in ("pt", "json"))
+        older = lambda: os.path.getmtime(path) < os.path.getmtime(os.path.join(pipeline.RUNS, f"{before}1.pt"))
+        stale = fresh or not os.path.exists(path) or older()
+        if stale:
+            train = sets[self.train_mix]
+            trained, made, broken, _ = train_round(self.pressure, self, reasoner, answerer, vocab, train,
+                                                   sets[self.pressure.dataset(self.run)], judges, rule_list(train),
+                                                   self.tto_lr, mixes)
+            torch.save(trained.state_dict(), path)
+            json.dump({"videos": made, "broken": {f"{k:g}x": v for k, v in broken.items()}}, open(record, "w"),
+                      indent=1)
+        answerer = copy.deepcopy(answerer)
+        answerer.load_state_dict(torch.load(path))
+        made = json.load(open(record))["videos"]
+        return answerer.eval(), counts | {k: v for k, v in made.items() if k.startswith("pressured finals")}, stale
 
     def teacher_budgets(self):
         """The teacher's training budgets as results store them (train.Budget.to_json)."""
         extra = {self.extra_key: self.extra_after[1]} if self.extra_after else {}
         refine = {self.refine.key: self.refine.budget, "harden again": self.harden_budget} if self.refine else {}
+        pressure = {PRESSURE_STAGE: self.pressure.budget} if self.pressure else {}
         budgets = {"writer": self.writer_budget, "answerer": self.answerer_budget, **extra, "harden": self.harden_budget,
-                   **refine}
+                   **refine, **pressure}
         return {k: as_budget(b).to_json() for k, b in budgets.items()}
 
     def measure_teacher(self, sets, vocab, reasoner, writer, answerer, counts, tasks=256):

@@ -49,10 +49,16 @@ PACKAGES = ("blocks", "bars", "connect")
 def package_of(name):
     """The package NAME; "blocks+tried": blocks with the recipe options it tried and did not adopt: the more-corruption
     videos (BLOCKS_MORE_CORRUPTIONS) and round 0 from two initial weights (results/blocks_rare_corruptions.md,
-    results/blocks_round0_starts.md)."""
+    results/blocks_round0_starts.md); "blocks+pressure": blocks with a (small) pressure round after its refinement
+    (pressure_stage, results/pressure_round_replay_blocks.md)."""
     if name == "blocks+tried":
         from teacher_studio_modelkit.blocks_package import BLOCKS_MORE_CORRUPTIONS
         return replace(package_of("blocks"), more_corruptions=BLOCKS_MORE_CORRUPTIONS, round0_starts=2)
+    if name == "blocks+pressure":
+        from teacher_studio_modelkit.pressure_stage import PressureRound
+        from teacher_studio_modelkit.train import Budget
+        return replace(package_of("blocks"), pressure=PressureRound(tasks=8, scales=(1.0, 4.0), steps=2,
+                                                                    budget=Budget(steps=4), perturbed=True))
     return import_module(f"teacher_studio_modelkit.{name}_package").PACKAGE
 
 
@@ -112,7 +118,7 @@ def test_a_reevaluated_card_says_so_and_reevaluate_needs_the_builds_records(tmp_
         package_of("blocks").reevaluate()
 
 
-@pytest.mark.parametrize("name", PACKAGES + ("blocks+tried",))
+@pytest.mark.parametrize("name", PACKAGES + ("blocks+tried", "blocks+pressure"))
 def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_path, tmp_path_factory, monkeypatch):
     from teacher_studio_modelkit import evaluate as ev
     from teacher_studio_modelkit import pipeline
@@ -126,6 +132,9 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
     for m in package.more_corruptions:  # a small set of each, made by gen-data --corruptions as the build makes it
         sets[m.dataset(package.run)] = generate_suite_data(
             tmp_path_factory, m.dataset(package.run), replace(m, n=24).args() + f" --families {m.families}")
+    if package.pressure:  # the pressure round's own train tasks, made by gen-data as the build makes them
+        sets[package.pressure.dataset(package.run)] = generate_suite_data(
+            tmp_path_factory, "pressure", package.pressure.args() + f" --families {','.join(package.families)}")
     if package.choose:  # the validation videos the answerer is chosen on (here the same small mix)
         sets |= {f"{package.run}_val_mix": mix} | {f"{f}_heldout_val": mix for f in package.families}
     for module, constant, value in ((pipeline, "RUNS", str(tmp_path)), (pipeline, "SAMPLE_TASKS", 16),
@@ -143,7 +152,20 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
 
     made = set(os.listdir(tmp_path))
     assert {quick.models["writer"], quick.models["answerer"], f"{quick.answerer_name}0.pt", f"{quick.answerer_name}1.pt"} <= made
-    assert laps == [("writer and answerer", True)] + ([("answerer refinement", True)] if quick.refine else [])
+    assert laps == [("writer and answerer", True)] + ([("answerer refinement", True)] if quick.refine else []) + (
+        [("pressure round", True)] if quick.pressure else [])
+    if quick.pressure:  # blocks+pressure: the refined answerer optimized against, its finals labelled, trained on
+        assert counts["pressured finals, 1x"] == 8 and "pressured finals, 4x" not in counts, "one chunk, the first scale"
+        refined = torch.load(tmp_path / f"{quick.refine.name}1.pt")
+        assert any(not torch.equal(v, refined[k]) for k, v in answerer.state_dict().items()), "the round trained"
+        record = json.load(open(tmp_path / f"{quick.refine.name}_pressure.json"))
+        assert record["videos"]["simultaneous moves"] > 0, "the round replays the refinement's videos"
+        assert set(record["broken"]) == {"1x", "4x"} and not any(record["broken"]["4x"].values())
+        laps.clear()
+        again = quick.stage_teacher(False, sets, vocab, reasoner, lambda stage, ran: laps.append((stage, ran)))[1]
+        assert laps[-1] == ("pressure round", False), "cached"
+        assert same(again.state_dict(), answerer.state_dict())
+        return
     if quick.refine:  # blocks: the hardened answerer trained on with simultaneous moves and hardened again
         assert counts["simultaneous moves"] > 0 and counts["optimized finals"] == 8
         hardened = torch.load(tmp_path / f"{quick.answerer_name}1.pt")

@@ -1,4 +1,4 @@
-"""The pressure round (pressure_round): its two-pair tasks start from first frames with a second pair; the
+"""The pressure round (pressure_stage): its two-pair tasks start from first frames with a second pair; the
 videos it adds carry the evaluator's labels of their own cells, are drawn with their chunk's sprites, and the
 reasoner's own sprites are back after it; its broken counts are those labels' noes; a perturbed start
 changes the runs; its replay holds the videos of every source the package's answerer trained with."""
@@ -17,7 +17,7 @@ from teacher_studio_modelkit.pair_composites import pair_ids
 from teacher_studio_modelkit.pipeline import rule_list, sprites_as
 from teacher_studio_modelkit.connect_package import PACKAGE as CONNECT
 from teacher_studio_modelkit.family_package import Refinement
-from teacher_studio_modelkit.pressure_round import pressure_chunks, pressure_videos, replayed_videos
+from teacher_studio_modelkit.pressure_stage import pressure_chunks, pressure_videos, replayed_videos
 from teacher_studio_modelkit.rules import make_judges
 from teacher_studio_modelkit.teacher import Answerer
 from teacher_studio_modelkit.train import AnswerSet
