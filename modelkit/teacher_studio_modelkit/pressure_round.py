@@ -11,8 +11,9 @@ evaluator, with the train mix or, --replay, every video the answerer trained on 
 --train-steps more at the hardening round's learning rate). Both answerers are then measured on the validation
 split (seeds 300000+; never the test split): each under pressure against itself (--val-scales: the per-rule
 balanced accuracy on the final videos, success, hacking), at the package's settings (TTO success and hacking),
-and on the validation videos the build chooses snapshots by (answerer_validation: ground truth + corruptions, reasoner samples). The trained
-answerer is saved as runs/PACKAGE_pressure_answerer.pt. Results: results/pressure_round_PACKAGE.md."""
+and on the validation videos the build chooses snapshots by (answerer_validation: ground truth + corruptions,
+reasoner samples). The trained answerer is saved as runs/PACKAGE_pressure_answerer.pt. Results:
+results/pressure_round_PACKAGE.md (--replay: results/pressure_round_replay_PACKAGE.md)."""
 import argparse
 import importlib
 import os
