@@ -1,6 +1,6 @@
 """The answerer under optimization pressure (a package's held-out test split, committed checkpoint):
     cd modelkit && python -m teacher_studio_modelkit.answerer_pressure [--packages blocks,connect] [--tasks 256]
-        [--lr-scales 1,4,16] [--steps 16]
+        [--lr-scales 1,4,16] [--steps 16] [--answerer runs/blocks_pressure_answerer.pt --packages blocks]
 A card's "optimized samples" are TTO's final videos at the package's settings. Those runs stop once the
 teacher is confident (most at step 0, on the base video), so few videos break a rule, and a rule's balanced
 accuracy on them can rest on two broken videos (blocks' push.no_wall: 74.6 % = one of two caught). Here every
@@ -22,7 +22,7 @@ from .base_check import test_tasks
 from .experiment import teacher_loss
 from .export import load_checkpoint
 from .rules import success
-from .validate import VALIDATION
+from .validate import VALIDATION, answerer_state
 
 CONFIDENT = 0.8  # P(Yes) on every query at which the teacher counts as sure (the engine's bench)
 
@@ -73,13 +73,19 @@ def main():
     ap.add_argument("--tasks", type=int, default=None, help="held-out test tasks per package (default: its card's)")
     ap.add_argument("--lr-scales", default="1,4,16")
     ap.add_argument("--steps", type=int, default=16)
+    ap.add_argument("--answerer", default=None,
+                    help="another answerer of the package (a runs/ state or a checkpoint) in its place; one package")
     a = ap.parse_args()
+    assert a.answerer is None or "," not in a.packages, "--answerer is one package's"
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
     scales = [float(s) for s in a.lr_scales.split(",")]
     summary, table = [], []
     for package in a.packages.split(","):
         r, ans, judges, tb = test_tasks(package, a.tasks)
-        lr = load_checkpoint(VALIDATION[package][0])[4]["defaults"]["learningRate"]
+        if a.answerer:
+            ans.load_state_dict(answerer_state(a.answerer))
+            package = f"{package} ({os.path.basename(a.answerer)})"
+        lr = load_checkpoint(VALIDATION[package.split(" ")[0]][0])[4]["defaults"]["learningRate"]
 
         def row(run):
             ok, sure, scale = run["success"], run["sure"], run["scale"]
@@ -93,7 +99,7 @@ def main():
             table += rows(package, f"lr {lr * run['scale']:g}", run["accuracy"])
         table += rows(package, "pooled", pooled)
     flags = "".join(f" --{k} {v}" for k, v in (("packages", a.packages), ("tasks", a.tasks), ("lr-scales", a.lr_scales),
-                                                ("steps", a.steps))
+                                                ("steps", a.steps), ("answerer", a.answerer))
                     if v is not None and str(v) not in ("blocks,connect", "1,4,16", "16"))
     print(f"\n# The answerer under optimization pressure (held-out test split; "
           f"`python -m teacher_studio_modelkit.answerer_pressure{flags}`, {time.strftime('%Y-%m-%d')})\n")
