@@ -82,22 +82,23 @@ def main():
     summary, table = [], []
     for package in a.packages.split(","):
         r, ans, judges, tb = test_tasks(package, a.tasks)
+        label = package
         if a.answerer:
             ans.load_state_dict(answerer_state(a.answerer))
-            package = f"{package} ({os.path.basename(a.answerer)})"
-        lr = load_checkpoint(VALIDATION[package.split(" ")[0]][0])[4]["defaults"]["learningRate"]
+            label = f"{package} ({os.path.basename(a.answerer)})"
+        lr = load_checkpoint(VALIDATION[package][0])[4]["defaults"]["learningRate"]
 
         def row(run):
             ok, sure, scale = run["success"], run["sure"], run["scale"]
-            summary.append(f"| {package} | {len(tb)} | {lr * scale:g} ({scale:g}x) | {rate(ok.mean())} | "
+            summary.append(f"| {label} | {len(tb)} | {lr * scale:g} ({scale:g}x) | {rate(ok.mean())} | "
                            f"{rate((sure & ~ok).mean())} | {rate(sure[~ok].mean() if (~ok).any() else None)} | "
                            f"{run['seconds']:.0f} |")
             print(summary[-1], flush=True)
 
         runs, pooled = under_pressure(r, ans, judges, tb, lr, scales, a.steps, row)
         for run in runs:
-            table += rows(package, f"lr {lr * run['scale']:g}", run["accuracy"])
-        table += rows(package, "pooled", pooled)
+            table += rows(label, f"lr {lr * run['scale']:g}", run["accuracy"])
+        table += rows(label, "pooled", pooled)
     flags = "".join(f" --{k} {v}" for k, v in (("packages", a.packages), ("tasks", a.tasks), ("lr-scales", a.lr_scales),
                                                 ("steps", a.steps), ("answerer", a.answerer))
                     if v is not None and str(v) not in ("blocks,connect", "1,4,16", "16"))

@@ -9,7 +9,6 @@ teacher scores every task's final video, which with the fresh LoRA is the base s
 ends the run there. Each against its own compute-matched best-of-N (the teacher picking) and oracle pass@N."""
 import argparse
 import os
-import re
 import time
 
 import numpy as np
@@ -36,8 +35,7 @@ def test_tasks(package, n=None):
     whose first tasks are the card's (gen-data seeds task i with first seed + i)."""
     name, args, families, card_n = TEST[package]
     n = n or card_n
-    if n > int(re.search(r"--n (\d+)", args).group(1)):
-        name, args = f"{name}_{n}", re.sub(r"--n \d+", f"--n {n}", args)
+    name, args = build.at_least(name, args, n)
     r, ans, _, vocab, _ = load_checkpoint(VALIDATION[package][0])
     data = build.made_data(name, args, families)
     return r, ans, make_judges(data.appearances, r.C), ev.TaskBatch(data, vocab, range(min(n, len(data.instances))))

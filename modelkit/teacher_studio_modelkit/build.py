@@ -9,6 +9,7 @@ evaluate on the held-out split -> MODEL_CARD.md. Each stage caches its result un
 import argparse
 import json
 import os
+import re
 import subprocess
 import time
 
@@ -60,6 +61,13 @@ def made_data(name, args, families=FAMILIES):
     none), loaded."""
     gen_data(REPO, datasets={name: args}, families=families)
     return SuiteData(os.path.join(DATA, name))
+
+
+def at_least(name, args, n):
+    """(name, args) of the gen-data set NAME made with ARGS, or, for more than its --n tasks, of the larger set
+    NAME_N from the same first seed, whose first tasks are NAME's (gen-data seeds task i with first seed + i)."""
+    held = int(re.search(r"--n (\d+)", args).group(1))
+    return (f"{name}_{n}", re.sub(r"--n \d+", f"--n {n}", args)) if n > held else (name, args)
 
 
 def build_vocab(datasets):

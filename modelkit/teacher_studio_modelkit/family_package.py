@@ -110,13 +110,14 @@ class FamilyPackage:
     bf16: bool = False  # every answerer training under bfloat16 autocast (train.train_answerer)
     round0_starts: int = 1  # with choose: round 0 trained from this many initial weights, the best kept (stage_answerer)
     round0_lr: float = None  # round 0's peak learning rate (stage_answerer; default train.ANSWERER_LR)
-    # pressure_stage.PressureRound: the answerer the package ships is then the one after it (runs/ANSWER_pressure.pt,
-    # ANSWER the answerer before it)
+    # pressure_stage.PressureRound: the package then ships the answerer it makes (runs/SHIPPED_pressure.pt, SHIPPED the
+    # shipped_answerer stage it starts from)
     pressure: object = None
 
     @property
     def shipped_answerer(self):
-        """The answerer stage whose runs/NAME1.pt the package ships."""
+        """The last answerer stage of stage_answerer: the package ships its runs/NAME1.pt, or the answerer its pressure
+        round makes from it."""
         return self.refine.name if self.refine else self.answerer_name
 
     def answerer_sources(self, reasoner, vocab):
@@ -160,9 +161,9 @@ class FamilyPackage:
             gen_data(REPO, force, datasets={m.dataset(self.run): m.args()}, families=m.families)
             datasets[m.dataset(self.run)] = m.args()
         if self.pressure:
-            datasets[self.pressure.dataset(self.run)] = self.pressure.args()
-            gen_data(REPO, force, datasets={self.pressure.dataset(self.run): self.pressure.args()},
-                     families=",".join(self.families))
+            tasks = {self.pressure.dataset(self.run): self.pressure.args()}
+            gen_data(REPO, force, datasets=tasks, families=",".join(self.families))
+            datasets |= tasks
         return sets | {n: SuiteData(os.path.join(DATA, n)) for n in datasets}
 
     def train_gt(self, sets):
@@ -217,7 +218,7 @@ class FamilyPackage:
         per scale and rule in runs/ANSWERER_pressure.json: (that answerer, counts with the round's pressured
         finals, whether it trained now). fresh: the stages before it ran."""
         from .pressure_stage import train_round  # it imports answerer_pressure, which imports this module
-        before = self.refine.name if self.refine else self.answerer_name
+        before = self.shipped_answerer
         path, record = (os.path.join(pipeline.RUNS, f"{before}_pressure.{ext}") for ext in ("pt", "json"))
         older = lambda: os.path.getmtime(path) < os.path.getmtime(os.path.join(pipeline.RUNS, f"{before}1.pt"))
         stale = fresh or not os.path.exists(path) or older()

@@ -73,7 +73,7 @@ def main():
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
     t0 = time.time()
     pkg = package_of(a.package)
-    checkpoint, _, val_args, families = VALIDATION[a.package]
+    checkpoint, val_name, val_args, families = VALIDATION[a.package]
     r, shipped, _, vocab, meta = load_checkpoint(checkpoint)
     lr = meta["defaults"]["learningRate"]
 
@@ -94,8 +94,7 @@ def main():
     torch.save(trained.state_dict(), os.path.join(build.RUNS, f"{a.package}_pressure_answerer.pt"))
     minutes_train = (time.time() - t0) / 60
 
-    val = build.made_data(f"{pkg.run}_heldout_val_{a.val_tasks}", val_args.replace("--n 128", f"--n {a.val_tasks}"),
-                          families)
+    val = build.made_data(*build.at_least(val_name, val_args, a.val_tasks), families)
     vmix = build.made_data(f"{pkg.run}_val_mix", val_mix_dataset(pkg.run)[f"{pkg.run}_val_mix"], families)
     vtb = ev.TaskBatch(val, vocab, range(len(val.instances)))
     vjudges = make_judges(val.appearances, r.C)

@@ -7,7 +7,6 @@ A .pt holding a whole checkpoint (git show HEAD~1:modelkit/checkpoints/gridworld
 an answerer state dict (modelkit/runs/answerer1.pt)."""
 import argparse
 import os
-import re
 
 import numpy as np
 import torch
@@ -36,9 +35,7 @@ def validation_tasks(n, package="gridworld"):
     package, with its committed checkpoint's models. More than the validation set's 128 are made as a larger
     set from the same first seed (NAME_N), whose first tasks are the same."""
     checkpoint, name, args, families = VALIDATION[package]
-    held = int(re.search(r"--n (\d+)", args).group(1))
-    if n > held:
-        name, args = f"{name}_{n}", args.replace(f"--n {held}", f"--n {n}")
+    name, args = build.at_least(name, args, n)
     r, ans, _, vocab, _ = load_checkpoint(checkpoint)
     data = build.made_data(name, args, families)
     judges = make_judges(data.appearances, r.C)
