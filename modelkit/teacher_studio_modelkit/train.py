@@ -219,6 +219,12 @@ class AnswerSet:
     def add(self, frames, cells, queries, labels, rule_idx, source):
         self.parts.append((frames, cells, queries, labels, rule_idx, source))
 
+    def copy(self):
+        """Another AnswerSet of the same videos (the arrays are shared; adding to one does not add to the other)."""
+        out = AnswerSet()
+        out.parts = list(self.parts)
+        return out
+
     def counts(self):
         """{source: videos}, in the order the sources were first added (a source added twice counts both)."""
         out = {}

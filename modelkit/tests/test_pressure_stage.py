@@ -1,7 +1,8 @@
 """The pressure round (pressure_stage): its two-pair tasks start from first frames with a second pair; the
 videos it adds carry the evaluator's labels of their own cells, are drawn with their chunk's sprites, and the
 reasoner's own sprites are back after it; its broken counts are those labels' noes; a perturbed start
-changes the runs; its replay holds the videos of every source the package's answerer trained with."""
+changes the runs; its replay holds the videos of every source the package's answerer trained with, and round 0's
+videos are sampled once for the stages of a build (pipeline.round0_videos)."""
 import dataclasses
 
 import numpy as np
@@ -11,6 +12,7 @@ import torch
 from conftest import generate_suite_data
 from test_pair_composites import reasoner_with
 from teacher_studio_modelkit import evaluate as ev
+from teacher_studio_modelkit import pipeline
 from teacher_studio_modelkit.build import build_vocab
 from teacher_studio_modelkit.data import MAX_QUERY
 from teacher_studio_modelkit.pair_composites import pair_ids
@@ -96,3 +98,25 @@ def test_the_replay_holds_round_0_and_every_extra_source(setup):
     assert counts["refined"] == 3
     assert 0 < counts["two-pair composites"] <= len(gt) and 0 < counts["reasoner samples, two pairs"] <= len(gt)
     assert len(counts) == 6
+
+
+def test_round_0s_videos_are_sampled_once_while_the_reasoner_is_unchanged(setup, monkeypatch):
+    train, vocab, r, _, judges = setup
+    rules = rule_list(train)
+    monkeypatch.setattr(pipeline, "_ROUND0", {})  # not the last test's
+    calls = []
+    sample = ev.sample_cells
+    monkeypatch.setattr(ev, "sample_cells", lambda *a, **k: calls.append(1) or sample(*a, **k))
+    first, gt_idx = pipeline.round0_videos(train, vocab, r, judges, rules)
+    first.add(*first.parts[0][:5], "added by the caller")
+    again, gt_again = pipeline.round0_videos(train, vocab, r, judges, rules)
+    assert len(calls) == 1 and gt_again == gt_idx, "the same objects: not sampled again"
+    assert "added by the caller" not in again.counts(), "what a caller adds stays out of the next copy"
+    assert all(np.array_equal(a, b) for p, q in zip(first.parts, again.parts) for a, b in zip(p[:5], q[:5]))
+    pipeline.round0_videos(train, vocab, r, make_judges(train.appearances, r.C), rules)
+    assert len(calls) == 2, "other judges (another object): sampled again"
+    p = next(r.parameters())
+    with torch.no_grad():
+        p.add_(0.0)  # trained in place: the parameter's version moves on
+    pipeline.round0_videos(train, vocab, r, make_judges(train.appearances, r.C), rules)
+    assert len(calls) == 3
