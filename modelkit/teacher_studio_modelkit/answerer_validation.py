@@ -71,3 +71,44 @@ class ValidationVideos:
     def __call__(self, answerer):
         """The answerer's score (score of per_rule)."""
         return self.score(self.per_rule(answerer))
+
+
+def main():
+    """Each answerer's balanced accuracy per rule on a package's validation videos, the score its trainings are chosen
+    by; each reasoner samples the validation tasks itself, so each package is measured on its own samples."""
+    import argparse
+    import importlib
+    import os
+
+    from .export import load_checkpoint
+    from .rules import make_judges
+    from .validate import answerer_state
+    ap = argparse.ArgumentParser(description=main.__doc__ + """
+    cd modelkit && python -m teacher_studio_modelkit.answerer_validation --package blocks \\
+        checkpoints/blocks.pt old_blocks.pt+runs/blocks_pressure_replay512_answerer.pt""")
+    ap.add_argument("--package", choices=("blocks", "bars", "connect"), default="blocks")
+    ap.add_argument("models", nargs="+", help="a checkpoint, or CHECKPOINT+ANSWERER: its answerer replaced by that state")
+    a = ap.parse_args()
+    torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
+    package = importlib.import_module(f"teacher_studio_modelkit.{a.package}_package").PACKAGE
+    sets, vocab = package.experiment.data_and_vocab()
+    sets = package.teacher_data(sets)
+    mix, tasks = sets[f"{package.run}_val_mix"], [sets[f"{f}_heldout_val"] for f in package.families]
+    rows = []
+    for models in a.models:
+        checkpoint, _, other = models.partition("+")
+        reasoner, answerer, _, ck_vocab, _ = load_checkpoint(checkpoint)
+        assert ck_vocab.words == vocab.words, f"{checkpoint}: its vocabulary differs from the data's"
+        if other:
+            answerer.load_state_dict(answerer_state(other))
+        videos = ValidationVideos(reasoner, make_judges(mix.appearances, reasoner.C), vocab, mix, tasks)
+        rows.append((models, len(videos), videos.per_rule(answerer.eval())))
+    rules = sorted({r for _, _, acc in rows for r in acc})
+    print(f"| models | videos | lowest | {' | '.join(rules)} |\n|---|---|---|{'---|' * len(rules)}")
+    for models, n, acc in rows:
+        print(f"| {models} | {n} | {100 * min(acc.values()):.1f} % | "
+              + " | ".join(f"{100 * acc[r]:.1f} %" if r in acc else "n/a" for r in rules) + " |")
+
+
+if __name__ == "__main__":
+    main()
