@@ -76,11 +76,11 @@ class ObjectsReasoner(CellFlow, nn.Module):
     # ---- network ----------------------------------------------------------------------------
     def starts(self, cells0):
         """[B, OBJECTS, N] one-hot start of each colour's block (all zero when that colour is absent)."""
-        return (cells0[:, None] == self.object_ids[None, :, None]).to(torch.float32)
+        return (cells0[:, None] == self.object_ids[None, :, None]).to(self.shift_all.dtype)  # the model's float type
 
     def outlines(self, cells0):
         """[B, OBJECTS, N] one-hot outline of each colour (push; all zero in fall)."""
-        return (cells0[:, None] == self.target_ids[None, :, None]).to(torch.float32)
+        return (cells0[:, None] == self.target_ids[None, :, None]).to(self.shift_all.dtype)
 
     def background(self, cells0):
         """The first frame with every block replaced by floor."""

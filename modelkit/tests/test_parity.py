@@ -128,7 +128,34 @@ def fd_check_on_family(committed, tmp_path_factory, family, eps=1e-2):
 
 
 def test_committed_blocks_tto_step_gradients_match_finite_differences(blocks_package, tmp_path_factory):
-    fd_check_on_family(blocks_package, tmp_path_factory, "push")
+    """The ONNX graph's float32 gradient against central differences of the same loss in float64 (torch.func, what the
+    export traces), at a step of 1e-4, on the push task its teacher is least sure of. In float32 the loss of the
+    11-frame rollout is rough: along one direction of the package built on 2026-12-04 it jitters by 1.5e-6 (a quadratic
+    fit's residual) around a slope of 1.1e-4, and its central differences read -3.3e-4 at every step from 3e-3 to 3e-2,
+    while the float32 gradient is the float64 one to 7e-9. So the differences are taken where rounding does not blur
+    them, and the float32 gradient that ships is what they check."""
+    from conftest import generate_suite_data
+    import copy
+    data = generate_suite_data(tmp_path_factory, "push-fd", "--split heldout --n 40 --families push --corrupt-fraction 0 "
+                                                          "--first-seed 9000")
+    pkg, r, a, w, vocab = blocks_package
+    ex = unsure_task(r, a, data, vocab, list(range(16)))
+    ins, _ = graph_specs(r)["tto_step"]
+    lora = lora_for_test(r, seed=5)
+    grads = session(os.path.join(pkg, "tto_step.onnx")).run(None, {n: x.numpy() for n, x in zip(ins, graph_args("tto_step", r, ex, lora))})[3:]
+    r64, a64 = copy.deepcopy(r).double(), copy.deepcopy(a).double()  # the session's models stay float32
+    ex64 = {k: (v.double() if v.is_floating_point() else v) for k, v in ex.items()}
+    f = graph_functions(r64, a64, w)["tto_step"]
+    lora64 = tuple(x.double() for x in lora)
+    slopes = []
+    for d in unit_directions(lora):
+        d = [di.double() for di in d]
+        analytic = sum(float((torch.from_numpy(gr).double() * di).sum()) for gr, di in zip(grads, d))
+        loss = lambda sign: float(f(*graph_args("tto_step", r64, ex64, tuple(x + sign * 1e-4 * di for x, di in zip(lora64, d))))[0])
+        numeric = (loss(1) - loss(-1)) / 2e-4
+        slopes.append(abs(numeric))
+        assert abs(numeric - analytic) <= 1e-3 * abs(numeric) + 1e-6, (numeric, analytic)
+    assert max(slopes) >= 1e-4, slopes
 
 
 @pytest.mark.parametrize("name", ["tto_step", "sample", "decode", "vqa", "plan"])
