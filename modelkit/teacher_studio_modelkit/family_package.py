@@ -359,8 +359,8 @@ def lowest(acc):
     return f"{len(below)} of {len(acc)} rules under 90 %: " + ", ".join(f"{r} {pct(b)}" for b, r in below)
 
 
-# the build's stages, before its evaluation (the refinement only in a package that has one)
-BUILD_STAGES = ("gen-data", "reasoner", "writer and answerer", REFINE_STAGE, "export")
+# the build's stages, before its evaluation (the refinement and the pressure round only in a package that has them)
+BUILD_STAGES = ("gen-data", "reasoner", "writer and answerer", REFINE_STAGE, PRESSURE_STAGE, "export")
 
 
 def build_minutes(record):

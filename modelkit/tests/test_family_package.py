@@ -49,16 +49,13 @@ PACKAGES = ("blocks", "bars", "connect")
 def package_of(name):
     """The package NAME; "blocks+tried": blocks with the recipe options it tried and did not adopt: the more-corruption
     videos (BLOCKS_MORE_CORRUPTIONS) and round 0 from two initial weights (results/blocks_rare_corruptions.md,
-    results/blocks_round0_starts.md); "blocks+pressure": blocks with a (small) pressure round after its refinement
-    (pressure_stage, results/pressure_round_replay_blocks.md)."""
+    results/blocks_round0_starts.md), without its pressure round; "blocks-pressure": blocks as it was built before its
+    pressure round (pressure_stage, results/pressure_round_replay512_blocks.md), the refinement its last stage."""
     if name == "blocks+tried":
         from teacher_studio_modelkit.blocks_package import BLOCKS_MORE_CORRUPTIONS
-        return replace(package_of("blocks"), more_corruptions=BLOCKS_MORE_CORRUPTIONS, round0_starts=2)
-    if name == "blocks+pressure":
-        from teacher_studio_modelkit.pressure_stage import PressureRound
-        from teacher_studio_modelkit.train import Budget
-        return replace(package_of("blocks"), pressure=PressureRound(tasks=8, scales=(1.0, 4.0), steps=2,
-                                                                    budget=Budget(steps=4), perturbed=True))
+        return replace(package_of("blocks"), more_corruptions=BLOCKS_MORE_CORRUPTIONS, round0_starts=2, pressure=None)
+    if name == "blocks-pressure":
+        return replace(package_of("blocks"), pressure=None)
     return import_module(f"teacher_studio_modelkit.{name}_package").PACKAGE
 
 
@@ -77,7 +74,8 @@ def test_build_record_holds_the_budgets_and_the_card_prints_them():
     from teacher_studio_modelkit.family_package import build_text
     blocks, bars = package_of("blocks"), package_of("bars")
     assert blocks.teacher_budgets() == {"writer": {"steps": 1250}, "answerer": {"steps": 5200}, "harden": {"steps": 720},
-                                        "simultaneous moves": {"steps": 1000}, "harden again": {"steps": 720}}
+                                        "simultaneous moves": {"steps": 1000}, "harden again": {"steps": 720},
+                                        "pressure round": {"steps": 720}}
     assert bars.teacher_budgets() == {"writer": 3, "answerer": 14, "harden": 4}, "the bars weights were built in minutes"
     stages = {k: {"minutes": 10.0, "ran": True} for k in ("gen-data", "reasoner", "writer and answerer", "export",
                                                           "evaluation: reasoner")}
@@ -85,10 +83,14 @@ def test_build_record_holds_the_budgets_and_the_card_prints_them():
     text = build_text(record, {"experiment_minutes": 5.0})
     assert "in **40 minutes**" in text
     assert ("reasoner 650 steps, query writer 1,250 steps, answerer 5,200 steps + 720 steps hardening"
-            " + 1,000 steps simultaneous moves + 720 steps hardening." in text)
+            " + 1,000 steps simultaneous moves + 720 steps hardening + 720 steps pressure round." in text)
     record["stages"]["answerer refinement"] = {"minutes": 9.0, "ran": True}
     assert "in **49 minutes**" in build_text(record, {"experiment_minutes": 5.0}), "the refinement is a build stage"
-    record["budgets"] = {"reasoner": {"steps": 650}} | replace(blocks, refine=None).teacher_budgets()
+    record["stages"]["pressure round"] = {"minutes": 7.0, "ran": True}
+    text = build_text(record, {"experiment_minutes": 5.0})
+    assert "in **56 minutes**" in text and "answerer refinement 9, pressure round 7, export 10 minutes" in text, \
+        "so is the pressure round, after the refinement"
+    record["budgets"] = {"reasoner": {"steps": 650}} | replace(blocks, refine=None, pressure=None).teacher_budgets()
     assert "answerer 5,200 steps + 720 steps hardening. " in build_text(record, {"experiment_minutes": 5.0}), \
         "the records of builds before the refinement read as before"
     record["budgets"] = {"reasoner": 5} | bars.teacher_budgets()
@@ -118,12 +120,14 @@ def test_a_reevaluated_card_says_so_and_reevaluate_needs_the_builds_records(tmp_
         package_of("blocks").reevaluate()
 
 
-@pytest.mark.parametrize("name", PACKAGES + ("blocks+tried", "blocks+pressure"))
+@pytest.mark.parametrize("name", PACKAGES + ("blocks+tried", "blocks-pressure"))
 def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_path, tmp_path_factory, monkeypatch):
     from teacher_studio_modelkit import evaluate as ev
     from teacher_studio_modelkit import pipeline
     from teacher_studio_modelkit.train import Budget
     package = package_of(name)
+    if package.pressure:  # a small round: 8 tasks (one chunk), 2 updates each, 4 training steps
+        package = replace(package, pressure=replace(package.pressure, tasks=8, steps=2, budget=Budget(steps=4)))
     _, reasoner, _, _, vocab = committed(package.package_dir, package.checkpoint,
                                          f"python -m teacher_studio_modelkit.build --package {name}")
     mix = generate_suite_data(tmp_path_factory, f"{name}_mix", f"--split train --n 96 --corrupt-fraction 0.6 "
@@ -154,7 +158,7 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
     assert {quick.models["writer"], quick.models["answerer"], f"{quick.answerer_name}0.pt", f"{quick.answerer_name}1.pt"} <= made
     assert laps == [("writer and answerer", True)] + ([("answerer refinement", True)] if quick.refine else []) + (
         [("pressure round", True)] if quick.pressure else [])
-    if quick.pressure:  # blocks+pressure: the refined answerer optimized against, its finals labelled, trained on
+    if quick.pressure:  # blocks: the refined answerer optimized against, its finals labelled, trained on
         assert counts["pressured finals, 1x"] == 8 and "pressured finals, 4x" not in counts, "one chunk, the first scale"
         refined = torch.load(tmp_path / f"{quick.refine.name}1.pt")
         assert any(not torch.equal(v, refined[k]) for k, v in answerer.state_dict().items()), "the round trained"
@@ -166,7 +170,7 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
         assert laps[-1] == ("pressure round", False), "cached"
         assert same(again.state_dict(), answerer.state_dict())
         return
-    if quick.refine:  # blocks: the hardened answerer trained on with simultaneous moves and hardened again
+    if quick.refine:  # blocks-pressure, blocks+tried: the hardened answerer trained on with simultaneous moves and hardened again
         assert counts["simultaneous moves"] > 0 and counts["optimized finals"] == 8
         hardened = torch.load(tmp_path / f"{quick.answerer_name}1.pt")
         assert any(not torch.equal(v, hardened[k]) for k, v in answerer.state_dict().items()), "the refinement trained"
