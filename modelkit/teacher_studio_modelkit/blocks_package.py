@@ -211,8 +211,8 @@ def history_text(record):
   The package before that had the answerer of float32 trainings at gridworld's peak learning rate (1e-3; round 0 92.5 % /
   97.6 % on the validation split, shipped 97.5 % / 99.2 %): TTO 56.2 % -> 79.3 % on the held-out test split (push
   19.5 % -> 61.7 %), best-of-20 85.5 %, and push.intact on optimized samples 72.9 %, under the answerer's bar. It was
-  the best of several builds compared on that test split, so its TTO overstated what its recipe gives. This one's
-  answerer scores higher on the validation split (round 0 97.3 % / 99.5 %, shipped 98.0 % / 99.5 %) and meets the
+  the best of several builds compared on that test split, so its TTO overstated what its recipe gives. The 2026-12-03
+  package's answerer scores higher on the validation split (round 0 97.3 % / 99.5 %, shipped 98.0 % / 99.5 %) and meets the
   answerer's bar, but TTO with it reaches 72.3 % (push 50.0 %)
   ([`modelkit/results/blocks_round0_starts.md`](../../../modelkit/results/blocks_round0_starts.md)). The two
   builds before the 2026-12-02 one, with
