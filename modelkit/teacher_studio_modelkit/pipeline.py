@@ -110,8 +110,10 @@ _ROUND0 = {}
 
 def _round0_key(d, vocab, reasoner, judges, rules_all, mixes):
     """What round 0's videos depend on: the data sets, vocabulary, reasoner and judges themselves (not equal copies),
-    the reasoner's weights as they stand (a parameter trained in place bumps its version), and the rule list."""
-    return ((d, vocab, reasoner, judges, *mixes), tuple(p._version for p in reasoner.parameters()), tuple(rules_all))
+    the reasoner's weights and buffers as they stand (a tensor changed in place bumps its version: a parameter
+    trained, the sprites the videos are drawn with swapped by sprites_as), and the rule list."""
+    tensors = [*reasoner.parameters(), *reasoner.buffers()]
+    return ((d, vocab, reasoner, judges, *mixes), tuple(t._version for t in tensors), tuple(rules_all))
 
 
 def round0_videos(d, vocab, reasoner, judges, rules_all, mixes=()):

@@ -120,3 +120,8 @@ def test_round_0s_videos_are_sampled_once_while_the_reasoner_is_unchanged(setup,
         p.add_(0.0)  # trained in place: the parameter's version moves on
     pipeline.round0_videos(train, vocab, r, make_judges(train.appearances, r.C), rules)
     assert len(calls) == 3
+    judges = make_judges(train.appearances, r.C)
+    pipeline.round0_videos(train, vocab, r, judges, rules)
+    with sprites_as(r, r.sprites.flip(0)):  # drawn with other sprites: other videos
+        pipeline.round0_videos(train, vocab, r, judges, rules)
+    assert len(calls) == 5
