@@ -73,6 +73,21 @@ class ValidationVideos:
         return self.score(self.per_rule(answerer))
 
 
+
+def print_table(rows):
+    """One markdown row per (name, ValidationVideos, answerer) of rows: the score the build chooses snapshots by
+    (lowest rule, mean) and each rule's balanced accuracy, under a header made from the first row."""
+    for k, (name, videos, answerer) in enumerate(rows):
+        acc = videos.accuracy(answerer)
+        if k == 0:
+            rules = sorted(acc)
+            print(f"\nOn the {len(videos)} validation videos the build chooses its answerer on (balanced accuracy):\n")
+            print(f"| answerer | lowest rule, mean | {' | '.join(rules)} |\n|---|---|{'---|' * len(rules)}")
+        low, mean = videos.score({r: v["balanced"] for r, v in acc.items()})
+        print(f"| {name} | {100 * low:.1f} %, {100 * mean:.1f} % | "
+              + " | ".join(f"{100 * acc[r]['balanced']:.1f} %" for r in rules) + " |", flush=True)
+
+
 def main():
     """Each answerer's balanced accuracy per rule on a package's validation videos, the score its trainings are chosen
     by; each reasoner samples the validation tasks itself, so each package is measured on its own samples."""
@@ -81,7 +96,6 @@ def main():
     import os
 
     from .export import load_checkpoint
-    from .rules import make_judges
     from .validate import answerer_state
     ap = argparse.ArgumentParser(description=main.__doc__ + """
     cd modelkit && python -m teacher_studio_modelkit.answerer_validation --package blocks \\
@@ -93,21 +107,18 @@ def main():
     package = importlib.import_module(f"teacher_studio_modelkit.{a.package}_package").PACKAGE
     sets, vocab = package.experiment.data_and_vocab()
     sets = package.teacher_data(sets)
-    mix, tasks = sets[f"{package.run}_val_mix"], [sets[f"{f}_heldout_val"] for f in package.families]
-    rows = []
-    for models in a.models:
-        checkpoint, _, other = models.partition("+")
-        reasoner, answerer, _, ck_vocab, _ = load_checkpoint(checkpoint)
-        assert ck_vocab.words == vocab.words, f"{checkpoint}: its vocabulary differs from the data's"
-        if other:
-            answerer.load_state_dict(answerer_state(other))
-        videos = ValidationVideos(reasoner, make_judges(mix.appearances, reasoner.C), vocab, mix, tasks)
-        rows.append((models, len(videos), videos.per_rule(answerer.eval())))
-    rules = sorted({r for _, _, acc in rows for r in acc})
-    print(f"| models | videos | lowest | {' | '.join(rules)} |\n|---|---|---|{'---|' * len(rules)}")
-    for models, n, acc in rows:
-        print(f"| {models} | {n} | {100 * min(acc.values()):.1f} % | "
-              + " | ".join(f"{100 * acc[r]:.1f} %" if r in acc else "n/a" for r in rules) + " |")
+
+    def rows():
+        for models in a.models:
+            checkpoint, _, other = models.partition("+")
+            reasoner, answerer, _, ck_vocab, _ = load_checkpoint(checkpoint)
+            assert ck_vocab.words == vocab.words, f"{checkpoint}: its vocabulary differs from the data's"
+            if other:
+                answerer.load_state_dict(answerer_state(other))
+            judges = package.judges(sets, reasoner)
+            yield models, package.validation_videos(sets, vocab, reasoner, judges), answerer.eval()
+
+    print_table(rows())
 
 
 if __name__ == "__main__":

@@ -173,6 +173,12 @@ class FamilyPackage:
     def judges(self, sets, reasoner):
         return make_judges(sets[self.train_mix].appearances, reasoner.C)
 
+    def validation_videos(self, sets, vocab, reasoner, judges):
+        """The validation videos its answerer trainings are chosen on (choose): the validation mix and the reasoner's
+        samples of each family's validation tasks."""
+        return ValidationVideos(reasoner, judges, vocab, sets[f"{self.run}_val_mix"],
+                                [sets[f"{f}_heldout_val"] for f in self.families])
+
     def stage_teacher(self, fresh, sets, vocab, reasoner, lap=lambda stage, ran: None):
         """The query writer and the answerer (round 0 and the hardening round) on the train mix, cached
         as runs/RUN_writer.pt and runs/ANSWERER_NAME{0,1}.pt, then the refinement when the package has one
@@ -186,8 +192,7 @@ class FamilyPackage:
         judges = self.judges(sets, reasoner)
         choose = None
         if self.choose:
-            choose = ValidationVideos(reasoner, judges, vocab, sets[f"{self.run}_val_mix"],
-                                      [sets[f"{f}_heldout_val"] for f in self.families])
+            choose = self.validation_videos(sets, vocab, reasoner, judges)
             log(f"answerer: chosen on {len(choose)} validation videos")
         mixes = [sets[m.dataset(self.run)] for m in self.more_corruptions]
         answerer, counts = stage_answerer(fresh, train, vocab, reasoner, judges,

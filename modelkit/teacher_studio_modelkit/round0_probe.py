@@ -21,7 +21,6 @@ import numpy as np
 import torch
 
 from . import pipeline
-from .answerer_validation import ValidationVideos
 from .build import RUNS, log
 from .data import MAX_QUERY
 from .teacher import Answerer
@@ -50,8 +49,7 @@ def main():
     reasoner.load_state_dict(torch.load(os.path.join(RUNS, package.models["reasoner"])))
     reasoner.eval()
     judges = package.judges(sets, reasoner)
-    val = ValidationVideos(reasoner, judges, vocab, sets[f"{package.run}_val_mix"],
-                           [sets[f"{f}_heldout_val"] for f in package.families])
+    val = package.validation_videos(sets, vocab, reasoner, judges)
     rules_all = pipeline.rule_list(sets[package.train_mix])
     aset, _ = pipeline.round0_videos(sets[package.train_mix], vocab, reasoner, judges, rules_all,
                                      [sets[m.dataset(package.run)] for m in package.more_corruptions])

@@ -295,25 +295,19 @@ def validation_table(paths, reasoner, ans, judges):
     """Each answerer's balanced accuracy per rule on the validation videos the package's build chooses its
     answerer on (answerer_validation.ValidationVideos: the validation split's ground truth + corruptions and one
     reasoner sample per validation task)."""
-    from .answerer_validation import ValidationVideos
+    from .answerer_validation import print_table
     from .blocks_package import PACKAGE
     from .validate import answerer_state
     sets, vocab = PACKAGE.experiment.data_and_vocab()
     sets = PACKAGE.teacher_data(sets)
-    videos = ValidationVideos(reasoner, judges, vocab, sets[f"{PACKAGE.run}_val_mix"],
-                              [sets[f"{f}_heldout_val"] for f in PACKAGE.families])
-    rules = None
-    for path in paths:
-        ans.load_state_dict(answerer_state(path))
-        ans.eval()
-        acc = videos.accuracy(ans)
-        if rules is None:
-            rules = sorted(acc)
-            print(f"\nOn the {len(videos)} validation videos the build chooses its answerer on (balanced accuracy):\n")
-            print(f"| answerer | lowest rule, mean | {' | '.join(rules)} |\n|---|---|{'---|' * len(rules)}")
-        low, mean = videos(ans)
-        print(f"| {path} | {100 * low:.1f} %, {100 * mean:.1f} % | " + " | ".join(f"{100 * acc[k]['balanced']:.1f} %" for k in rules)
-              + " |", flush=True)
+    videos = PACKAGE.validation_videos(sets, vocab, reasoner, judges)
+
+    def rows():
+        for path in paths:
+            ans.load_state_dict(answerer_state(path))
+            yield path, videos, ans.eval()
+
+    print_table(rows())
 
 
 if __name__ == "__main__":
