@@ -19,6 +19,7 @@ from .family_package import FamilyPackage, MoreCorruptions, Refinement, build_te
 from .late_faults import late_fault_sources
 from .model_card import compute_match_text, curve_text, pct, stop_text
 from .objects_teacher import BLOCKS_ANSWERER_BUDGET, BLOCKS_HEADER, BLOCKS_TTO_LR
+from .pipeline import HARDEN_TASKS
 from .pressure_stage import PressureRound
 from .simultaneous_moves import SIMULTANEOUS_STEPS, simultaneous_sources
 from .train import Budget, teacher_budget_texts, trained_text
@@ -182,7 +183,7 @@ def pressure_text(tb):
     return (f"; last, a pressure round ({tb['pressure round']}): it is optimized against on {p.tasks} train tasks of"
             f" their own, {p.steps} updates from perturbed LoRAs at {' and '.join(f'{s:g}x' for s in p.scales)} the"
             " package's learning rate with no early stop, and trains on their final videos, labelled by the evaluator,"
-            " beside every video it trained on before its hardening rounds; the hardening rounds' 128 runs mostly stop"
+            f" beside every video it trained on before its hardening rounds; the hardening rounds' {HARDEN_TASKS} runs mostly stop"
             " with nothing broken, so it had seen few of the broken falls and pushes optimization makes"
             " (`pressure_stage.py`; chosen on the validation split:"
             " [`modelkit/results/pressure_round_replay512_blocks.md`](../../../modelkit/results/pressure_round_replay512_blocks.md))")

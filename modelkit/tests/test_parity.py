@@ -56,29 +56,40 @@ def unit_directions(lora, n=3, dtype=torch.float32):
         yield [di / norm for di in d]  # a unit direction: eps is the step length in parameter space
 
 
+def onnx_tto_step(pkg_dir, r, ex):
+    """lora -> the package's tto_step graph's outputs on the inputs ex (onnxruntime, float32)."""
+    ins, _ = graph_specs(r)["tto_step"]
+    s = session(os.path.join(pkg_dir, "tto_step.onnx"))
+    return lambda lora: s.run(None, {n: x.numpy() for n, x in zip(ins, graph_args("tto_step", r, ex, lora))})
+
+
+def float64_tto_step(r, a, w, ex):
+    """lora -> the tto_step graph function (torch.func, what the export traces) on ex, in float64; the session's
+    models stay float32."""
+    import copy
+    r64, a64 = copy.deepcopy(r).double(), copy.deepcopy(a).double()
+    ex64 = {k: (v.double() if v.is_floating_point() else v) for k, v in ex.items()}
+    f = graph_functions(r64, a64, w)["tto_step"]
+    return lambda lora: f(*graph_args("tto_step", r64, ex64, tuple(x.double() for x in lora)))
+
+
+def central_difference(loss, lora, d, eps):
+    """(loss(lora + eps d) - loss(lora - eps d)) / (2 eps): the directional derivative along d."""
+    return (loss(tuple(x + eps * di for x, di in zip(lora, d))) - loss(tuple(x - eps * di for x, di in zip(lora, d)))) / (2 * eps)
+
+
 def fd_check(pkg_dir, r, min_slope=0.0, ex=None, eps=1e-2):
     """Directional finite difference of the ONNX loss vs the ONNX gradient, along 3 unit directions.
     Tolerance: 5 % of the slope plus float32 rounding of the loss difference (~1e-7 / eps). With
     `min_slope`, the largest slope must exceed it, so the check is not passed by vanishing gradients.
     ex: the task's inputs (default: random ones); eps: the step length."""
-    specs = graph_specs(r)
-    ex = example_inputs(r, seed=11) if ex is None else ex
+    run = onnx_tto_step(pkg_dir, r, example_inputs(r, seed=11) if ex is None else ex)
     lora = lora_for_test(r, seed=5)
-    ins, outs = specs["tto_step"]
-    s = session(os.path.join(pkg_dir, "tto_step.onnx"))
-
-    def run(lo):
-        feed = {n: x.numpy() for n, x in zip(ins, graph_args("tto_step", r, ex, lo))}
-        return s.run(None, feed)
-
-    res = run(lora)
-    grads = res[3:]
+    grads = run(lora)[3:]
     slopes = []
     for d in unit_directions(lora):
         analytic = sum(float((torch.from_numpy(gr) * di).sum()) for gr, di in zip(grads, d))
-        plus = run(tuple(x + eps * di for x, di in zip(lora, d)))[0]
-        minus = run(tuple(x - eps * di for x, di in zip(lora, d)))[0]
-        numeric = float(plus - minus) / (2 * eps)
+        numeric = float(central_difference(lambda lo: run(lo)[0], lora, d, eps))
         slopes.append(abs(analytic))
         assert abs(numeric - analytic) <= 0.05 * abs(analytic) + 2e-5, (numeric, analytic)
     assert max(slopes) >= min_slope, slopes
@@ -117,14 +128,20 @@ def test_committed_blocks_graph_matches_pytorch(blocks_package, name):
     check_graph(*blocks_package[:4], name)
 
 
-def fd_check_on_family(committed, tmp_path_factory, family, eps=1e-2):
-    """fd_check of a committed package (conftest.committed) on the held-out task of `family` its
-    teacher is least sure of, among 16 made now with gen-data."""
+def unsure_family_task(committed, tmp_path_factory, family):
+    """The inputs of the held-out task of `family` a committed package's (conftest.committed) teacher is least sure
+    of, among 16 made now with gen-data."""
     from conftest import generate_suite_data
     data = generate_suite_data(tmp_path_factory, f"{family}-fd", f"--split heldout --n 40 --families {family} "
                                                                   "--corrupt-fraction 0 --first-seed 9000")
-    pkg, r, a, _, vocab = committed
-    fd_check(pkg, r, min_slope=1e-4, ex=unsure_task(r, a, data, vocab, list(range(16))), eps=eps)
+    _, r, a, _, vocab = committed
+    return unsure_task(r, a, data, vocab, list(range(16)))
+
+
+def fd_check_on_family(committed, tmp_path_factory, family, eps=1e-2):
+    """fd_check of a committed package on the held-out task of `family` its teacher is least sure of."""
+    fd_check(committed[0], committed[1], min_slope=1e-4, ex=unsure_family_task(committed, tmp_path_factory, family),
+             eps=eps)
 
 
 def test_committed_blocks_tto_step_gradients_match_finite_differences(blocks_package, tmp_path_factory):
@@ -134,25 +151,16 @@ def test_committed_blocks_tto_step_gradients_match_finite_differences(blocks_pac
     fit's residual) around a slope of 1.1e-4, and its central differences read -3.3e-4 at every step from 3e-3 to 3e-2,
     while the float32 gradient is the float64 one to 7e-9. So the differences are taken where rounding does not blur
     them, and the float32 gradient that ships is what they check."""
-    from conftest import generate_suite_data
-    import copy
-    data = generate_suite_data(tmp_path_factory, "push-fd", "--split heldout --n 40 --families push --corrupt-fraction 0 "
-                                                          "--first-seed 9000")
-    pkg, r, a, w, vocab = blocks_package
-    ex = unsure_task(r, a, data, vocab, list(range(16)))
-    ins, _ = graph_specs(r)["tto_step"]
+    pkg, r, a, w, _ = blocks_package
+    ex = unsure_family_task(blocks_package, tmp_path_factory, "push")
     lora = lora_for_test(r, seed=5)
-    grads = session(os.path.join(pkg, "tto_step.onnx")).run(None, {n: x.numpy() for n, x in zip(ins, graph_args("tto_step", r, ex, lora))})[3:]
-    r64, a64 = copy.deepcopy(r).double(), copy.deepcopy(a).double()  # the session's models stay float32
-    ex64 = {k: (v.double() if v.is_floating_point() else v) for k, v in ex.items()}
-    f = graph_functions(r64, a64, w)["tto_step"]
-    lora64 = tuple(x.double() for x in lora)
+    grads = onnx_tto_step(pkg, r, ex)(lora)[3:]
+    f64 = float64_tto_step(r, a, w, ex)
     slopes = []
     for d in unit_directions(lora):
         d = [di.double() for di in d]
         analytic = sum(float((torch.from_numpy(gr).double() * di).sum()) for gr, di in zip(grads, d))
-        loss = lambda sign: float(f(*graph_args("tto_step", r64, ex64, tuple(x + sign * 1e-4 * di for x, di in zip(lora64, d))))[0])
-        numeric = (loss(1) - loss(-1)) / 2e-4
+        numeric = central_difference(lambda lo: float(f64(lo)[0]), tuple(x.double() for x in lora), d, 1e-4)
         slopes.append(abs(numeric))
         assert abs(numeric - analytic) <= 1e-3 * abs(numeric) + 1e-6, (numeric, analytic)
     assert max(slopes) >= 1e-4, slopes
@@ -182,17 +190,13 @@ def test_committed_connect_tto_step_gradients_match_finite_differences(connect_p
 def test_bars_tto_step_gradients_match_finite_differences_in_float64(bars_package):
     """The bars graph's gradient (torch.func, what the export traces) against central differences of
     its loss in float64, at a step of 1e-4, where float32's roughness does not blur them."""
-    import copy
     _, r, a, w, _ = bars_package
-    r64, a64 = copy.deepcopy(r).double(), copy.deepcopy(a).double()  # the session's models stay float32
-    ex = {k: (v.double() if v.is_floating_point() else v) for k, v in example_inputs(r64, seed=11).items()}
-    f = graph_functions(r64, a64, w)["tto_step"]
-    lora = tuple(x.double() for x in lora_for_test(r64, seed=5))
-    grads = f(*graph_args("tto_step", r64, ex, lora))[3:]
+    f64 = float64_tto_step(r, a, w, example_inputs(r, seed=11))
+    lora = tuple(x.double() for x in lora_for_test(r, seed=5))
+    grads = f64(lora)[3:]
     for d in unit_directions(lora, dtype=torch.float64):
         analytic = sum(float((gr * di).sum()) for gr, di in zip(grads, d))
-        loss = lambda sign: float(f(*graph_args("tto_step", r64, ex, tuple(x + sign * 1e-4 * di for x, di in zip(lora, d))))[0])
-        numeric = (loss(1) - loss(-1)) / 2e-4
+        numeric = central_difference(lambda lo: float(f64(lo)[0]), lora, d, 1e-4)
         assert abs(numeric - analytic) <= 1e-3 * abs(analytic) + 1e-9, (numeric, analytic)
 
 
