@@ -5,9 +5,10 @@ points of fall.intact TPR on held-out ground truth (results/blocks_rebuild.md), 
 training videos to tell them apart. So, while it trains, the answerer is scored every few minutes on
 held-out *validation* videos (never the test split): the validation split's ground truth and the
 suite's corruptions (PREFIX_val_mix, seeds 400000+) and the reasoner's samples of the validation
-tasks (FAMILY_heldout_val, seeds 300000+), labelled by the rule-based evaluators. Training keeps the
-snapshot with the best score (train.train_answerer's choose): its lowest per-rule balanced
-accuracy, the issue's bar, then the mean over rules."""
+tasks (FAMILY_heldout_val, seeds 300000+; one sample per seed of the package's val_seeds), labelled by
+the rule-based evaluators. Training keeps the snapshot with the best score (train.train_answerer's
+choose): its lowest per-rule balanced accuracy, the issue's bar, then the mean over rules; pooled, or
+(the package's val_by_source) on each source apart."""
 import numpy as np
 import torch
 
@@ -30,35 +31,81 @@ def val_mix_dataset(run):
     return {f"{run}_val_mix": "--split heldout --n 500 --corrupt-fraction 0.6 --first-seed 400000"}
 
 
+MIX, SAMPLES = "ground truth + corruptions", "reasoner samples"  # the two sources of validation videos
+MIN_CLASS = 10  # a rate (TPR or TNR) counts in a source's score only with at least this many videos of its class
+POOLED_SCORE_TEXT = "lowest per-rule balanced accuracy, then the mean"  # the score, in words, as the cards say it
+BY_SOURCE_SCORE_TEXT = ("lowest balanced accuracy of a rule on ground truth + corruptions or on the reasoner's samples, "
+                        "each apart, then the mean")
+
+
+def counted_accuracy(stats):
+    """A rule's balanced accuracy (evaluate.balanced_accuracy's stats) from the rates whose class holds at least
+    MIN_CLASS videos (a rate from 3 broken videos is mostly noise), or None when neither does."""
+    rates = [rate for rate, n in ((stats["tpr"], stats["n_yes"]), (stats["tnr"], stats["n_no"])) if n >= MIN_CLASS]
+    return float(np.mean(rates)) if rates else None
+
+
 class ValidationVideos:
     """mix: ground truth + corruptions (labels from gen-data); tasks: data sets whose tasks the reasoner
-    samples once (VAL_SAMPLE_SEED), labelled by judges. Calling it on an answerer gives its score."""
+    samples once per seed of seeds, labelled by judges. Calling it on an answerer gives its score: its lowest
+    balanced accuracy of a rule, then the mean, on every video pooled, or (by_source) of a rule on each source
+    apart, as the issue's bar reads them (per rule on held-out reasoner samples, and on ground truth and
+    corruptions): pooled, the mix's broken videos (corruptions, one kind of break) can outweigh the reasoner's few
+    broken samples (another kind), and a rule the answerer misreads on samples score high
+    (results/blocks_val_seeds.md)."""
 
-    def __init__(self, reasoner, judges, vocab, mix, tasks):
+    def __init__(self, reasoner, judges, vocab, mix, tasks, seeds=(VAL_SAMPLE_SEED,), by_source=False):
+        self.by_source = by_source
         tb = ev.TaskBatch(mix, vocab, range(len(mix.instances)))
         self.frames = [torch.from_numpy(np.asarray(mix.frames, dtype=np.float16))]
         self.queries, self.rules = [tb.queries], list(tb.rules)
         self.labels = [i["labels"] for i in mix.instances]
+        self.sources = [MIX] * len(mix.instances)
         for d in tasks:
             tb = ev.TaskBatch(d, vocab, range(len(d.instances)))
-            cells = ev.sample_cells(reasoner, tb, VAL_SAMPLE_SEED)
-            self.frames.append(reasoner.render(cells).to(torch.float16))
-            self.queries.append(tb.queries)
-            self.rules += tb.rules
-            self.labels += ev.judge_all(judges, tb.families, cells)
+            for seed in seeds:
+                cells = ev.sample_cells(reasoner, tb, seed)
+                self.frames.append(reasoner.render(cells).to(torch.float16))
+                self.queries.append(tb.queries)
+                self.rules += tb.rules
+                self.labels += ev.judge_all(judges, tb.families, cells)
+                self.sources += [SAMPLES] * len(tb)
         self.frames, self.queries = torch.cat(self.frames), torch.cat(self.queries)
 
     def __len__(self):
         return len(self.frames)
 
+    @property
+    def score_text(self):
+        return BY_SOURCE_SCORE_TEXT if self.by_source else POOLED_SCORE_TEXT
+
+    def accuracies(self, answerer):
+        """Balanced accuracy per rule (evaluate.balanced_accuracy): (on every video pooled, {source: on its
+        videos})."""
+        probs = ev.teacher_probs(answerer, self.frames, self.queries)
+        by_source = {}
+        for source in dict.fromkeys(self.sources):
+            idx = [i for i, s in enumerate(self.sources) if s == source]
+            by_source[source] = ev.balanced_accuracy(probs[idx], [self.labels[i] for i in idx],
+                                                     [self.rules[i] for i in idx])
+        return ev.balanced_accuracy(probs, self.labels, self.rules), by_source
+
     def accuracy(self, answerer):
-        """Balanced accuracy per rule (evaluate.balanced_accuracy) on every validation video."""
-        return ev.balanced_accuracy(ev.teacher_probs(answerer, self.frames, self.queries), self.labels, self.rules)
+        """Balanced accuracy per rule on every validation video, pooled."""
+        return self.accuracies(answerer)[0]
+
+    def rule_scores(self, pooled, by_source):
+        """What the score is made of, from accuracies' results: {RULE: balanced accuracy} pooled, or (by_source)
+        {"RULE, SOURCE": counted_accuracy} (a rule with too few videos of both classes on a source left out)."""
+        if not self.by_source:
+            return {r: v["balanced"] for r, v in sorted(pooled.items())}
+        return {f"{r}, {source}": v for source, acc in by_source.items() for r, stats in sorted(acc.items())
+                if (v := counted_accuracy(stats)) is not None}
 
     def per_rule(self, answerer):
-        """{rule: balanced accuracy}, sorted by rule; it goes to the log too, so that a build's log tells which
-        rule a low score comes from."""
-        out = {r: v["balanced"] for r, v in sorted(self.accuracy(answerer).items())}
+        """rule_scores of the answerer; it goes to the log too, so that a build's log tells which rule a low
+        score comes from."""
+        out = self.rule_scores(*self.accuracies(answerer))
         log("validation per rule: " + ", ".join(f"{r} {100 * v:.1f}" for r, v in out.items()))
         return out
 
@@ -73,19 +120,35 @@ class ValidationVideos:
         return self.score(self.per_rule(answerer))
 
 
-
 def print_table(rows):
-    """One markdown row per (name, ValidationVideos, answerer) of rows: the score the build chooses snapshots by
-    (lowest rule, mean) and each rule's balanced accuracy, under a header made from the first row."""
+    """For each (name, ValidationVideos, answerer) of rows: the score the build chooses snapshots by (lowest rule,
+    mean) and a markdown row per source of each rule's balanced accuracy (its TNR and broken videos; a rate from
+    fewer than MIN_CLASS videos, left out of a score by source, in parentheses), under a header made from the first
+    row."""
     for k, (name, videos, answerer) in enumerate(rows):
-        acc = videos.accuracy(answerer)
+        pooled, by_source = videos.accuracies(answerer)
         if k == 0:
-            rules = sorted(acc)
-            print(f"\nOn the {len(videos)} validation videos the build chooses its answerer on (balanced accuracy):\n")
-            print(f"| answerer | lowest rule, mean | {' | '.join(rules)} |\n|---|---|{'---|' * len(rules)}")
-        low, mean = videos.score({r: v["balanced"] for r, v in acc.items()})
-        print(f"| {name} | {100 * low:.1f} %, {100 * mean:.1f} % | "
-              + " | ".join(f"{100 * acc[r]['balanced']:.1f} %" for r in rules) + " |", flush=True)
+            rules = sorted(pooled)
+            print(f"\nOn the {len(videos)} validation videos the build chooses its answerer on (balanced accuracy; "
+                  f"TNR, broken videos; in parentheses: under {MIN_CLASS} videos of a class). The score: "
+                  f"{videos.score_text}.\n")
+            print(f"| answerer | score: lowest rule, mean | videos | {' | '.join(rules)} |\n|---|---|---|{'---|' * len(rules)}")
+        low, mean = videos.score(videos.rule_scores(pooled, by_source))
+        for source, acc in by_source.items():
+            cells = [cell_text(acc.get(r)) for r in rules]
+            print(f"| {name} | {100 * low:.1f} %, {100 * mean:.1f} % | {source} | " + " | ".join(cells) + " |", flush=True)
+
+
+def cell_text(stats):
+    """A rule's table cell: its counted balanced accuracy, its TNR and broken videos."""
+    if stats is None:
+        return "-"
+    v = counted_accuracy(stats)
+    head = f"{100 * v:.1f} %" if v is not None else f"({100 * stats['balanced']:.1f} %)"
+    if not stats["n_no"]:
+        return f"{head}; no broken"
+    tnr = f"{100 * stats['tnr']:.0f} %"
+    return f"{head}; TNR {tnr if stats['n_no'] >= MIN_CLASS else f'({tnr})'} of {stats['n_no']}"
 
 
 def main():
@@ -101,6 +164,10 @@ def main():
     cd modelkit && python -m teacher_studio_modelkit.answerer_validation --package blocks \\
         checkpoints/blocks.pt old_blocks.pt+runs/blocks_pressure_replay512_answerer.pt""")
     ap.add_argument("--package", choices=("blocks", "bars", "connect"), default="blocks")
+    ap.add_argument("--seeds", type=int, nargs="+", default=None,
+                    help="the reasoner's sample seeds for each validation task (default: the package's val_seeds)")
+    ap.add_argument("--by-source", action="store_true",
+                    help="score each rule on each source apart (default: as the package's val_by_source)")
     ap.add_argument("models", nargs="+", help="a checkpoint, or CHECKPOINT+ANSWERER: its answerer replaced by that state")
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
@@ -116,7 +183,7 @@ def main():
             if other:
                 answerer.load_state_dict(answerer_state(other))
             judges = package.judges(sets, reasoner)
-            yield models, package.validation_videos(sets, vocab, reasoner, judges), answerer.eval()
+            yield models, package.validation_videos(sets, vocab, reasoner, judges, a.seeds, a.by_source or None), answerer.eval()
 
     print_table(rows())
 

@@ -19,7 +19,7 @@ from typing import Callable
 
 import torch
 
-from .answerer_validation import ValidationVideos, val_mix_dataset
+from .answerer_validation import VAL_SAMPLE_SEED, ValidationVideos, val_mix_dataset
 from .build import DATA, HARDEN_MINUTES, MODELKIT, REPO, RUNS, SMOKE, WRITER_MINUTES, gen_data, log
 from .data import SuiteData
 from .family_experiment import FamilyExperiment
@@ -103,6 +103,8 @@ class FamilyPackage:
     # each answerer training keeps its best snapshot on the validation split (answerer_validation): the scores in
     # runs/ANSWERER_NAME_choice.json and the teacher's results
     choose: bool = False
+    val_seeds: tuple = (VAL_SAMPLE_SEED,)  # with choose: the reasoner's sample seeds for each validation task
+    val_by_source: bool = False  # with choose: each rule scored on each source apart (ValidationVideos' by_source)
     writer_budget: object = WRITER_MINUTES
     harden_budget: object = HARDEN_MINUTES
     refine: Refinement = None  # the answerer the package ships is then the refined one
@@ -173,11 +175,13 @@ class FamilyPackage:
     def judges(self, sets, reasoner):
         return make_judges(sets[self.train_mix].appearances, reasoner.C)
 
-    def validation_videos(self, sets, vocab, reasoner, judges):
+    def validation_videos(self, sets, vocab, reasoner, judges, seeds=None, by_source=None):
         """The validation videos its answerer trainings are chosen on (choose): the validation mix and the reasoner's
-        samples of each family's validation tasks."""
+        samples of each family's validation tasks (a sample per seed of seeds, default val_seeds), scored by source
+        as by_source says (default val_by_source)."""
         return ValidationVideos(reasoner, judges, vocab, sets[f"{self.run}_val_mix"],
-                                [sets[f"{f}_heldout_val"] for f in self.families])
+                                [sets[f"{f}_heldout_val"] for f in self.families], seeds or self.val_seeds,
+                                self.val_by_source if by_source is None else by_source)
 
     def stage_teacher(self, fresh, sets, vocab, reasoner, lap=lambda stage, ran: None):
         """The query writer and the answerer (round 0 and the hardening round) on the train mix, cached
@@ -213,15 +217,17 @@ class FamilyPackage:
             lap(REFINE_STAGE, stale)
             ran = ran or stale
         if self.pressure:
-            answerer, counts, trained = self.stage_pressure(ran, sets, vocab, reasoner, judges, answerer, counts, mixes)
+            answerer, counts, trained = self.stage_pressure(ran, sets, vocab, reasoner, judges, answerer, counts, mixes,
+                                                            choose if self.pressure.choose else None)
             lap(PRESSURE_STAGE, trained)
         return writer, answerer, counts
 
-    def stage_pressure(self, fresh, sets, vocab, reasoner, judges, answerer, counts, mixes):
+    def stage_pressure(self, fresh, sets, vocab, reasoner, judges, answerer, counts, mixes, choose=None):
         """The pressure round (pressure_stage.train_round) against the answerer the other stages made, at the
         package's learning rate, cached as runs/ANSWERER_pressure.pt with its videos per source and broken videos
-        per scale and rule in runs/ANSWERER_pressure.json: (that answerer, counts with the round's pressured
-        finals, whether it trained now). fresh: the stages before it ran."""
+        per scale and rule (and with choose, the validation videos, its snapshots' scores) in
+        runs/ANSWERER_pressure.json: (that answerer, counts with the round's pressured finals, whether it trained
+        now). fresh: the stages before it ran."""
         from .pressure_stage import train_round  # it imports answerer_pressure, which imports this module
         before = self.shipped_answerer
         path, record = (os.path.join(pipeline.RUNS, f"{before}_pressure.{ext}") for ext in ("pt", "json"))
@@ -229,12 +235,13 @@ class FamilyPackage:
         stale = fresh or not os.path.exists(path) or older()
         if stale:
             train = sets[self.train_mix]
-            trained, made, broken, _ = train_round(self.pressure, self, reasoner, answerer, vocab, train,
-                                                   sets[self.pressure.dataset(self.run)], judges, rule_list(train),
-                                                   self.tto_lr, mixes)
+            trained, made, broken, out = train_round(self.pressure, self, reasoner, answerer, vocab, train,
+                                                     sets[self.pressure.dataset(self.run)], judges, rule_list(train),
+                                                     self.tto_lr, mixes, choose=choose)
             torch.save(trained.state_dict(), path)
-            json.dump({"videos": made, "broken": {f"{k:g}x": v for k, v in broken.items()}}, open(record, "w"),
-                      indent=1)
+            choice = {"choice": {k: out[k] for k in ("steps", "checks", "chosen_step")}} if choose else {}
+            json.dump({"videos": made, "broken": {f"{k:g}x": v for k, v in broken.items()}} | choice,
+                      open(record, "w"), indent=1)
         answerer = copy.deepcopy(answerer)
         answerer.load_state_dict(torch.load(path))
         made = json.load(open(record))["videos"]
@@ -253,10 +260,20 @@ class FamilyPackage:
         t0 = time.time()
         res = experiment(sets, vocab, reasoner, answerer, writer, self.judges(sets, reasoner), tasks, prefix=self.run,
                          families=self.families, lr=self.tto_lr)
-        choice = os.path.join(RUNS, f"{self.shipped_answerer}_choice.json")
         return res | {"budgets": self.teacher_budgets(), "experiment_minutes": (time.time() - t0) / 60,
-                      "answerer_training_videos": counts} | (
-            {"answerer_choice": json.load(open(choice))} if self.choose and os.path.exists(choice) else {})
+                      "answerer_training_videos": counts} | self.answerer_choice()
+
+    def answerer_choice(self):
+        """{"answerer_choice": the validation scores of the shipped answerer's trainings and the snapshots kept, the
+        pressure round's last} from the runs' records, or {} when the package does not choose."""
+        choice = os.path.join(pipeline.RUNS, f"{self.shipped_answerer}_choice.json")
+        if not (self.choose and os.path.exists(choice)):
+            return {}
+        c = json.load(open(choice))
+        pressure = os.path.join(pipeline.RUNS, f"{self.shipped_answerer}_pressure.json")
+        if self.pressure and os.path.exists(pressure) and "choice" in (p := json.load(open(pressure))):
+            c["trainings"][PRESSURE_STAGE] = p["choice"]
+        return {"answerer_choice": c}
 
     def load_models(self, vocab, data):
         return load_run_models(self.experiment.make_reasoner(vocab, data), vocab, self.models, self.results,

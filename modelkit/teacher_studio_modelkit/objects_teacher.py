@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from . import evaluate as ev
+from .answerer_validation import POOLED_SCORE_TEXT
 from .build import MODELKIT, RUNS, SMOKE, log
 from .experiment import teacher_accuracy, tto_experiment, writer_accuracy
 from .late_faults import LATE_FAULTS, late_fault_sources
@@ -105,8 +106,8 @@ def choice_text(res):
     if "answerer_choice" not in res:
         return ""
     c = res["answerer_choice"]
-    return (f" Each answerer training kept its best snapshot on {c['videos']} held-out validation videos (lowest per-rule"
-            " balanced accuracy, then the mean; answerer_validation.py): "
+    return (f" Each answerer training kept its best snapshot on {c['videos']} held-out validation videos ({c.get('score', POOLED_SCORE_TEXT)}"
+            "; answerer_validation.py): "
             + "; ".join(f"{part} step {t['chosen_step']} of {t['steps']} ("
                         + ", ".join(f"{x['step']}: {pct(x['score'][0])}" for x in t["checks"]) + ")"
                         for part, t in c["trainings"].items()) + ".")

@@ -188,7 +188,7 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
     stands, as with one; start k from torch.manual_seed(ROUND0_START_SEED + k)), each keeping its best
     snapshot, and the best of them by validation score goes on (their scores under "round 0, start K").
     round0_lr: round 0's peak learning rate (default train.ANSWERER_LR; the later trainings keep theirs)."""
-    from .answerer_validation import choose_every
+    from .answerer_validation import POOLED_SCORE_TEXT, choose_every
     from .train import ANSWERER_LR
     from .train import train_answerer as train_one
     choices = {}
@@ -294,8 +294,9 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
     torch.save(ans.state_dict(), path1)
     json.dump(counts, open(counts_path, "w"))
     if choose is not None:
-        json.dump({"videos": len(choose), "trainings": choices}, open(os.path.join(RUNS, f"{name}_choice.json"), "w"),
-                  indent=1)
+        score = getattr(choose, "score_text", POOLED_SCORE_TEXT)  # a test's scripted scorer has none
+        json.dump({"videos": len(choose), "score": score, "trainings": choices},
+                  open(os.path.join(RUNS, f"{name}_choice.json"), "w"), indent=1)
     return ans.eval(), counts
 
 

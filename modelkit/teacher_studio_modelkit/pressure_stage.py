@@ -38,6 +38,7 @@ class PressureRound:
     perturbed: bool = False
     two_pairs: bool = False
     replay: bool = True
+    choose: bool = False  # with the package's choose: the round keeps its best snapshot on the validation videos
 
     def dataset(self, run):
         """The round's train tasks: data/RUN_train_pressure_TASKS (the first tasks of a larger set are the same)."""
@@ -92,10 +93,15 @@ def replayed_videos(pkg, r, vocab, mix, judges, rules_all, mixes=()):
     return aset
 
 
-def train_round(cfg, pkg, r, ans, vocab, mix, tasks, judges, rules_all, lr, mixes=(), only_round=False):
+CHOOSE_CHECKS = 4  # with choose: the round's training is scored this many times, evenly spaced, the last at its end
+
+
+def train_round(cfg, pkg, r, ans, vocab, mix, tasks, judges, rules_all, lr, mixes=(), only_round=False, choose=None):
     """The round (cfg: PressureRound) against ans on `tasks` at the package's learning rate lr: (the trained
     answerer, a copy; its training videos per source; the broken videos per scale and rule; train_answerer's
-    result). only_round: the videos are made and counted, nothing trains (the answerer and result are None)."""
+    result). only_round: the videos are made and counted, nothing trains (the answerer and result are None).
+    choose: as every other answerer training of a package that chooses (answerer_validation.ValidationVideos), the
+    round keeps its best of CHOOSE_CHECKS snapshots on the validation videos."""
     if cfg.replay:
         aset = replayed_videos(pkg, r, vocab, mix, judges, rules_all, mixes)
     else:
@@ -111,5 +117,6 @@ def train_round(cfg, pkg, r, ans, vocab, mix, tasks, judges, rules_all, lr, mixe
         return None, counts, broken, None
     trained = copy.deepcopy(ans)
     out = train_answerer(trained, aset.cat(), len(rules_all), cfg.budget, log, seed=3, lr=ANSWERER_LR * HARDEN_LR_SCALE,
-                         relabel=relabeller(judges, rules_all), hue=pkg.hue, bf16=pkg.bf16)
+                         relabel=relabeller(judges, rules_all), hue=pkg.hue, bf16=pkg.bf16, choose=choose,
+                         choose_every=cfg.budget.total / CHOOSE_CHECKS)
     return trained.eval(), counts, broken, out

@@ -1,7 +1,7 @@
 """The answerer's snapshot chosen on the validation split (answerer_validation, train.train_answerer's
 choose): training keeps the best-scored snapshot (the later one on a tie), and the score is the
-answerer's lowest per-rule balanced accuracy on validation ground truth, corruptions and the
-reasoner's samples, labelled by the evaluators."""
+answerer's lowest per-rule balanced accuracy on validation ground truth and corruptions, and apart on
+the reasoner's samples, labelled by the evaluators."""
 import numpy as np
 import pytest
 import torch
@@ -68,18 +68,38 @@ def test_training_keeps_the_best_scored_snapshot(blocks, scores, kept):
 
 
 def test_validation_score_is_the_lowest_rule_accuracy_of_evaluator_labelled_videos(blocks):
-    from teacher_studio_modelkit.answerer_validation import ValidationVideos
+    from teacher_studio_modelkit.answerer_validation import MIX, SAMPLES, ValidationVideos, counted_accuracy
     from teacher_studio_modelkit.rules import make_judges
     (_, reasoner, answerer, _, vocab), mix, tasks = blocks
     judges = make_judges(mix.appearances, reasoner.C)
-    val = ValidationVideos(reasoner, judges, vocab, mix, [tasks])
-    assert len(val) == len(mix.instances) + len(tasks.instances)
-    acc = val.accuracy(answerer)
-    assert set(acc) == {r for rules in val.rules for r in rules}
-    assert sum(v["n_yes"] + v["n_no"] for v in acc.values()) == sum(len(r) for r in val.rules)
+    val = ValidationVideos(reasoner, judges, vocab, mix, [tasks], seeds=(5, 6))
+    n = len(tasks.instances)
+    assert len(val) == len(mix.instances) + 2 * n, "every validation task sampled once per seed"
+    assert val.sources == [MIX] * len(mix.instances) + [SAMPLES] * 2 * n
+    assert not torch.equal(val.frames[-2 * n:-n], val.frames[-n:]), "the seeds give other samples"
+    pooled, by_source = val.accuracies(answerer)
+    assert set(pooled) == {r for rules in val.rules for r in rules} and set(by_source) == {MIX, SAMPLES}
+    for r, v in pooled.items():
+        assert v["n_no"] == sum(acc[r]["n_no"] for acc in by_source.values() if r in acc)
+    assert sum(v["n_yes"] + v["n_no"] for v in pooled.values()) == sum(len(r) for r in val.rules)
+
+    assert val.per_rule(answerer) == {r: v["balanced"] for r, v in pooled.items()}, "pooled by default"
     trained, untrained = val(answerer), val(fresh_answerer(reasoner, vocab))
-    assert trained[0] == round(min(v["balanced"] for v in acc.values()), 4)
+    assert trained[0] == round(min(v["balanced"] for v in pooled.values()), 4)
     assert trained[1] > 0.9 and trained > untrained, "the committed answerer reads held-out videos, a fresh one does not"
+
+    val.by_source = True  # each rule on each source apart, a rate only from MIN_CLASS videos of its class
+    apart = val.per_rule(answerer)
+    want = {f"{r}, {source}": counted_accuracy(stats) for source, acc in by_source.items() for r, stats in acc.items()}
+    assert apart == {k: v for k, v in want.items() if v is not None} and any(k.endswith(SAMPLES) for k in apart)
+    assert val(answerer)[0] == round(min(apart.values()), 4)
+
+
+@pytest.mark.parametrize("n_yes, n_no, counted", [(40, 30, 0.75), (40, 3, 0.9), (4, 30, 0.6), (4, 3, None), (40, 0, 0.9)])
+def test_a_rate_from_too_few_videos_is_left_out_of_the_score(n_yes, n_no, counted):
+    from teacher_studio_modelkit.answerer_validation import counted_accuracy
+    stats = {"tpr": 0.9, "tnr": 0.6 if n_no else None, "n_yes": n_yes, "n_no": n_no, "balanced": 0.0}
+    assert counted_accuracy(stats) == (pytest.approx(counted) if counted is not None else None)
 
 
 def test_the_teacher_report_says_which_snapshots_were_kept():

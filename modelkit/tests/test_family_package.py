@@ -20,6 +20,7 @@ import torch
 
 from conftest import committed, generate_suite_data
 from teacher_studio_modelkit import family_package
+from teacher_studio_modelkit.answerer_validation import BY_SOURCE_SCORE_TEXT, POOLED_SCORE_TEXT
 from teacher_studio_modelkit.train import bf16_supported
 
 SCRIPTED = [(0.2, 0.6), (0.7, 0.8), (0.5, 0.5)]  # Scripted's scores, in turn (then the last one)
@@ -50,12 +51,17 @@ def package_of(name):
     """The package NAME; "blocks+tried": blocks with the recipe options it tried and did not adopt: the more-corruption
     videos (BLOCKS_MORE_CORRUPTIONS) and round 0 from two initial weights (results/blocks_rare_corruptions.md,
     results/blocks_round0_starts.md), without its pressure round; "blocks-pressure": blocks as it was built before its
-    pressure round (pressure_stage, results/pressure_round_replay512_blocks.md), the refinement its last stage."""
+    pressure round (pressure_stage, results/pressure_round_replay512_blocks.md), the refinement its last stage;
+    "blocks+by-source": blocks with its answerer chosen on each validation source apart (BLOCKS_BY_SOURCE,
+    results/blocks_val_seeds.md)."""
     if name == "blocks+tried":
         from teacher_studio_modelkit.blocks_package import BLOCKS_MORE_CORRUPTIONS
         return replace(package_of("blocks"), more_corruptions=BLOCKS_MORE_CORRUPTIONS, round0_starts=2, pressure=None)
     if name == "blocks-pressure":
         return replace(package_of("blocks"), pressure=None)
+    if name == "blocks+by-source":
+        from teacher_studio_modelkit.blocks_package import BLOCKS_BY_SOURCE
+        return BLOCKS_BY_SOURCE
     return import_module(f"teacher_studio_modelkit.{name}_package").PACKAGE
 
 
@@ -120,7 +126,7 @@ def test_a_reevaluated_card_says_so_and_reevaluate_needs_the_builds_records(tmp_
         package_of("blocks").reevaluate()
 
 
-@pytest.mark.parametrize("name", PACKAGES + ("blocks+tried", "blocks-pressure"))
+@pytest.mark.parametrize("name", PACKAGES + ("blocks+tried", "blocks-pressure", "blocks+by-source"))
 def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_path, tmp_path_factory, monkeypatch):
     from teacher_studio_modelkit import evaluate as ev
     from teacher_studio_modelkit import pipeline
@@ -144,7 +150,7 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
     for module, constant, value in ((pipeline, "RUNS", str(tmp_path)), (pipeline, "SAMPLE_TASKS", 16),
                                     (pipeline, "HARDEN_TASKS", 8)):
         monkeypatch.setattr(module, constant, value)
-    quick = replace(package, answerer_budget=Budget(steps=4), writer_budget=Budget(steps=4), harden_budget=Budget(steps=4),
+    quick = replace(package, val_seeds=package.val_seeds[:2], answerer_budget=Budget(steps=4), writer_budget=Budget(steps=4), harden_budget=Budget(steps=4),
                     extra_after=(package.extra_after[0], Budget(steps=4)) if package.extra_after else None,
                     refine=replace(package.refine, budget=Budget(steps=4)) if package.refine else None)
 
@@ -165,6 +171,15 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
         record = json.load(open(tmp_path / f"{quick.refine.name}_pressure.json"))
         assert record["videos"]["simultaneous moves"] > 0, "the round replays the refinement's videos"
         assert set(record["broken"]) == {"1x", "4x"} and not any(record["broken"]["4x"].values())
+        trainings = quick.answerer_choice()["answerer_choice"]["trainings"]
+        if quick.pressure.choose:  # blocks+by-source: its 4 steps scored on the validation videos, the best kept
+            choice = record["choice"]
+            assert [c["step"] for c in choice["checks"]] == [1, 2, 3, 4] and choice["steps"] == 4
+            assert trainings["pressure round"] == choice, "the card names it"
+            assert quick.answerer_choice()["answerer_choice"]["score"] == BY_SOURCE_SCORE_TEXT, "each source apart"
+        else:
+            assert "choice" not in record and "pressure round" not in trainings
+            assert quick.answerer_choice()["answerer_choice"]["score"] == POOLED_SCORE_TEXT
         laps.clear()
         again = quick.stage_teacher(False, sets, vocab, reasoner, lambda stage, ran: laps.append((stage, ran)))[1]
         assert laps[-1] == ("pressure round", False), "cached"
