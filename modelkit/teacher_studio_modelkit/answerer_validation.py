@@ -51,7 +51,7 @@ class ValidationVideos:
     balanced accuracy of a rule, then the mean, on every video pooled, or (by_source) of a rule on each source
     apart, as the issue's bar reads them (per rule on held-out reasoner samples, and on ground truth and
     corruptions): pooled, the mix's broken videos (corruptions, one kind of break) can outweigh the reasoner's few
-    broken samples (another kind), and a rule the answerer misreads on samples score high
+    broken samples (another kind), and a rule the answerer misreads on samples scores high
     (results/blocks_val_seeds.md)."""
 
     def __init__(self, reasoner, judges, vocab, mix, tasks, seeds=(VAL_SAMPLE_SEED,), by_source=False):
@@ -132,7 +132,8 @@ def print_table(rows):
             print(f"\nOn the {len(videos)} validation videos the build chooses its answerer on (balanced accuracy; "
                   f"TNR, broken videos; in parentheses: under {MIN_CLASS} videos of a class). The score: "
                   f"{videos.score_text}.\n")
-            print(f"| answerer | score: lowest rule, mean | videos | {' | '.join(rules)} |\n|---|---|---|{'---|' * len(rules)}")
+            print(f"| answerer | score: lowest rule, mean | videos | {' | '.join(rules)} |\n"
+                  f"|---|---|---|{'---|' * len(rules)}")
         low, mean = videos.score(videos.rule_scores(pooled, by_source))
         for source, acc in by_source.items():
             cells = [cell_text(acc.get(r)) for r in rules]
@@ -183,7 +184,8 @@ def main():
             if other:
                 answerer.load_state_dict(answerer_state(other))
             judges = package.judges(sets, reasoner)
-            yield models, package.validation_videos(sets, vocab, reasoner, judges, a.seeds, a.by_source or None), answerer.eval()
+            videos = package.validation_videos(sets, vocab, reasoner, judges, a.seeds, a.by_source or None)
+            yield models, videos, answerer.eval()
 
     print_table(rows())
 

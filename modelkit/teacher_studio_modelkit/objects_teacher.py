@@ -106,8 +106,8 @@ def choice_text(res):
     if "answerer_choice" not in res:
         return ""
     c = res["answerer_choice"]
-    return (f" Each answerer training kept its best snapshot on {c['videos']} held-out validation videos ({c.get('score', POOLED_SCORE_TEXT)}"
-            "; answerer_validation.py): "
+    return (f" Each answerer training kept its best snapshot on {c['videos']} held-out validation videos"
+            f" ({c.get('score', POOLED_SCORE_TEXT)}; answerer_validation.py): "
             + "; ".join(f"{part} step {t['chosen_step']} of {t['steps']} ("
                         + ", ".join(f"{x['step']}: {pct(x['score'][0])}" for x in t["checks"]) + ")"
                         for part, t in c["trainings"].items()) + ".")
