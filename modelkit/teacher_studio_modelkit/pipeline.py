@@ -178,8 +178,8 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
     the hardening tasks start from those first frames instead of their own, rendered with those sprites
     (their videos count as "optimized previews, SOURCE" and "optimized finals, SOURCE"), given as
     (SOURCE, f). choose: every training of the stage keeps its best snapshot by this validation score
-    (answerer_validation.ValidationVideos, whose len is its number of videos; train.train_answerer),
-    the scores in runs/NAME_choice.json. start: with extra_after, the path of a trained answerer (a state
+    (answerer_validation.ValidationVideos, whose len is its number of videos and score_text its score in
+    words; train.train_answerer), the scores in runs/NAME_choice.json. start: with extra_after, the path of a trained answerer (a state
     dict) that stands in for round 0 without the extra videos, loaded even when fresh (an earlier stage of
     the same build made it: FamilyPackage.refine); extra_after's first is then unused. mixes: more gen-data sets
     of the same families (FamilyPackage.more_corruptions) whose videos train every round beside d's, as
@@ -188,7 +188,7 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
     stands, as with one; start k from torch.manual_seed(ROUND0_START_SEED + k)), each keeping its best
     snapshot, and the best of them by validation score goes on (their scores under "round 0, start K").
     round0_lr: round 0's peak learning rate (default train.ANSWERER_LR; the later trainings keep theirs)."""
-    from .answerer_validation import POOLED_SCORE_TEXT, choose_every
+    from .answerer_validation import choose_every
     from .train import ANSWERER_LR
     from .train import train_answerer as train_one
     choices = {}
@@ -294,8 +294,7 @@ def stage_answerer(fresh, d, vocab, reasoner, judges, budget, harden_budget, nam
     torch.save(ans.state_dict(), path1)
     json.dump(counts, open(counts_path, "w"))
     if choose is not None:
-        score = getattr(choose, "score_text", POOLED_SCORE_TEXT)  # a test's scripted scorer has none
-        json.dump({"videos": len(choose), "score": score, "trainings": choices},
+        json.dump({"videos": len(choose), "score": choose.score_text, "trainings": choices},
                   open(os.path.join(RUNS, f"{name}_choice.json"), "w"), indent=1)
     return ans.eval(), counts
 

@@ -30,6 +30,8 @@ class Scripted:
     """A validation score (answerer_validation.ValidationVideos' stand-in) that gives SCRIPTED's scores in turn and
     keeps each snapshot it scored."""
 
+    score_text = POOLED_SCORE_TEXT
+
     def __init__(self):
         self.seen = []
 
