@@ -54,16 +54,20 @@ def package_of(name):
     videos (BLOCKS_MORE_CORRUPTIONS) and round 0 from two initial weights (results/blocks_rare_corruptions.md,
     results/blocks_round0_starts.md), without its pressure round; "blocks-pressure": blocks as it was built before its
     pressure round (pressure_stage, results/pressure_round_replay512_blocks.md), the refinement its last stage;
-    "blocks+by-source": blocks with its answerer chosen on each validation source apart (BLOCKS_BY_SOURCE,
-    results/blocks_val_seeds.md)."""
+    "blocks+pooled": blocks with its answerer chosen on one score pooled over the validation sources, the recipe before
+    2026-12-05 (BLOCKS_POOLED); "blocks+chosen-pressure": blocks whose pressure round keeps its best snapshot by that
+    score too (BLOCKS_PRESSURE_CHOSEN; results/blocks_val_seeds.md)."""
     if name == "blocks+tried":
         from teacher_studio_modelkit.blocks_package import BLOCKS_MORE_CORRUPTIONS
         return replace(package_of("blocks"), more_corruptions=BLOCKS_MORE_CORRUPTIONS, round0_starts=2, pressure=None)
     if name == "blocks-pressure":
         return replace(package_of("blocks"), pressure=None)
-    if name == "blocks+by-source":
-        from teacher_studio_modelkit.blocks_package import BLOCKS_BY_SOURCE
-        return BLOCKS_BY_SOURCE
+    if name == "blocks+pooled":
+        from teacher_studio_modelkit.blocks_package import BLOCKS_POOLED
+        return BLOCKS_POOLED
+    if name == "blocks+chosen-pressure":
+        from teacher_studio_modelkit.blocks_package import BLOCKS_PRESSURE_CHOSEN
+        return BLOCKS_PRESSURE_CHOSEN
     return import_module(f"teacher_studio_modelkit.{name}_package").PACKAGE
 
 
@@ -128,7 +132,8 @@ def test_a_reevaluated_card_says_so_and_reevaluate_needs_the_builds_records(tmp_
         package_of("blocks").reevaluate()
 
 
-@pytest.mark.parametrize("name", PACKAGES + ("blocks+tried", "blocks-pressure", "blocks+by-source"))
+@pytest.mark.parametrize("name", PACKAGES + ("blocks+tried", "blocks-pressure", "blocks+pooled",
+                                           "blocks+chosen-pressure"))
 def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_path, tmp_path_factory, monkeypatch):
     from teacher_studio_modelkit import evaluate as ev
     from teacher_studio_modelkit import pipeline
@@ -174,14 +179,15 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
         assert record["videos"]["simultaneous moves"] > 0, "the round replays the refinement's videos"
         assert set(record["broken"]) == {"1x", "4x"} and not any(record["broken"]["4x"].values())
         trainings = quick.answerer_choice()["answerer_choice"]["trainings"]
-        if quick.pressure.choose:  # blocks+by-source: its 4 steps scored on the validation videos, the best kept
+        if quick.pressure.choose:  # blocks+chosen-pressure: its 4 steps scored on the validation videos, the best kept
             choice = record["choice"]
             assert [c["step"] for c in choice["checks"]] == [1, 2, 3, 4] and choice["steps"] == 4
             assert trainings["pressure round"] == choice, "the card names it"
             assert quick.answerer_choice()["answerer_choice"]["score"] == BY_SOURCE_SCORE_TEXT, "each source apart"
-        else:
+        else:  # its last step kept
             assert "choice" not in record and "pressure round" not in trainings
-            assert quick.answerer_choice()["answerer_choice"]["score"] == POOLED_SCORE_TEXT
+            assert quick.answerer_choice()["answerer_choice"]["score"] == (
+                BY_SOURCE_SCORE_TEXT if quick.val_by_source else POOLED_SCORE_TEXT), "blocks: by source; blocks+pooled"
         laps.clear()
         again = quick.stage_teacher(False, sets, vocab, reasoner, lambda stage, ran: laps.append((stage, ran)))[1]
         assert laps[-1] == ("pressure round", False), "cached"
