@@ -14,14 +14,17 @@ def results(samples=0.95, optimized=0.95, gt=0.95):
             "tto": {"hacking_rate": 0.0}, "by_family": {"fall": {"broken": 0}, "push": {"broken": 0}}}
 
 
-def test_a_rule_under_the_bar_on_any_held_out_videos_is_named_with_its_broken_videos():
+def test_a_rule_under_the_bar_is_named_with_its_broken_videos_and_the_bar_is_the_issues():
     assert weak(results()) == "no rule"
     assert answerer_text(results()).startswith("The answerer meets the issue's 90 %")
-    low = results(gt=0.893)
-    assert weak(low) == "push.step", "ground truth + corruptions count as much as the samples"
-    assert weak_detail(low) == "push.step on ground truth + corruptions 89.3 % (78.6 % of 42 broken videos caught)"
-    assert weak(results(samples=0.8, optimized=0.75)) == "fall.rest, push.no_wall"
-    assert answerer_text(low).startswith("The answerer falls short of the issue's 90 % balanced accuracy on push.step:")
+    low = results(samples=0.8, optimized=0.75)
+    assert weak(low) == "fall.rest, push.no_wall"
+    assert weak_detail(low) == ("fall.rest on reasoner samples 80.0 % (60.0 % of 10 broken videos caught);"
+                                " push.no_wall on optimized samples 75.0 % (50.0 % of 2 broken videos caught)")
+    assert answerer_text(low).startswith("The answerer falls short of the issue's 90 % balanced accuracy on fall.rest,")
+    gt = results(gt=0.893)  # the issue's bar reads reasoner samples and optimized samples only
+    assert weak(gt) == "no rule"
+    assert "ground truth and corruptions (lowest 89.3 %)" in answerer_text(gt), "reported beside the bar"
 
 
 def test_the_right_videos_tto_broke_are_counted_in_words():
