@@ -2,7 +2,7 @@
 (every package, held-out test split; --split validation, on its validation tasks, is for choosing between answerers:
 --answerer measures another answerer of the package in its place on the same tasks, after the shipped one):
     cd modelkit && python -m teacher_studio_modelkit.compute_match [--packages bars] [--tasks 1024]
-        [--split validation] [--answerer runs/blocks_pressure_answerer.pt ...]
+        [--split validation] [--answerer runs/blocks_pressure_answerer.pt ...] [--max-steps 32]
 Run it alone: N comes from timings. It reruns each package's loop (check_base, as the engine runs it) on
 the tasks of its model card's TTO table (base_check.test_tasks; --tasks takes more of the same held-out
 split), times the pieces of a run and of a candidate (experiment.run_costs: the step-0 preview, none for a
@@ -69,9 +69,12 @@ def main():
                     help="validation: its first --tasks validation tasks (256 by default), to choose between answerers")
     ap.add_argument("--answerer", action="append", default=[],
                     help="another answerer (a runs/ state or a checkpoint) measured beside the package's; repeatable")
+    ap.add_argument("--max-steps", type=int, default=None,
+                    help="the runs' step budget (default: the package manifest's maxSteps), to choose it on validation")
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
-    flags = "".join(f" --{k} {v}" for k, v in (("packages", a.packages), ("tasks", a.tasks), ("split", a.split))
+    flags = "".join(f" --{k} {v}" for k, v in (("packages", a.packages), ("tasks", a.tasks), ("split", a.split),
+                                                ("max-steps", a.max_steps))
                     if v is not None and not (k == "packages" and v == ",".join(PACKAGES)) and v != "test")
     flags += "".join(f" --answerer {p}" for p in a.answerer)
     print(f"# TTO against the base and best-of-N at a run's cost, paired (held-out {a.split} split; "
@@ -82,8 +85,8 @@ def main():
           "| against best-of-floor(N); best-of-ceil(N): won / lost, p | reading |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for package, (r, ans, judges, tb), answerer in measured(a.packages.split(","), a.split, a.tasks, a.answerer):
-        lr = load_checkpoint(VALIDATION[package][0])[4]["defaults"]["learningRate"]
-        m = tto_and_matched_candidates(r, ans, judges, tb, lr)
+        defaults = load_checkpoint(VALIDATION[package][0])[4]["defaults"]
+        m = tto_and_matched_candidates(r, ans, judges, tb, defaults["learningRate"], a.max_steps or defaults["maxSteps"])
         res, s, costs, n, cands, picks = m["res"], m["success"], m["costs"], m["n"], m["cands"], m["picks"]
         lo, hi = max(1, math.floor(n)), picks.shape[1]  # picks: [tasks, best-of-1..ceil(N)]
         bon = best_of_fractional(picks, n)

@@ -168,12 +168,12 @@ def teacher_pick(cands, losses, n):
     return cands[np.arange(len(cands)), losses[:, :n].argmin(1)]
 
 
-def tto_and_matched_candidates(reasoner, answerer, judges, tb, lr):
-    """The packages' loop (the base video judged first) at lr on every task of tb, a run's cost in candidates
-    (N, fractional) and the teacher's pick among the first 1..ceil(N) candidates: what a comparison of TTO against
-    best-of-N at a run's cost needs (compute_match, preview_steps, sampler_rollout)."""
+def tto_and_matched_candidates(reasoner, answerer, judges, tb, lr, max_steps=TTO_MAX_STEPS):
+    """The packages' loop (the base video judged first) at lr, at most max_steps updates, on every task of tb, a
+    run's cost in candidates (N, fractional) and the teacher's pick among the first 1..ceil(N) candidates: what a
+    comparison of TTO against best-of-N at a run's cost needs (compute_match, preview_steps, sampler_rollout)."""
     t0 = time.time()
-    res = ev.optimize_tasks(reasoner, answerer, tb, lr=lr, check_base=True)
+    res = ev.optimize_tasks(reasoner, answerer, tb, lr=lr, check_base=True, max_steps=max_steps)
     seconds = time.time() - t0
     costs = run_costs(reasoner, answerer, tb)
     n = matched_candidates(res, costs)
