@@ -42,15 +42,21 @@ def test_early_stop_at_tau(suite_data):
     assert (res["stop_step"][stopped] == 0).all() and res["confident"][stopped].all()
 
 
+def push_tasks(blocks_package, tmp_path_factory):
+    """24 held-out push tasks for the committed blocks models: (their data, evaluate.TaskBatch)."""
+    from conftest import generate_suite_data
+    from teacher_studio_modelkit import evaluate as ev
+    push = generate_suite_data(tmp_path_factory, "push-confirm", "--split heldout --n 24 --families push "
+                                                                 "--corrupt-fraction 0 --first-seed 9000")
+    return push, ev.TaskBatch(push, blocks_package[4], range(24))
+
+
 def step_zero_losses(blocks_package, tmp_path_factory):
     """24 held-out push tasks on the committed blocks models, and at step 0 (the base sample's noise, a fresh
     LoRA) the teacher's loss on each one-step preview and on each base video: (r, a, tb, z, zero, preview, final)."""
-    from conftest import generate_suite_data
     from teacher_studio_modelkit import evaluate as ev
-    _, r, a, _, vocab = blocks_package
-    push = generate_suite_data(tmp_path_factory, "push-confirm", "--split heldout --n 24 --families push "
-                                                                 "--corrupt-fraction 0 --first-seed 9000")
-    tb = ev.TaskBatch(push, vocab, range(24))
+    _, r, a, _, _ = blocks_package
+    _, tb = push_tasks(blocks_package, tmp_path_factory)
     z = ev.noise_for(r, tb.idx, 0)
     zero = optimize(r, a, z, tb.cells0, tb.instr, tb.queries, tb.weights, tau=-1, max_steps=0, confirm=False)
     with torch.no_grad():
@@ -150,6 +156,24 @@ def test_final_video_rendered_once_per_run(suite_data, monkeypatch):
     calls.clear()  # every task stops at step 0 on its preview: the loop breaks before the last step
     res = optimize(r, a, z, c0, instr, q, w, tau=1e9, max_steps=3, confirm=False)
     assert res["confident"].all() and len(calls) == 1
+
+
+def test_the_compute_match_runs_the_step_budget_it_is_given(blocks_package, tmp_path_factory):
+    """experiment.tto_and_matched_candidates (compute_match --max-steps): no run goes past the budget, a run the
+    teacher never confirms ends at it, and the longer budget runs more updates on the same tasks."""
+    from teacher_studio_modelkit.experiment import tto_and_matched_candidates
+    from teacher_studio_modelkit.rules import make_judges
+    _, r, a, _, _ = blocks_package
+    push, tb = push_tasks(blocks_package, tmp_path_factory)
+    judges = make_judges(push.appearances, r.C)
+    out = {k: tto_and_matched_candidates(r, a, judges, tb, 0.01, max_steps=k) for k in (1, 3)}
+    for k, m in out.items():
+        res = m["res"]
+        assert int(res["stop_step"].max()) <= k
+        assert (res["stop_step"][~res["confident"]] == k).all()
+        assert m["cands"].shape == (len(tb), m["picks"].shape[1])
+    assert (~out[3]["res"]["confident"]).any()  # some run goes on past one update
+    assert out[3]["res"]["stop_step"].float().mean() > out[1]["res"]["stop_step"].float().mean()
 
 
 def test_compute_match_prices_a_run_by_its_pieces():
