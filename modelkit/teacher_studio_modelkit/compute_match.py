@@ -2,7 +2,7 @@
 (every package, held-out test split; --split validation, on its validation tasks, is for choosing between answerers:
 --answerer measures another answerer of the package in its place on the same tasks, after the shipped one):
     cd modelkit && python -m teacher_studio_modelkit.compute_match [--packages bars] [--tasks 1024]
-        [--split validation] [--answerer runs/blocks_pressure_answerer.pt ...] [--max-steps 32]
+        [--split validation] [--answerer runs/blocks_pressure_answerer.pt ...] [--max-steps 32] [--lr 0.02]
 Run it alone: N comes from timings. It reruns each package's loop (check_base, as the engine runs it) on
 the tasks of its model card's TTO table (base_check.test_tasks; --tasks takes more of the same held-out
 split), times the pieces of a run and of a candidate (experiment.run_costs: the step-0 preview, none for a
@@ -71,10 +71,12 @@ def main():
                     help="another answerer (a runs/ state or a checkpoint) measured beside the package's; repeatable")
     ap.add_argument("--max-steps", type=int, default=None,
                     help="the runs' step budget (default: the package manifest's maxSteps), to choose it on validation")
+    ap.add_argument("--lr", type=float, default=None,
+                    help="the runs' learning rate (default: the package manifest's learningRate), to choose it on validation")
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
     flags = "".join(f" --{k} {v}" for k, v in (("packages", a.packages), ("tasks", a.tasks), ("split", a.split),
-                                                ("max-steps", a.max_steps))
+                                                ("max-steps", a.max_steps), ("lr", a.lr))
                     if v is not None and not (k == "packages" and v == ",".join(PACKAGES)) and v != "test")
     flags += "".join(f" --answerer {p}" for p in a.answerer)
     print(f"# TTO against the base and best-of-N at a run's cost, paired (held-out {a.split} split; "
@@ -86,7 +88,8 @@ def main():
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for package, (r, ans, judges, tb), answerer in measured(a.packages.split(","), a.split, a.tasks, a.answerer):
         defaults = load_checkpoint(VALIDATION[package][0])[4]["defaults"]
-        m = tto_and_matched_candidates(r, ans, judges, tb, defaults["learningRate"], a.max_steps or defaults["maxSteps"])
+        m = tto_and_matched_candidates(r, ans, judges, tb, a.lr or defaults["learningRate"],
+                                       a.max_steps or defaults["maxSteps"])
         res, s, costs, n, cands, picks = m["res"], m["success"], m["costs"], m["n"], m["cands"], m["picks"]
         lo, hi = max(1, math.floor(n)), picks.shape[1]  # picks: [tasks, best-of-1..ceil(N)]
         bon = best_of_fractional(picks, n)
