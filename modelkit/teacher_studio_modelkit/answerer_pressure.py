@@ -1,6 +1,7 @@
 """The answerer under optimization pressure (a package's held-out test split, committed checkpoint):
     cd modelkit && python -m teacher_studio_modelkit.answerer_pressure [--packages blocks,connect] [--tasks 256]
         [--lr-scales 1,4,16] [--steps 16] [--answerer runs/blocks_pressure_answerer.pt --packages blocks]
+        [--split validation]
 A card's "optimized samples" are TTO's final videos at the package's settings. Those runs stop once the
 teacher is confident (most at step 0, on the base video), so few videos break a rule, and a rule's balanced
 accuracy on them can rest on two broken videos (blocks' push.no_wall: 74.6 % = one of two caught). Here every
@@ -9,7 +10,8 @@ its final video (the lowest-loss LoRA's, as in the loop) is judged by the evalua
 package, scale and rule: the answerer's balanced accuracy (TPR, TNR, yes / no videos), then pooled over the
 scales; per scale: the evaluator's success and how often the teacher was confident (P(Yes) >= 0.8 on every
 query) on a video the evaluator fails (hacking at that pressure). Uses the test split's tasks the card uses
-(base_check.test_tasks), never the validation split's."""
+(base_check.test_tasks), or with --split validation the first --tasks (256 by default) of the validation split
+(validate.validation_tasks), where answerers are chosen between."""
 import argparse
 import os
 import time
@@ -22,7 +24,7 @@ from .base_check import test_tasks
 from .experiment import teacher_loss
 from .export import load_checkpoint
 from .rules import success
-from .validate import VALIDATION, answerer_state
+from .validate import VALIDATION, answerer_state, validation_tasks
 
 CONFIDENT = 0.8  # P(Yes) on every query at which the teacher counts as sure (the engine's bench)
 
@@ -70,7 +72,9 @@ def rows(package, label, acc):
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--packages", default="blocks,connect")
-    ap.add_argument("--tasks", type=int, default=None, help="held-out test tasks per package (default: its card's)")
+    ap.add_argument("--tasks", type=int, default=None,
+                    help="held-out tasks per package (default: its card's; on --split validation 256)")
+    ap.add_argument("--split", choices=("test", "validation"), default="test")
     ap.add_argument("--lr-scales", default="1,4,16")
     ap.add_argument("--steps", type=int, default=16)
     ap.add_argument("--answerer", default=None,
@@ -81,7 +85,10 @@ def main():
     scales = [float(s) for s in a.lr_scales.split(",")]
     summary, table = [], []
     for package in a.packages.split(","):
-        r, ans, judges, tb = test_tasks(package, a.tasks)
+        if a.split == "test":
+            r, ans, judges, tb = test_tasks(package, a.tasks)
+        else:
+            r, ans, _, _, judges, tb = validation_tasks(a.tasks or 256, package)
         label = package
         if a.answerer:
             ans.load_state_dict(answerer_state(a.answerer))
@@ -100,9 +107,9 @@ def main():
             table += rows(label, f"lr {lr * run['scale']:g}", run["accuracy"])
         table += rows(label, "pooled", pooled)
     flags = "".join(f" --{k} {v}" for k, v in (("packages", a.packages), ("tasks", a.tasks), ("lr-scales", a.lr_scales),
-                                                ("steps", a.steps), ("answerer", a.answerer))
-                    if v is not None and str(v) not in ("blocks,connect", "1,4,16", "16"))
-    print(f"\n# The answerer under optimization pressure (held-out test split; "
+                                                ("steps", a.steps), ("answerer", a.answerer), ("split", a.split))
+                    if v is not None and str(v) not in ("blocks,connect", "1,4,16", "16", "test"))
+    print(f"\n# The answerer under optimization pressure (held-out {a.split} split; "
           f"`python -m teacher_studio_modelkit.answerer_pressure{flags}`, {time.strftime('%Y-%m-%d')})\n")
     print(f"Every run takes {a.steps} updates, no early stop; its final video is the lowest-loss LoRA's.\n")
     print("| package | tasks | lr (of the package's) | success (evaluator) | hacking: teacher sure, evaluator fails "
