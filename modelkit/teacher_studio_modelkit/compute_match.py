@@ -20,6 +20,7 @@ import math
 import os
 import time
 
+import numpy as np
 import torch
 
 from .base_check import PACKAGES, pct, test_tasks
@@ -43,6 +44,23 @@ def against_best_of_n(fewer, more):
     if fewer[1] > fewer[0] and verdict(fewer, "TTO", "best-of-N") == "best-of-N better than TTO":
         return "best-of-N better than TTO"
     return "TTO and best-of-N within noise"
+
+
+def family_rows(package, answerer, families, s, cands, picks, bon, lo):
+    """compute_match's comparison on each family's tasks apart (rows of the per-family table), none for a package of
+    one family. s: TTO's success [tasks]; cands, picks, bon: the candidates', best-of-1..ceil(N)'s and best-of-N's;
+    lo: floor(N)."""
+    names = sorted(set(families))
+    if len(names) < 2:
+        return []
+    rows = []
+    for fam in names:
+        k = np.array([f == fam for f in families])
+        won, lost, p = sign_test(s[k], picks[k, lo - 1])
+        rows.append(f"| {package} | {answerer} | {fam} | {int(k.sum())} | {pct(cands[k, 0])} | {pct(s[k])} | "
+                    f"{pct(bon[k])} | {pct(cands[k].max(1))} | {points(mean_difference(s[k], bon[k]))} | "
+                    f"{won} / {lost}, p = {p:.2g} |")
+    return rows
 
 
 def measured(packages, split, n, answerers):
@@ -86,6 +104,7 @@ def main():
           "| oracle pass@ceil(N) | TTO - base, points (95 % CI); won / lost, p | TTO - best-of-N, points (95 % CI) "
           "| against best-of-floor(N); best-of-ceil(N): won / lost, p | reading |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    by_family = []
     for package, (r, ans, judges, tb), answerer in measured(a.packages.split(","), a.split, a.tasks, a.answerer):
         defaults = load_checkpoint(VALIDATION[package][0])[4]["defaults"]
         m = tto_and_matched_candidates(r, ans, judges, tb, a.lr or defaults["learningRate"],
@@ -102,6 +121,12 @@ def main():
               f"{pct(bon)} | {pct(cands.max(1))} | {points(mean_difference(s, cands[:, 0]))}; {tested(base)} | "
               f"{points(mean_difference(s, bon))} | {tested(fewer)}; {tested(more)} | "
               f"{verdict(base, 'TTO', 'the base')}; {against} |", flush=True)
+        by_family += family_rows(package, answerer, tb.families, s, cands, picks, bon, lo)
+    if by_family:
+        print("\nPer family (the same runs and candidates; N is the package's):\n")
+        print("| package | answerer | family | tasks | base | TTO | best-of-N at the run's cost | oracle pass@ceil(N) "
+              "| TTO - best-of-N, points (95 % CI) | against best-of-floor(N): won / lost, p |\n|---|---|---|---|---|---|---|---|---|---|")
+        print("\n".join(by_family))
 
 
 if __name__ == "__main__":

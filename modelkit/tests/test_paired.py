@@ -59,3 +59,18 @@ def test_tto_against_a_fractional_best_of_n_needs_both_tests():
     assert against_best_of_n(fewer=loss, more=loss) == "best-of-N better than TTO"
     assert against_best_of_n(fewer=win, more=tie) == "TTO and best-of-N within noise"  # beats less compute only
     assert against_best_of_n(fewer=tie, more=loss) == "TTO and best-of-N within noise"  # loses to more compute only
+
+
+def test_compute_match_compares_each_family_apart():
+    """compute_match's per-family rows: each family's tasks alone (base, TTO, best-of-N, oracle, the paired
+    difference and sign test against best-of-floor(N)); none for a package of one family."""
+    from teacher_studio_modelkit.compute_match import family_rows
+    families = ["push", "fall", "push", "fall", "push"]
+    s = np.array([1, 1, 0, 1, 1])  # TTO
+    cands = np.array([[0, 1], [1, 1], [0, 0], [1, 1], [0, 0]])  # candidates' success: base (seed 0), seed 1
+    picks = np.array([[1, 1], [1, 1], [0, 0], [1, 1], [0, 0]])  # best-of-1 (here the teacher picks seed 1 at once), -2
+    bon = best_of_fractional(picks, 1.5)
+    rows = family_rows("blocks", "shipped", families, s, cands, picks, bon, 1)
+    assert rows == ["| blocks | shipped | fall | 2 | 100.0 % | 100.0 % | 100.0 % | 100.0 % | +0.0 (+0.0 to +0.0) | 0 / 0, p = 1 |",
+                    "| blocks | shipped | push | 3 | 0.0 % | 66.7 % | 33.3 % | 33.3 % | +33.3 (+0.0 to +100.0) | 1 / 0, p = 1 |"]
+    assert family_rows("bars", "shipped", ["sort"] * 5, s, cands, picks, bon, 1) == []
