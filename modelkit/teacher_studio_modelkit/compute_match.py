@@ -109,8 +109,8 @@ def main():
     by_family = []
     for package, (r, ans, judges, tb), answerer in measured(a.packages.split(","), a.split, a.tasks, a.answerer):
         defaults = load_checkpoint(VALIDATION[package][0])[4]["defaults"]
-        m = tto_and_matched_candidates(r, ans, judges, tb, a.lr or defaults["learningRate"],
-                                       a.max_steps or defaults["maxSteps"])
+        lr = defaults["learningRate"] if a.lr is None else a.lr
+        m = tto_and_matched_candidates(r, ans, judges, tb, lr, defaults["maxSteps"] if a.max_steps is None else a.max_steps)
         res, s, costs, n, cands, picks = m["res"], m["success"], m["costs"], m["n"], m["cands"], m["picks"]
         lo, hi = max(1, math.floor(n)), picks.shape[1]  # picks: [tasks, best-of-1..ceil(N)]
         bon = best_of_fractional(picks, n)
