@@ -40,6 +40,13 @@ class TaskBatch:
             b.__dict__[k] = v[sl]
         return b
 
+    def take(self, rows):
+        """The tasks at the positions rows (a list of ints), in that order."""
+        b = TaskBatch.__new__(TaskBatch)
+        for k, v in self.__dict__.items():
+            b.__dict__[k] = [v[i] for i in rows] if isinstance(v, list) else v[list(rows)]
+        return b
+
 
 def noise_for(reasoner, task_ids, sample_seed):
     """z1 per (task, sample seed): deterministic, so base / best-of-N / TTO share noises."""
