@@ -49,13 +49,14 @@ def failing_runs(r, ans, judges, tb, lr, max_steps, seeds=SEEDS):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--package", default="blocks")
-    ap.add_argument("--family", required=True)
+    ap.add_argument("--package", choices=sorted(VALIDATION), default="blocks")
+    ap.add_argument("--family", required=True, help="one of the package's families (blocks: fall, push)")
     ap.add_argument("--tasks", type=int, default=1024, help="the validation split's first tasks (of every family)")
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
     r, ans, vocab, data, judges, tb = validation_tasks(a.tasks, a.package)
     tb = tb.take([i for i, f in enumerate(tb.families) if f == a.family])
+    assert len(tb), f"{a.package} has no {a.family} task on its validation split"
     defaults = load_checkpoint(VALIDATION[a.package][0])[4]["defaults"]
     ok, out = failing_runs(r, ans, judges, tb, defaults["learningRate"], defaults["maxSteps"])
     n = len(out["checks"])
