@@ -20,11 +20,11 @@ import numpy as np
 import torch
 
 from . import evaluate as ev
-from .base_check import test_tasks
+from .base_check import split_tasks
 from .experiment import teacher_loss
 from .export import load_checkpoint
 from .rules import success
-from .validate import VALIDATION, answerer_state, validation_tasks
+from .validate import VALIDATION, answerer_state
 
 CONFIDENT = 0.8  # P(Yes) on every query at which the teacher counts as sure (the engine's bench)
 
@@ -85,10 +85,7 @@ def main():
     scales = [float(s) for s in a.lr_scales.split(",")]
     summary, table = [], []
     for package in a.packages.split(","):
-        if a.split == "test":
-            r, ans, judges, tb = test_tasks(package, a.tasks)
-        else:
-            r, ans, _, _, judges, tb = validation_tasks(a.tasks or 256, package)
+        r, ans, judges, tb = split_tasks(package, a.split, a.tasks)
         label = package
         if a.answerer:
             ans.load_state_dict(answerer_state(a.answerer))

@@ -41,6 +41,16 @@ def test_tasks(package, n=None):
     return r, ans, make_judges(data.appearances, r.C), ev.TaskBatch(data, vocab, range(min(n, len(data.instances))))
 
 
+def split_tasks(package, split, n=None):
+    """(reasoner, answerer, judges, tasks) of the package's committed checkpoint on a held-out split: the test split's
+    tasks (test_tasks; n default its card's) or the first n of the validation split's (validate.validation_tasks;
+    default 256), where choices are made."""
+    if split == "test":
+        return test_tasks(package, n)
+    r, ans, _, _, judges, tb = validation_tasks(n or 256, package)
+    return r, ans, judges, tb
+
+
 def pct(x):
     return f"{100 * float(np.mean(x)):.1f} %"
 
@@ -61,10 +71,7 @@ def main():
           "| best-of-N (teacher) | oracle pass@N | minutes |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for package in a.packages.split(","):
-        if test:
-            r, ans, judges, tb = test_tasks(package)
-        else:
-            r, ans, _, _, judges, tb = validation_tasks(a.n, package)
+        r, ans, judges, tb = split_tasks(package, a.split, None if test else a.n)
         lr = load_checkpoint(VALIDATION[package][0])[4]["defaults"]["learningRate"]
         base = ev.successes(judges, tb.families, ev.sample_cells(r, tb, 0))
         for name, check in (("confirmed stop", False), ("base video first", True)):

@@ -25,11 +25,11 @@ import time
 import numpy as np
 import torch
 
-from .base_check import PACKAGES, pct, test_tasks
+from .base_check import PACKAGES, pct, split_tasks
 from .experiment import tto_and_matched_candidates
 from .export import load_checkpoint
 from .paired import best_of_fractional, mean_difference, sign_test, verdict
-from .validate import VALIDATION, answerer_state, validation_tasks
+from .validate import VALIDATION, answerer_state
 
 
 def points(interval):
@@ -69,11 +69,7 @@ def measured(packages, split, n, answerers):
     """(package, (reasoner, answerer, judges, tasks), the answerer's name) for each package's answerer ("shipped"),
     then each of `answerers` (paths to a runs/ state or a checkpoint) in its place, on the same tasks of the split."""
     for package in packages:
-        if split == "test":
-            models = test_tasks(package, n)
-        else:
-            r, ans, _, _, judges, tb = validation_tasks(n or 256, package)
-            models = r, ans, judges, tb
+        models = split_tasks(package, split, n)
         yield package, models, "shipped"
         for path in answerers:
             other = copy.deepcopy(models[1])

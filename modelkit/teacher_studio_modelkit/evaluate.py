@@ -35,10 +35,8 @@ class TaskBatch:
         return len(self.idx)
 
     def sub(self, sl):
-        b = TaskBatch.__new__(TaskBatch)
-        for k, v in self.__dict__.items():
-            b.__dict__[k] = v[sl]
-        return b
+        """The tasks of the slice sl."""
+        return self.take(range(len(self))[sl])
 
     def take(self, rows):
         """The tasks at the positions rows (a list of ints), in that order."""

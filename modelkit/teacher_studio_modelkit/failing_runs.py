@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from . import evaluate as ev
-from .experiment import candidates
+from .experiment import candidates, teacher_pick
 from .export import load_checkpoint
 from .rules import success
 from .tto import TTO_TAU, optimize
@@ -37,7 +37,7 @@ def failing_runs(r, ans, judges, tb, lr, max_steps, seeds=SEEDS):
         return ok, out
     cands, losses = candidates(r, ans, judges, sub, seeds)
     out["right candidate"] = cands.max(1).astype(bool).tolist()
-    out["teacher's pick right"] = cands[np.arange(len(fail)), losses.argmin(1)].astype(bool).tolist()
+    out["teacher's pick right"] = teacher_pick(cands, losses, seeds).astype(bool).tolist()
     curve = []
     for s in range(0, len(sub), ev.CHUNK):
         b = sub.sub(slice(s, s + ev.CHUNK))

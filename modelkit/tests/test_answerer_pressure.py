@@ -4,11 +4,11 @@ import sys
 
 
 def test_the_validation_split_is_pressured_without_the_test_split(blocks_package, monkeypatch, capsys):
-    from teacher_studio_modelkit import answerer_pressure
+    from teacher_studio_modelkit import answerer_pressure, base_check
 
     def no_test_split(*args):
         raise AssertionError("the test split was read")
-    monkeypatch.setattr(answerer_pressure, "test_tasks", no_test_split)
+    monkeypatch.setattr(base_check, "test_tasks", no_test_split)
     monkeypatch.setattr(sys, "argv", ["answerer_pressure", "--packages", "blocks", "--split", "validation", "--tasks",
                                       "8", "--lr-scales", "4", "--steps", "1"])
     answerer_pressure.main()
