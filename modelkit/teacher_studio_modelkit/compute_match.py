@@ -2,7 +2,7 @@
 (every package, held-out test split; --split validation, on its validation tasks, is for choosing between answerers:
 --answerer measures another answerer of the package in its place on the same tasks, after the shipped one):
     cd modelkit && python -m teacher_studio_modelkit.compute_match [--packages bars] [--tasks 1024]
-        [--split validation] [--answerer runs/blocks_pressure_answerer.pt ...] [--max-steps 32] [--lr 0.02]
+        [--split validation] [--answerer runs/blocks_pressure_answerer.pt ...] [--max-steps 32] [--lr 0.02] [--slots both]
 Run it alone: N comes from timings. It reruns each package's loop (check_base, as the engine runs it) on
 the tasks of its model card's TTO table (base_check.test_tasks; --tasks takes more of the same held-out
 split), times the pieces of a run and of a candidate (experiment.run_costs: the step-0 preview, none for a
@@ -13,7 +13,8 @@ difference with a 95 % bootstrap interval over the tasks, and exact sign tests (
 verdict: TTO is better than best-of-N when it beats even best-of-ceil(N), which costs more than a run;
 best-of-N is better when even best-of-floor(N), which costs less, beats TTO. A package of several families gets
 the comparison on each family's tasks apart too (family_rows). --max-steps and --lr change the loop's budget and
-learning rate, to choose them on the validation split (results/blocks_step_budget.md). Until 2026-12-03 a step was
+learning rate, to choose them on the validation split (results/blocks_step_budget.md); --slots puts the objects
+reasoner's LoRA elsewhere (objects_lora_probe.with_slots; results/blocks_lora_slots.md). Until 2026-12-03 a step was
 priced as a 3-update run's time over 3, which also charged each step a share of the step-0 preview and two
 final videos (results/compute_match.md)."""
 import argparse
@@ -28,6 +29,7 @@ import torch
 from .base_check import PACKAGES, pct, split_tasks
 from .experiment import tto_and_matched_candidates
 from .export import load_checkpoint
+from .objects_lora_probe import SLOTS, with_slots
 from .paired import best_of_fractional, mean_difference, sign_test, verdict
 from .validate import VALIDATION, answerer_state
 
@@ -89,10 +91,12 @@ def main():
                     help="the runs' step budget (default: the package manifest's maxSteps), to choose it on validation")
     ap.add_argument("--lr", type=float, default=None,
                     help="the runs' learning rate (default: the package manifest's learningRate), to choose it on validation")
+    ap.add_argument("--slots", choices=SLOTS, default=None,
+                    help="the objects reasoner's LoRA slots (objects_lora_probe; default: the package's, attention)")
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
     flags = "".join(f" --{k} {v}" for k, v in (("packages", a.packages), ("tasks", a.tasks), ("split", a.split),
-                                                ("max-steps", a.max_steps), ("lr", a.lr))
+                                                ("max-steps", a.max_steps), ("lr", a.lr), ("slots", a.slots))
                     if v is not None and not (k == "packages" and v == ",".join(PACKAGES)) and v != "test")
     flags += "".join(f" --answerer {p}" for p in a.answerer)
     print(f"# TTO against the base and best-of-N at a run's cost, paired (held-out {a.split} split; "
@@ -105,6 +109,8 @@ def main():
     by_family = []
     for package, (r, ans, judges, tb), answerer in measured(a.packages.split(","), a.split, a.tasks, a.answerer):
         defaults = load_checkpoint(VALIDATION[package][0])[4]["defaults"]
+        if a.slots is not None:
+            r = with_slots(r, a.slots)
         lr = defaults["learningRate"] if a.lr is None else a.lr
         m = tto_and_matched_candidates(r, ans, judges, tb, lr, defaults["maxSteps"] if a.max_steps is None else a.max_steps)
         res, s, costs, n, cands, picks = m["res"], m["success"], m["costs"], m["n"], m["cands"], m["picks"]

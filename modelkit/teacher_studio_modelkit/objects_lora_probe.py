@@ -12,6 +12,7 @@ variant's sample unchanged, so each starts from the same base videos.
     cd modelkit && python -m teacher_studio_modelkit.objects_lora_probe > results/objects_lora_probe.md
 """
 import argparse
+import copy
 import os
 import time
 
@@ -88,6 +89,15 @@ class LoraMix(torch.nn.Module):
         else:
             h = h + (x @ self.A.T) @ self.B.T
         return self.mix[1:](h)
+
+
+def with_slots(reasoner, slots):
+    """A copy of an objects reasoner (the same weights) whose LoRA sits in `slots` (one of SLOTS): the loop, the
+    candidates and the costs of compute_match --slots read it as they read the package's."""
+    assert isinstance(reasoner, ObjectsReasoner) and slots in SLOTS, (type(reasoner).__name__, slots)
+    probe = copy.deepcopy(reasoner)
+    probe.__class__, probe.slots = SlotsProbe, slots
+    return probe
 
 
 def probe_model(vocab, data, state):

@@ -192,3 +192,27 @@ def test_compute_match_prices_a_run_by_its_pieces():
     res = {"stop_step": torch.tensor([0]), "checks": torch.tensor([1]), "confident": torch.tensor([True])}
     assert matched_n(res, costs, check_base=False) == 3  # 0.060 s
     assert matched_n(res, costs, check_base=True) == 2  # 1 candidate: never fewer than 2
+
+
+def test_the_compute_match_slots_steer_the_mixer_from_the_package_sample(blocks_package, tmp_path_factory):
+    """compute_match --slots both (objects_lora_probe.with_slots): the package's reasoner, unchanged, with a LoRA on the
+    move mixer too: a fresh LoRA gives the package's own videos, the loop's updates reach the mixer's slot, and the
+    package's reasoner is left as it was (attention slots only)."""
+    from teacher_studio_modelkit import evaluate as ev
+    from teacher_studio_modelkit.objects_lora_probe import with_slots
+    _, r, a, _, _ = blocks_package
+    _, tb = push_tasks(blocks_package, tmp_path_factory)
+    both = with_slots(r, "both")
+    names = [n for n, _ in both.lora_specs()]
+    assert names[:-2] == [n for n, _ in r.lora_specs()] and names[-2:] == ["lora.mix.A", "lora.mix.B"]
+    z = ev.noise_for(r, tb.idx, 0)
+    with torch.no_grad():
+        fresh = both.lora_init(0)
+        assert torch.equal(both.hard_cells(both.sample_logits(z, tb.cells0, tb.instr, fresh), tb.cells0),
+                           r.hard_cells(r.sample_logits(z, tb.cells0, tb.instr), tb.cells0))
+    res = optimize(both, a, z, tb.cells0, tb.instr, tb.queries, tb.weights, max_steps=2, confirm=False)
+    went_on = res["stop_step"] > 0
+    assert went_on.any()
+    mix_b = res["best_lora"][-1]
+    assert (mix_b[went_on].abs().amax((1, 2)) > 0).any()
+    assert len(r.lora_specs()) == 8 and type(r).__name__ == "ObjectsReasoner"
