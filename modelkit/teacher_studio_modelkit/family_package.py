@@ -240,7 +240,7 @@ class FamilyPackage:
                                                      self.tto_lr, mixes, choose=choose)
             torch.save(trained.state_dict(), path)
             choice = {"choice": {k: out[k] for k in ("steps", "checks", "chosen_step")}} if choose else {}
-            json.dump({"videos": made, "broken": {f"{k:g}x": v for k, v in broken.items()}} | choice,
+            json.dump({"videos": made, "broken": broken} | choice,
                       open(record, "w"), indent=1)
         answerer = copy.deepcopy(answerer)
         answerer.load_state_dict(torch.load(path))

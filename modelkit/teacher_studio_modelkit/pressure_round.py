@@ -1,7 +1,7 @@
 """A pressure round for a package's answerer, measured on the validation split (committed checkpoint):
     cd modelkit && python -m teacher_studio_modelkit.pressure_round --package blocks [--train-tasks 1024]
         [--lr-scales 4,16] [--steps 16] [--perturbed] [--two-pairs] [--train-steps 720] [--val-tasks 384]
-        [--val-scales 4,16] [--only-round] [--replay] [--no-shipped]
+        [--val-scales 4,16] [--only-round] [--replay] [--no-shipped] [--rounds 2] [--start runs/ANSWERER.pt]
 Under optimization pressure (answerer_pressure: every run 16 updates at 1-16x the package's learning rate) the
 blocks answerer catches 61 % of the held-out videos that break fall.straight and 79 % of push.no_wall's, the
 connect answerer 3 % of connect.grow's. The shipped answerer goes through a pressure round (pressure_stage:
@@ -12,9 +12,11 @@ evaluator, with the train mix or, --replay, every video the answerer trained on 
 split (seeds 300000+; never the test split): each under pressure against itself (--val-scales: the per-rule
 balanced accuracy on the final videos, success, hacking), at the package's settings (TTO success and hacking),
 and on the validation videos the build chooses snapshots by (answerer_validation: ground truth + corruptions,
-reasoner samples). The trained answerer is saved as runs/PACKAGE_pressure_answerer.pt. Results:
+reasoner samples). The trained answerer is saved as runs/PACKAGE_pressure_answerer.pt (--rounds N > 1:
+runs/PACKAGE_pressure_roundsN_answerer.pt). Results:
 results/pressure_round_PACKAGE.md (--replay: results/pressure_round_replay_PACKAGE.md)."""
 import argparse
+import copy
 import importlib
 import os
 import time
@@ -30,7 +32,7 @@ from .pipeline import HARDEN_LR_SCALE, rule_list
 from .pressure_stage import PressureRound, train_round
 from .rules import make_judges
 from .train import ANSWERER_LR, Budget
-from .validate import VALIDATION
+from .validate import VALIDATION, answerer_state
 
 
 def package_of(name):
@@ -66,6 +68,10 @@ def main():
     ap.add_argument("--no-shipped", action="store_true",
                     help="measure only the trained answerer (the shipped one's rows are an earlier run's: the same "
                          "tasks and pressure give the same rows)")
+    ap.add_argument("--rounds", type=int, default=1, help="rounds, each against the answerer the round before made")
+    ap.add_argument("--start", default=None,
+                    help="the answerer the rounds start from (a runs/ state; default the shipped one): to replay a "
+                         "package's rounds from the answerer its build's round started from")
     ap.add_argument("--replay", action="store_true",
                     help="the round also trains on the shipped answerer's round-0 and extra videos, not only the "
                          "train mix")
@@ -79,19 +85,24 @@ def main():
 
     cfg = PressureRound(tasks=a.train_tasks, scales=tuple(float(s) for s in a.lr_scales.split(",")), steps=a.steps,
                         budget=Budget(steps=a.train_steps), perturbed=a.perturbed, two_pairs=a.two_pairs,
-                        replay=a.replay)
+                        replay=a.replay, rounds=a.rounds)
     mix = build.made_data(f"{pkg.run}_train_mix", teacher_datasets(pkg.run)[f"{pkg.run}_train_mix"], families)
     mixes = [build.made_data(m.dataset(pkg.run), m.args(), m.families)
              for m in (pkg.more_corruptions if a.replay else ())]
     judges = make_judges(mix.appearances, r.C)
     rules_all = rule_list(mix)
     tasks = build.made_data(cfg.dataset(pkg.run), cfg.args(), families)
-    trained, counts, broken, out = train_round(cfg, pkg, r, shipped, vocab, mix, tasks, judges, rules_all, lr, mixes,
+    start = shipped
+    if a.start:
+        start = copy.deepcopy(shipped)
+        start.load_state_dict(answerer_state(a.start))
+    trained, counts, broken, out = train_round(cfg, pkg, r, start.eval(), vocab, mix, tasks, judges, rules_all, lr, mixes,
                                                only_round=a.only_round)
     if a.only_round:
         return
     os.makedirs(build.RUNS, exist_ok=True)
-    torch.save(trained.state_dict(), os.path.join(build.RUNS, f"{a.package}_pressure_answerer.pt"))
+    rounds = f"_rounds{a.rounds}" if a.rounds > 1 else ""
+    torch.save(trained.state_dict(), os.path.join(build.RUNS, f"{a.package}_pressure{rounds}_answerer.pt"))
     minutes_train = (time.time() - t0) / 60
 
     val = build.made_data(*build.at_least(val_name, val_args, a.val_tasks), families)
@@ -111,7 +122,7 @@ def main():
     print(f"Training videos: {counts}; {out['steps']} steps at lr {ANSWERER_LR * HARDEN_LR_SCALE:g} "
           f"({out['precision']}); the round took {minutes_train:.1f} minutes, all of it {(time.time() - t0) / 60:.1f}.")
     print("Broken final videos per rule in the round (train tasks): "
-          + "; ".join(f"{s:g}x: " + ", ".join(f"{k} {v}" for k, v in sorted(b.items()) if v) for s, b in broken.items())
+          + "; ".join(f"{s}: " + ", ".join(f"{k} {v}" for k, v in sorted(b.items()) if v) for s, b in broken.items())
           + "\n")
     print(f"| answerer | runs on {len(vtb)} validation tasks | success (evaluator) | hacking |\n|---|---|---|---|")
     for name, (summary, _) in results.items():

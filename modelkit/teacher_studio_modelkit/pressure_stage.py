@@ -38,6 +38,7 @@ class PressureRound:
     perturbed: bool = False
     two_pairs: bool = False
     replay: bool = True
+    rounds: int = 1  # round k > 1 optimizes against round k - 1's answerer and trains it on every round's videos
     choose: bool = False  # with the package's choose: the round keeps its best snapshot on the validation videos
 
     def dataset(self, run):
@@ -65,19 +66,21 @@ def pressure_chunks(r, tasks, vocab, two_pairs, idx=None):
     return out
 
 
-def pressure_videos(r, ans, judges, chunks, lr, scales, steps, rules_all, aset, perturbed=False):
+def pressure_videos(r, ans, judges, chunks, lr, scales, steps, rules_all, aset, perturbed=False, label=""):
     """Chunk k optimized `steps` updates at lr * scales[k % len(scales)] against ans (no stop), rendered with its
-    sprites; the final videos go into aset labelled by the judges. perturbed: the runs start from the hardening
-    round's perturbed LoRAs (tto.perturbed_lora) instead of a fresh one. Returns {scale: {rule: broken videos}}."""
-    broken = {s: dict.fromkeys(rules_all, 0) for s in scales}
+    sprites; the final videos go into aset labelled by the judges, as the source "pressured finals, LABELSx".
+    perturbed: the runs start from the hardening round's perturbed LoRAs (tto.perturbed_lora) instead of a fresh
+    one. Returns {"LABELSx": {rule: broken videos}} per scale S (label: "" or "round 2, ")."""
+    name = lambda scale: f"{label}{scale:g}x"
+    broken = {name(s): dict.fromkeys(rules_all, 0) for s in scales}
     for k, (b, sprites) in enumerate(chunks):
         scale = scales[k % len(scales)]
         start = {"init_lora": perturbed_lora(r, len(b), HARDEN_LORA_STD, seed=k)} if perturbed else {}
         with sprites_as(r, r.sprites if sprites is None else sprites):
             cells, labels, _ = pressured_finals(r, ans, judges, b, lr * scale, steps, **start)
-            add_cells_videos(aset, r, judges, b, cells, rules_all, f"pressured finals, {scale:g}x")
+            add_cells_videos(aset, r, judges, b, cells, rules_all, f"pressured finals, {name(scale)}")
         for rule in rules_all:
-            broken[scale][rule] += sum(1 for l in labels if l.get(rule) == 0)
+            broken[name(scale)][rule] += sum(1 for l in labels if l.get(rule) == 0)
         log(f"pressure: chunk {k + 1} of {len(chunks)} done")
     log(f"pressure on {sum(len(b) for b, _ in chunks)} train tasks: broken {broken}")
     return broken
@@ -97,10 +100,11 @@ CHOOSE_CHECKS = 4  # with choose: the round's training is scored this many times
 
 
 def train_round(cfg, pkg, r, ans, vocab, mix, tasks, judges, rules_all, lr, mixes=(), only_round=False, choose=None):
-    """The round (cfg: PressureRound) against ans on `tasks` at the package's learning rate lr: (the trained
-    answerer, a copy; its training videos per source; the broken videos per scale and rule; train_answerer's
-    result). only_round: the videos are made and counted, nothing trains (the answerer and result are None).
-    choose: as every other answerer training of a package that chooses (answerer_validation.ValidationVideos), the
+    """The round (cfg: PressureRound) against ans on `tasks` at the package's learning rate lr, cfg.rounds times (round
+    k > 1 against round k - 1's answerer, which trains on every round's videos so far): (the trained answerer, a copy;
+    its training videos per source; the broken videos per round, scale and rule; the last train_answerer's result).
+    only_round: the first round's videos are made and counted, nothing trains (the answerer and result are None).
+    choose: as every other answerer training of a package that chooses (answerer_validation.ValidationVideos), each
     round keeps its best of CHOOSE_CHECKS snapshots on the validation videos."""
     if cfg.replay:
         aset = replayed_videos(pkg, r, vocab, mix, judges, rules_all, mixes)
@@ -110,13 +114,17 @@ def train_round(cfg, pkg, r, ans, vocab, mix, tasks, judges, rules_all, lr, mixe
     tb = ev.TaskBatch(tasks, vocab, range(len(tasks.instances)))
     add_cells_videos(aset, r, judges, tb, ev.sample_cells(r, tb, SAMPLE_SEED), rules_all, "reasoner samples")
     chunks = pressure_chunks(r, tasks, vocab, cfg.two_pairs)
-    broken = pressure_videos(r, ans, judges, chunks, lr, cfg.scales, cfg.steps, rules_all, aset, cfg.perturbed)
-    counts = aset.counts()
-    log(f"pressure round's training videos {counts}")
-    if only_round:
-        return None, counts, broken, None
-    trained = copy.deepcopy(ans)
-    out = train_answerer(trained, aset.cat(), len(rules_all), cfg.budget, log, seed=3, lr=ANSWERER_LR * HARDEN_LR_SCALE,
-                         relabel=relabeller(judges, rules_all), hue=pkg.hue, bf16=pkg.bf16, choose=choose,
-                         choose_every=cfg.budget.total / CHOOSE_CHECKS)
-    return trained.eval(), counts, broken, out
+    broken, trained, out = {}, ans, None
+    for k in range(cfg.rounds):  # the same tasks and starts each round, against the answerer of the round before
+        broken |= pressure_videos(r, trained, judges, chunks, lr, cfg.scales, cfg.steps, rules_all, aset, cfg.perturbed,
+                                  label=f"round {k + 1}, " if k else "")
+        counts = aset.counts()
+        log(f"pressure round {k + 1}'s training videos {counts}")
+        if only_round:
+            return None, counts, broken, None
+        trained = copy.deepcopy(trained)
+        out = train_answerer(trained, aset.cat(), len(rules_all), cfg.budget, log, seed=3,
+                             lr=ANSWERER_LR * HARDEN_LR_SCALE, relabel=relabeller(judges, rules_all), hue=pkg.hue,
+                             bf16=pkg.bf16, choose=choose, choose_every=cfg.budget.total / CHOOSE_CHECKS)
+        trained.eval()
+    return trained, counts, broken, out

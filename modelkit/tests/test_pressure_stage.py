@@ -77,7 +77,7 @@ def test_the_rounds_videos_carry_the_evaluators_labels_and_their_chunks_sprites(
             drawn = r.render(torch.as_tensor(cells).long()).to(torch.float16).numpy()
         assert np.array_equal(frames, drawn), "drawn with the chunk's own sprites"
         assert not np.array_equal(frames, r.render(torch.as_tensor(cells).long()).to(torch.float16).numpy())
-    assert broken == {1.0: noes, 4.0: dict.fromkeys(rules, 0)}
+    assert broken == {"1x": noes, "4x": dict.fromkeys(rules, 0)}
 
 
 def test_a_perturbed_start_changes_the_runs(setup):
