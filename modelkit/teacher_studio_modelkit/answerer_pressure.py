@@ -24,7 +24,7 @@ from .base_check import split_tasks
 from .experiment import teacher_loss
 from .export import load_checkpoint
 from .rules import success
-from .validate import VALIDATION, answerer_state
+from .validate import VALIDATION, another_answerer
 
 CONFIDENT = 0.8  # P(Yes) on every query at which the teacher counts as sure (the engine's bench)
 
@@ -88,7 +88,7 @@ def main():
         r, ans, judges, tb = split_tasks(package, a.split, a.tasks)
         label = package
         if a.answerer:
-            ans.load_state_dict(answerer_state(a.answerer))
+            ans = another_answerer(ans, a.answerer)
             label = f"{package} ({os.path.basename(a.answerer)})"
         lr = load_checkpoint(VALIDATION[package][0])[4]["defaults"]["learningRate"]
 

@@ -160,7 +160,7 @@ def main():
     import os
 
     from .export import load_checkpoint
-    from .validate import answerer_state
+    from .validate import another_answerer
     ap = argparse.ArgumentParser(description=main.__doc__ + """
     cd modelkit && python -m teacher_studio_modelkit.answerer_validation --package blocks \\
         checkpoints/blocks.pt old_blocks.pt+runs/blocks_pressure_replay512_answerer.pt""")
@@ -182,7 +182,7 @@ def main():
             reasoner, answerer, _, ck_vocab, _ = load_checkpoint(checkpoint)
             assert ck_vocab.words == vocab.words, f"{checkpoint}: its vocabulary differs from the data's"
             if other:
-                answerer.load_state_dict(answerer_state(other))
+                answerer = another_answerer(answerer, other)
             judges = package.judges(sets, reasoner)
             videos = package.validation_videos(sets, vocab, reasoner, judges, a.seeds, a.by_source or None)
             yield models, videos, answerer.eval()

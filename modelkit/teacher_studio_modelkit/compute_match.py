@@ -18,7 +18,6 @@ reasoner's LoRA elsewhere (objects_lora_probe.with_slots; results/blocks_lora_sl
 priced as a 3-update run's time over 3, which also charged each step a share of the step-0 preview and two
 final videos (results/compute_match.md)."""
 import argparse
-import copy
 import math
 import os
 import time
@@ -31,7 +30,7 @@ from .experiment import tto_and_matched_candidates
 from .export import load_checkpoint
 from .objects_lora_probe import SLOTS, with_slots
 from .paired import best_of_fractional, mean_difference, sign_test, verdict
-from .validate import VALIDATION, answerer_state
+from .validate import VALIDATION, another_answerer
 
 
 def points(interval):
@@ -74,9 +73,7 @@ def measured(packages, split, n, answerers):
         models = split_tasks(package, split, n)
         yield package, models, "shipped"
         for path in answerers:
-            other = copy.deepcopy(models[1])
-            other.load_state_dict(answerer_state(path))
-            yield package, (models[0], other.eval(), *models[2:]), os.path.basename(path)
+            yield package, (models[0], another_answerer(models[1], path), *models[2:]), os.path.basename(path)
 
 
 def main():

@@ -30,7 +30,7 @@ from . import pipeline
 from .pipeline import (export_package, load_run_models, ort_step_ms, package_defaults, package_mb, parameter_counts,
                        rule_list, stage_answerer, stage_clock, stage_writer)
 from .rules import make_judges
-from .train import answerer_chain_text, as_budget, budget_text
+from .train import Budget, answerer_chain_text, as_budget, budget_text
 
 REPORTS = os.path.join(MODELKIT, "results") if not SMOKE else "/tmp/modelkit-smoke"
 
@@ -79,6 +79,13 @@ class Refinement:
 
 REFINE_STAGE = "answerer refinement"  # its stage in the build record
 PRESSURE_STAGE = "pressure round"
+
+
+def rounds_budget(pressure):
+    """A pressure stage's training budget in all (pressure_stage.PressureRound: its budget is each round's)."""
+    b = pressure.budget
+    assert b.steps is not None or pressure.rounds == 1, "rounds of a minutes budget"
+    return b if b.steps is None else Budget(steps=b.steps * pressure.rounds)
 
 
 @dataclass
@@ -232,7 +239,8 @@ class FamilyPackage:
         before = self.shipped_answerer
         path, record = (os.path.join(pipeline.RUNS, f"{before}_pressure.{ext}") for ext in ("pt", "json"))
         older = lambda: os.path.getmtime(path) < os.path.getmtime(os.path.join(pipeline.RUNS, f"{before}1.pt"))
-        stale = fresh or not os.path.exists(path) or older()
+        other_rounds = lambda: json.load(open(record)).get("rounds", 1) != self.pressure.rounds
+        stale = fresh or not os.path.exists(path) or older() or other_rounds()
         if stale:
             train = sets[self.train_mix]
             trained, made, broken, out = train_round(self.pressure, self, reasoner, answerer, vocab, train,
@@ -240,7 +248,7 @@ class FamilyPackage:
                                                      self.tto_lr, mixes, choose=choose)
             torch.save(trained.state_dict(), path)
             choice = {"choice": {k: out[k] for k in ("steps", "checks", "chosen_step")}} if choose else {}
-            json.dump({"videos": made, "broken": broken} | choice,
+            json.dump({"videos": made, "broken": broken, "rounds": self.pressure.rounds} | choice,
                       open(record, "w"), indent=1)
         answerer = copy.deepcopy(answerer)
         answerer.load_state_dict(torch.load(path))
@@ -251,7 +259,7 @@ class FamilyPackage:
         """The teacher's training budgets as results store them (train.Budget.to_json)."""
         extra = {self.extra_key: self.extra_after[1]} if self.extra_after else {}
         refine = {self.refine.key: self.refine.budget, "harden again": self.harden_budget} if self.refine else {}
-        pressure = {PRESSURE_STAGE: self.pressure.budget} if self.pressure else {}
+        pressure = {PRESSURE_STAGE: rounds_budget(self.pressure)} if self.pressure else {}
         budgets = {"writer": self.writer_budget, "answerer": self.answerer_budget, **extra, "harden": self.harden_budget,
                    **refine, **pressure}
         return {k: as_budget(b).to_json() for k, b in budgets.items()}

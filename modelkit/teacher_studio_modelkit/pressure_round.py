@@ -16,7 +16,6 @@ reasoner samples). The trained answerer is saved as runs/PACKAGE_pressure_answer
 runs/PACKAGE_pressure_roundsN_answerer.pt). Results:
 results/pressure_round_PACKAGE.md (--replay: results/pressure_round_replay_PACKAGE.md)."""
 import argparse
-import copy
 import importlib
 import os
 import time
@@ -32,7 +31,7 @@ from .pipeline import HARDEN_LR_SCALE, rule_list
 from .pressure_stage import PressureRound, train_round
 from .rules import make_judges
 from .train import ANSWERER_LR, Budget
-from .validate import VALIDATION, answerer_state
+from .validate import VALIDATION, another_answerer
 
 
 def package_of(name):
@@ -92,11 +91,8 @@ def main():
     judges = make_judges(mix.appearances, r.C)
     rules_all = rule_list(mix)
     tasks = build.made_data(cfg.dataset(pkg.run), cfg.args(), families)
-    start = shipped
-    if a.start:
-        start = copy.deepcopy(shipped)
-        start.load_state_dict(answerer_state(a.start))
-    trained, counts, broken, out = train_round(cfg, pkg, r, start.eval(), vocab, mix, tasks, judges, rules_all, lr, mixes,
+    start = another_answerer(shipped, a.start) if a.start else shipped
+    trained, counts, broken, out = train_round(cfg, pkg, r, start, vocab, mix, tasks, judges, rules_all, lr, mixes,
                                                only_round=a.only_round)
     if a.only_round:
         return

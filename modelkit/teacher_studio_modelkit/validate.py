@@ -6,6 +6,7 @@ optimized videos. Used to choose between answerer recipes without looking at the
 A .pt holding a whole checkpoint (git show HEAD~1:modelkit/checkpoints/gridworld.pt > old.pt) or
 an answerer state dict (modelkit/runs/answerer1.pt)."""
 import argparse
+import copy
 import os
 
 import numpy as np
@@ -45,6 +46,14 @@ def validation_tasks(n, package="gridworld"):
 def answerer_state(path):
     ck = torch.load(path, weights_only=False)
     return ck["answerer"] if "answerer" in ck else ck
+
+
+def another_answerer(answerer, path):
+    """A copy of `answerer` (the same architecture) with the state at path (a runs/ state or a checkpoint), in eval mode:
+    another answerer of a package, measured or trained in its place."""
+    other = copy.deepcopy(answerer)
+    other.load_state_dict(answerer_state(path))
+    return other.eval()
 
 
 def main():

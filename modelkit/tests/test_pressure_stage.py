@@ -1,6 +1,7 @@
 """The pressure round (pressure_stage): its two-pair tasks start from first frames with a second pair; the
 videos it adds carry the evaluator's labels of their own cells, are drawn with their chunk's sprites, and the
-reasoner's own sprites are back after it; its broken counts are those labels' noes; a perturbed start
+reasoner's own sprites are back after it; a second round is optimized against the first round's answerer and
+trains it on both rounds' videos; its broken counts are those labels' noes; a perturbed start
 changes the runs; its replay holds the videos of every source the package's answerer trained with, and round 0's
 videos are sampled once for the stages of a build (pipeline.round0_videos)."""
 import dataclasses
@@ -19,7 +20,10 @@ from teacher_studio_modelkit.pair_composites import pair_ids
 from teacher_studio_modelkit.pipeline import rule_list, sprites_as
 from teacher_studio_modelkit.connect_package import PACKAGE as CONNECT
 from teacher_studio_modelkit.family_package import Refinement
-from teacher_studio_modelkit.pressure_stage import pressure_chunks, pressure_videos, replayed_videos
+from teacher_studio_modelkit import pressure_stage
+from teacher_studio_modelkit.pressure_stage import (PressureRound, pressure_chunks, pressure_videos, replayed_videos,
+                                                    train_round)
+from teacher_studio_modelkit.train import Budget
 from teacher_studio_modelkit.rules import make_judges
 from teacher_studio_modelkit.teacher import Answerer
 from teacher_studio_modelkit.train import AnswerSet
@@ -125,3 +129,31 @@ def test_round_0s_videos_are_sampled_once_while_the_reasoner_is_unchanged(setup,
     with sprites_as(r, r.sprites.flip(0)):  # drawn with other sprites: other videos
         pipeline.round0_videos(train, vocab, r, judges, rules)
     assert len(calls) == 5
+
+
+def test_a_second_round_runs_against_the_first_rounds_answerer_and_trains_on_both_rounds_videos(setup, monkeypatch):
+    train, vocab, r, ans, judges = setup
+    before = {k: v.clone() for k, v in ans.state_dict().items()}
+    against = []
+    real = pressure_stage.pressured_finals
+    monkeypatch.setattr(pressure_stage, "pressured_finals",
+                        lambda r_, a_, *x, **k: against.append(copy_state(a_)) or real(r_, a_, *x, **k))
+    cfg = PressureRound(tasks=TASKS, scales=(1.0,), steps=1, budget=Budget(steps=2), replay=False, rounds=2)
+    pkg = dataclasses.make_dataclass("Pkg", [("hue", bool), ("bf16", bool)])(False, False)
+    trained, counts, broken, _ = train_round(cfg, pkg, r, ans, vocab, train, train, judges, rule_list(train), 0.02)
+    n = len(train.instances)
+    assert counts["pressured finals, 1x"] == n and counts["pressured finals, round 2, 1x"] == n
+    assert set(broken) == {"1x", "round 2, 1x"}
+    first = len(against) // 2  # one call per chunk and round
+    assert all(same_state(a, before) for a in against[:first]), "round 1 runs against the answerer it is given"
+    assert not any(same_state(a, before) for a in against[first:]), "round 2 against round 1's trained answerer"
+    assert not same_state(copy_state(trained), against[-1]), "round 2 trains on"
+    assert same_state(ans.state_dict(), before), "the answerer it is given is left as it was"
+
+
+def copy_state(model):
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+def same_state(a, b):
+    return all(torch.equal(a[k], b[k]) for k in a)
