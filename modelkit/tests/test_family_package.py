@@ -87,7 +87,7 @@ def test_build_record_holds_the_budgets_and_the_card_prints_them():
     blocks, bars = package_of("blocks"), package_of("bars")
     assert blocks.teacher_budgets() == {"writer": {"steps": 1250}, "answerer": {"steps": 5200}, "harden": {"steps": 720},
                                         "simultaneous moves": {"steps": 1000}, "harden again": {"steps": 720},
-                                        "pressure round": {"steps": 720}}
+                                        "pressure round": {"steps": 1440}}, "two rounds of 720 steps"
     assert bars.teacher_budgets() == {"writer": 3, "answerer": 14, "harden": 4}, "the bars weights were built in minutes"
     stages = {k: {"minutes": 10.0, "ran": True} for k in ("gen-data", "reasoner", "writer and answerer", "export",
                                                           "evaluation: reasoner")}
@@ -95,7 +95,7 @@ def test_build_record_holds_the_budgets_and_the_card_prints_them():
     text = build_text(record, {"experiment_minutes": 5.0})
     assert "in **40 minutes**" in text
     assert ("reasoner 650 steps, query writer 1,250 steps, answerer 5,200 steps + 720 steps hardening"
-            " + 1,000 steps simultaneous moves + 720 steps hardening + 720 steps pressure round." in text)
+            " + 1,000 steps simultaneous moves + 720 steps hardening + 1,440 steps pressure round." in text)
     record["stages"]["answerer refinement"] = {"minutes": 9.0, "ran": True}
     assert "in **49 minutes**" in build_text(record, {"experiment_minutes": 5.0}), "the refinement is a build stage"
     record["stages"]["pressure round"] = {"minutes": 7.0, "ran": True}
@@ -177,7 +177,11 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
         assert any(not torch.equal(v, refined[k]) for k, v in answerer.state_dict().items()), "the round trained"
         record = json.load(open(tmp_path / f"{quick.refine.name}_pressure.json"))
         assert record["videos"]["simultaneous moves"] > 0, "the round replays the refinement's videos"
-        assert set(record["broken"]) == {"1x", "4x"} and not any(record["broken"]["4x"].values())
+        rounds = ["", "round 2, "][:quick.pressure.rounds]  # blocks: two rounds, the second against the first's answerer
+        assert quick.pressure.rounds == 2 and record["rounds"] == 2
+        assert set(record["broken"]) == {f"{r}{s}x" for r in rounds for s in (1, 4)}
+        assert not any(record["broken"]["4x"].values())
+        assert all(counts[f"pressured finals, {r}1x"] == 8 for r in rounds), "each round's finals are trained on"
         trainings = quick.answerer_choice()["answerer_choice"]["trainings"]
         if quick.pressure.choose:  # blocks+chosen-pressure: its 4 steps scored on the validation videos, the best kept
             choice = record["choice"]
@@ -192,6 +196,10 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
         again = quick.stage_teacher(False, sets, vocab, reasoner, lambda stage, ran: laps.append((stage, ran)))[1]
         assert laps[-1] == ("pressure round", False), "cached"
         assert same(again.state_dict(), answerer.state_dict())
+        json.dump(record | {"rounds": 1}, open(tmp_path / f"{quick.refine.name}_pressure.json", "w"))
+        laps.clear()
+        quick.stage_teacher(False, sets, vocab, reasoner, lambda stage, ran: laps.append((stage, ran)))
+        assert laps[-1] == ("pressure round", True), "a cached stage of other rounds is run again"
         return
     if quick.refine:  # blocks-pressure, blocks+tried: the hardened answerer trained on with simultaneous moves and hardened again
         assert counts["simultaneous moves"] > 0 and counts["optimized finals"] == 8
