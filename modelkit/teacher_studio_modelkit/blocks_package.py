@@ -93,8 +93,8 @@ def answerer_text(teach):
             f" {pct(min(v['balanced'] for v in teach['teacher_heldout_reasoner_samples'].values()))}), on held-out samples"
             f" optimized against it (lowest {r}, {pct(opt[r]['balanced'])}: {pct(opt[r]['tnr'])} of {opt[r]['n_no']} broken"
             " videos caught; the broken optimized videos are few, so these rates move by several points from one build to"
-            " another) and on held-out ground truth and corruptions (lowest"
-            f" {pct(min(v['balanced'] for v in teach['teacher_heldout_gt_and_corruptions'].values()))}).")
+            " another); on held-out ground truth and corruptions, which the bar does not name, its lowest rule reads"
+            f" {pct(min(v['balanced'] for v in teach['teacher_heldout_gt_and_corruptions'].values()))}.")
 
 
 def fit(teach):

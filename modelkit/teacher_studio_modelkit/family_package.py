@@ -231,15 +231,15 @@ class FamilyPackage:
 
     def stage_pressure(self, fresh, sets, vocab, reasoner, judges, answerer, counts, mixes, choose=None):
         """The pressure round (pressure_stage.train_round) against the answerer the other stages made, at the
-        package's learning rate, cached as runs/ANSWERER_pressure.pt with its videos per source and broken videos
-        per scale and rule (and with choose, the validation videos, its snapshots' scores) in
-        runs/ANSWERER_pressure.json: (that answerer, counts with the round's pressured finals, whether it trained
-        now). fresh: the stages before it ran."""
+        package's learning rate, cached as runs/ANSWERER_pressure.pt with its videos per source, broken videos per
+        round, scale and rule, its number of rounds (a cache of another number is made again) and, with choose, the
+        validation videos, its snapshots' scores in runs/ANSWERER_pressure.json: (that answerer, counts with the
+        rounds' pressured finals, whether it trained now). fresh: the stages before it ran."""
         from .pressure_stage import train_round  # it imports answerer_pressure, which imports this module
         before = self.shipped_answerer
         path, record = (os.path.join(pipeline.RUNS, f"{before}_pressure.{ext}") for ext in ("pt", "json"))
         older = lambda: os.path.getmtime(path) < os.path.getmtime(os.path.join(pipeline.RUNS, f"{before}1.pt"))
-        other_rounds = lambda: json.load(open(record)).get("rounds", 1) != self.pressure.rounds
+        other_rounds = lambda: not os.path.exists(record) or json.load(open(record)).get("rounds", 1) != self.pressure.rounds
         stale = fresh or not os.path.exists(path) or older() or other_rounds()
         if stale:
             train = sets[self.train_mix]

@@ -24,7 +24,8 @@ def test_a_rule_under_the_bar_is_named_with_its_broken_videos_and_the_bar_is_the
     assert answerer_text(low).startswith("The answerer falls short of the issue's 90 % balanced accuracy on fall.rest,")
     gt = results(gt=0.893)  # the bar reads reasoner samples and optimized samples only
     assert weak(gt) == "no rule"
-    assert "ground truth and corruptions (lowest 89.3 %)" in answerer_text(gt), "reported beside the bar"
+    assert "ground truth and corruptions, which the bar does not name, its lowest rule reads 89.3 %" in answerer_text(gt), \
+        "reported beside the bar"
 
 
 def test_the_right_videos_tto_broke_are_counted_in_words():
