@@ -193,11 +193,12 @@ def pressure_text(tb):
     if "pressure round" not in tb:
         return ""
     p = BLOCKS_PRESSURE
-    again = ("; then a second round: optimized against again on the same tasks, it trains on both rounds' videos"
+    several = p.rounds > 1
+    again = ("; each round after the first is optimized against the answerer the round before made, on the same tasks, and trains on every round's videos so far"
              " ([`modelkit/results/pressure_second_round_blocks.md`](../../../modelkit/results/pressure_second_round_blocks.md))"
-             if p.rounds == 2 else "")
-    return (f"; last, {'two pressure rounds' if p.rounds == 2 else 'a pressure round'} ({tb['pressure round']}"
-            f"{' in all' if p.rounds > 1 else ''}): it is optimized against on {p.tasks} train tasks of"
+             if several else "")
+    return (f"; last, {rounds_words(p.rounds)} ({tb['pressure round']}{' in all' if several else ''}):"
+            f" it is optimized against on {p.tasks} train tasks of"
             f" their own, {p.steps} updates from perturbed LoRAs at {' and '.join(f'{s:g}x' for s in p.scales)} the"
             " package's learning rate with no early stop, and trains on their final videos, labelled by the evaluator,"
             f" beside every video it trained on before its hardening rounds; the hardening rounds' {HARDEN_TASKS} runs mostly stop"
@@ -214,6 +215,11 @@ def training_videos_text(tb):
                 if BLOCKS_PRESSURE.rounds == 1 else
                 " of the last two trainings before the pressure rounds, and those rounds' pressured finals")
     return " of the last two trainings" if "harden again" in tb else ""
+
+
+def rounds_words(n):
+    """'a pressure round', 'two pressure rounds', ..."""
+    return "a pressure round" if n == 1 else f"{({2: 'two', 3: 'three'}).get(n, n)} pressure rounds"
 
 
 def history_text(record):

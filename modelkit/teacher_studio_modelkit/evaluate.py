@@ -75,7 +75,8 @@ def one_step_previews(reasoner, tb, sample_seed):
 def optimize_tasks(reasoner, answerer, tb, judges=None, sample_seed=0, progress=None, **settings):
     """tto.optimize over every task of tb, CHUNK tasks at a time, from the noise of sample_seed (the
     base sample's for 0). With judges, also the success curve per step budget. progress(done, total)
-    after each chunk. Returns final_cells, stop_step, confident, checks (and curve [n, steps + 1])."""
+    after each chunk. Returns final_cells, stop_step, confident, checks, losses (per task, the teacher's loss on
+    the preview at each step its chunk ran: chunks that stop early run fewer) and, with judges, curve [n, steps + 1]."""
     parts = []
     for s in range(0, len(tb), CHUNK):
         b = tb.sub(slice(s, s + CHUNK))
@@ -86,6 +87,7 @@ def optimize_tasks(reasoner, answerer, tb, judges=None, sample_seed=0, progress=
         if progress is not None:
             progress(s + len(b.idx), len(tb))
     out = {k: torch.cat([p[k] for p in parts]) for k in ("final_cells", "stop_step", "confident", "checks")}
+    out["losses"] = [row for p in parts for row in p["losses"]]
     if judges is not None:
         out["curve"] = np.concatenate([p["curve"] for p in parts])
     return out

@@ -16,7 +16,7 @@ from . import evaluate as ev
 from .experiment import candidates, teacher_pick
 from .export import load_checkpoint
 from .rules import success
-from .tto import TTO_TAU, optimize
+from .tto import TTO_TAU
 from .validate import VALIDATION, validation_tasks
 
 SEEDS = 10  # candidates per failing task: seed 0 (the run's noise) and 9 others
@@ -38,11 +38,7 @@ def failing_runs(r, ans, judges, tb, lr, max_steps, seeds=SEEDS):
     cands, losses = candidates(r, ans, judges, sub, seeds)
     out["right candidate"] = cands.max(1).astype(bool).tolist()
     out["teacher's pick right"] = teacher_pick(cands, losses, seeds).astype(bool).tolist()
-    curve = []
-    for s in range(0, len(sub), ev.CHUNK):
-        b = sub.sub(slice(s, s + ev.CHUNK))
-        curve += optimize(r, ans, ev.noise_for(r, b.idx, 0), b.cells0, b.instr, b.queries, b.weights, lr=lr, tau=-1,
-                          max_steps=max_steps, confirm=False)["losses"]
+    curve = ev.optimize_tasks(r, ans, sub, lr=lr, tau=-1, max_steps=max_steps, confirm=False)["losses"]
     out["preview loss"] = [(float(c[0]), float(c.min()), float(c[-1])) for c in curve]
     return ok, out
 

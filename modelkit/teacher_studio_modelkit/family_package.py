@@ -239,8 +239,9 @@ class FamilyPackage:
         before = self.shipped_answerer
         path, record = (os.path.join(pipeline.RUNS, f"{before}_pressure.{ext}") for ext in ("pt", "json"))
         older = lambda: os.path.getmtime(path) < os.path.getmtime(os.path.join(pipeline.RUNS, f"{before}1.pt"))
-        other_rounds = lambda: not os.path.exists(record) or json.load(open(record)).get("rounds", 1) != self.pressure.rounds
-        stale = fresh or not os.path.exists(path) or older() or other_rounds()
+        cached = json.load(open(record)) if os.path.exists(record) else {}
+        stale = (fresh or not os.path.exists(path) or older() or cached.get("rounds", 1) != self.pressure.rounds
+                 or "videos" not in cached)
         if stale:
             train = sets[self.train_mix]
             trained, made, broken, out = train_round(self.pressure, self, reasoner, answerer, vocab, train,
@@ -248,11 +249,11 @@ class FamilyPackage:
                                                      self.tto_lr, mixes, choose=choose)
             torch.save(trained.state_dict(), path)
             choice = {"choice": {k: out[k] for k in ("steps", "checks", "chosen_step")}} if choose else {}
-            json.dump({"videos": made, "broken": broken, "rounds": self.pressure.rounds} | choice,
-                      open(record, "w"), indent=1)
+            cached = {"videos": made, "broken": broken, "rounds": self.pressure.rounds} | choice
+            json.dump(cached, open(record, "w"), indent=1)
         answerer = copy.deepcopy(answerer)
         answerer.load_state_dict(torch.load(path))
-        made = json.load(open(record))["videos"]
+        made = cached["videos"]
         return answerer.eval(), counts | {k: v for k, v in made.items() if k.startswith("pressured finals")}, stale
 
     def teacher_budgets(self):
