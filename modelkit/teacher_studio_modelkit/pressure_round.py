@@ -112,7 +112,7 @@ def main():
                if name != "shipped" or not a.no_shipped}
 
     flags = " ".join(f"--{k.replace('_', '-')}" + ("" if v is True else f" {v}") for k, v in vars(a).items()
-                     if v is not False)
+                     if v is not False and v is not None)
     print(f"\n# A pressure round for the {a.package} answerer (validation split; "
           f"`python -m teacher_studio_modelkit.pressure_round {flags}`, {time.strftime('%Y-%m-%d')})\n")
     print(f"Training videos: {counts}; {out['steps']} steps at lr {ANSWERER_LR * HARDEN_LR_SCALE:g} "

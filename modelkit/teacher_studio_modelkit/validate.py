@@ -13,9 +13,11 @@ import numpy as np
 import torch
 
 from . import build, evaluate as ev
+from .data import MAX_QUERY
 from .experiment import teacher_loss
 from .export import load_checkpoint
 from .rules import make_judges, success
+from .teacher import Answerer
 
 
 # per package: its checkpoint, its validation set's name and the gen-data arguments that make it
@@ -49,10 +51,15 @@ def answerer_state(path):
 
 
 def another_answerer(answerer, path):
-    """A copy of `answerer` (the same architecture) with the state at path (a runs/ state or a checkpoint), in eval mode:
-    another answerer of a package, measured or trained in its place."""
-    other = copy.deepcopy(answerer)
-    other.load_state_dict(answerer_state(path))
+    """`answerer`'s architecture with the state at path (a runs/ state or a checkpoint), in eval mode: another answerer
+    of a package, measured or trained in its place. A state with the picture-change evidence (teacher.Answerer,
+    change=True: its change_in layer) gets it, whether answerer has it or not."""
+    state = answerer_state(path)
+    change = "change_in.weight" in state
+    other = copy.deepcopy(answerer) if change == answerer.change else Answerer(
+        answerer.A, answerer.words.num_embeddings, answerer.C, answerer.T, answerer.px, MAX_QUERY,
+        census=answerer.census, change=change)
+    other.load_state_dict(state)
     return other.eval()
 
 
