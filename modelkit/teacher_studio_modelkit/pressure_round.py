@@ -2,6 +2,7 @@
     cd modelkit && python -m teacher_studio_modelkit.pressure_round --package blocks [--train-tasks 1024]
         [--lr-scales 4,16] [--steps 16] [--perturbed] [--two-pairs] [--train-steps 720] [--val-tasks 384]
         [--val-scales 4,16] [--only-round] [--replay] [--no-shipped] [--rounds 2] [--start runs/ANSWERER.pt]
+        [--again connect.grow:20]
 Under optimization pressure (answerer_pressure: every run 16 updates at 1-16x the package's learning rate) the
 blocks answerer catches 61 % of the held-out videos that break fall.straight and 79 % of push.no_wall's, the
 connect answerer 3 % of connect.grow's. The shipped answerer goes through a pressure round (pressure_stage:
@@ -71,6 +72,7 @@ def main():
     ap.add_argument("--start", default=None,
                     help="the answerer the rounds start from (a runs/ state; default the shipped one): to replay a "
                          "package's rounds from the answerer its build's round started from")
+    ap.add_argument("--again", default="", help="RULE:TIMES,...: the round's finals that break RULE go in TIMES times")
     ap.add_argument("--replay", action="store_true",
                     help="the round also trains on the shipped answerer's round-0 and extra videos, not only the "
                          "train mix")
@@ -84,7 +86,8 @@ def main():
 
     cfg = PressureRound(tasks=a.train_tasks, scales=tuple(float(s) for s in a.lr_scales.split(",")), steps=a.steps,
                         budget=Budget(steps=a.train_steps), perturbed=a.perturbed, two_pairs=a.two_pairs,
-                        replay=a.replay, rounds=a.rounds)
+                        replay=a.replay, rounds=a.rounds,
+                        again=tuple((k, int(t)) for k, t in (x.split(":") for x in a.again.split(",") if x)))
     mix = build.made_data(f"{pkg.run}_train_mix", teacher_datasets(pkg.run)[f"{pkg.run}_train_mix"], families)
     mixes = [build.made_data(m.dataset(pkg.run), m.args(), m.families)
              for m in (pkg.more_corruptions if a.replay else ())]
@@ -112,7 +115,7 @@ def main():
                if name != "shipped" or not a.no_shipped}
 
     flags = " ".join(f"--{k.replace('_', '-')}" + ("" if v is True else f" {v}") for k, v in vars(a).items()
-                     if v is not False and v is not None)
+                     if v is not False and v is not None and v != "")
     print(f"\n# A pressure round for the {a.package} answerer (validation split; "
           f"`python -m teacher_studio_modelkit.pressure_round {flags}`, {time.strftime('%Y-%m-%d')})\n")
     print(f"Training videos: {counts}; {out['steps']} steps at lr {ANSWERER_LR * HARDEN_LR_SCALE:g} "

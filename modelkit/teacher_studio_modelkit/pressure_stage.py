@@ -39,6 +39,9 @@ class PressureRound:
     two_pairs: bool = False
     replay: bool = True
     rounds: int = 1  # round k > 1 optimizes against round k - 1's answerer and trains it on every round's videos
+    # (rule, times): each pressured final that breaks the rule goes in `times` times (a rule whose broken videos are
+    # few among its others, connect.grow's overwrites among the suite's teleports)
+    again: tuple = ()
     choose: bool = False  # with the package's choose: the round keeps its best snapshot on the validation videos
 
     def dataset(self, run):
@@ -66,11 +69,13 @@ def pressure_chunks(r, tasks, vocab, two_pairs, idx=None):
     return out
 
 
-def pressure_videos(r, ans, judges, chunks, lr, scales, steps, rules_all, aset, perturbed=False, label=""):
+def pressure_videos(r, ans, judges, chunks, lr, scales, steps, rules_all, aset, perturbed=False, label="", again=()):
     """Chunk k optimized `steps` updates at lr * scales[k % len(scales)] against ans (no stop), rendered with its
     sprites; the final videos go into aset labelled by the judges, as the source "pressured finals, LABELSx".
     perturbed: the runs start from the hardening round's perturbed LoRAs (tto.perturbed_lora) instead of a fresh
-    one. Returns {"LABELSx": {rule: broken videos}} per scale S (label: "" or "round 2, ")."""
+    one. again ((rule, times), PressureRound.again): the finals that break the rule go in times - 1 more times, as
+    "pressured finals, LABELSx, RULE broken, again". Returns {"LABELSx": {rule: broken videos}} per scale S (label:
+    "" or "round 2, ")."""
     name = lambda scale: f"{label}{scale:g}x"
     broken = {name(s): dict.fromkeys(rules_all, 0) for s in scales}
     for k, (b, sprites) in enumerate(chunks):
@@ -79,6 +84,11 @@ def pressure_videos(r, ans, judges, chunks, lr, scales, steps, rules_all, aset, 
         with sprites_as(r, r.sprites if sprites is None else sprites):
             cells, labels, _ = pressured_finals(r, ans, judges, b, lr * scale, steps, **start)
             add_cells_videos(aset, r, judges, b, cells, rules_all, f"pressured finals, {name(scale)}")
+            for rule, times in again:
+                bad = [i for i, l in enumerate(labels) if l.get(rule) == 0]
+                for _ in range(times - 1 if bad else 0):
+                    add_cells_videos(aset, r, judges, b.take(bad), cells[bad], rules_all,
+                                     f"pressured finals, {name(scale)}, {rule} broken, again")
         for rule in rules_all:
             broken[name(scale)][rule] += sum(1 for l in labels if l.get(rule) == 0)
         log(f"pressure: chunk {k + 1} of {len(chunks)} done")
@@ -117,7 +127,7 @@ def train_round(cfg, pkg, r, ans, vocab, mix, tasks, judges, rules_all, lr, mixe
     broken, trained, out = {}, ans, None
     for k in range(cfg.rounds):  # the same tasks and starts each round, against the answerer of the round before
         broken |= pressure_videos(r, trained, judges, chunks, lr, cfg.scales, cfg.steps, rules_all, aset, cfg.perturbed,
-                                  label=f"round {k + 1}, " if k else "")
+                                  label=f"round {k + 1}, " if k else "", again=cfg.again)
         counts = aset.counts()
         log(f"pressure round {k + 1}'s training videos {counts}")
         if only_round:

@@ -1,7 +1,8 @@
 """The pressure round (pressure_stage): its two-pair tasks start from first frames with a second pair; the
 videos it adds carry the evaluator's labels of their own cells, are drawn with their chunk's sprites, and the
 reasoner's own sprites are back after it; a second round is optimized against the first round's answerer and
-trains it on both rounds' videos; its broken counts are those labels' noes; a perturbed start
+trains it on both rounds' videos; its broken counts are those labels' noes; the finals that break a rule it names
+again go in that many times; a perturbed start
 changes the runs; its replay holds the videos of every source the package's answerer trained with, and round 0's
 videos are sampled once for the stages of a build (pipeline.round0_videos)."""
 import dataclasses
@@ -82,6 +83,23 @@ def test_the_rounds_videos_carry_the_evaluators_labels_and_their_chunks_sprites(
         assert np.array_equal(frames, drawn), "drawn with the chunk's own sprites"
         assert not np.array_equal(frames, r.render(torch.as_tensor(cells).long()).to(torch.float16).numpy())
     assert broken == {"1x": noes, "4x": dict.fromkeys(rules, 0)}
+
+
+def test_finals_that_break_a_rule_named_again_go_in_that_many_times(setup):
+    train, vocab, r, ans, judges = setup
+    chunks = pressure_chunks(r, train, vocab, True, idx=range(TASKS))
+    rules = rule_list(train)
+    aset = AnswerSet()
+    broken = pressure_videos(r, ans, judges, chunks, 0.02, [1.0, 4.0], 2, rules, aset, again=tuple((rule, 3) for rule in rules))
+    broken_any = False
+    for rule in rules:
+        again = [p for p in aset.parts if p[5] == f"pressured finals, 1x, {rule} broken, again"]
+        assert sum(len(p[1]) for p in again) == 2 * broken["1x"][rule]
+        for frames, cells, _, labels, rule_idx, _ in again:
+            k = list(rule_idx[0]).index(rules.index(rule))
+            assert all(lab[k] == 0 for lab in labels), "only the finals that break the rule go in again"
+        broken_any |= broken["1x"][rule] > 0
+    assert broken_any, "the tiny reasoner breaks some rule in 2 updates"
 
 
 def test_a_perturbed_start_changes_the_runs(setup):
