@@ -90,7 +90,8 @@ def test_finals_that_break_a_rule_named_again_go_in_that_many_times(setup):
     chunks = pressure_chunks(r, train, vocab, True, idx=range(TASKS))
     rules = rule_list(train)
     aset = AnswerSet()
-    broken = pressure_videos(r, ans, judges, chunks, 0.02, [1.0, 4.0], 2, rules, aset, again=tuple((rule, 3) for rule in rules))
+    broken = pressure_videos(r, ans, judges, chunks, 0.02, [1.0, 4.0], 2, rules, aset,
+                             again=tuple((rule, 3) for rule in rules))
     broken_any = False
     for rule in rules:
         again = [p for p in aset.parts if p[5] == f"pressured finals, 1x, {rule} broken, again"]
