@@ -84,13 +84,14 @@ def pressure_videos(r, ans, judges, chunks, lr, scales, steps, rules_all, aset, 
         with sprites_as(r, r.sprites if sprites is None else sprites):
             cells, labels, _ = pressured_finals(r, ans, judges, b, lr * scale, steps, **start)
             add_cells_videos(aset, r, judges, b, cells, rules_all, f"pressured finals, {name(scale)}")
+            bad = {rule: [i for i, l in enumerate(labels) if l.get(rule) == 0] for rule in rules_all}
             for rule, times in again:
-                bad = [i for i, l in enumerate(labels) if l.get(rule) == 0]
-                for _ in range(times - 1 if bad else 0):
-                    add_cells_videos(aset, r, judges, b.take(bad), cells[bad], rules_all,
+                if bad[rule] and times > 1:  # one part: the broken rows, times - 1 over
+                    rows = bad[rule] * (times - 1)
+                    add_cells_videos(aset, r, judges, b.take(rows), cells[rows], rules_all,
                                      f"pressured finals, {name(scale)}, {rule} broken, again")
         for rule in rules_all:
-            broken[name(scale)][rule] += sum(1 for l in labels if l.get(rule) == 0)
+            broken[name(scale)][rule] += len(bad[rule])
         log(f"pressure: chunk {k + 1} of {len(chunks)} done")
     log(f"pressure on {sum(len(b) for b, _ in chunks)} train tasks: broken {broken}")
     return broken
