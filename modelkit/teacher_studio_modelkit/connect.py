@@ -120,12 +120,14 @@ class ConnectReasoner(CellFlow, nn.Module):
         return torch.stack(out, 1)
 
     # ---- network ----------------------------------------------------------------------------
-    def forward(self, x_t, t, cells0, instr, lora=None, teacher_moves=None, hard=False, first_field=None):
+    def forward(self, x_t, t, cells0, instr, lora=None, teacher_moves=None, hard=False, first_field=None, forced=None):
         """x_t [B, T-1, LATENT], t [B] -> log move probabilities [B, T-1, MOVES] of the pen drawing
         at each frame (stay once every pen has arrived). teacher_moves [B, T-1] (training): the pens
         follow the ground-truth moves; hard (the full sampler): each frame's most likely move.
         first_field: the first pair's field when the caller has it (it does not depend on x_t or t;
-        the later pairs' fields do, through the paths drawn before them)."""
+        the later pairs' fields do, through the paths drawn before them). forced [B, T-1] long (with
+        hard): where not -1, the pen drawing at that frame makes this move instead of its most likely
+        one, and the pens go on from where it took them (near_miss_cells)."""
         B, N = cells0.shape
         start, present, near, drawable = self._reading(cells0, x_t.dtype)
         bgs = self.backgrounds(cells0)
@@ -148,7 +150,10 @@ class ConnectReasoner(CellFlow, nn.Module):
                 if teacher_moves is not None:
                     probs = one_hot(teacher_moves[:, f], K)
                 elif hard:
-                    probs = one_hot(logits.argmax(-1), K)
+                    move = logits.argmax(-1)
+                    if forced is not None:
+                        move = torch.where(forced[:, f] >= 0, forced[:, f], move)
+                    probs = one_hot(move, K)
                 q, entered = self._pen_step(q, probs, gates[:, f], near[:, k])
                 keep = keep * (1 - entered * drawable)
                 next_gates.append(gates[:, f] * (1 - mass))  # mass before this frame's move
@@ -165,6 +170,16 @@ class ConnectReasoner(CellFlow, nn.Module):
         first = self.field(self.backgrounds(cells0)[:, 0], instr, lora)  # the same at every step
         return self.euler_logits(z1, lambda x, t: self.forward(x, t, cells0, instr, lora, hard=True, first_field=first),
                                  steps)
+
+    def near_miss_cells(self, z1, cells0, instr, forced, steps=SAMPLER_STEPS):
+        """The full sampler's video [B, T, N] with the moves forced [B, T-1] (-1: free) made instead of the
+        pens' most likely ones, the pens replanning from where each forced move took them: a reasoner sample
+        that goes wrong in a few moves, as an optimized one can (pair_composites.near_misses)."""
+        first = self.field(self.backgrounds(cells0)[:, 0], instr)
+        logits = self.euler_logits(z1, lambda x, t: self.forward(x, t, cells0, instr, hard=True, first_field=first,
+                                                                  forced=forced), steps)
+        moves = torch.where(forced >= 0, forced, logits.argmax(-1))
+        return self.hard_cells(one_hot(moves, len(MOVES)), cells0)
 
     def one_step_logits(self, z1, cells0, instr, lora=None):
         return self.forward(z1, torch.ones(z1.shape[0], dtype=z1.dtype), cells0, instr, lora)

@@ -88,6 +88,20 @@ def add_cells_videos(aset, reasoner, judges, tb, cells, rules_all, source, frame
     aset.add(frames, cells.numpy().astype(np.uint8), tb.queries.numpy(), lab, rule_index(tb, rules_all), source)
 
 
+def add_weighted_videos(aset, reasoner, judges, tb, cells, rules_all, source, again=()):
+    """add_cells_videos, then for each (rule, times) of again the videos that break the rule times - 1 more
+    times, as one part (source "SOURCE, RULE broken, again"): a rule whose broken videos are few among its
+    others (connect.grow's overwrites among the suite's teleports). Returns {rule: the rows that break it}."""
+    add_cells_videos(aset, reasoner, judges, tb, cells, rules_all, source)
+    labels = ev.judge_all(judges, tb.families, cells)
+    bad = {rule: [i for i, l in enumerate(labels) if l.get(rule) == 0] for rule in rules_all}
+    for rule, times in again:
+        if bad[rule] and times > 1:
+            rows = bad[rule] * (times - 1)
+            add_cells_videos(aset, reasoner, judges, tb.take(rows), cells[rows], rules_all, f"{source}, {rule} broken, again")
+    return bad
+
+
 class sprites_as:
     """Within the block the reasoner renders (hard and one-step previews) with sprites [A, S] in place
     of its own; they are restored after it."""

@@ -18,10 +18,11 @@ import torch
 
 from . import evaluate as ev
 from .answerer_pressure import pressured_finals
+from .near_misses import near_miss_videos
 from .build import log
 from .pair_composites import composite_hardening
-from .pipeline import (HARDEN_LORA_STD, HARDEN_LR_SCALE, add_cells_videos, add_extra_videos, relabeller,
-                       round0_videos, sprites_as, suite_videos)
+from .pipeline import (HARDEN_LORA_STD, HARDEN_LR_SCALE, add_cells_videos, add_extra_videos, add_weighted_videos,
+                       relabeller, round0_videos, sprites_as, suite_videos)
 from .train import ANSWERER_LR, AnswerSet, Budget, train_answerer
 from .tto import perturbed_lora
 
@@ -43,6 +44,10 @@ class PressureRound:
     # few among its others, connect.grow's overwrites among the suite's teleports)
     again: tuple = ()
     choose: bool = False  # with the package's choose: the round keeps its best snapshot on the validation videos
+    # near misses per task (near_misses: the reasoner's samples with one move forced, labelled by the evaluator), made
+    # once before the rounds, weighted by again as the pressured finals are; with rounds = 0 the answerer trains once on
+    # them (and the replayed videos and samples) and nothing is optimized against it
+    near: int = 0
 
     def dataset(self, run):
         """The round's train tasks: data/RUN_train_pressure_TASKS (the first tasks of a larger set are the same)."""
@@ -82,14 +87,8 @@ def pressure_videos(r, ans, judges, chunks, lr, scales, steps, rules_all, aset, 
         scale = scales[k % len(scales)]
         start = {"init_lora": perturbed_lora(r, len(b), HARDEN_LORA_STD, seed=k)} if perturbed else {}
         with sprites_as(r, r.sprites if sprites is None else sprites):
-            cells, labels, _ = pressured_finals(r, ans, judges, b, lr * scale, steps, **start)
-            add_cells_videos(aset, r, judges, b, cells, rules_all, f"pressured finals, {name(scale)}")
-            bad = {rule: [i for i, l in enumerate(labels) if l.get(rule) == 0] for rule in rules_all}
-            for rule, times in again:
-                if bad[rule] and times > 1:  # one part: the broken rows, times - 1 over
-                    rows = bad[rule] * (times - 1)
-                    add_cells_videos(aset, r, judges, b.take(rows), cells[rows], rules_all,
-                                     f"pressured finals, {name(scale)}, {rule} broken, again")
+            cells, _, _ = pressured_finals(r, ans, judges, b, lr * scale, steps, **start)
+            bad = add_weighted_videos(aset, r, judges, b, cells, rules_all, f"pressured finals, {name(scale)}", again)
         for rule in rules_all:
             broken[name(scale)][rule] += len(bad[rule])
         log(f"pressure: chunk {k + 1} of {len(chunks)} done")
@@ -112,7 +111,8 @@ CHOOSE_CHECKS = 4  # with choose: the round's training is scored this many times
 
 def train_round(cfg, pkg, r, ans, vocab, mix, tasks, judges, rules_all, lr, mixes=(), only_round=False, choose=None):
     """The round (cfg: PressureRound) against ans on `tasks` at the package's learning rate lr, cfg.rounds times (round
-    k > 1 against round k - 1's answerer, which trains on every round's videos so far): (the trained answerer, a copy;
+    k > 1 against round k - 1's answerer, which trains on every round's videos so far; cfg.near: near misses first, and
+    with cfg.rounds = 0 one training on them, nothing optimized): (the trained answerer, a copy;
     its training videos per source; the broken videos per round, scale and rule; the last train_answerer's result).
     only_round: the first round's videos are made and counted, nothing trains (the answerer and result are None).
     choose: as every other answerer training of a package that chooses (answerer_validation.ValidationVideos), each
@@ -126,9 +126,13 @@ def train_round(cfg, pkg, r, ans, vocab, mix, tasks, judges, rules_all, lr, mixe
     add_cells_videos(aset, r, judges, tb, ev.sample_cells(r, tb, SAMPLE_SEED), rules_all, "reasoner samples")
     chunks = pressure_chunks(r, tasks, vocab, cfg.two_pairs)
     broken, trained, out = {}, ans, None
-    for k in range(cfg.rounds):  # the same tasks and starts each round, against the answerer of the round before
-        broken |= pressure_videos(r, trained, judges, chunks, lr, cfg.scales, cfg.steps, rules_all, aset, cfg.perturbed,
-                                  label=f"round {k + 1}, " if k else "", again=cfg.again)
+    if cfg.near:
+        broken["near misses"] = near_miss_videos(r, judges, chunks, cfg.near, rules_all, aset, cfg.again)
+        log(f"near misses: broken {broken['near misses']}")
+    for k in range(max(cfg.rounds, 1)):  # the same tasks and starts each round, against the answerer of the round before
+        if cfg.rounds:
+            broken |= pressure_videos(r, trained, judges, chunks, lr, cfg.scales, cfg.steps, rules_all, aset,
+                                      cfg.perturbed, label=f"round {k + 1}, " if k else "", again=cfg.again)
         counts = aset.counts()
         log(f"pressure round {k + 1}'s training videos {counts}")
         if only_round:
