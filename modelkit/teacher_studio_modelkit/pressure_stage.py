@@ -48,6 +48,7 @@ class PressureRound:
     # once before the rounds, weighted by again as the pressured finals are; with rounds = 0 the answerer trains once on
     # them (and the replayed videos and samples) and nothing is optimized against it
     near: int = 0
+    dense: float = 0.0  # the round's training with dense supervision of this weight (train.train_answerer's dense)
 
     def dataset(self, run):
         """The round's train tasks: data/RUN_train_pressure_TASKS (the first tasks of a larger set are the same)."""
@@ -140,6 +141,6 @@ def train_round(cfg, pkg, r, ans, vocab, mix, tasks, judges, rules_all, lr, mixe
         trained = copy.deepcopy(trained)
         out = train_answerer(trained, aset.cat(), len(rules_all), cfg.budget, log, seed=3,
                              lr=ANSWERER_LR * HARDEN_LR_SCALE, relabel=relabeller(judges, rules_all), hue=pkg.hue,
-                             bf16=pkg.bf16, choose=choose, choose_every=cfg.budget.total / CHOOSE_CHECKS)
+                             bf16=pkg.bf16, choose=choose, choose_every=cfg.budget.total / CHOOSE_CHECKS, dense=cfg.dense)
         trained.eval()
     return trained, counts, broken, out

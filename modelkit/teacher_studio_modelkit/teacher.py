@@ -146,12 +146,13 @@ class Answerer(nn.Module):
         w = (self.words(queries) * keep).sum(2) / keep.sum(2).clamp(min=1.0)
         return w + self.query_mlp(self.query_ln(w))
 
-    def answer(self, frame_tokens, queries, census=None):
+    def answer(self, frame_tokens, queries, census=None, per_frame=False):
         """frame_tokens [B, T, d]; queries [B, Q, Lq] long -> yes logits [B, Q]. The frames see each
         other in temporal blocks; the query then scales and shifts every frame token (FiLM), an MLP
         reads each frame under that query, and the answer is read from the max over frames (did it
         ever happen), the mean, and the last frame (where goals are decided); census (encode_frames'
-        census evidence) adds its query-weighted term."""
+        census evidence) adds its query-weighted term. per_frame (training): (yes logits, each frame
+        read under each query [B, Q, T, d]), for train.train_answerer's dense supervision."""
         x = frame_tokens
         for blk in self.temporal:
             x = blk(x)
@@ -163,7 +164,7 @@ class Answerer(nn.Module):
         if census is not None:
             seen = torch.relu(self.census_read(census)).amax(1)  # [B, d]: the largest change, over frames
             yes = yes + (self.census_query(q) * seen[:, None]).sum(-1) * (1.0 / T_D_MODEL ** 0.5)
-        return yes
+        return (yes, y) if per_frame else yes
 
     def forward(self, frames, queries):
         ft, _, census = self.encode_frames(frames)

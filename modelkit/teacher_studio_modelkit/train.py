@@ -308,13 +308,20 @@ def turn_hue(rgb, angle):
     return np.clip(rgb @ rot.T.astype(np.float32), 0, 255)
 
 
+def prefix_labels(relabel, cells, rule_idx):
+    """The evaluator's verdict on every prefix of each video: [k, T, Q], at t the labels of cells[:, :t + 1] (frames 0
+    to t; -1 for an unused slot). A process rule holds on a prefix until the frame that breaks it, and a goal holds at t
+    when frame t reaches it, so these say where in the video each answer is decided (train_answerer's dense)."""
+    return np.stack([relabel(cells[:, :t + 1], rule_idx) for t in range(cells.shape[1])], 1)
+
+
 def bf16_supported():
     """Whether this CPU multiplies bfloat16 natively (AVX512-BF16 or AMX, through oneDNN)."""
     return torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported()
 
 
 def train_answerer(model, data, n_rules, budget, log=print, seed=0, lr=ANSWERER_LR, relabel=None, hue=False,
-                   choose=None, choose_every=3.0, bf16=False):
+                   choose=None, choose_every=3.0, bf16=False, dense=0.0):
     """relabel(cells [k, T, C*C], rule_idx [k, Q]) -> labels [k, Q] (the rule-based evaluators):
     with it, a share of the videos are delayed in time (delay_in_time) and judged again. hue: a share
     of the videos' colours turned (rotate_hue). choose(model in eval mode) -> a score (larger is
@@ -324,7 +331,10 @@ def train_answerer(model, data, n_rules, budget, log=print, seed=0, lr=ANSWERER_
     "checks". budget: a Budget or minutes. bf16: the forward pass under bfloat16 autocast (mixed
     precision: the weights, their gradients, the optimizer and the loss stay float32; 1.6 times fewer
     seconds a step for the blocks answerer on this CPU: bench/answerer_train_speed.py), where the CPU has native bfloat16 (bf16_supported; elsewhere
-    float32, logged); the precision that ran is returned as "precision", the learning rate as "peak_lr"."""
+    float32, logged); the precision that ran is returned as "precision", the learning rate as "peak_lr". dense
+    (with relabel): a training-only linear head reads each frame under each query (Answerer.answer's per_frame) and
+    learns the evaluator's verdict on the video up to that frame (prefix_labels), with this weight: one label per
+    frame instead of one per video, so a fault is pinned to the frame where it happens; the head is discarded."""
     budget = as_budget(budget)
     if bf16 and not bf16_supported():
         log("answerer: this CPU has no native bfloat16; training in float32")
@@ -332,7 +342,10 @@ def train_answerer(model, data, n_rules, budget, log=print, seed=0, lr=ANSWERER_
     frames, cells, queries, labels, rule_idx, _ = data
     w = torch.from_numpy(balance_weights(labels, rule_idx, n_rules))
     torch.manual_seed(seed)
-    opt = torch.optim.AdamW(model.parameters(), lr, weight_decay=WEIGHT_DECAY)
+    assert not dense or relabel is not None, "dense supervision needs the evaluator (relabel)"
+    head = torch.nn.Linear(model.read_ln.normalized_shape[0], 1) if dense else None
+    opt = torch.optim.AdamW(list(model.parameters()) + (list(head.parameters()) if dense else []), lr,
+                            weight_decay=WEIGHT_DECAY)
     model.train()
     # sample videos proportionally to their total balanced weight
     p = w.clamp(min=0).sum(1).numpy().astype(np.float64)
@@ -371,8 +384,9 @@ def train_answerer(model, data, n_rules, budget, log=print, seed=0, lr=ANSWERER_
         fr = torch.from_numpy(fr)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
             ft, h, census = model.encode_frames(fr)
-            yes = model.answer(ft, torch.from_numpy(queries[idx]).long(), census)
+            yes, per_frame = model.answer(ft, torch.from_numpy(queries[idx]).long(), census, per_frame=True)
             cell_logits = model.aux_cell(h)
+            frame_logits = head(per_frame)[..., 0] if dense else None  # [B, Q, T]
         yes, cell_logits = yes.float(), cell_logits.float()
         lab = torch.from_numpy(lab).float()
         m = (lab >= 0).float()
@@ -381,6 +395,12 @@ def train_answerer(model, data, n_rules, budget, log=print, seed=0, lr=ANSWERER_
         aux = torch.nn.functional.cross_entropy(cell_logits.reshape(-1, model.A),
                                                 torch.from_numpy(cl).long().reshape(-1))
         total = loss + AUX_WEIGHT * aux
+        if dense:
+            held = torch.from_numpy(prefix_labels(relabel, cl, rule_idx[idx])).float().transpose(1, 2)  # [B, Q, T]
+            mf = (held >= 0).float()
+            per = torch.nn.functional.binary_cross_entropy_with_logits(frame_logits.float(), held.clamp(min=0),
+                                                                       reduction="none")
+            total = total + dense * (per * mf).sum() / mf.sum()
         opt.zero_grad()
         total.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

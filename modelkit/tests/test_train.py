@@ -5,7 +5,9 @@ its colour augmentation turns hues about the grey axis, keeping greys, brightnes
 share a colour; the hardening runs' perturbed LoRAs make the reasoner's samples differ from the plain reasoner's
 while a fresh LoRA leaves them unchanged. A step budget trains the same model however slow the
 machine runs. A stage loaded from its cache leaves torch's generator where its training did, so the next
-stage draws the initial weights a fresh build draws."""
+stage draws the initial weights a fresh build draws. The prefix labels are the evaluator's verdict on each video up
+to each frame: its labels at the last frame, a broken process rule broken from its first broken frame on; dense
+supervision trains the answerer otherwise, leaves no head in it, and needs the evaluator."""
 import os
 import time
 
@@ -17,8 +19,8 @@ from teacher_studio_modelkit import pipeline
 from teacher_studio_modelkit.build import build_vocab
 from teacher_studio_modelkit.layers import patches_to_frames
 from teacher_studio_modelkit.reasoner import flow_training_loss, moves_from_cells
-from teacher_studio_modelkit.train import (Budget, as_budget, budget_text, delay_in_time, rotate_hue, shift_within_void,
-                                           train_reasoner)
+from teacher_studio_modelkit.train import (AnswerSet, Budget, as_budget, budget_text, delay_in_time, prefix_labels,
+                                           rotate_hue, shift_within_void, train_answerer, train_reasoner)
 from teacher_studio_modelkit.teacher import Answerer
 from teacher_studio_modelkit.tto import batched_lora, perturbed_lora
 from test_reasoner import gt_batch, reasoner_for
@@ -161,3 +163,57 @@ def test_a_cached_stage_gives_the_next_stage_the_initial_weights_a_fresh_build_d
     older_cache = answerer_after_writer(False, 6)
     assert not all(torch.equal(fresh[k], older_cache[k]) for k in fresh)
     assert "w.pt is cached without its generator state" in capsys.readouterr().out
+
+
+def judged(suite_data, n):
+    from teacher_studio_modelkit import evaluate as ev
+    from teacher_studio_modelkit.data import Vocabulary
+    from teacher_studio_modelkit.pipeline import relabeller, rule_index, rule_list
+    from teacher_studio_modelkit.rules import make_judges
+    T = suite_data.cells.shape[1]
+    cells = suite_data.cells[:n].reshape(n, T, -1)
+    vocab = Vocabulary.build([i["instruction"] for i in suite_data.instances] + [r["query"] for r in suite_data.rules.values()])
+    tb = ev.TaskBatch(suite_data, vocab, range(n))
+    rules_all = rule_list(suite_data)
+    relabel = relabeller(make_judges(suite_data.appearances, int(round(cells.shape[-1] ** 0.5))), rules_all)
+    return cells, tb, rules_all, rule_index(tb, rules_all), relabel, vocab
+
+
+def test_prefix_labels_are_the_verdict_up_to_each_frame(suite_data):
+    n = 64
+    cells, _, rules_all, ri, relabel, _ = judged(suite_data, n)
+    pl = prefix_labels(relabel, cells, ri)
+    assert pl.shape == (n, cells.shape[1], ri.shape[1])
+    assert np.array_equal(pl[:, -1], relabel(cells, ri)), "the whole video's verdict at the last frame"
+    assert ((pl == -1) == (ri == -1)[:, None]).all(), "unused slots stay -1"
+    process = [k for k, r in enumerate(rules_all) if r in ("maze.no_wall", "maze.step", "collect.legal_move")]
+    assert process, rules_all
+    seen_break = False
+    for b in range(n):
+        for q, k in enumerate(ri[b]):
+            if k in process and pl[b, -1, q] == 0:
+                first = int(np.argmin(pl[b, :, q]))
+                assert (pl[b, :first, q] == 1).all() and (pl[b, first:, q] == 0).all(), "broken from its frame on"
+                assert first > 0, "a first frame alone breaks no process rule"
+                seen_break = True
+    assert seen_break, "some corruption breaks a process rule"
+
+
+def test_dense_supervision_trains_otherwise_and_leaves_no_head(suite_data):
+    n = 32
+    cells, tb, rules_all, ri, relabel, vocab = judged(suite_data, n)
+    lab = relabel(cells, ri)
+    aset = AnswerSet()
+    aset.add(np.asarray(suite_data.frames[:n]).astype(np.float16), cells.astype(np.uint8), tb.queries.numpy(), lab, ri, "x")
+    C, px = int(round(cells.shape[-1] ** 0.5)), suite_data.geometry["cellPx"]
+    states = []
+    for dense in (0.0, 1.0):
+        torch.manual_seed(0)
+        ans = Answerer(len(suite_data.appearances), len(vocab), C, cells.shape[1], px)
+        keys = set(ans.state_dict())
+        train_answerer(ans, aset.cat(), len(rules_all), Budget(steps=3), lambda m: None, relabel=relabel, dense=dense)
+        assert set(ans.state_dict()) == keys, "the dense head is not part of the answerer"
+        states.append(ans.state_dict())
+    assert any(not torch.equal(states[0][k], states[1][k]) for k in states[0])
+    with pytest.raises(AssertionError, match="evaluator"):
+        train_answerer(ans, aset.cat(), len(rules_all), Budget(steps=1), lambda m: None, dense=1.0)
