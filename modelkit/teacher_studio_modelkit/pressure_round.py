@@ -2,7 +2,7 @@
     cd modelkit && python -m teacher_studio_modelkit.pressure_round --package blocks [--train-tasks 1024]
         [--lr-scales 4,16] [--steps 16] [--perturbed] [--two-pairs] [--train-steps 720] [--val-tasks 384]
         [--val-scales 4,16] [--only-round] [--replay] [--no-shipped] [--rounds 2] [--start runs/ANSWERER.pt]
-        [--again connect.grow:20] [--near 8] [--dense 1]
+        [--again connect.grow:20] [--near 8] [--dense 1] [--history]
 Under optimization pressure (answerer_pressure: every run 16 updates at 1-16x the package's learning rate) the
 blocks answerer catches 61 % of the held-out videos that break fall.straight and 79 % of push.no_wall's, the
 connect answerer 3 % of connect.grow's. The shipped answerer goes through a pressure round (pressure_stage:
@@ -17,7 +17,8 @@ reasoner samples). --near K adds K near misses per round task (near_misses: the 
 forced, connect), made once; with --rounds 0 the answerer trains on them and nothing is optimized against it. The
 trained answerer is saved as runs/PACKAGE_pressure_answerer.pt (--rounds N other than 1:
 runs/PACKAGE_pressure_roundsN_answerer.pt; --near K, --dense W: with _nearK, _denseW before _answerer). --dense W:
-the training also learns the evaluator's verdict on every prefix of each video (train.train_answerer). Results:
+the training also learns the evaluator's verdict on every prefix of each video (train.train_answerer). --history: the
+answerer trained gets the picture before each cell's last change (teacher.Answerer history=True). Results:
 results/pressure_round_PACKAGE.md (--replay: results/pressure_round_replay_PACKAGE.md)."""
 import argparse
 import importlib
@@ -35,7 +36,7 @@ from .pipeline import HARDEN_LR_SCALE, rule_list
 from .pressure_stage import PressureRound, train_round
 from .rules import make_judges
 from .train import ANSWERER_LR, Budget
-from .validate import VALIDATION, another_answerer
+from .validate import VALIDATION, another_answerer, answerer_like
 
 
 def package_of(name):
@@ -78,6 +79,9 @@ def main():
     ap.add_argument("--near", type=int, default=0,
                     help="near misses per round task (the reasoner's samples with one move forced), made once; with "
                          "--rounds 0 the answerer trains on them without being optimized against")
+    ap.add_argument("--history", action="store_true",
+                    help="the answerer the round trains gets the picture before each cell's last change "
+                         "(teacher.Answerer history=True; its layer starts at zero)")
     ap.add_argument("--dense", type=float, default=0.0,
                     help="the round's training also learns the evaluator's verdict on every prefix of each video, "
                          "with this weight (train.train_answerer's dense)")
@@ -104,6 +108,8 @@ def main():
     rules_all = rule_list(mix)
     tasks = build.made_data(cfg.dataset(pkg.run), cfg.args(), families)
     start = another_answerer(shipped, a.start) if a.start else shipped
+    if a.history:
+        start = answerer_like(start, history=True)
     trained, counts, broken, out = train_round(cfg, pkg, r, start, vocab, mix, tasks, judges, rules_all, lr, mixes,
                                                only_round=a.only_round)
     if a.only_round:
@@ -111,6 +117,7 @@ def main():
     os.makedirs(build.RUNS, exist_ok=True)
     rounds = f"_rounds{a.rounds}" if a.rounds != 1 else ""
     rounds += (f"_near{a.near}" if a.near else "") + (f"_dense{a.dense:g}" if a.dense else "")
+    rounds += "_history" if a.history else ""
     torch.save(trained.state_dict(), os.path.join(build.RUNS, f"{a.package}_pressure{rounds}_answerer.pt"))
     minutes_train = (time.time() - t0) / 60
 

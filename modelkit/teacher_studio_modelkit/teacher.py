@@ -33,6 +33,12 @@ and "two cells changed in one frame" are one layer away for every pair colour. N
 the first frame as well: that one fires on every cell painted so far, and through the gated count an
 answerer trained on one-pair videos of 2-8 painted cells said No to connect.intact on most held-out
 videos with 6 or more (modelkit/results/answerer_change_crossings_connect.md, "Earlier configurations").
+history=True adds to each cell's token the embedding of what the cell showed before its latest change
+(before_change): its first picture until it changes, floor once a pen has painted it, the first pair's path once
+the second pen has painted over that. The picture change and the cell a frame earlier show an overwrite in the one
+frame it happens in; this shows it in every frame after, as the first frame shows a wall that a path crosses
+(connect.no_wall, which near misses taught and grow's overwrites did not: results/near_misses_connect.md). Its
+layer starts at zero, so an answerer given it computes what it did before until it trains.
 Neither variant is in a package's recipe: modelkit/results/answerer_change_connect.md.
 Training-only auxiliary head: the appearance id of every cell (perception)."""
 import torch
@@ -46,6 +52,7 @@ T_HEADS = 4  # attention heads
 T_EMBED = 32  # per-cell sprite embedding width
 T_LOCAL = 1  # local-attention blocks per frame
 T_TEMPORAL = 2  # temporal blocks over the frame tokens
+CHANGE_GATE = 0.02  # a picture change this large (half the closest two of the suite's sprites) is a change (before_change)
 CHANGE_SCALE = 8.0  # picture changes (mean squared pixel differences, 0.04-0.55 between the suite's sprites) to O(1)
 VIEWS = 3 + 2 * (len(MOVES) - 1)  # now, a frame earlier, first frame; 4 neighbours now and earlier
 
@@ -55,18 +62,33 @@ def a_frame_earlier(x):
     return torch.cat([x[:, :1], x[:, :-1]], 1)
 
 
+def before_change(patches):
+    """Per-cell pixel patches [B, T, N, S] (0-1) -> [B, T, N, S]: at each frame, what each cell showed before its
+    latest change up to that frame (its own first picture while it has not changed). Soft: a change counts in
+    proportion to its size up to CHANGE_GATE, so the one-step previews' blended paint moves it smoothly."""
+    out = [patches[:, 0]]
+    for t in range(1, patches.shape[1]):
+        prev = patches[:, t - 1]
+        gate = (((patches[:, t] - prev) ** 2).mean(-1, keepdim=True) / CHANGE_GATE).clamp(max=1.0)
+        out.append(gate * prev + (1 - gate) * out[-1])
+    return torch.stack(out, 1)
+
+
 class Answerer(nn.Module):
     def __init__(self, n_appearances, vocab_size, cells=10, frames=12, px=8, max_query=24, census=False,
-                 change=False):
+                 change=False, history=False):
         super().__init__()
         self.C, self.T, self.px, self.A = cells, frames, px, n_appearances
-        self.census, self.change = census, change
+        self.census, self.change, self.history = census, change, history
         d, E, S = T_D_MODEL, T_EMBED, px * px * 3
         self.register_buffer("gather", neighbour_gather(cells), persistent=False)  # [5, N, N + 1]
         self.embed = nn.Linear(S, E)
         self.cell_in = nn.Linear(VIEWS * E, d)
         if change:
             self.change_in = nn.Linear(1, d)
+        if history:
+            self.before_in = nn.Linear(E, d)
+            nn.init.zeros_(self.before_in.weight), nn.init.zeros_(self.before_in.bias)
         self.cell_mlp = MLP(d, 2)
         self.cell_ln = nn.LayerNorm(d)
         self.local = nn.ModuleList(LocalBlock(d, T_HEADS, neighbour_gather(cells)) for _ in range(T_LOCAL))
@@ -102,6 +124,8 @@ class Answerer(nn.Module):
         h = self.cell_in(x)
         if self.change:
             h = h + self.change_in(CHANGE_SCALE * self.picture_change(patches))
+        if self.history:
+            h = h + self.before_in(self.embed(before_change(patches)))
         h = h + self.cell_mlp(self.cell_ln(h))
         B, T, N, d = h.shape
         h = h.reshape(B * T, N, d)

@@ -53,13 +53,26 @@ def answerer_state(path):
 def another_answerer(answerer, path):
     """`answerer`'s architecture with the state at path (a runs/ state or a checkpoint), in eval mode: another answerer
     of a package, measured or trained in its place. A state with the picture-change evidence (teacher.Answerer,
-    change=True: its change_in layer) gets it, whether answerer has it or not."""
+    change=True: its change_in layer) or the picture before the last change (history=True: before_in) gets it, whether
+    answerer has it or not."""
     state = answerer_state(path)
-    change = "change_in.weight" in state
-    other = copy.deepcopy(answerer) if change == answerer.change else Answerer(
-        answerer.A, answerer.words.num_embeddings, answerer.C, answerer.T, answerer.px, MAX_QUERY,
-        census=answerer.census, change=change)
+    change, history = "change_in.weight" in state, "before_in.weight" in state
+    other = answerer_like(answerer, change, history)
     other.load_state_dict(state)
+    return other.eval()
+
+
+def answerer_like(answerer, change=None, history=None):
+    """A copy of answerer (its weights, eval mode), with the picture-change evidence and the picture before the last
+    change as given (None: as answerer has them); a layer answerer lacks starts as a fresh Answerer's (before_in: at
+    zero, so the copy computes what answerer does)."""
+    change = answerer.change if change is None else change
+    history = getattr(answerer, "history", False) if history is None else history
+    if change == answerer.change and history == getattr(answerer, "history", False):
+        return copy.deepcopy(answerer).eval()
+    other = Answerer(answerer.A, answerer.words.num_embeddings, answerer.C, answerer.T, answerer.px, MAX_QUERY,
+                     census=answerer.census, change=change, history=history)
+    other.load_state_dict(answerer.state_dict(), strict=False)
     return other.eval()
 
 
