@@ -136,3 +136,20 @@ def test_the_picture_change_fires_on_the_changed_cell_alone_and_is_blind_to_hue(
     q = torch.randint(4, 50, (1, 4, 24))
     with torch.no_grad():
         assert a(frames, q).shape == (1, 4)
+
+
+def test_the_picture_before_the_last_change_holds_what_a_cell_showed_until_it_changed():
+    """teacher.before_change: a cell's own picture until it changes, then what it showed just before, kept in every
+    later frame (floor for a painted cell, the first colour for a cell painted over); a small change (the previews'
+    blend) moves it in proportion."""
+    from teacher_studio_modelkit.teacher import CHANGE_GATE, before_change
+    floor, a, b = torch.full((3,), 0.5), torch.tensor([1.0, 0.0, 0.0]), torch.tensor([0.0, 1.0, 0.0])
+    cell = torch.stack([floor, a, a, b, b])  # floor, painted a, held, painted over with b, held
+    still = torch.stack([floor] * 5)
+    before = before_change(torch.stack([cell, still], 1)[None])[0]  # [T, N = 2, S = 3]
+    assert torch.equal(before[:, 1], still), "a cell that never changes: its own picture"
+    assert torch.equal(before[0, 0], floor) and torch.equal(before[1, 0], floor) and torch.equal(before[2, 0], floor)
+    assert torch.equal(before[3, 0], a) and torch.equal(before[4, 0], a), "painted over: the first colour, kept"
+    nudged = a - (CHANGE_GATE / 4) ** 0.5  # a change a quarter of the gate, after a full one
+    blended = before_change(torch.stack([floor, a, nudged])[None, :, None])[0, :, 0]
+    assert torch.allclose(blended[1], floor) and torch.allclose(blended[2], 0.25 * a + 0.75 * floor)
