@@ -174,7 +174,7 @@ class ConnectReasoner(CellFlow, nn.Module):
     def near_miss_cells(self, z1, cells0, instr, forced, steps=SAMPLER_STEPS):
         """The full sampler's video [B, T, N] with the moves forced [B, T-1] (-1: free) made instead of the
         pens' most likely ones, the pens replanning from where each forced move took them: a reasoner sample
-        that goes wrong in a few moves, as an optimized one can (pair_composites.near_misses)."""
+        that goes wrong in a few moves, as an optimized one can (near_misses.py)."""
         first = self.field(self.backgrounds(cells0)[:, 0], instr)
         logits = self.euler_logits(z1, lambda x, t: self.forward(x, t, cells0, instr, hard=True, first_field=first,
                                                                   forced=forced), steps)

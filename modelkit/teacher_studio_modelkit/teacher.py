@@ -39,7 +39,8 @@ the second pen has painted over that. The picture change and the cell a frame ea
 frame it happens in; this shows it in every frame after, as the first frame shows a wall that a path crosses
 (connect.no_wall, which near misses taught and grow's overwrites did not: results/near_misses_connect.md). Its
 layer starts at zero, so an answerer given it computes what it did before until it trains.
-Neither variant is in a package's recipe: modelkit/results/answerer_change_connect.md.
+None of these variants is in a package's recipe: modelkit/results/answerer_change_connect.md,
+modelkit/results/near_misses_connect.md.
 Training-only auxiliary head: the appearance id of every cell (perception)."""
 import torch
 import torch.nn as nn
