@@ -133,6 +133,12 @@ test: `modelkit/tests/test_connect.py`).
   88.7 %. None passed the rule written before it, and two rounds would take the build past 60 minutes
   ([`modelkit/results/pressure_rounds_connect.md`](../../../modelkit/results/pressure_rounds_connect.md),
   [`modelkit/results/answerer_change_again_connect.md`](../../../modelkit/results/answerer_change_again_connect.md)).
+  Near misses (the reasoner's own samples with one move forced, the pens replanning: `near_misses.py`; 4,072 on 512
+  two-pair train tasks, nothing optimized) taught connect.no_wall (under pressure 93.5 -> 98-99 %); connect.grow moved
+  only with four times the training (2,880 steps): 60.7 % under pressure, and 73.4 % (12 of 25 caught) with the picture
+  before each cell's last change (`teacher.Answerer(history=True)`), the teleports kept; but TTO's hacking rose to
+  2.7 % (every one an unfinished path), so none passed the rule written before it
+  ([`modelkit/results/near_misses_connect.md`](../../../modelkit/results/near_misses_connect.md)).
 - The answerer's second pairs in training are composed, not drawn by the suite. It reads both held-out
   pairs: on validation videos whose magenta pair alone is unfinished it says Yes to connect.linked for
   10 % of them, and 5 % once the two colours are swapped (the colour augmentation alone: 69 % and 15 %;
