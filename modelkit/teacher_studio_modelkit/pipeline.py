@@ -48,8 +48,9 @@ def stage_writer(fresh, datasets, vocab, budget, name="writer"):
     return w.eval()
 
 
-def labelled(judges, tb, cells):
-    labels = ev.judge_all(judges, tb.families, cells)
+def labelled(judges, tb, cells, verdicts=None):
+    """(the judges' verdicts on cells, or verdicts when given; their labels [B, 4] in tb's query slots, -1 unused)."""
+    labels = ev.judge_all(judges, tb.families, cells) if verdicts is None else verdicts
     lab = np.array([[l[r] for r in rules] + [-1] * (4 - len(rules)) for l, rules in zip(labels, tb.rules)])
     return labels, lab
 
@@ -81,24 +82,27 @@ def suite_videos(d, vocab, rules_all):
             tb.queries.numpy(), lab, rule_index(tb, rules_all))
 
 
-def add_cells_videos(aset, reasoner, judges, tb, cells, rules_all, source, frames=None):
-    """Videos of cells [B, T, N], hard-rendered unless frames [B, T, H, W, 3] are given."""
+def add_cells_videos(aset, reasoner, judges, tb, cells, rules_all, source, frames=None, verdicts=None):
+    """Videos of cells [B, T, N], hard-rendered unless frames [B, T, H, W, 3] are given, labelled by the judges
+    (or by their verdicts on these cells, when the caller has them)."""
     frames = (reasoner.render(cells) if frames is None else torch.as_tensor(frames)).to(torch.float16).numpy()
-    _, lab = labelled(judges, tb, cells)
+    _, lab = labelled(judges, tb, cells, verdicts)
     aset.add(frames, cells.numpy().astype(np.uint8), tb.queries.numpy(), lab, rule_index(tb, rules_all), source)
 
 
-def add_weighted_videos(aset, reasoner, judges, tb, cells, rules_all, source, again=()):
+def add_weighted_videos(aset, reasoner, judges, tb, cells, rules_all, source, again=(), verdicts=None):
     """add_cells_videos, then for each (rule, times) of again the videos that break the rule times - 1 more
     times, as one part (source "SOURCE, RULE broken, again"): a rule whose broken videos are few among its
-    others (connect.grow's overwrites among the suite's teleports). Returns {rule: the rows that break it}."""
-    add_cells_videos(aset, reasoner, judges, tb, cells, rules_all, source)
-    labels = ev.judge_all(judges, tb.families, cells)
-    bad = {rule: [i for i, l in enumerate(labels) if l.get(rule) == 0] for rule in rules_all}
+    others (connect.grow's overwrites among the suite's teleports). The videos are judged once (or verdicts, the
+    judges' verdicts on cells, are used). Returns {rule: the rows that break it}."""
+    verdicts = ev.judge_all(judges, tb.families, cells) if verdicts is None else verdicts
+    add_cells_videos(aset, reasoner, judges, tb, cells, rules_all, source, verdicts=verdicts)
+    bad = {rule: [i for i, l in enumerate(verdicts) if l.get(rule) == 0] for rule in rules_all}
     for rule, times in again:
         if bad[rule] and times > 1:
             rows = bad[rule] * (times - 1)
-            add_cells_videos(aset, reasoner, judges, tb.take(rows), cells[rows], rules_all, f"{source}, {rule} broken, again")
+            add_cells_videos(aset, reasoner, judges, tb.take(rows), cells[rows], rules_all, f"{source}, {rule} broken, again",
+                             verdicts=[verdicts[i] for i in rows])
     return bad
 
 

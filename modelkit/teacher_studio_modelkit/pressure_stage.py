@@ -88,8 +88,9 @@ def pressure_videos(r, ans, judges, chunks, lr, scales, steps, rules_all, aset, 
         scale = scales[k % len(scales)]
         start = {"init_lora": perturbed_lora(r, len(b), HARDEN_LORA_STD, seed=k)} if perturbed else {}
         with sprites_as(r, r.sprites if sprites is None else sprites):
-            cells, _, _ = pressured_finals(r, ans, judges, b, lr * scale, steps, **start)
-            bad = add_weighted_videos(aset, r, judges, b, cells, rules_all, f"pressured finals, {name(scale)}", again)
+            cells, verdicts, _ = pressured_finals(r, ans, judges, b, lr * scale, steps, **start)
+            bad = add_weighted_videos(aset, r, judges, b, cells, rules_all, f"pressured finals, {name(scale)}", again,
+                                      verdicts)
         for rule in rules_all:
             broken[name(scale)][rule] += len(bad[rule])
         log(f"pressure: chunk {k + 1} of {len(chunks)} done")

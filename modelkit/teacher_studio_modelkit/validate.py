@@ -67,8 +67,8 @@ def answerer_like(answerer, change=None, history=None):
     change as given (None: as answerer has them); a layer answerer lacks starts as a fresh Answerer's (before_in: at
     zero, so the copy computes what answerer does)."""
     change = answerer.change if change is None else change
-    history = getattr(answerer, "history", False) if history is None else history
-    if change == answerer.change and history == getattr(answerer, "history", False):
+    history = answerer.history if history is None else history
+    if change == answerer.change and history == answerer.history:
         return copy.deepcopy(answerer).eval()
     other = Answerer(answerer.A, answerer.words.num_embeddings, answerer.C, answerer.T, answerer.px, MAX_QUERY,
                      census=answerer.census, change=change, history=history)

@@ -9,18 +9,15 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import generate_suite_data
-from test_pair_composites import reasoner_with
+from test_pressure_stage import connect_tasks
 from teacher_studio_modelkit import evaluate as ev
 from teacher_studio_modelkit import pressure_stage
-from teacher_studio_modelkit.build import build_vocab
 from teacher_studio_modelkit.data import MAX_QUERY
 from teacher_studio_modelkit.layers import one_hot
 from teacher_studio_modelkit.near_misses import FIRST_SEED, forced_moves, near_miss_cells, near_miss_videos
 from teacher_studio_modelkit.pipeline import rule_list, sprites_as
 from teacher_studio_modelkit.pressure_stage import PressureRound, pressure_chunks, train_round
 from teacher_studio_modelkit.reasoner import MOVES
-from teacher_studio_modelkit.rules import make_judges
 from teacher_studio_modelkit.teacher import Answerer
 from teacher_studio_modelkit.train import AnswerSet, Budget
 
@@ -28,13 +25,9 @@ TASKS = 8
 
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory):
-    train = generate_suite_data(tmp_path_factory, "connect-near", "--split train --n 12 --families connect "
-                                                                 "--corrupt-fraction 0 --first-seed 9200")
-    vocab = build_vocab([train])
-    r = reasoner_with(vocab, train)
-    chunks = pressure_chunks(r, train, vocab, True, idx=range(TASKS))
-    return train, vocab, r, chunks, make_judges(train.appearances, r.C)
+def near(tmp_path_factory):
+    train, vocab, r, judges = connect_tasks(tmp_path_factory, "connect-near", 9200)
+    return train, vocab, r, pressure_chunks(r, train, vocab, True, idx=range(TASKS)), judges
 
 
 def sample_of(r, b, seed):
@@ -43,8 +36,8 @@ def sample_of(r, b, seed):
         return z1, r.sample_logits(z1, b.cells0, b.instr).argmax(-1)
 
 
-def test_with_nothing_forced_it_is_the_full_samplers_video(setup):
-    _, _, r, chunks, _ = setup
+def test_with_nothing_forced_it_is_the_full_samplers_video(near):
+    _, _, r, chunks, _ = near
     b = chunks[0][0]
     z1, moves = sample_of(r, b, 5)
     with torch.no_grad():
@@ -66,8 +59,8 @@ def test_one_move_is_forced_at_a_frame_where_a_pen_draws_in_another_direction():
         assert (forced[2] == -1).all(), "nothing drawn: nothing forced"
 
 
-def test_a_near_miss_follows_the_sample_until_its_forced_move_and_grows_one_cell_a_frame(setup):
-    _, _, r, chunks, _ = setup
+def test_a_near_miss_follows_the_sample_until_its_forced_move_and_grows_one_cell_a_frame(near):
+    _, _, r, chunks, _ = near
     b = chunks[0][0]
     z1, moves = sample_of(r, b, FIRST_SEED)
     sample = r.hard_cells(one_hot(moves, len(MOVES)), b.cells0)
@@ -90,8 +83,8 @@ def test_a_near_miss_follows_the_sample_until_its_forced_move_and_grows_one_cell
     assert not torch.equal(cells, unplanned), "the pens replan from where the forced move took them"
 
 
-def test_near_misses_carry_their_labels_sprites_and_again(setup):
-    train, _, r, chunks, judges = setup
+def test_near_misses_carry_their_labels_sprites_and_again(near):
+    train, _, r, chunks, judges = near
     rules = rule_list(train)
     own = r.sprites.clone()
     aset = AnswerSet()
@@ -115,8 +108,8 @@ def test_near_misses_carry_their_labels_sprites_and_again(setup):
         assert again == 2 * broken[rule]
 
 
-def test_a_round_with_no_pressure_trains_once_on_the_near_misses(setup, monkeypatch):
-    train, vocab, r, _, judges = setup
+def test_a_round_with_no_pressure_trains_once_on_the_near_misses(near, monkeypatch):
+    train, vocab, r, _, judges = near
     monkeypatch.setattr(pressure_stage, "pressured_finals", lambda *a, **k: pytest.fail("nothing is optimized"))
     torch.manual_seed(1)
     ans = Answerer(r.A, len(vocab), r.C, r.T, r.px, MAX_QUERY).eval()

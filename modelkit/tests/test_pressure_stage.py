@@ -32,15 +32,22 @@ from teacher_studio_modelkit.train import AnswerSet
 TASKS = 6
 
 
-@pytest.fixture(scope="module")
-def setup(tmp_path_factory):
-    train = generate_suite_data(tmp_path_factory, "connect-pressure", "--split train --n 12 --families connect "
-                                                                     "--corrupt-fraction 0 --first-seed 9100")
+def connect_tasks(tmp_path_factory, name, first_seed):
+    """12 connect train tasks made now (gen-data from first_seed), their vocabulary, an untrained connect reasoner
+    and the judges: what a pressure round or the near misses run on."""
+    train = generate_suite_data(tmp_path_factory, name, "--split train --n 12 --families connect "
+                                                        f"--corrupt-fraction 0 --first-seed {first_seed}")
     vocab = build_vocab([train])
     r = reasoner_with(vocab, train)
+    return train, vocab, r, make_judges(train.appearances, r.C)
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory):
+    train, vocab, r, judges = connect_tasks(tmp_path_factory, "connect-pressure", 9100)
     torch.manual_seed(1)
     ans = Answerer(r.A, len(vocab), r.C, r.T, r.px, MAX_QUERY).eval()
-    return train, vocab, r, ans, make_judges(train.appearances, r.C)
+    return train, vocab, r, ans, judges
 
 
 def run_round(setup, two_pairs, perturbed=False):
