@@ -373,7 +373,9 @@ def reasoner_from_config(c):
 
 
 def save_checkpoint(path, reasoner, answerer, writer, vocab, meta):
-    torch.save({"config": reasoner_config(reasoner) | {"answerer_census": answerer.census}, "reasoner": reasoner.state_dict(),
+    answerer_config = {"answerer_census": answerer.census, "answerer_change": answerer.change,
+                       "answerer_history": answerer.history}
+    torch.save({"config": reasoner_config(reasoner) | answerer_config, "reasoner": reasoner.state_dict(),
                 "answerer": answerer.state_dict(), "writer": writer.state_dict(), "vocab": vocab.words, "meta": meta},
                path)
 
@@ -385,7 +387,8 @@ def load_checkpoint(path):
     ck = torch.load(path, weights_only=False)
     c = ck["config"]
     r = reasoner_from_config(c)
-    a = Answerer(c["A"], c["V"], c["C"], c["T"], c["px"], MAX_QUERY, census=c.get("answerer_census", False))
+    a = Answerer(c["A"], c["V"], c["C"], c["T"], c["px"], MAX_QUERY, census=c.get("answerer_census", False),
+                 change=c.get("answerer_change", False), history=c.get("answerer_history", False))
     w = QueryWriter(c["V"], MAX_INSTRUCTION, MAX_PLAN)
     r.load_state_dict(ck["reasoner"]), a.load_state_dict(ck["answerer"]), w.load_state_dict(ck["writer"])
     for m in (r, a, w):

@@ -10,7 +10,6 @@ write_card). Each stage is cached under runs/ (fresh redoes them all). RUN is th
 unless it says otherwise (blocks: objects, the name its stages had before the package existed).
 Also the card sections and phrases every such package shares."""
 import argparse
-import copy
 import json
 import os
 import time
@@ -30,6 +29,7 @@ from . import pipeline
 from .pipeline import (export_package, load_run_models, ort_step_ms, package_defaults, package_mb, parameter_counts,
                        rule_list, stage_answerer, stage_clock, stage_writer)
 from .rules import make_judges
+from .teacher import answerer_like
 from .train import Budget, answerer_chain_text, as_budget, budget_text
 
 REPORTS = os.path.join(MODELKIT, "results") if not SMOKE else "/tmp/modelkit-smoke"
@@ -153,7 +153,9 @@ class FamilyPackage:
 
     @property
     def models(self):
-        return {"reasoner": f"{self.run}.pt", "answerer": f"{self.shipped_answerer}1.pt", "writer": f"{self.run}_writer.pt"}
+        """The runs/ files of the models the package ships (the answerer: its pressure round's, when it has one)."""
+        answerer = f"{self.shipped_answerer}_pressure.pt" if self.pressure else f"{self.shipped_answerer}1.pt"
+        return {"reasoner": f"{self.run}.pt", "answerer": answerer, "writer": f"{self.run}_writer.pt"}
 
     @property
     def results(self):
@@ -251,7 +253,7 @@ class FamilyPackage:
             choice = {"choice": {k: out[k] for k in ("steps", "checks", "chosen_step")}} if choose else {}
             cached = {"videos": made, "broken": broken, "rounds": self.pressure.rounds} | choice
             json.dump(cached, open(record, "w"), indent=1)
-        answerer = copy.deepcopy(answerer)
+        answerer = answerer_like(answerer, history=self.pressure.history)
         answerer.load_state_dict(torch.load(path))
         made = cached["videos"]
         return answerer.eval(), counts | {k: v for k, v in made.items() if k.startswith("pressured finals")}, stale
@@ -286,7 +288,8 @@ class FamilyPackage:
 
     def load_models(self, vocab, data):
         return load_run_models(self.experiment.make_reasoner(vocab, data), vocab, self.models, self.results,
-                               f"run `python -m teacher_studio_modelkit.build --package {self.name}`", census=self.census)
+                               f"run `python -m teacher_studio_modelkit.build --package {self.name}`", census=self.census,
+                               history=bool(self.pressure and self.pressure.history))
 
     def export(self, sets, vocab, reasoner, answerer, writer, force=False):
         """Whether the graphs were written (not when they already hold these weights, unless force)."""

@@ -36,7 +36,7 @@ from .pipeline import HARDEN_LR_SCALE, rule_list
 from .pressure_stage import PressureRound, train_round
 from .rules import make_judges
 from .train import ANSWERER_LR, Budget
-from .validate import VALIDATION, another_answerer, answerer_like
+from .validate import VALIDATION, another_answerer
 
 
 def package_of(name):
@@ -99,7 +99,7 @@ def main():
 
     cfg = PressureRound(tasks=a.train_tasks, scales=tuple(float(s) for s in a.lr_scales.split(",")), steps=a.steps,
                         budget=Budget(steps=a.train_steps), perturbed=a.perturbed, two_pairs=a.two_pairs,
-                        replay=a.replay, rounds=a.rounds, near=a.near, dense=a.dense,
+                        replay=a.replay, rounds=a.rounds, near=a.near, dense=a.dense, history=a.history,
                         again=tuple((k, int(t)) for k, t in (x.split(":") for x in a.again.split(",") if x)))
     mix = build.made_data(f"{pkg.run}_train_mix", teacher_datasets(pkg.run)[f"{pkg.run}_train_mix"], families)
     mixes = [build.made_data(m.dataset(pkg.run), m.args(), m.families)
@@ -108,8 +108,6 @@ def main():
     rules_all = rule_list(mix)
     tasks = build.made_data(cfg.dataset(pkg.run), cfg.args(), families)
     start = another_answerer(shipped, a.start) if a.start else shipped
-    if a.history:
-        start = answerer_like(start, history=True)
     trained, counts, broken, out = train_round(cfg, pkg, r, start, vocab, mix, tasks, judges, rules_all, lr, mixes,
                                                only_round=a.only_round)
     if a.only_round:

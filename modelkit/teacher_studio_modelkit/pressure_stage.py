@@ -23,6 +23,7 @@ from .build import log
 from .pair_composites import composite_hardening
 from .pipeline import (HARDEN_LORA_STD, HARDEN_LR_SCALE, add_cells_videos, add_extra_videos, add_weighted_videos,
                        relabeller, round0_videos, sprites_as, suite_videos)
+from .teacher import answerer_like
 from .train import ANSWERER_LR, AnswerSet, Budget, train_answerer
 from .tto import perturbed_lora
 
@@ -49,6 +50,9 @@ class PressureRound:
     # them (and the replayed videos and samples) and nothing is optimized against it
     near: int = 0
     dense: float = 0.0  # the round's training with dense supervision of this weight (train.train_answerer's dense)
+    # the answerer the round trains gets the picture before each cell's last change (teacher.Answerer history=True,
+    # its layer at zero until it trains)
+    history: bool = False
 
     def dataset(self, run):
         """The round's train tasks: data/RUN_train_pressure_TASKS (the first tasks of a larger set are the same)."""
@@ -114,7 +118,8 @@ CHOOSE_CHECKS = 4  # with choose: the round's training is scored this many times
 def train_round(cfg, pkg, r, ans, vocab, mix, tasks, judges, rules_all, lr, mixes=(), only_round=False, choose=None):
     """The round (cfg: PressureRound) against ans on `tasks` at the package's learning rate lr, cfg.rounds times (round
     k > 1 against round k - 1's answerer, which trains on every round's videos so far; cfg.near: near misses first, and
-    with cfg.rounds = 0 one training on them, nothing optimized): (the trained answerer, a copy;
+    with cfg.rounds = 0 one training on them, nothing optimized; cfg.history: the answerer trained gets the picture
+    before each cell's last change): (the trained answerer, a copy;
     its training videos per source; the broken videos per round, scale and rule; the last train_answerer's result).
     only_round: the first round's videos are made and counted, nothing trains (the answerer and result are None).
     choose: as every other answerer training of a package that chooses (answerer_validation.ValidationVideos), each
@@ -139,7 +144,7 @@ def train_round(cfg, pkg, r, ans, vocab, mix, tasks, judges, rules_all, lr, mixe
         log(f"pressure round {k + 1}'s training videos {counts}")
         if only_round:
             return None, counts, broken, None
-        trained = copy.deepcopy(trained)
+        trained = answerer_like(trained, history=True) if cfg.history else copy.deepcopy(trained)
         out = train_answerer(trained, aset.cat(), len(rules_all), cfg.budget, log, seed=3,
                              lr=ANSWERER_LR * HARDEN_LR_SCALE, relabel=relabeller(judges, rules_all), hue=pkg.hue,
                              bf16=pkg.bf16, choose=choose, choose_every=cfg.budget.total / CHOOSE_CHECKS, dense=cfg.dense)

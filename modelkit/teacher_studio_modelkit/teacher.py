@@ -42,6 +42,8 @@ layer starts at zero, so an answerer given it computes what it did before until 
 None of these variants is in a package's recipe: modelkit/results/answerer_change_connect.md,
 modelkit/results/near_misses_connect.md.
 Training-only auxiliary head: the appearance id of every cell (perception)."""
+import copy
+
 import torch
 import torch.nn as nn
 
@@ -194,3 +196,17 @@ class Answerer(nn.Module):
     def forward(self, frames, queries):
         ft, _, census = self.encode_frames(frames)
         return self.answer(ft, queries, census)
+
+
+def answerer_like(answerer, change=None, history=None):
+    """A copy of answerer (its weights, eval mode), with the picture-change evidence and the picture before the last
+    change as given (None: as answerer has them); a layer answerer lacks starts as a fresh Answerer's (before_in: at
+    zero, so the copy computes what answerer does)."""
+    change = answerer.change if change is None else change
+    history = answerer.history if history is None else history
+    if change == answerer.change and history == answerer.history:
+        return copy.deepcopy(answerer).eval()
+    other = Answerer(answerer.A, answerer.words.num_embeddings, answerer.C, answerer.T, answerer.px,
+                     census=answerer.census, change=change, history=history)
+    other.load_state_dict(answerer.state_dict(), strict=False)
+    return other.eval()

@@ -6,18 +6,16 @@ optimized videos. Used to choose between answerer recipes without looking at the
 A .pt holding a whole checkpoint (git show HEAD~1:modelkit/checkpoints/gridworld.pt > old.pt) or
 an answerer state dict (modelkit/runs/answerer1.pt)."""
 import argparse
-import copy
 import os
 
 import numpy as np
 import torch
 
 from . import build, evaluate as ev
-from .data import MAX_QUERY
 from .experiment import teacher_loss
 from .export import load_checkpoint
 from .rules import make_judges, success
-from .teacher import Answerer
+from .teacher import answerer_like
 
 
 # per package: its checkpoint, its validation set's name and the gen-data arguments that make it
@@ -59,20 +57,6 @@ def another_answerer(answerer, path):
     change, history = "change_in.weight" in state, "before_in.weight" in state
     other = answerer_like(answerer, change, history)
     other.load_state_dict(state)
-    return other.eval()
-
-
-def answerer_like(answerer, change=None, history=None):
-    """A copy of answerer (its weights, eval mode), with the picture-change evidence and the picture before the last
-    change as given (None: as answerer has them); a layer answerer lacks starts as a fresh Answerer's (before_in: at
-    zero, so the copy computes what answerer does)."""
-    change = answerer.change if change is None else change
-    history = answerer.history if history is None else history
-    if change == answerer.change and history == answerer.history:
-        return copy.deepcopy(answerer).eval()
-    other = Answerer(answerer.A, answerer.words.num_embeddings, answerer.C, answerer.T, answerer.px, MAX_QUERY,
-                     census=answerer.census, change=change, history=history)
-    other.load_state_dict(answerer.state_dict(), strict=False)
     return other.eval()
 
 

@@ -74,8 +74,10 @@ def package_of(name):
 def test_run_names_name_every_stage_and_result():
     blocks, bars = package_of("blocks"), package_of("bars")
     assert blocks.families == ("fall", "push") and bars.families == ("sort",)
-    assert blocks.models == {"reasoner": "objects.pt", "answerer": "objects_answerer_refined1.pt",
-                             "writer": "objects_writer.pt"}, "blocks ships its refined answerer"
+    assert blocks.models == {"reasoner": "objects.pt", "answerer": "objects_answerer_refined_pressure.pt",
+                             "writer": "objects_writer.pt"}, "blocks ships the answerer its pressure round makes"
+    assert replace(blocks, pressure=None).models["answerer"] == "objects_answerer_refined1.pt", \
+        "without the round: its refined answerer"
     assert bars.models["answerer"] == "bars_census_answerer1.pt"
     assert blocks.results == ("objects.json", "objects_teacher.json") and blocks.train_mix == "objects_train_mix"
     assert blocks.checkpoint.endswith(os.path.join("checkpoints", "blocks.pt"))

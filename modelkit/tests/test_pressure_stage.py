@@ -1,7 +1,8 @@
 """The pressure round (pressure_stage): its two-pair tasks start from first frames with a second pair; the
 videos it adds carry the evaluator's labels of their own cells, are drawn with their chunk's sprites, and the
 reasoner's own sprites are back after it; a second round is optimized against the first round's answerer and
-trains it on both rounds' videos; its broken counts are those labels' noes; the finals that break a rule it names
+trains it on both rounds' videos; with history the answerer it trains gets the picture before each cell's last change
+and the round's runs are against the answerer as given; a package with a round ships its answerer; its broken counts are those labels' noes; the finals that break a rule it names
 again go in that many times; a perturbed start
 changes the runs; its replay holds the videos of every source the package's answerer trained with, and round 0's
 videos are sampled once for the stages of a build (pipeline.round0_videos)."""
@@ -19,7 +20,7 @@ from teacher_studio_modelkit.build import build_vocab
 from teacher_studio_modelkit.data import MAX_QUERY
 from teacher_studio_modelkit.pair_composites import pair_ids
 from teacher_studio_modelkit.pipeline import rule_list, sprites_as
-from teacher_studio_modelkit.connect_package import PACKAGE as CONNECT
+from teacher_studio_modelkit.connect_package import NEAR_MISSES, PACKAGE as CONNECT
 from teacher_studio_modelkit.family_package import Refinement
 from teacher_studio_modelkit import pressure_stage
 from teacher_studio_modelkit.pressure_stage import (PressureRound, pressure_chunks, pressure_videos, replayed_videos,
@@ -183,3 +184,24 @@ def copy_state(model):
 
 def same_state(a, b):
     return all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_with_history_the_round_runs_against_the_answerer_given_and_trains_one_with_the_picture_before(setup, monkeypatch):
+    train, vocab, r, ans, judges = setup
+    before = copy_state(ans)
+    against = []
+    real = pressure_stage.pressured_finals
+    monkeypatch.setattr(pressure_stage, "pressured_finals",
+                        lambda r_, a_, *x, **k: against.append(a_) or real(r_, a_, *x, **k))
+    cfg = PressureRound(tasks=TASKS, scales=(1.0,), steps=1, budget=Budget(steps=2), replay=False, history=True)
+    pkg = dataclasses.make_dataclass("Pkg", [("hue", bool), ("bf16", bool)])(False, False)
+    trained, counts, _, _ = train_round(cfg, pkg, r, ans, vocab, train, train, judges, rule_list(train), 0.02)
+    assert against and all(a is ans for a in against), "the round's runs are against the answerer given"
+    assert trained.history and not ans.history and same_state(copy_state(ans), before)
+    assert float(trained.before_in.weight.detach().abs().sum()) > 0, "the picture before the last change trains"
+    assert counts["pressured finals, 1x"] == len(train.instances)
+
+
+def test_a_package_with_a_pressure_round_ships_the_answerer_it_makes():
+    assert CONNECT.pressure is None and CONNECT.models["answerer"] == "connect_pairs_answerer1.pt"
+    assert NEAR_MISSES.pressure.history and NEAR_MISSES.models["answerer"] == "connect_pairs_answerer_pressure.pt"

@@ -1,10 +1,10 @@
-"""validate.another_answerer: another answerer of a package, loaded in the shipped one's place; answerer_like: the same
-answerer given the picture before the last change answers as before until it trains."""
+"""validate.another_answerer: another answerer of a package, loaded in the shipped one's place; teacher.answerer_like:
+the same answerer given the picture before the last change answers as before until it trains."""
 import torch
 
 from teacher_studio_modelkit.data import MAX_QUERY
-from teacher_studio_modelkit.teacher import Answerer
-from teacher_studio_modelkit.validate import another_answerer, answerer_like
+from teacher_studio_modelkit.teacher import Answerer, answerer_like
+from teacher_studio_modelkit.validate import another_answerer
 
 
 def small_answerer(change=False, seed=0, history=False):
