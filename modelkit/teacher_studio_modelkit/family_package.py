@@ -236,7 +236,7 @@ class FamilyPackage:
         package's learning rate, cached as runs/ANSWERER_pressure.pt with its videos per source, broken videos per
         round, scale and rule, its number of rounds (a cache of another number is made again) and, with choose, the
         validation videos, its snapshots' scores in runs/ANSWERER_pressure.json: (that answerer, counts with the
-        rounds' pressured finals, whether it trained now). fresh: the stages before it ran."""
+        rounds' pressured finals and near misses, whether it trained now). fresh: the stages before it ran."""
         from .pressure_stage import train_round  # it imports answerer_pressure, which imports this module
         before = self.shipped_answerer
         path, record = (os.path.join(pipeline.RUNS, f"{before}_pressure.{ext}") for ext in ("pt", "json"))
@@ -256,7 +256,8 @@ class FamilyPackage:
         answerer = answerer_like(answerer, history=self.pressure.history)
         answerer.load_state_dict(torch.load(path))
         made = cached["videos"]
-        return answerer.eval(), counts | {k: v for k, v in made.items() if k.startswith("pressured finals")}, stale
+        added = {k: v for k, v in made.items() if k.startswith(("pressured finals", "near misses"))}
+        return answerer.eval(), counts | added, stale
 
     def teacher_budgets(self):
         """The teacher's training budgets as results store them (train.Budget.to_json)."""
