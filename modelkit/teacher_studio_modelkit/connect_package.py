@@ -176,7 +176,7 @@ CHECKPOINT = PACKAGE.checkpoint
 build = PACKAGE.build
 
 # Passed its tests on the validation split on 2026-12-05, not in the recipe until a build of it fits 60 minutes
-# (results/near_misses_connect.md): a pressure round after the answerer's stages, the shipped answerer given the
+# (results/near_misses_connect.md): a pressure round after the answerer's stages, the answerer they made given the
 # picture before each cell's last change (teacher.Answerer history=True) and trained 2,880 steps on the replayed videos,
 # 8 near misses per task (near_misses: the reasoner's samples with one move forced) and the finals of 512 two-pair
 # train tasks optimized against it at 4x and 16x, those that break connect.grow four times. Against the shipped

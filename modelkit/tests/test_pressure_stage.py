@@ -2,8 +2,8 @@
 videos it adds carry the evaluator's labels of their own cells, are drawn with their chunk's sprites, and the
 reasoner's own sprites are back after it; a second round is optimized against the first round's answerer and
 trains it on both rounds' videos; with history the answerer it trains gets the picture before each cell's last change
-and the round's runs are against the answerer as given; a package with a round ships its answerer; its broken counts are those labels' noes; the finals that break a rule it names
-again go in that many times; a perturbed start
+and the round's runs are against the answerer as given; a package with a round ships its answerer; its broken counts
+are those labels' noes; the finals that break a rule it names again go in that many times; a perturbed start
 changes the runs; its replay holds the videos of every source the package's answerer trained with, and round 0's
 videos are sampled once for the stages of a build (pipeline.round0_videos)."""
 import dataclasses
