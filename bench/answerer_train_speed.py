@@ -32,7 +32,7 @@ def main():
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     package = BLOCKS if a.package == "blocks" else NEAR_MISSES
-    history = bool(package.pressure and package.pressure.history)
+    history = package.answerer_history
     sets, vocab = package.experiment.data_and_vocab()
     sets = package.teacher_data(sets)
     reasoner = package.experiment.make_reasoner(vocab, package.train_gt(sets)[0])

@@ -152,6 +152,12 @@ class FamilyPackage:
         return os.path.join(MODELKIT, "checkpoints", f"{self.name}.pt") if not SMOKE else f"/tmp/modelkit-smoke/{self.name}.pt"
 
     @property
+    def answerer_history(self):
+        """Whether the answerer the package ships has the picture before each cell's last change (its pressure round
+        gives it that)."""
+        return bool(self.pressure and self.pressure.history)
+
+    @property
     def models(self):
         """The runs/ files of the models the package ships (the answerer: its pressure round's, when it has one)."""
         answerer = f"{self.shipped_answerer}_pressure.pt" if self.pressure else f"{self.shipped_answerer}1.pt"
@@ -290,7 +296,7 @@ class FamilyPackage:
     def load_models(self, vocab, data):
         return load_run_models(self.experiment.make_reasoner(vocab, data), vocab, self.models, self.results,
                                f"run `python -m teacher_studio_modelkit.build --package {self.name}`", census=self.census,
-                               history=bool(self.pressure and self.pressure.history))
+                               history=self.answerer_history)
 
     def export(self, sets, vocab, reasoner, answerer, writer, force=False):
         """Whether the graphs were written (not when they already hold these weights, unless force)."""

@@ -205,3 +205,4 @@ def test_with_history_the_round_runs_against_the_answerer_given_and_trains_one_w
 def test_a_package_with_a_pressure_round_ships_the_answerer_it_makes():
     assert CONNECT.pressure is None and CONNECT.models["answerer"] == "connect_pairs_answerer1.pt"
     assert NEAR_MISSES.pressure.history and NEAR_MISSES.models["answerer"] == "connect_pairs_answerer_pressure.pt"
+    assert NEAR_MISSES.answerer_history and not CONNECT.answerer_history
