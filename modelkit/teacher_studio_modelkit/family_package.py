@@ -319,34 +319,45 @@ class FamilyPackage:
         """The package's own models (its checkpoint), not trained again: the graphs exported again, the
         evaluation and the card. For a change to how the models run (such as the full sampler's rollout), which
         the export's same-weights check cannot see. The build's records carry over from runs/: the reasoner's
-        training stats (RUN_train.json), the answerer's training videos (RUN_teacher.json) and the build's
-        minutes (NAME_build.json, whose evaluation minutes become this evaluation's)."""
+        training stats (RUN_train.json), the answerer's training videos (RUN_teacher.json, or the build's record for a
+        build stopped before its evaluation, whose evaluation this then is) and the build's minutes (NAME_build.json,
+        whose evaluation minutes become this evaluation's)."""
         from .export import load_checkpoint
         need = [f"{self.run}_train.json", self.results[1], f"{self.name}_build.json"]
+        build_json = os.path.join(RUNS, need[2])
+        if os.path.exists(build_json) and "answerer_training_videos" in json.load(open(build_json)):
+            need.pop(1)  # a build stopped before its evaluation (build(evaluate=False)) keeps them in its record
         missing = [f for f in need if not os.path.exists(os.path.join(RUNS, f))]
         if missing:
             raise SystemExit(f"missing in {RUNS}: {', '.join(missing)}: the records of the build that made the package "
                              f"(run `python -m teacher_studio_modelkit.build --package {self.name}`)")
-        stats, teach, record = (json.load(open(os.path.join(RUNS, f))) for f in need)
+        stats, record = (json.load(open(os.path.join(RUNS, f))) for f in (need[0], need[-1]))
+        stopped = "answerer_training_videos" in record  # then this is the build's own evaluation, not a later one
+        counts = record.pop("answerer_training_videos", None)
+        if not stopped:
+            counts = json.load(open(os.path.join(RUNS, self.results[1])))["answerer_training_videos"]
         reasoner, answerer, writer, vocab, _ = load_checkpoint(self.checkpoint)
         sets, data_vocab = self.experiment.data_and_vocab()
         assert data_vocab.words == vocab.words, "the package's vocabulary differs from the data's"
         sets = self.teacher_data(sets)
-        self.export(sets, vocab, reasoner, answerer, writer, force=True)
+        self.export(sets, vocab, reasoner, answerer, writer, force=not stopped)  # a stopped build's graphs are its own
         start = [time.time()]
 
         def lap(stage):
             record["stages"][stage] = {"minutes": (time.time() - start[0]) / 60, "ran": True}
             start[0] = time.time()
 
-        self.evaluate(sets, vocab, reasoner, writer, answerer, teach["answerer_training_videos"], stats, lap)
-        record["reevaluated"] = time.strftime("%Y-%m-%d")
+        self.evaluate(sets, vocab, reasoner, writer, answerer, counts, stats, lap)
+        if not stopped:
+            record["reevaluated"] = time.strftime("%Y-%m-%d")
         json.dump(record, open(os.path.join(RUNS, f"{self.name}_build.json"), "w"), indent=1)
         self.card(reasoner, answerer, writer)
 
-    def build(self, fresh):
+    def build(self, fresh, evaluate=True):
         """Every stage from scratch (with fresh; otherwise the cached ones are loaded), the export, then
-        the evaluation and the card. Writes runs/NAME_build.json: minutes per stage and which ran."""
+        the evaluation and the card. Writes runs/NAME_build.json: minutes per stage and which ran. evaluate=False
+        stops after the export (for a build whose package is tested on the validation split before its evaluation
+        reads the test split): the record keeps the answerer's training videos, and reevaluate finishes it."""
         build_json = os.path.join(RUNS, f"{self.name}_build.json")
         minutes, lap = stage_clock(build_json)
         sets, vocab = self.experiment.data_and_vocab(force=fresh)
@@ -362,6 +373,10 @@ class FamilyPackage:
         lap("export", self.export(sets, vocab, reasoner, answerer, writer))
         record = {"stages": minutes, "budgets": {"reasoner": as_budget(self.reasoner_budget).to_json()} | self.teacher_budgets(),
                   "date": time.strftime("%Y-%m-%d")}
+        if not evaluate:
+            json.dump(record | {"answerer_training_videos": counts}, open(build_json, "w"), indent=1)
+            log(f"build: stopped before the evaluation; {self.name}'s reevaluate evaluates it")
+            return
         json.dump(record, open(build_json, "w"), indent=1)  # again below, with the evaluation's minutes
         self.evaluate(sets, vocab, reasoner, writer, answerer, counts, stats, lap)
         json.dump(record, open(build_json, "w"), indent=1)

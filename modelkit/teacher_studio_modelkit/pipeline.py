@@ -1,4 +1,5 @@
 """Stages after the reasoner: query writer, answerer (+ hardening round), export, experiment."""
+import hashlib
 import json
 import os
 import time
@@ -121,6 +122,8 @@ class sprites_as:
         self.reasoner.sprites.copy_(self.own)
 
 
+EXPORT_PROCESSES = 2  # export_package's graphs are exported by this many processes at once (export.export_all)
+
 # round0_videos' last result and what it was made from: a build makes the same videos for round 0, the refinement and
 # the pressure round (the reasoner's samples of 1,200 tasks: about a minute each time on this CPU)
 _ROUND0 = {}
@@ -128,10 +131,15 @@ _ROUND0 = {}
 
 def _round0_key(d, vocab, reasoner, judges, rules_all, mixes):
     """What round 0's videos depend on: the data sets, vocabulary, reasoner and judges themselves (not equal copies),
-    the reasoner's weights and buffers as they stand (a tensor changed in place bumps its version: a parameter
-    trained, the sprites the videos are drawn with swapped by sprites_as), and the rule list."""
-    tensors = [*reasoner.parameters(), *reasoner.buffers()]
-    return ((d, vocab, reasoner, judges, *mixes), tuple(t._version for t in tensors), tuple(rules_all))
+    the reasoner's weights as they stand (a parameter trained in place bumps its version), its buffers' contents (the
+    sprites the videos are drawn with: sprites_as swaps them and puts them back, which bumps their version, so a
+    build's stages after connect's two-pair composites sampled the reasoner again, half a minute each time), and the
+    rule list."""
+    buffers = hashlib.sha256()
+    for b in reasoner.buffers():
+        buffers.update(b.detach().contiguous().numpy().tobytes())
+    return ((d, vocab, reasoner, judges, *mixes), tuple(t._version for t in reasoner.parameters()),
+            buffers.hexdigest(), tuple(rules_all))
 
 
 def round0_videos(d, vocab, reasoner, judges, rules_all, mixes=()):
@@ -351,7 +359,7 @@ def export_package(d, vocab, reasoner, answerer, writer, defaults, package=PACKA
     else:
         os.makedirs(package, exist_ok=True)
         os.makedirs(os.path.dirname(checkpoint), exist_ok=True)
-        export_all(reasoner, answerer, writer, package)
+        export_all(reasoner, answerer, writer, package, processes=EXPORT_PROCESSES)
     fams = [{"name": f["name"], "rules": f["rules"]} for f in d.index["families"]]
     write_manifest(package, reasoner, vocab, d.appearances, list(d.rules.values()), fams, defaults, name)
     save_checkpoint(checkpoint, reasoner, answerer, writer, vocab, {"defaults": defaults})

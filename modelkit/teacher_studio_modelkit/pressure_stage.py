@@ -53,6 +53,9 @@ class PressureRound:
     # the answerer the round trains gets the picture before each cell's last change (teacher.Answerer history=True,
     # its layer at zero until it trains)
     history: bool = False
+    # the round's training under bfloat16 autocast (train.train_answerer's bf16; a package's bf16 turns it on too):
+    # connect's answerer with the history trains 1.43 times faster so (bench/answerer_train_speed.py)
+    bf16: bool = False
 
     def dataset(self, run):
         """The round's train tasks: data/RUN_train_pressure_TASKS (the first tasks of a larger set are the same)."""
@@ -147,6 +150,6 @@ def train_round(cfg, pkg, r, ans, vocab, mix, tasks, judges, rules_all, lr, mixe
         trained = answerer_like(trained, history=True) if cfg.history else copy.deepcopy(trained)
         out = train_answerer(trained, aset.cat(), len(rules_all), cfg.budget, log, seed=3,
                              lr=ANSWERER_LR * HARDEN_LR_SCALE, relabel=relabeller(judges, rules_all), hue=pkg.hue,
-                             bf16=pkg.bf16, choose=choose, choose_every=cfg.budget.total / CHOOSE_CHECKS, dense=cfg.dense)
+                             bf16=pkg.bf16 or cfg.bf16, choose=choose, choose_every=cfg.budget.total / CHOOSE_CHECKS, dense=cfg.dense)
         trained.eval()
     return trained, counts, broken, out

@@ -134,6 +134,33 @@ def test_a_reevaluated_card_says_so_and_reevaluate_needs_the_builds_records(tmp_
         package_of("blocks").reevaluate()
 
 
+def test_a_build_stopped_before_its_evaluation_is_evaluated_by_reevaluate_as_its_own(tmp_path, monkeypatch):
+    """build(evaluate=False) keeps the answerer's training videos in its record (no RUN_teacher.json yet);
+    reevaluate then evaluates the package with them, does not export its graphs again, and the card does not call
+    the evaluation a later one."""
+    from teacher_studio_modelkit import export
+    pkg = package_of("connect")
+    record = {"stages": {"gen-data": {"minutes": 1.0, "ran": True}}, "date": "2026-12-05", "budgets": {},
+              "answerer_training_videos": {"gt+corruptions": 7}}
+    (tmp_path / "connect_train.json").write_text("{}")
+    (tmp_path / "connect_build.json").write_text(json.dumps(record))
+    monkeypatch.setattr(family_package, "RUNS", str(tmp_path))
+    vocab = type("Vocab", (), {"words": ["x"]})()
+    monkeypatch.setattr(export, "load_checkpoint", lambda path: ("r", "a", "w", vocab, {}))
+    monkeypatch.setattr(type(pkg.experiment), "data_and_vocab", lambda self: ({}, vocab))
+    seen = {}
+    monkeypatch.setattr(type(pkg), "teacher_data", lambda self, sets: sets)
+    monkeypatch.setattr(type(pkg), "export", lambda self, *a, force=False: seen.update(force=force))
+    monkeypatch.setattr(type(pkg), "evaluate", lambda self, sets, vocab, r, w, a, counts, stats, lap:
+                        seen.update(counts=counts) or lap("evaluation: teacher"))
+    monkeypatch.setattr(type(pkg), "card", lambda self, *models: seen.update(card=True))
+    pkg.reevaluate()
+    after = json.loads((tmp_path / "connect_build.json").read_text())
+    assert seen == {"force": False, "counts": {"gt+corruptions": 7}, "card": True}
+    assert "reevaluated" not in after and "answerer_training_videos" not in after
+    assert list(after["stages"]) == ["gen-data", "evaluation: teacher"]
+
+
 @pytest.mark.parametrize("name", PACKAGES + ("blocks+tried", "blocks-pressure", "blocks+pooled",
                                            "blocks+chosen-pressure"))
 def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_path, tmp_path_factory, monkeypatch):

@@ -156,6 +156,11 @@ def test_round_0s_videos_are_sampled_once_while_the_reasoner_is_unchanged(setup,
     with sprites_as(r, r.sprites.flip(0)):  # drawn with other sprites: other videos
         pipeline.round0_videos(train, vocab, r, judges, rules)
     assert len(calls) == 5
+    pipeline.round0_videos(train, vocab, r, judges, rules)
+    with sprites_as(r, r.sprites.flip(0)):  # swapped and put back between the calls (connect's two-pair composites)
+        pass
+    pipeline.round0_videos(train, vocab, r, judges, rules)
+    assert len(calls) == 6, "the sprites as they were: not sampled again"
 
 
 def test_a_second_round_runs_against_the_first_rounds_answerer_and_trains_on_both_rounds_videos(setup, monkeypatch):
