@@ -58,7 +58,8 @@ def connect_package():
 
 @pytest.fixture(scope="session")
 def random_package(tmp_path_factory):
-    """A small random-weight package exported now (tests the tracer/exporter on this torch)."""
+    """A small random-weight package exported now (tests the tracer/exporter on this torch), two graphs at once in
+    two processes as a build exports them (export_all's processes)."""
     from teacher_studio_modelkit.export import export_all
     from teacher_studio_modelkit.reasoner import Reasoner
     from teacher_studio_modelkit.teacher import Answerer
@@ -70,7 +71,7 @@ def random_package(tmp_path_factory):
     r.sprites.copy_(torch.rand(A, r.px * r.px * 3) * 255)
     a, w = Answerer(A, V, max_query=MAX_QUERY), QueryWriter(V, MAX_INSTRUCTION, MAX_PLAN)
     out = str(tmp_path_factory.mktemp("pkg"))
-    export_all(r, a, w, out, names=["tto_step", "vqa"])
+    export_all(r, a, w, out, names=["tto_step", "vqa"], processes=2)
     return out, r, a, w
 
 
