@@ -143,7 +143,9 @@ test: `modelkit/tests/test_connect.py`).
   beside them (512 two-pair train tasks optimized against it at 4x and 16x) grow reached 81.3 % under pressure
   (19 of 30 caught), no_wall 99.5 %, hacking 1.2 %; on 1,024 validation tasks TTO 90.5 -> 92.1 % and TTO - best-of-N
   +5.8 -> +6.9 points at 1.0 % hacking both. It is a variant of the recipe (`connect_package.NEAR_MISSES`), not
-  this package: built from scratch on 2026-12-05 it took 63.6 minutes (its pressure round 15.6 of them)
+  this package: built from scratch on 2026-12-05 it took 63.6 minutes (its pressure round 15.6 of them); built
+  again to fit (the round under bfloat16, the writer in 1,000 steps, a faster export) it took 57.2 minutes, and
+  its package's TTO - best-of-N on those 1,024 validation tasks was +4.9 points, below the +5.3 its rule asked
   ([`modelkit/results/near_misses_connect.md`](../../../modelkit/results/near_misses_connect.md)).
 - The answerer's second pairs in training are composed, not drawn by the suite. It reads both held-out
   pairs: on validation videos whose magenta pair alone is unfinished it says Yes to connect.linked for
@@ -182,9 +184,12 @@ build = PACKAGE.build
 # train tasks optimized against it at 4x and 16x, those that break connect.grow four times. Against the shipped
 # answerer on the validation split: connect.grow under pressure 46.9 -> 81.3 %, no_wall 93.5 -> 99.5 %; on 1,024 tasks
 # TTO 90.5 -> 92.1 %, TTO - best-of-N at a run's cost +5.8 -> +6.9 points, hacking 1.0 % both. Built from scratch
-# on 2026-12-05 it took 63.6 minutes, its pressure round 15.6 of them: 3.6 over the 60 the recipe must fit. Built with
-#     python -c "from teacher_studio_modelkit.connect_package import NEAR_MISSES; NEAR_MISSES.build(fresh=True)"
-# (it writes the connect package in place of this recipe's).
+# on 2026-12-05 it took 63.6 minutes, its pressure round 15.6 of them: 3.6 over the 60 the recipe must fit. With the
+# round under bfloat16 and the writer in 1,000 steps (and round 0's videos sampled once, the export in two processes)
+# the next build took 57.2 minutes, but its package's TTO - best-of-N on the 1,024 validation tasks was +4.9 points
+# (the shipped package's +5.8), below the +5.3 its rule asked, so it is not the recipe either. Built with
+#     python -c "from teacher_studio_modelkit.connect_package import NEAR_MISSES; NEAR_MISSES.build(fresh=True, evaluate=False)"
+# (it writes the connect package in place of this recipe's, stopping before the evaluation reads the test split).
 CONNECT_PRESSURE = PressureRound(tasks=8 if SMOKE else 512, scales=(4.0, 16.0), steps=2 if SMOKE else 16,
                                  budget=Budget(steps=10 if SMOKE else 2880), two_pairs=True, rounds=1,
                                  near=2 if SMOKE else 8, again=(("connect.grow", 4),), history=True, bf16=True)

@@ -207,7 +207,21 @@ def test_with_history_the_round_runs_against_the_answerer_given_and_trains_one_w
     assert counts["pressured finals, 1x"] == len(train.instances)
 
 
+@pytest.mark.parametrize("round_bf16, package_bf16", [(False, False), (True, False), (False, True)])
+def test_the_rounds_training_is_under_bfloat16_when_the_round_or_the_package_says_so(setup, monkeypatch, round_bf16,
+                                                                                     package_bf16):
+    train, vocab, r, ans, judges = setup
+    seen = []
+    real = pressure_stage.train_answerer
+    monkeypatch.setattr(pressure_stage, "train_answerer", lambda *a, **k: seen.append(k["bf16"]) or real(*a, **k))
+    cfg = PressureRound(tasks=TASKS, scales=(1.0,), steps=1, budget=Budget(steps=1), replay=False, bf16=round_bf16)
+    pkg = dataclasses.make_dataclass("Pkg", [("hue", bool), ("bf16", bool)])(False, package_bf16)
+    train_round(cfg, pkg, r, ans, vocab, train, train, judges, rule_list(train), 0.02)
+    assert seen == [round_bf16 or package_bf16]
+
+
 def test_a_package_with_a_pressure_round_ships_the_answerer_it_makes():
     assert CONNECT.pressure is None and CONNECT.models["answerer"] == "connect_pairs_answerer1.pt"
     assert NEAR_MISSES.pressure.history and NEAR_MISSES.models["answerer"] == "connect_pairs_answerer_pressure.pt"
     assert NEAR_MISSES.answerer_history and not CONNECT.answerer_history
+    assert NEAR_MISSES.pressure.bf16 and NEAR_MISSES.writer_budget.steps == 1000 and CONNECT.writer_budget == 3
