@@ -9,7 +9,8 @@ A package that chooses its answerer on the validation split (blocks) scores ever
 on it; blocks trains its round 0 at a peak learning rate of its own and every training under bfloat16
 autocast; with two round-0 starts the better-scored one goes on. The names of a package's stages and results come from its run name. The build record gives
 the card its budgets, in steps (blocks) or minutes (the packages built before step budgets), and says when the
-package's models were evaluated again without training (--reevaluate), which needs that record."""
+package's models were evaluated again without training (--reevaluate), which needs that record; a build stopped before
+its evaluation gets its own evaluation from reevaluate."""
 import json
 import os
 from dataclasses import replace
