@@ -273,7 +273,8 @@ def export_all(reasoner, answerer, writer, out_dir, names=None, processes=1):
     """Writes each graph of names (default all) as OUT_DIR/NAME.onnx. processes > 1: that many spawned processes
     export the graphs at once, in graph_specs' order (the two large graphs first), each with one torch thread:
     tracing and converting are mostly single-threaded Python, so on this 2-core CPU connect's five graphs take
-    about 2.0 minutes instead of 3.3 (tto_step 95 s and sample 86 s one after the other). The files are the same."""
+    about 1.9 minutes instead of 3.2 (bench/export_speed.py; tto_step and sample took 1.5 minutes each one after
+    the other). The files are the same."""
     os.makedirs(out_dir, exist_ok=True)
     for m in (reasoner, answerer, writer):
         m.eval()
