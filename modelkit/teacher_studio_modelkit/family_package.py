@@ -323,19 +323,19 @@ class FamilyPackage:
         build stopped before its evaluation, whose evaluation this then is) and the build's minutes (NAME_build.json,
         whose evaluation minutes become this evaluation's)."""
         from .export import load_checkpoint
-        need = [f"{self.run}_train.json", self.results[1], f"{self.name}_build.json"]
-        build_json = os.path.join(RUNS, need[2])
-        if os.path.exists(build_json) and "answerer_training_videos" in json.load(open(build_json)):
-            need.pop(1)  # a build stopped before its evaluation (build(evaluate=False)) keeps them in its record
+        build_json = os.path.join(RUNS, f"{self.name}_build.json")
+        record = json.load(open(build_json)) if os.path.exists(build_json) else {}
+        # a build stopped before its evaluation (build(evaluate=False)) keeps the answerer's training videos in its
+        # record, and this is then the build's own evaluation, not a later one
+        stopped = "answerer_training_videos" in record
+        need = [f"{self.run}_train.json"] + ([] if stopped else [self.results[1]]) + [f"{self.name}_build.json"]
         missing = [f for f in need if not os.path.exists(os.path.join(RUNS, f))]
         if missing:
             raise SystemExit(f"missing in {RUNS}: {', '.join(missing)}: the records of the build that made the package "
                              f"(run `python -m teacher_studio_modelkit.build --package {self.name}`)")
-        stats, record = (json.load(open(os.path.join(RUNS, f))) for f in (need[0], need[-1]))
-        stopped = "answerer_training_videos" in record  # then this is the build's own evaluation, not a later one
-        counts = record.pop("answerer_training_videos", None)
-        if not stopped:
-            counts = json.load(open(os.path.join(RUNS, self.results[1])))["answerer_training_videos"]
+        stats = json.load(open(os.path.join(RUNS, need[0])))
+        counts = (record.pop("answerer_training_videos") if stopped
+                  else json.load(open(os.path.join(RUNS, self.results[1])))["answerer_training_videos"])
         reasoner, answerer, writer, vocab, _ = load_checkpoint(self.checkpoint)
         sets, data_vocab = self.experiment.data_and_vocab()
         assert data_vocab.words == vocab.words, "the package's vocabulary differs from the data's"
@@ -350,7 +350,7 @@ class FamilyPackage:
         self.evaluate(sets, vocab, reasoner, writer, answerer, counts, stats, lap)
         if not stopped:
             record["reevaluated"] = time.strftime("%Y-%m-%d")
-        json.dump(record, open(os.path.join(RUNS, f"{self.name}_build.json"), "w"), indent=1)
+        json.dump(record, open(build_json, "w"), indent=1)
         self.card(reasoner, answerer, writer)
 
     def build(self, fresh, evaluate=True):
