@@ -53,9 +53,10 @@ class FamilyExperiment:
         sets = {n: SuiteData(os.path.join(DATA, n)) for n in self.datasets}
         return sets, build_vocab([sets[f"{self.family}_train_gt"]])
 
-    def stage_reasoner(self, fresh, sets, vocab, budget, name=None):
+    def stage_reasoner(self, fresh, sets, vocab, budget, name=None, choice=None):
         """The reasoner trained for `budget` (train.Budget or minutes) on the train split (all but its last UNSEEN_TRAIN tasks),
-        cached as runs/NAME.pt with its training stats in runs/NAME_train.json: (model, stats)."""
+        cached as runs/NAME.pt with its training stats in runs/NAME_train.json: (model, stats). With a
+        reasoner_choice.ReasonerChoice, the weights it chooses on the validation split (stats' "choice")."""
         name = name or self.name
         train = sets[f"{self.family}_train_gt"]
         model = self.make_reasoner(vocab, train)
@@ -67,7 +68,11 @@ class FamilyExperiment:
         cells = cells_of(train, range(n_train))
         instr = encode_instructions(vocab, train, range(n_train))
         log(f"{self.name} reasoner: {sum(p.numel() for p in model.parameters())} parameters, {len(cells)} tasks")
-        stats = train_reasoner(model, self.targets(cells, model), cells[:, 0], instr, budget, log, loss_fn=self.loss_fn)
+        after_step, kept = choice.keeper(model) if choice else (None, None)
+        stats = train_reasoner(model, self.targets(cells, model), cells[:, 0], instr, budget, log, loss_fn=self.loss_fn,
+                               after_step=after_step)
+        if choice:
+            stats["choice"] = choice.choose(model, kept, vocab, self.family, log=log)
         save_stage(model, path)
         json.dump(stats, open(stats_path, "w"))
         return model.eval(), stats

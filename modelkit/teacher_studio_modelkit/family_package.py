@@ -122,6 +122,9 @@ class FamilyPackage:
     # pressure_stage.PressureRound: the package then ships the answerer it makes (runs/SHIPPED_pressure.pt, SHIPPED the
     # shipped_answerer stage it starts from)
     pressure: object = None
+    # reasoner_choice.ReasonerChoice: the reasoner's weights chosen on validation tasks nothing else reads (connect since
+    # 2026-12-06, results/reasoner_draws_connect.md); None: its last step's
+    reasoner_choice: object = None
 
     @property
     def shipped_answerer(self):
@@ -367,7 +370,8 @@ class FamilyPackage:
         lap("gen-data", fresh)
         cached = lambda *names: not fresh and all(os.path.exists(os.path.join(RUNS, n)) for n in names)
         ran = not cached(self.models["reasoner"])
-        reasoner, stats = self.experiment.stage_reasoner(fresh, sets, vocab, self.reasoner_budget, name=self.run)
+        choice = {"choice": self.reasoner_choice} if self.reasoner_choice else {}
+        reasoner, stats = self.experiment.stage_reasoner(fresh, sets, vocab, self.reasoner_budget, name=self.run, **choice)
         lap("reasoner", ran)
         writer, answerer, counts = self.stage_teacher(fresh, sets, vocab, reasoner, lap)
         lap("export", self.export(sets, vocab, reasoner, answerer, writer))

@@ -151,9 +151,11 @@ def _lr(peak, frac):
     return peak * warm * 0.5 * (1 + math.cos(math.pi * min(frac, 1.0)))
 
 
-def train_reasoner(model, moves, cells0, instr, budget, log=print, seed=0, save=None, loss_fn=flow_training_loss):
+def train_reasoner(model, moves, cells0, instr, budget, log=print, seed=0, save=None, loss_fn=flow_training_loss,
+                   after_step=None):
     """moves [N, T-1] long (or [N, T-1, O] for the objects reasoner, with its loss_fn), cells0
-    [N, C*C] long, instr [N, L] long; budget: a Budget or minutes; save(model) every 200 steps."""
+    [N, C*C] long, instr [N, L] long; budget: a Budget or minutes; save(model) every 200 steps;
+    after_step(model, step) after every optimizer step (it must not draw from torch's generator)."""
     budget = as_budget(budget)
     torch.manual_seed(seed)
     opt = torch.optim.AdamW(model.parameters(), REASONER_LR, weight_decay=WEIGHT_DECAY)
@@ -170,6 +172,8 @@ def train_reasoner(model, moves, cells0, instr, budget, log=print, seed=0, save=
         opt.step()
         ema = loss.item() if ema is None else 0.98 * ema + 0.02 * loss.item()
         step += 1
+        if after_step is not None:
+            after_step(model, step)
         if step % 100 == 0:
             log(f"reasoner step {step} loss {ema:.4f} ({time.time() - start:.0f}s)")
         if save is not None and step % 200 == 0:

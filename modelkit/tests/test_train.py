@@ -4,7 +4,7 @@ and the evaluators judge the result again (a corruption's broken frame can land 
 its colour augmentation turns hues about the grey axis, keeping greys, brightness and which pixels
 share a colour; the hardening runs' perturbed LoRAs make the reasoner's samples differ from the plain reasoner's
 while a fresh LoRA leaves them unchanged. A step budget trains the same model however slow the
-machine runs. A stage loaded from its cache leaves torch's generator where its training did, so the next
+machine runs, and a hook after each step sees every step without changing the training. A stage loaded from its cache leaves torch's generator where its training did, so the next
 stage draws the initial weights a fresh build draws. The prefix labels are the evaluator's verdict on each video up
 to each frame: its labels at the last frame, a broken process rule broken from its first broken frame on; dense
 supervision trains the answerer otherwise, leaves no head in it, and needs the evaluator."""
@@ -128,6 +128,24 @@ def test_a_step_budget_trains_the_same_reasoner_on_a_slow_machine(suite_data):
     assert len(slow_calls) == 5, "every step of the second training paid the slowdown"
     assert all(torch.equal(a[k], b[k]) for k in a)
     assert not all(torch.equal(a[k], reasoner_for(suite_data).state_dict()[k]) for k in a), "it did not train"
+
+
+def test_a_hook_after_each_reasoner_step_sees_every_step_and_changes_nothing(suite_data):
+    """train_reasoner's after_step (what reasoner_draws keeps its snapshots and moving average with) is called
+    once per optimizer step, in order, with the weights that step left; the training is the one without it."""
+    _, cells = gt_batch(suite_data, 16)
+    instr = torch.randint(4, 50, (16, 40))
+    seen, runs = [], []
+    for hook in (None, lambda m, step: seen.append((step, {k: v.clone() for k, v in m.state_dict().items()}))):
+        r = reasoner_for(suite_data)
+        train_reasoner(r, moves_from_cells(cells, r.agent_id, r.C), cells[:, 0], instr, Budget(steps=4),
+                       log=lambda *_: None, after_step=hook)
+        runs.append(r.state_dict())
+    plain, hooked = runs
+    assert [step for step, _ in seen] == [1, 2, 3, 4]
+    assert all(torch.equal(plain[k], hooked[k]) for k in plain)
+    assert all(torch.equal(seen[-1][1][k], hooked[k]) for k in hooked)
+    assert not all(torch.equal(seen[0][1][k], hooked[k]) for k in hooked), "the hook saw one set of weights only"
 
 
 def test_budgets_are_steps_or_minutes_and_are_stored_as_before():
