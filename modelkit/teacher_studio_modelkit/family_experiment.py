@@ -17,6 +17,7 @@ import torch
 from .build import DATA, MODELKIT, REPO, RUNS, build_vocab, encode_instructions, gen_data, log
 from .data import SuiteData
 from .objects_experiment import SEEDS, SPLITS, UNSEEN_TRAIN, cells_of, measure
+from .reasoner_choice import choice_text
 from .rules import make_judges
 from .train import Budget, as_budget, budget_flag, load_stage, reasoner_budget, save_stage, train_reasoner, trained_text
 
@@ -101,7 +102,8 @@ class FamilyExperiment:
         lines = [f"# {self.title}", "", *self.about, "",
                  f"`cd modelkit && python -m teacher_studio_modelkit.{self.name}_experiment {budget_flag(reasoner_budget(res))}` "
                  f"({trained_text(res)} on this 2-core CPU, 64 tasks a step, "
-                 f"{res['parameters']} parameters, final loss {res['train']['loss']:.4f}). Samples: {SEEDS} noise seeds per task;",
+                 f"{res['parameters']} parameters, final loss {res['train']['loss']:.4f}).{choice_text(res, f'reasoner_draws_{self.name}.md')}",
+                 f"Samples: {SEEDS} noise seeds per task;",
                  f"oracle pass@{SEEDS} is the evaluator picking the best of them.", "",
                  f"| split | tasks | base success | oracle pass@{SEEDS} | samples differ | " + " | ".join(rules)
                  + f" | success by {self.counted} |",

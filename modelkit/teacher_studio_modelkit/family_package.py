@@ -122,8 +122,8 @@ class FamilyPackage:
     # pressure_stage.PressureRound: the package then ships the answerer it makes (runs/SHIPPED_pressure.pt, SHIPPED the
     # shipped_answerer stage it starts from)
     pressure: object = None
-    # reasoner_choice.ReasonerChoice: the reasoner's weights chosen on validation tasks nothing else reads (connect since
-    # 2026-12-06, results/reasoner_draws_connect.md); None: its last step's
+    # reasoner_choice.ReasonerChoice: the reasoner's weights chosen on validation tasks nothing else reads (tried on connect,
+    # connect_package.CHOSEN_REASONER, not adopted: results/reasoner_draws_connect.md); None: its last step's
     reasoner_choice: object = None
 
     @property

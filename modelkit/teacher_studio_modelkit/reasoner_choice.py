@@ -78,13 +78,13 @@ class ReasonerChoice:
         return {"chosen": chosen, "scores": scores}
 
 
-def choice_text(res):
-    """' Its weights: ...' for a model card, from a reasoner's results (runs/NAME.json) whose training chose its
-    weights; '' when it kept its last step's."""
+def choice_text(res, report="../../../modelkit/results/reasoner_draws_connect.md"):
+    """' Its weights are ...' for a model card or a reasoner report, from a reasoner's results (runs/NAME.json) whose
+    training chose its weights, linking to `report` (as seen from where the text goes); '' when it kept its last
+    step's."""
     choice = res["train"].get("choice")
     if not choice:
         return ""
     scores = ", ".join(f"{k} {100 * v:.1f} %" for k, v in choice["scores"].items())
     return (f" Its weights are the {choice['chosen']} ones, chosen among its snapshots by base success on"
-            f" validation tasks nothing else reads (`reasoner_choice.py`: {scores};"
-            f" [`modelkit/results/reasoner_draws_connect.md`](../../../modelkit/results/reasoner_draws_connect.md)).")
+            f" validation tasks nothing else reads (`reasoner_choice.py`: {scores}; [{report.split('/')[-1]}]({report})).")

@@ -1,6 +1,7 @@
 """The reasoner's weights chosen on the validation split (reasoner_choice): its training keeps the weights at the
 chosen steps and their moving average; the stage goes on with the best-scored candidate (ties to the later one),
-by default the base success on validation tasks from the first seed nothing else reads."""
+by default the base success on validation tasks from the first seed nothing else reads. connect's recipe does not
+choose (tried, not adopted); its variant CHOSEN_REASONER does."""
 import pytest
 import torch
 
@@ -84,3 +85,12 @@ def test_by_default_it_reads_base_success_on_validation_tasks_nothing_else_reads
     out = choice.choose(model, kept, vocab, "connect", log=lambda *_: None)
     assert set(out["scores"]) == {"step 3", "final"} and out["scores"]["final"] == final
     assert all(0 <= v <= 1 and v * 8 == int(v * 8) for v in out["scores"].values())
+
+
+def test_connects_recipe_keeps_its_last_weights_and_the_variant_chooses():
+    """The choice was tried on connect and not adopted (results/reasoner_draws_connect.md): the recipe trains its
+    reasoner 16 minutes and keeps the last step's weights; CHOSEN_REASONER is the recipe with the choice."""
+    from teacher_studio_modelkit.connect_package import CHOSEN_REASONER, PACKAGE
+    assert PACKAGE.reasoner_choice is None and not isinstance(PACKAGE.reasoner_budget, Budget)
+    assert CHOSEN_REASONER.reasoner_choice.snapshots and CHOSEN_REASONER.reasoner_budget.steps
+    assert CHOSEN_REASONER.models == PACKAGE.models
