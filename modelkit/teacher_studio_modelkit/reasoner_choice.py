@@ -64,7 +64,7 @@ class ReasonerChoice:
             data = choice_tasks(family, self.tasks)
             judge = make_judges(data.appearances, model.C)[family]
             score = lambda m: base_success(m, vocab, data, judge)
-        candidates = {k: kept[k] for k in sorted((k for k in kept if k.startswith("step ")), key=lambda k: int(k[5:]))}
+        candidates = {k: m for k, m in kept.items() if k != "average"}  # the snapshots, kept in training order
         candidates["final"] = model
         if "average" in kept:
             candidates["average"] = kept["average"]
