@@ -403,7 +403,7 @@ def reasoner_from_config(c):
 
 def save_checkpoint(path, reasoner, answerer, writer, vocab, meta):
     answerer_config = {"answerer_census": answerer.census, "answerer_change": answerer.change,
-                       "answerer_history": answerer.history}
+                       "answerer_history": answerer.history, "answerer_strokes": answerer.strokes}
     torch.save({"config": reasoner_config(reasoner) | answerer_config, "reasoner": reasoner.state_dict(),
                 "answerer": answerer.state_dict(), "writer": writer.state_dict(), "vocab": vocab.words, "meta": meta},
                path)
@@ -417,7 +417,8 @@ def load_checkpoint(path):
     c = ck["config"]
     r = reasoner_from_config(c)
     a = Answerer(c["A"], c["V"], c["C"], c["T"], c["px"], MAX_QUERY, census=c.get("answerer_census", False),
-                 change=c.get("answerer_change", False), history=c.get("answerer_history", False))
+                 change=c.get("answerer_change", False), history=c.get("answerer_history", False),
+                 strokes=c.get("answerer_strokes", False))
     w = QueryWriter(c["V"], MAX_INSTRUCTION, MAX_PLAN)
     r.load_state_dict(ck["reasoner"]), a.load_state_dict(ck["answerer"]), w.load_state_dict(ck["writer"])
     for m in (r, a, w):

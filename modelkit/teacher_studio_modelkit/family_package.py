@@ -155,6 +155,11 @@ class FamilyPackage:
         return os.path.join(MODELKIT, "checkpoints", f"{self.name}.pt") if not SMOKE else f"/tmp/modelkit-smoke/{self.name}.pt"
 
     @property
+    def answerer_strokes(self):
+        """Whether the shipped answerer has the stroke evidence (its pressure round adds it)."""
+        return bool(self.pressure and self.pressure.strokes)
+
+    @property
     def answerer_history(self):
         """Whether the answerer the package ships has the picture before each cell's last change (its pressure round
         gives it that)."""
@@ -262,7 +267,7 @@ class FamilyPackage:
             choice = {"choice": {k: out[k] for k in ("steps", "checks", "chosen_step")}} if choose else {}
             cached = {"videos": made, "broken": broken, "rounds": self.pressure.rounds} | choice
             json.dump(cached, open(record, "w"), indent=1)
-        answerer = answerer_like(answerer, history=self.pressure.history)
+        answerer = answerer_like(answerer, history=self.pressure.history, strokes=self.pressure.strokes)
         answerer.load_state_dict(torch.load(path))
         made = cached["videos"]
         added = {k: v for k, v in made.items() if k.startswith(("pressured finals", "near misses"))}
@@ -299,7 +304,7 @@ class FamilyPackage:
     def load_models(self, vocab, data):
         return load_run_models(self.experiment.make_reasoner(vocab, data), vocab, self.models, self.results,
                                f"run `python -m teacher_studio_modelkit.build --package {self.name}`", census=self.census,
-                               history=self.answerer_history)
+                               history=self.answerer_history, strokes=self.answerer_strokes)
 
     def export(self, sets, vocab, reasoner, answerer, writer, force=False):
         """Whether the graphs were written (not when they already hold these weights, unless force)."""

@@ -403,14 +403,15 @@ def stage_clock(record=None):
     return minutes, lap
 
 
-def load_run_models(reasoner, vocab, files, needed, hint, census=False, history=False):
+def load_run_models(reasoner, vocab, files, needed, hint, census=False, history=False, strokes=False):
     """(reasoner, answerer, writer) with the weights of runs/FILES[role] for each role, the answerer (census and
-    history: teacher.Answerer's) and writer built for the reasoner and vocab; stops with `hint` when any of those or
+    history, strokes: teacher.Answerer's) and writer built for the reasoner and vocab; stops with `hint` when any of those or
     of `needed` (the results a card is written from) is missing."""
     missing = [f for f in list(files.values()) + list(needed) if not os.path.exists(os.path.join(RUNS, f))]
     if missing:
         raise SystemExit(f"missing in {RUNS}: {', '.join(missing)}; {hint}")
-    a = Answerer(reasoner.A, len(vocab), reasoner.C, reasoner.T, reasoner.px, MAX_QUERY, census=census, history=history)
+    a = Answerer(reasoner.A, len(vocab), reasoner.C, reasoner.T, reasoner.px, MAX_QUERY, census=census, history=history,
+                 strokes=strokes)
     w = QueryWriter(len(vocab), MAX_INSTRUCTION, MAX_PLAN)
     for m, role in ((reasoner, "reasoner"), (a, "answerer"), (w, "writer")):
         m.load_state_dict(torch.load(os.path.join(RUNS, files[role])))

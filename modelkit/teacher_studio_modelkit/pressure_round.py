@@ -2,7 +2,7 @@
     cd modelkit && python -m teacher_studio_modelkit.pressure_round --package blocks [--train-tasks 1024]
         [--lr-scales 4,16] [--steps 16] [--perturbed] [--two-pairs] [--train-steps 720] [--val-tasks 384]
         [--val-scales 4,16] [--only-round] [--replay] [--no-shipped] [--rounds 2] [--start runs/ANSWERER.pt]
-        [--again connect.grow:20] [--near 8] [--dense 1] [--history]
+        [--again connect.grow:20] [--near 8] [--dense 1] [--history] [--strokes]
 Under optimization pressure (answerer_pressure: every run 16 updates at 1-16x the package's learning rate) the
 blocks answerer catches 61 % of the held-out videos that break fall.straight and 79 % of push.no_wall's, the
 connect answerer 3 % of connect.grow's. The shipped answerer goes through a pressure round (pressure_stage:
@@ -18,7 +18,8 @@ forced, connect), made once; with --rounds 0 the answerer trains on them and not
 trained answerer is saved as runs/PACKAGE_pressure_answerer.pt (--rounds N other than 1:
 runs/PACKAGE_pressure_roundsN_answerer.pt; --near K, --dense W: with _nearK, _denseW before _answerer). --dense W:
 the training also learns the evaluator's verdict on every prefix of each video (train.train_answerer). --history: the
-answerer trained gets the picture before each cell's last change (teacher.Answerer history=True). Results:
+answerer trained gets the picture before each cell's last change (teacher.Answerer history=True), --strokes the stroke
+evidence (strokes=True). Results:
 results/pressure_round_PACKAGE.md (--replay: results/pressure_round_replay_PACKAGE.md)."""
 import argparse
 import importlib
@@ -82,6 +83,9 @@ def main():
     ap.add_argument("--history", action="store_true",
                     help="the answerer the round trains gets the picture before each cell's last change "
                          "(teacher.Answerer history=True; its layer starts at zero)")
+    ap.add_argument("--strokes", action="store_true",
+                    help="the answerer the round trains gets the stroke evidence (teacher.Answerer strokes=True; "
+                         "its layer starts at zero)")
     ap.add_argument("--dense", type=float, default=0.0,
                     help="the round's training also learns the evaluator's verdict on every prefix of each video, "
                          "with this weight (train.train_answerer's dense)")
@@ -99,7 +103,7 @@ def main():
 
     cfg = PressureRound(tasks=a.train_tasks, scales=tuple(float(s) for s in a.lr_scales.split(",")), steps=a.steps,
                         budget=Budget(steps=a.train_steps), perturbed=a.perturbed, two_pairs=a.two_pairs,
-                        replay=a.replay, rounds=a.rounds, near=a.near, dense=a.dense, history=a.history,
+                        replay=a.replay, rounds=a.rounds, near=a.near, dense=a.dense, history=a.history, strokes=a.strokes,
                         again=tuple((k, int(t)) for k, t in (x.split(":") for x in a.again.split(",") if x)))
     mix = build.made_data(f"{pkg.run}_train_mix", teacher_datasets(pkg.run)[f"{pkg.run}_train_mix"], families)
     mixes = [build.made_data(m.dataset(pkg.run), m.args(), m.families)
@@ -115,7 +119,7 @@ def main():
     os.makedirs(build.RUNS, exist_ok=True)
     rounds = f"_rounds{a.rounds}" if a.rounds != 1 else ""
     rounds += (f"_near{a.near}" if a.near else "") + (f"_dense{a.dense:g}" if a.dense else "")
-    rounds += "_history" if a.history else ""
+    rounds += ("_history" if a.history else "") + ("_strokes" if a.strokes else "")
     torch.save(trained.state_dict(), os.path.join(build.RUNS, f"{a.package}_pressure{rounds}_answerer.pt"))
     minutes_train = (time.time() - t0) / 60
 

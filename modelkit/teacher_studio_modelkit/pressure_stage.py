@@ -11,7 +11,6 @@ second pair. Their final videos, labelled by the evaluator, join the reasoner's 
 sources; without them the round cost the rules they teach: results/pressure_round_*.md), or only the train mix,
 and the answerer trains `budget` more at the hardening round's learning rate with the package's hue and
 precision."""
-import copy
 from dataclasses import dataclass
 
 import torch
@@ -53,6 +52,8 @@ class PressureRound:
     # the answerer the round trains gets the picture before each cell's last change (teacher.Answerer history=True,
     # its layer at zero until it trains)
     history: bool = False
+    # the answerer the round trains gets the stroke evidence (teacher.Answerer strokes=True, at zero until it trains)
+    strokes: bool = False
     # the round's training under bfloat16 autocast (train.train_answerer's bf16; a package's bf16 turns it on too):
     # connect's answerer with the history trains 1.43 times faster so (bench/answerer_train_speed.py)
     bf16: bool = False
@@ -147,7 +148,7 @@ def train_round(cfg, pkg, r, ans, vocab, mix, tasks, judges, rules_all, lr, mixe
         log(f"pressure round {k + 1}'s training videos {counts}")
         if only_round:
             return None, counts, broken, None
-        trained = answerer_like(trained, history=True) if cfg.history else copy.deepcopy(trained)
+        trained = answerer_like(trained, history=cfg.history or None, strokes=cfg.strokes or None)
         out = train_answerer(trained, aset.cat(), len(rules_all), cfg.budget, log, seed=3,
                              lr=ANSWERER_LR * HARDEN_LR_SCALE, relabel=relabeller(judges, rules_all), hue=pkg.hue,
                              bf16=pkg.bf16 or cfg.bf16, choose=choose, choose_every=cfg.budget.total / CHOOSE_CHECKS, dense=cfg.dense)

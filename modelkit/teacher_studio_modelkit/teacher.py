@@ -39,8 +39,18 @@ the second pen has painted over that. The picture change and the cell a frame ea
 frame it happens in; this shows it in every frame after, as the first frame shows a wall that a path crosses
 (connect.no_wall, which near misses taught and grow's overwrites did not: results/near_misses_connect.md). Its
 layer starts at zero, so an answerer given it computes what it did before until it trains.
-None of these variants is in a package's recipe: modelkit/results/answerer_change_connect.md,
-modelkit/results/near_misses_connect.md.
+strokes=True adds two pieces of evidence about drawn strokes (stroke_evidence), read like the census: each
+video's largest value over frames and cells, a term on each query's logit weighted by a projection of the query (at
+zero until it trains). A cell painted over: a cell that had changed from its first picture changes again to a third
+one (connect.grow's overwrite). A stray stroke: a cell changing from its first picture to a colour that none of its
+four neighbours showed a frame earlier (connect.grow's pen that jumps, or walks on from a cell painted over); colour
+here is the direction of a cell's mean colour away from grey, so a dot and its pen's path are one colour, two pairs
+60 degrees apart are two, and the colour augmentation's turns about the grey axis change nothing. Both are exactly
+zero on the reasoner's samples and on the optimized videos that keep connect.grow, and one on those that break it
+(validation split, 2026-12-06: modelkit/results/answerer_strokes_connect.md); a change counts from STROKE_SURE of a
+full one, so the one-step previews' blended paint seldom does.
+None of these variants but strokes is in a package's recipe: modelkit/results/answerer_change_connect.md,
+modelkit/results/near_misses_connect.md, modelkit/results/answerer_strokes_connect.md.
 Training-only auxiliary head: the appearance id of every cell (perception)."""
 import copy
 
@@ -57,12 +67,45 @@ T_LOCAL = 1  # local-attention blocks per frame
 T_TEMPORAL = 2  # temporal blocks over the frame tokens
 CHANGE_GATE = 0.02  # a picture change this large (half the closest two of the suite's sprites) is a change (before_change)
 CHANGE_SCALE = 8.0  # picture changes (mean squared pixel differences, 0.04-0.55 between the suite's sprites) to O(1)
+STROKE_CHROMA = 0.1  # a cell's mean colour this far from grey (0-1 RGB; the pens' paths 0.2, floor and wall 0.02-0.07) is coloured
+STROKE_COS = 0.8  # colours whose directions from grey agree this well are one colour (a dot and its path 0.99)
+STROKE_SURE = 0.9  # stroke evidence counts from this much of a full change (the previews' blends mostly stay below)
 VIEWS = 3 + 2 * (len(MOVES) - 1)  # now, a frame earlier, first frame; 4 neighbours now and earlier
 
 
 def a_frame_earlier(x):
     """x [B, T, ...] -> each frame's predecessor (the first frame its own)."""
     return torch.cat([x[:, :1], x[:, :-1]], 1)
+
+
+def mean_sq(a, b):
+    """Mean squared difference over the last dim."""
+    return ((a - b) ** 2).mean(-1)
+
+
+def stroke_evidence(patches, gather):
+    """Per-cell pixel patches [B, T, N, S] (0-1, S = px * px * 3), gather (neighbour_gather) -> [B, 2]: the
+    largest over frames and cells of (a cell painted over, a stray stroke), each 0 below STROKE_SURE of a full
+    change and 1 at a full one (Answerer strokes=True)."""
+    prev, first = a_frame_earlier(patches), patches[:, :1]
+    now = (mean_sq(patches, prev) / CHANGE_GATE).clamp(max=1.0)  # changes this frame
+    was = (mean_sq(prev, first) / CHANGE_GATE).clamp(max=1.0)  # had changed from its first picture before
+    away = (mean_sq(patches, first) / CHANGE_GATE).clamp(max=1.0)  # and differs from it now
+    painted_over = now * was * away
+    B, T, N, S = patches.shape
+    mean = patches.reshape(B, T, N, -1, 3).mean(-2)
+    chroma = mean - mean.mean(-1, keepdim=True)
+    size = chroma.norm(dim=-1, keepdim=True)
+    coloured = (size / STROKE_CHROMA).clamp(max=1.0)
+    unit = chroma / size.clamp(min=1e-6)
+    hue = torch.cat([unit * coloured, torch.zeros_like(chroma[:, :, :1])], 2)  # off the canvas: grey
+    near = gather_neighbours(gather[1:], a_frame_earlier(hue), dim=2).reshape(B, T, N, -1, 3)  # [B, T, N, 4, 3]
+    near_size = near.norm(dim=-1)
+    agree = (near * unit[:, :, :, None]).sum(-1) / near_size.clamp(min=1e-6)
+    same = (near_size.clamp(max=1.0) * ((agree - STROKE_COS) / (1 - STROKE_COS)).clamp(0.0, 1.0)).amax(-1)
+    stray = now * (1 - was) * coloured[..., 0] * (1 - same)
+    ev = torch.stack([painted_over.amax(-1), stray.amax(-1)], -1)  # [B, T, 2]
+    return ((ev - STROKE_SURE) / (1 - STROKE_SURE)).clamp(min=0.0).amax(1)
 
 
 def before_change(patches):
@@ -79,10 +122,10 @@ def before_change(patches):
 
 class Answerer(nn.Module):
     def __init__(self, n_appearances, vocab_size, cells=10, frames=12, px=8, max_query=24, census=False,
-                 change=False, history=False):
+                 change=False, history=False, strokes=False):
         super().__init__()
         self.C, self.T, self.px, self.A = cells, frames, px, n_appearances
-        self.census, self.change, self.history = census, change, history
+        self.census, self.change, self.history, self.strokes = census, change, history, strokes
         d, E, S = T_D_MODEL, T_EMBED, px * px * 3
         self.register_buffer("gather", neighbour_gather(cells), persistent=False)  # [5, N, N + 1]
         self.embed = nn.Linear(S, E)
@@ -100,6 +143,9 @@ class Answerer(nn.Module):
         if census:
             self.census_phi = nn.Sequential(nn.Linear(E, d), nn.ReLU(), nn.Linear(d, d))
             self.census_read, self.census_query = nn.Linear(2 * d + 1, d), nn.Linear(d, d)
+        if strokes:
+            self.stroke_query = nn.Linear(d, 2)
+            nn.init.zeros_(self.stroke_query.weight), nn.init.zeros_(self.stroke_query.bias)
         self.frame = nn.Embedding(frames, d)
         self.words = nn.Embedding(vocab_size, d)
         self.query_ln, self.query_mlp = nn.LayerNorm(d), MLP(d, 2)
@@ -117,8 +163,9 @@ class Answerer(nn.Module):
         return gather_neighbours(self.gather[1:], ep).reshape(B, T, N, -1)
 
     def encode_frames(self, frames):
-        """frames float [B, T, H, W, 3] in 0-255 -> (frame tokens [B, T, d], cell tokens, the census
-        evidence [B, T, 2d + 1] or None: the census changes and the farthest origin)."""
+        """frames float [B, T, H, W, 3] in 0-255 -> (frame tokens [B, T, d], cell tokens, evidence: (the census
+        evidence [B, T, 2d + 1] or None: the census changes and the farthest origin; the stroke evidence [B, 2] or
+        None))."""
         patches = cell_patches(frames / 255.0, self.C, self.px)
         e = self.embed(patches)  # [B, T, N, E]
         prev = a_frame_earlier(e)
@@ -140,7 +187,11 @@ class Answerer(nn.Module):
         census = None
         if self.census:
             census = torch.cat([*self.census_change(e), self.farthest_origin(patches)[..., None]], -1)
-        return pooled + self.frame(torch.arange(T, device=h.device)), h, census
+        strokes = None
+        if self.strokes:
+            with torch.autocast(patches.device.type, enabled=False):  # thresholds on small differences: float32
+                strokes = stroke_evidence(patches.float(), self.gather)
+        return pooled + self.frame(torch.arange(T, device=h.device)), h, (census, strokes)
 
     @staticmethod
     def picture_change(patches):
@@ -173,12 +224,12 @@ class Answerer(nn.Module):
         w = (self.words(queries) * keep).sum(2) / keep.sum(2).clamp(min=1.0)
         return w + self.query_mlp(self.query_ln(w))
 
-    def answer(self, frame_tokens, queries, census=None, per_frame=False):
+    def answer(self, frame_tokens, queries, evidence=(None, None), per_frame=False):
         """frame_tokens [B, T, d]; queries [B, Q, Lq] long -> yes logits [B, Q]. The frames see each
         other in temporal blocks; the query then scales and shifts every frame token (FiLM), an MLP
         reads each frame under that query, and the answer is read from the max over frames (did it
-        ever happen), the mean, and the last frame (where goals are decided); census (encode_frames'
-        census evidence) adds its query-weighted term. per_frame (training): (yes logits, each frame
+        ever happen), the mean, and the last frame (where goals are decided); evidence (encode_frames': the census,
+        the strokes) adds their query-weighted terms. per_frame (training): (yes logits, each frame
         read under each query [B, Q, T, d]), for train.train_answerer's dense supervision."""
         x = frame_tokens
         for blk in self.temporal:
@@ -188,25 +239,29 @@ class Answerer(nn.Module):
         y = x[:, None] * (1 + gamma) + beta  # [B, Q, T, d]
         y = y + self.read_mlp(self.read_ln(y))
         yes = self.yes(self.ln(torch.cat([y.amax(2), y.mean(2), y[:, :, -1]], -1)))[..., 0]
+        census, strokes = evidence
+        if strokes is not None:
+            yes = yes + (self.stroke_query(q) * strokes[:, None]).sum(-1)
         if census is not None:
             seen = torch.relu(self.census_read(census)).amax(1)  # [B, d]: the largest change, over frames
             yes = yes + (self.census_query(q) * seen[:, None]).sum(-1) * (1.0 / T_D_MODEL ** 0.5)
         return (yes, y) if per_frame else yes
 
     def forward(self, frames, queries):
-        ft, _, census = self.encode_frames(frames)
-        return self.answer(ft, queries, census)
+        ft, _, evidence = self.encode_frames(frames)
+        return self.answer(ft, queries, evidence)
 
 
-def answerer_like(answerer, change=None, history=None):
-    """A copy of answerer (its weights, eval mode), with the picture-change evidence and the picture before the last
-    change as given (None: as answerer has them); a layer answerer lacks starts as a fresh Answerer's (before_in: at
-    zero, so the copy computes what answerer does)."""
+def answerer_like(answerer, change=None, history=None, strokes=None):
+    """A copy of answerer (its weights, eval mode), with the picture-change evidence, the picture before the last
+    change and the stroke evidence as given (None: as answerer has them); a layer answerer lacks starts as a fresh
+    Answerer's (before_in, stroke_query: at zero, so the copy computes what answerer does)."""
     change = answerer.change if change is None else change
     history = answerer.history if history is None else history
-    if change == answerer.change and history == answerer.history:
+    strokes = answerer.strokes if strokes is None else strokes
+    if (change, history, strokes) == (answerer.change, answerer.history, answerer.strokes):
         return copy.deepcopy(answerer).eval()
     other = Answerer(answerer.A, answerer.words.num_embeddings, answerer.C, answerer.T, answerer.px,
-                     census=answerer.census, change=change, history=history)
+                     census=answerer.census, change=change, history=history, strokes=strokes)
     other.load_state_dict(answerer.state_dict(), strict=False)
     return other.eval()

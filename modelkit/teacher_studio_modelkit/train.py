@@ -387,8 +387,8 @@ def train_answerer(model, data, n_rules, budget, log=print, seed=0, lr=ANSWERER_
             fr = rotate_hue(fr, rng)
         fr = torch.from_numpy(fr)
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
-            ft, h, census = model.encode_frames(fr)
-            yes, per_frame = model.answer(ft, torch.from_numpy(queries[idx]).long(), census, per_frame=True)
+            ft, h, evidence = model.encode_frames(fr)
+            yes, per_frame = model.answer(ft, torch.from_numpy(queries[idx]).long(), evidence, per_frame=True)
             cell_logits = model.aux_cell(h)
             frame_logits = head(per_frame)[..., 0] if dense else None  # [B, Q, T]
         yes, cell_logits = yes.float(), cell_logits.float()

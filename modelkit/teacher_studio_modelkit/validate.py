@@ -51,11 +51,12 @@ def answerer_state(path):
 def another_answerer(answerer, path):
     """`answerer`'s architecture with the state at path (a runs/ state or a checkpoint), in eval mode: another answerer
     of a package, measured or trained in its place. A state with the picture-change evidence (teacher.Answerer,
-    change=True: its change_in layer) or the picture before the last change (history=True: before_in) gets it, whether
-    answerer has it or not."""
+    change=True: its change_in layer), the picture before the last change (history=True: before_in) or the stroke
+    evidence (strokes=True: stroke_query) gets it, whether answerer has it or not."""
     state = answerer_state(path)
-    change, history = "change_in.weight" in state, "before_in.weight" in state
-    other = answerer_like(answerer, change, history)
+    change, history, strokes = ("change_in.weight" in state, "before_in.weight" in state,
+                                "stroke_query.weight" in state)
+    other = answerer_like(answerer, change, history, strokes)
     other.load_state_dict(state)
     return other.eval()
 
