@@ -3,6 +3,7 @@ the same answers. The trained answerer sees a change at one cell in one frame: a
 left behind on the cell it just left (the suite's duplicate), or the agent stepping onto a wall,
 turns its answer to the rule that breaks into No."""
 import numpy as np
+import pytest
 import torch
 
 from teacher_studio_modelkit.layers import cell_patches, patches_to_frames
@@ -153,3 +154,55 @@ def test_the_picture_before_the_last_change_holds_what_a_cell_showed_until_it_ch
     nudged = a - (CHANGE_GATE / 4) ** 0.5  # a change a quarter of the gate, after a full one
     blended = before_change(torch.stack([floor, a, nudged])[None, :, None])[0, :, 0]
     assert torch.allclose(blended[1], floor) and torch.allclose(blended[2], 0.25 * a + 0.75 * floor)
+
+
+def test_the_stroke_evidence_sees_a_cell_painted_over_and_a_stray_stroke_but_not_a_pen_drawing():
+    """teacher.stroke_evidence: zero for a pen drawing from its dot cell by cell; one for a painted cell painted again in
+    another colour, and for a cell painted with no neighbour of its colour (dot or path) a frame earlier; zero for a
+    change short of STROKE_SURE of a full one (the previews' blends); blind to a hue turn of the whole video. An
+    answerer given it answers as before until its stroke_query trains."""
+    from teacher_studio_modelkit.reasoner import neighbour_gather
+    from teacher_studio_modelkit.teacher import answerer_like, stroke_evidence
+    from teacher_studio_modelkit.train import turn_hue
+    C, px = 4, 2
+    floor, dot = torch.tensor([0.85, 0.85, 0.85]), torch.tensor([0.58, 0.81, 0.78])
+    path, other = torch.tensor([0.52, 0.79, 0.77]), torch.tensor([0.88, 0.60, 0.75])  # a dot's path; another pair's
+    gather = neighbour_gather(C)
+
+    def video(*frames):
+        """frames: {cell: colour} painted on a floor canvas with the dot on cell 0 -> patches [1, T, N, S]."""
+        out = []
+        for painted in frames:
+            canvas = floor.repeat(C * C, 1)
+            canvas[0] = dot
+            for cell, colour in painted.items():
+                canvas[cell] = colour
+            out.append(canvas.repeat(1, px * px))
+        return torch.stack(out)[None]
+
+    def evidence(patches):
+        return stroke_evidence(patches, gather)[0].tolist()
+
+    drawn = video({}, {1: path}, {1: path, 2: path}, {1: path, 2: path, 6: path})
+    assert evidence(drawn) == [0.0, 0.0], "a pen drawing from its dot, a cell a frame"
+    over = video({}, {1: path}, {1: path, 2: path}, {1: other, 2: path})
+    assert evidence(over)[0] == pytest.approx(1.0) and evidence(over)[1] == 0.0, "the painted cell 1 painted over"
+    stray = video({}, {1: path}, {1: path, 11: path})
+    assert evidence(stray) == [0.0, pytest.approx(1.0)], "cell 11 painted with no cell of its colour beside it"
+    after_over = video({}, {1: path}, {1: other}, {1: other, 2: path})
+    assert evidence(after_over) == [pytest.approx(1.0), pytest.approx(1.0)], "the pen walks on from a cell painted over"
+    half = video({}, {1: path}, {1: 0.5 * path + 0.5 * other})
+    assert evidence(half)[0] == 0.0, "a change short of STROKE_SURE of a full one does not count"
+    for patches in (over, stray):
+        frames = patches_to_frames(255.0 * patches, C, px)
+        turned = torch.from_numpy(turn_hue(frames.numpy(), 2.0)).float()
+        assert torch.allclose(stroke_evidence(cell_patches(turned / 255.0, C, px), gather),
+                              stroke_evidence(patches, gather), atol=1e-3)
+    plain = Answerer(6, 50, cells=C, px=px, frames=4).eval()
+    given = answerer_like(plain, strokes=True)
+    assert given.strokes and not hasattr(plain, "stroke_query")
+    frames, q = patches_to_frames(255.0 * over, C, px), torch.randint(4, 50, (1, 4, 24))
+    with torch.no_grad():
+        assert torch.equal(given(frames, q), plain(frames, q))
+        given.stroke_query.bias.fill_(-1.0)
+        assert torch.allclose(given(frames, q), plain(frames, q) - 1.0, atol=1e-5), "read once the layer trains"
