@@ -82,10 +82,11 @@ PRESSURE_STAGE = "pressure round"
 
 
 def rounds_budget(pressure):
-    """A pressure stage's training budget in all (pressure_stage.PressureRound: its budget is each round's)."""
+    """A pressure stage's training budget in all (pressure_stage.PressureRound: its budget is each round's; rounds = 0
+    trains once, on the near misses)."""
     b = pressure.budget
-    assert b.steps is not None or pressure.rounds == 1, "rounds of a minutes budget"
-    return b if b.steps is None else Budget(steps=b.steps * pressure.rounds)
+    assert b.steps is not None or pressure.rounds <= 1, "rounds of a minutes budget"
+    return b if b.steps is None else Budget(steps=b.steps * max(pressure.rounds, 1))
 
 
 @dataclass

@@ -211,8 +211,9 @@ def test_fresh_export_gradients_match_finite_differences(random_package):
 
 @pytest.fixture(scope="module")
 def random_history_package(tmp_path_factory):
-    """A small random-weight package whose answerer has the picture before each cell's last change
-    (teacher.Answerer history=True, its layer made non-zero), exported now and saved as a checkpoint."""
+    """A small random-weight package whose answerer has the picture before each cell's last change and the stroke
+    evidence (teacher.Answerer history=True, strokes=True, their layers made non-zero), exported now and saved as a
+    checkpoint."""
     from teacher_studio_modelkit.data import MAX_INSTRUCTION, MAX_PLAN, MAX_QUERY, Vocabulary
     from teacher_studio_modelkit.export import export_all, save_checkpoint
     from teacher_studio_modelkit.reasoner import Reasoner
@@ -222,9 +223,10 @@ def random_history_package(tmp_path_factory):
     A, V = 12, 60
     r = Reasoner(A, V, agent_id=3, floor_id=1, iterations=2, coin_id=8)
     r.sprites.copy_(torch.rand(A, r.px * r.px * 3) * 255)
-    a, w = Answerer(A, V, max_query=MAX_QUERY, history=True), QueryWriter(V, MAX_INSTRUCTION, MAX_PLAN)
+    a, w = Answerer(A, V, max_query=MAX_QUERY, history=True, strokes=True), QueryWriter(V, MAX_INSTRUCTION, MAX_PLAN)
     with torch.no_grad():
         a.before_in.weight.normal_(0, 0.3), a.before_in.bias.normal_(0, 0.3)
+        a.stroke_query.weight.normal_(0, 0.3), a.stroke_query.bias.normal_(0, 0.3)
     out = tmp_path_factory.mktemp("history-pkg")
     export_all(r, a, w, str(out), names=["tto_step", "vqa"])
     save_checkpoint(str(out / "checkpoint.pt"), r, a, w, Vocabulary([f"w{i}" for i in range(V)]), {})
@@ -232,7 +234,7 @@ def random_history_package(tmp_path_factory):
 
 
 @pytest.mark.parametrize("name", ["tto_step", "vqa"])
-def test_an_answerer_with_the_picture_before_the_last_change_exports_as_pytorch_computes_it(random_history_package, name):
+def test_an_answerer_with_the_history_and_the_strokes_exports_as_pytorch_computes_it(random_history_package, name):
     check_graph(*random_history_package, name)
 
 
@@ -243,7 +245,7 @@ def test_its_gradients_match_finite_differences_and_its_checkpoint_keeps_it(rand
     loaded = load_checkpoint(os.path.join(out, "checkpoint.pt"))[1]
     frames, queries = torch.rand(2, r.T, r.C * r.px, r.C * r.px, 3) * 255, torch.randint(1, 60, (2, 2, 5))
     with torch.no_grad():
-        assert loaded.history and torch.equal(loaded(frames, queries), a(frames, queries))
+        assert loaded.history and loaded.strokes and torch.equal(loaded(frames, queries), a(frames, queries))
 
 
 @pytest.fixture(scope="module")

@@ -191,19 +191,24 @@ def same_state(a, b):
     return all(torch.equal(a[k], b[k]) for k in a)
 
 
-def test_with_history_the_round_runs_against_the_answerer_given_and_trains_one_with_the_picture_before(setup, monkeypatch):
+@pytest.mark.parametrize("given", ["history", "strokes"])
+def test_with_history_or_strokes_the_round_runs_against_the_answerer_given_and_trains_one_with_it(setup, monkeypatch,
+                                                                                                   given):
     train, vocab, r, ans, judges = setup
     before = copy_state(ans)
     against = []
     real = pressure_stage.pressured_finals
     monkeypatch.setattr(pressure_stage, "pressured_finals",
                         lambda r_, a_, *x, **k: against.append(a_) or real(r_, a_, *x, **k))
-    cfg = PressureRound(tasks=TASKS, scales=(1.0,), steps=1, budget=Budget(steps=2), replay=False, history=True)
+    cfg = PressureRound(tasks=TASKS, scales=(1.0,), steps=1, budget=Budget(steps=2), replay=False, **{given: True})
     pkg = dataclasses.make_dataclass("Pkg", [("hue", bool), ("bf16", bool)])(False, False)
     trained, counts, _, _ = train_round(cfg, pkg, r, ans, vocab, train, train, judges, rule_list(train), 0.02)
     assert against and all(a is ans for a in against), "the round's runs are against the answerer given"
-    assert trained.history and not ans.history and same_state(copy_state(ans), before)
-    assert float(trained.before_in.weight.detach().abs().sum()) > 0, "the picture before the last change trains"
+    assert getattr(trained, given) and not getattr(ans, given) and same_state(copy_state(ans), before)
+    other = {"history": "strokes", "strokes": "history"}[given]
+    assert not getattr(trained, other), "only the evidence the round names"
+    if given == "history":
+        assert float(trained.before_in.weight.detach().abs().sum()) > 0, "the picture before the last change trains"
     assert counts["pressured finals, 1x"] == len(train.instances)
 
 
