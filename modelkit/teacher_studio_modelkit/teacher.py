@@ -45,12 +45,13 @@ zero until it trains). A cell painted over: a cell that had changed from its fir
 one (connect.grow's overwrite). A stray stroke: a cell changing from its first picture to a colour that none of its
 four neighbours showed a frame earlier (connect.grow's pen that jumps, or walks on from a cell painted over); colour
 here is the direction of a cell's mean colour away from grey, so a dot and its pen's path are one colour, two pairs
-60 degrees apart are two, and the colour augmentation's turns about the grey axis change nothing. Both are exactly
-zero on the reasoner's samples and on the optimized videos that keep connect.grow, and one on those that break it
-(validation split, 2026-12-06: modelkit/results/answerer_strokes_connect.md); a change counts from STROKE_SURE of a
-full one, so the one-step previews' blended paint seldom does.
-None of these variants but strokes is in a package's recipe: modelkit/results/answerer_change_connect.md,
-modelkit/results/near_misses_connect.md, modelkit/results/answerer_strokes_connect.md.
+60 degrees apart are two, and the colour augmentation's turns about the grey axis change nothing. A change counts
+from STROKE_SURE of a full one, so the one-step previews' blended paint seldom does; so counted, both are zero on the
+reasoner's samples and on the optimized videos that keep connect.grow, and one on every one that breaks it (validation
+split, 2026-12-06: modelkit/results/answerer_strokes_connect.md).
+None of these variants is in a package's recipe yet: modelkit/results/answerer_change_connect.md,
+modelkit/results/near_misses_connect.md; strokes passed its validation tests and its build's
+(connect_package.STROKES, modelkit/results/answerer_strokes_connect.md), shipping it is next.
 Training-only auxiliary head: the appearance id of every cell (perception)."""
 import copy
 

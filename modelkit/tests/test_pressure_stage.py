@@ -20,7 +20,7 @@ from teacher_studio_modelkit.build import build_vocab
 from teacher_studio_modelkit.data import MAX_QUERY
 from teacher_studio_modelkit.pair_composites import pair_ids
 from teacher_studio_modelkit.pipeline import rule_list, sprites_as
-from teacher_studio_modelkit.connect_package import NEAR_MISSES, PACKAGE as CONNECT
+from teacher_studio_modelkit.connect_package import NEAR_MISSES, PACKAGE as CONNECT, STROKES
 from teacher_studio_modelkit.family_package import Refinement
 from teacher_studio_modelkit import pressure_stage
 from teacher_studio_modelkit.pressure_stage import (PressureRound, pressure_chunks, pressure_videos, replayed_videos,
@@ -230,3 +230,6 @@ def test_a_package_with_a_pressure_round_ships_the_answerer_it_makes():
     assert NEAR_MISSES.pressure.history and NEAR_MISSES.models["answerer"] == "connect_pairs_answerer_pressure.pt"
     assert NEAR_MISSES.answerer_history and not CONNECT.answerer_history
     assert NEAR_MISSES.pressure.bf16 and NEAR_MISSES.writer_budget.steps == 1000 and CONNECT.writer_budget == 3
+    assert STROKES.pressure.strokes and STROKES.pressure.rounds == 0 and STROKES.pressure.near == 8
+    assert STROKES.answerer_strokes and not CONNECT.answerer_strokes and not STROKES.answerer_history
+    assert STROKES.models["answerer"] == "connect_pairs_answerer_pressure.pt" and STROKES.writer_budget == 3
