@@ -90,8 +90,8 @@ def stroke_evidence(patches, gather):
     change and 1 at a full one (Answerer strokes=True)."""
     prev, first = a_frame_earlier(patches), patches[:, :1]
     now = (mean_sq(patches, prev) / CHANGE_GATE).clamp(max=1.0)  # changes this frame
-    was = (mean_sq(prev, first) / CHANGE_GATE).clamp(max=1.0)  # had changed from its first picture before
-    away = (mean_sq(patches, first) / CHANGE_GATE).clamp(max=1.0)  # and differs from it now
+    away = (mean_sq(patches, first) / CHANGE_GATE).clamp(max=1.0)  # differs from its first picture now
+    was = a_frame_earlier(away)  # and had a frame earlier
     painted_over = now * was * away
     B, T, N, S = patches.shape
     mean = patches.reshape(B, T, N, -1, 3).mean(-2)
@@ -101,9 +101,9 @@ def stroke_evidence(patches, gather):
     unit = chroma / size.clamp(min=1e-6)
     hue = torch.cat([unit * coloured, torch.zeros_like(chroma[:, :, :1])], 2)  # off the canvas: grey
     near = gather_neighbours(gather[1:], a_frame_earlier(hue), dim=2).reshape(B, T, N, -1, 3)  # [B, T, N, 4, 3]
-    near_size = near.norm(dim=-1)
+    near_size = near.norm(dim=-1)  # a neighbour's colouredness (its unit hue scaled by it)
     agree = (near * unit[:, :, :, None]).sum(-1) / near_size.clamp(min=1e-6)
-    same = (near_size.clamp(max=1.0) * ((agree - STROKE_COS) / (1 - STROKE_COS)).clamp(0.0, 1.0)).amax(-1)
+    same = (near_size * ((agree - STROKE_COS) / (1 - STROKE_COS)).clamp(0.0, 1.0)).amax(-1)
     stray = now * (1 - was) * coloured[..., 0] * (1 - same)
     ev = torch.stack([painted_over.amax(-1), stray.amax(-1)], -1)  # [B, T, 2]
     return ((ev - STROKE_SURE) / (1 - STROKE_SURE)).clamp(min=0.0).amax(1)
