@@ -7,8 +7,15 @@ says Yes when magenta alone is unfinished and No once the colours are swapped. W
 results/connect_linked_probe.md.
 
     cd modelkit && python -m teacher_studio_modelkit.connect_linked_probe
+    cd modelkit && python -m teacher_studio_modelkit.connect_linked_probe --answerers runs/A.pt ... --title TEXT
+
+The first (re)writes the report from the ANSWERERS found in runs/; the second measures the package's own answerer and
+the given runs/ states (each in the package answerer's architecture, with the evidence its state has:
+validate.another_answerer) and adds them to the report as a section titled TEXT.
 """
+import argparse
 import os
+import time
 
 import numpy as np
 import torch
@@ -20,9 +27,10 @@ from .data import MAX_QUERY
 from .export import load_checkpoint
 from .rules import make_judges, reaches
 from .teacher import Answerer
+from .validate import another_answerer
 
 SEEDS = 4
-ANSWERERS = {  # name -> runs/FILE (the package's answerer is the last)
+ANSWERERS = {  # name -> runs/FILE (the package's answerer was the last, on 2026-12-02)
     "without colour augmentation (connect_answerer1.pt)": "connect_answerer1.pt",
     "census (connect_census_answerer1.pt)": "connect_census_answerer1.pt",
     "colour augmentation (connect_hue_answerer1.pt)": "connect_hue_answerer1.pt",
@@ -65,18 +73,44 @@ def probe(answerer, reasoner, tb, ids, judges):
     return np.array(rows, dtype=float)
 
 
+GROUPS = {"joined (linked)": lambda r: r[:, 0] == 1,
+          "magenta alone unfinished": lambda r: (r[:, 0] == 0) & (r[:, 1] == 1) & (r[:, 2] == 0),
+          "teal alone unfinished": lambda r: (r[:, 0] == 0) & (r[:, 1] == 0) & (r[:, 2] == 1),
+          "both unfinished": lambda r: (r[:, 0] == 0) & (r[:, 1] == 0) & (r[:, 2] == 0)}
+
+
+def table_rows(name, r):
+    """The report's rows of one answerer's probe rows r: per group of videos, the share it says Yes to."""
+    return [f"| {name} | {group} | {len(m)} | {100 * np.mean(m[:, 3] > 0.5):.1f} % | {100 * np.mean(m[:, 4] > 0.5):.1f} % |"
+            for group, pick in GROUPS.items() if len(m := r[pick(r)])]
+
+
 def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--answerers", nargs="*", default=None,
+                    help="runs/ states measured beside the package's answerer, in a section added to the report")
+    ap.add_argument("--title", default="", help="the added section's title")
+    a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
     sets, vocab = PACKAGE.experiment.data_and_vocab()
-    reasoner = load_checkpoint(PACKAGE.checkpoint)[0]
+    reasoner, shipped = load_checkpoint(PACKAGE.checkpoint)[:2]
     val = sets["connect_heldout_val"]
     tb = ev.TaskBatch(val, vocab, range(len(val.instances)))
     ids = {a["name"]: a["id"] for a in val.appearances}
     judges = make_judges(val.appearances, reasoner.C)
-    groups = {"joined (linked)": lambda r: r[:, 0] == 1,
-              "magenta alone unfinished": lambda r: (r[:, 0] == 0) & (r[:, 1] == 1) & (r[:, 2] == 0),
-              "teal alone unfinished": lambda r: (r[:, 0] == 0) & (r[:, 1] == 0) & (r[:, 2] == 1),
-              "both unfinished": lambda r: (r[:, 0] == 0) & (r[:, 1] == 0) & (r[:, 2] == 0)}
+    path = os.path.join(MODELKIT, "results", "connect_linked_probe.md")
+    if a.answerers is not None:
+        lines = ["", f"## {a.title} ({time.strftime('%Y-%m-%d')})", "",
+                 "`cd modelkit && python -m teacher_studio_modelkit.connect_linked_probe --answerers "
+                 f"{' '.join(a.answerers)}`: the same split and seeds, the samples of the reasoner in `{os.path.relpath(PACKAGE.checkpoint, MODELKIT)}`.", "",
+                 "| answerer | videos | n | Yes as drawn | Yes, colours swapped |", "|---|---|---|---|---|"]
+        for name, answerer in [(f"the package's ({os.path.basename(PACKAGE.checkpoint)})", shipped.eval())] + [
+                (os.path.basename(f), another_answerer(shipped, f)) for f in a.answerers]:
+            lines += table_rows(name, probe(answerer, reasoner, tb, ids, judges))
+            print(lines[-1], flush=True)
+        open(path, "a").write("\n".join(lines) + "\n")
+        print(f"added to {path}")
+        return
     lines = ["# Which pair the connect answerer reads for connect.linked", "",
              "`cd modelkit && python -m teacher_studio_modelkit.connect_linked_probe`: the held-out validation split's",
              f"{len(val.instances)} tasks, {SEEDS} reasoner samples each; the share of videos the answerer says Yes to",
@@ -86,14 +120,8 @@ def main():
     for name, path in ANSWERERS.items():
         if not os.path.exists(os.path.join(RUNS, path)):
             continue
-        r = probe(load_answerer(reasoner, vocab, path), reasoner, tb, ids, judges)
-        for group, pick in groups.items():
-            m = r[pick(r)]
-            if len(m):
-                lines.append(f"| {name} | {group} | {len(m)} | {100 * np.mean(m[:, 3] > 0.5):.1f} % | "
-                             f"{100 * np.mean(m[:, 4] > 0.5):.1f} % |")
+        lines += table_rows(name, probe(load_answerer(reasoner, vocab, path), reasoner, tb, ids, judges))
         print(lines[-1], flush=True)
-    path = os.path.join(MODELKIT, "results", "connect_linked_probe.md")
     open(path, "w").write("\n".join(lines) + "\n")
     print(f"wrote {path}")
 

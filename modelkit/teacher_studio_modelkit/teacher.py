@@ -49,9 +49,9 @@ here is the direction of a cell's mean colour away from grey, so a dot and its p
 from STROKE_SURE of a full one, so the one-step previews' blended paint seldom does; so counted, both are zero on the
 reasoner's samples and on the optimized videos that keep connect.grow, and one on every one that breaks it (validation
 split, 2026-12-06: modelkit/results/answerer_strokes_connect.md).
-None of these variants is in a package's recipe yet: modelkit/results/answerer_change_connect.md,
-modelkit/results/near_misses_connect.md; strokes passed its validation tests and its build's
-(connect_package.STROKES, modelkit/results/answerer_strokes_connect.md), shipping it is next.
+strokes is in the connect package's recipe since 2026-12-06 (connect_package.PACKAGE: its answerer's last stage,
+modelkit/results/answerer_strokes_connect.md); change and history are in none (modelkit/results/answerer_change_connect.md,
+modelkit/results/near_misses_connect.md).
 Training-only auxiliary head: the appearance id of every cell (perception)."""
 import copy
 

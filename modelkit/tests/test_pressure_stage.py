@@ -20,7 +20,7 @@ from teacher_studio_modelkit.build import build_vocab
 from teacher_studio_modelkit.data import MAX_QUERY
 from teacher_studio_modelkit.pair_composites import pair_ids
 from teacher_studio_modelkit.pipeline import rule_list, sprites_as
-from teacher_studio_modelkit.connect_package import NEAR_MISSES, PACKAGE as CONNECT, STROKES
+from teacher_studio_modelkit.connect_package import NEAR_MISSES, PACKAGE as CONNECT, PAIRS
 from teacher_studio_modelkit.family_package import Refinement
 from teacher_studio_modelkit import pressure_stage
 from teacher_studio_modelkit.pressure_stage import (PressureRound, pressure_chunks, pressure_videos, replayed_videos,
@@ -226,10 +226,17 @@ def test_the_rounds_training_is_under_bfloat16_when_the_round_or_the_package_say
 
 
 def test_a_package_with_a_pressure_round_ships_the_answerer_it_makes():
-    assert CONNECT.pressure is None and CONNECT.models["answerer"] == "connect_pairs_answerer1.pt"
+    assert PAIRS.pressure is None and PAIRS.models["answerer"] == "connect_pairs_answerer1.pt"
     assert NEAR_MISSES.pressure.history and NEAR_MISSES.models["answerer"] == "connect_pairs_answerer_pressure.pt"
-    assert NEAR_MISSES.answerer_history and not CONNECT.answerer_history
-    assert NEAR_MISSES.pressure.bf16 and NEAR_MISSES.writer_budget.steps == 1000 and CONNECT.writer_budget == 3
-    assert STROKES.pressure.strokes and STROKES.pressure.rounds == 0 and STROKES.pressure.near == 8
-    assert STROKES.answerer_strokes and not CONNECT.answerer_strokes and not STROKES.answerer_history
-    assert STROKES.models["answerer"] == "connect_pairs_answerer_pressure.pt" and STROKES.writer_budget == 3
+    assert NEAR_MISSES.answerer_history and not PAIRS.answerer_history
+    assert NEAR_MISSES.pressure.bf16 and NEAR_MISSES.writer_budget.steps == 1000 and PAIRS.writer_budget == 3
+
+
+def test_connects_recipe_is_the_answerer_stages_then_the_stroke_evidence_stage():
+    """The recipe since 2026-12-06: PAIRS' stages, then a pressure stage that optimizes nothing and trains the answerer
+    with the stroke evidence on the reasoner's samples and near misses (results/answerer_strokes_connect.md)."""
+    assert CONNECT == dataclasses.replace(PAIRS, pressure=CONNECT.pressure)
+    assert CONNECT.pressure.strokes and CONNECT.pressure.rounds == 0 and CONNECT.pressure.near == 8
+    assert CONNECT.pressure.again == (("connect.grow", 4),) and CONNECT.pressure.budget.steps == 720
+    assert CONNECT.answerer_strokes and not PAIRS.answerer_strokes and not CONNECT.answerer_history
+    assert CONNECT.models["answerer"] == "connect_pairs_answerer_pressure.pt" and CONNECT.writer_budget == 3

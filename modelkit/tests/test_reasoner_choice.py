@@ -89,8 +89,9 @@ def test_by_default_it_reads_base_success_on_validation_tasks_nothing_else_reads
 
 def test_connects_recipe_keeps_its_last_weights_and_the_variant_chooses():
     """The choice was tried on connect and not adopted (results/reasoner_draws_connect.md): the recipe trains its
-    reasoner 16 minutes and keeps the last step's weights; CHOSEN_REASONER is the recipe with the choice."""
-    from teacher_studio_modelkit.connect_package import CHOSEN_REASONER, PACKAGE
+    reasoner 16 minutes and keeps the last step's weights; CHOSEN_REASONER is the recipe it was tried on (PAIRS) with the
+    choice."""
+    from teacher_studio_modelkit.connect_package import CHOSEN_REASONER, PACKAGE, PAIRS
     assert PACKAGE.reasoner_choice is None and not isinstance(PACKAGE.reasoner_budget, Budget)
     assert CHOSEN_REASONER.reasoner_choice.snapshots and CHOSEN_REASONER.reasoner_budget.steps
-    assert CHOSEN_REASONER.models == PACKAGE.models
+    assert CHOSEN_REASONER.models == PAIRS.models and PACKAGE.reasoner_budget == PAIRS.reasoner_budget
