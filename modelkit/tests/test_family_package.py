@@ -201,7 +201,23 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
     assert {quick.models["writer"], quick.models["answerer"], f"{quick.answerer_name}0.pt", f"{quick.answerer_name}1.pt"} <= made
     assert laps == [("writer and answerer", True)] + ([("answerer refinement", True)] if quick.refine else []) + (
         [("pressure round", True)] if quick.pressure else [])
-    if quick.pressure:  # blocks: the refined answerer optimized against, its finals labelled, trained on
+    if quick.pressure and not quick.pressure.rounds:  # connect: nothing optimized; the answerer given the stroke
+        # evidence, trained on the replayed videos and the near misses, those that break connect.grow four times
+        assert quick.pressure.strokes and answerer.strokes and not answerer.history
+        assert not any(k.startswith("pressured finals") for k in counts), "no round optimizes"
+        record = json.load(open(tmp_path / f"{quick.shipped_answerer}_pressure.json"))
+        grow = record["broken"]["near misses"]["connect.grow"]
+        assert record["rounds"] == 0 and set(record["broken"]) == {"near misses"} and counts["near misses"] > grow > 0
+        assert counts["near misses, connect.grow broken, again"] == 3 * grow
+        assert record["videos"]["two-pair composites"] > 0, "the stage replays the composites"
+        before = torch.load(tmp_path / f"{quick.answerer_name}1.pt")
+        assert any(not torch.equal(v, before[k]) for k, v in answerer.state_dict().items() if k in before), "it trained"
+        assert answerer.state_dict()["stroke_query.weight"].abs().sum() > 0, "the evidence's weights, zero at start"
+        laps.clear()
+        again = quick.stage_teacher(False, sets, vocab, reasoner, lambda stage, ran: laps.append((stage, ran)))[1]
+        assert laps[-1] == ("pressure round", False), "cached"
+        assert same(again.state_dict(), answerer.state_dict())
+    elif quick.pressure:  # blocks: the refined answerer optimized against, its finals labelled, trained on
         assert counts["pressured finals, 1x"] == 8 and "pressured finals, 4x" not in counts, "one chunk, the first scale"
         refined = torch.load(tmp_path / f"{quick.refine.name}1.pt")
         assert any(not torch.equal(v, refined[k]) for k, v in answerer.state_dict().items()), "the round trained"
