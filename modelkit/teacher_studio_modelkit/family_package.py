@@ -367,6 +367,7 @@ class FamilyPackage:
         the evaluation and the card. Writes runs/NAME_build.json: minutes per stage and which ran. evaluate=False
         stops after the export (for a build whose package is tested on the validation split before its evaluation
         reads the test split): the record keeps the answerer's training videos, and reevaluate finishes it."""
+        os.makedirs(RUNS, exist_ok=True)  # a clean checkout has none; the stages cache their models there
         build_json = os.path.join(RUNS, f"{self.name}_build.json")
         minutes, lap = stage_clock(build_json)
         sets, vocab = self.experiment.data_and_vocab(force=fresh)
