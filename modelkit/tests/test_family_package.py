@@ -85,6 +85,23 @@ def test_run_names_name_every_stage_and_result():
     assert bars.models["reasoner"] == "bars.pt" and bars.train_mix == "bars_train_mix"
 
 
+def test_a_build_on_a_clean_checkout_makes_the_runs_folder_first(tmp_path, monkeypatch):
+    """The stages cache their models in modelkit/runs, which a clean checkout lacks: a variant built by calling its
+    build directly (as the package modules' comments say) stopped after its reasoner stage there."""
+    class Stop(Exception):
+        pass
+
+    def stop(*_, **__):
+        raise Stop
+    runs = tmp_path / "runs"
+    monkeypatch.setattr(family_package, "RUNS", str(runs))
+    package = package_of("connect")
+    monkeypatch.setattr(package.experiment, "data_and_vocab", stop)
+    with pytest.raises(Stop):
+        package.build(fresh=True, evaluate=False)
+    assert runs.is_dir()
+
+
 def test_build_record_holds_the_budgets_and_the_card_prints_them():
     from teacher_studio_modelkit.family_package import build_text
     blocks, bars = package_of("blocks"), package_of("bars")
