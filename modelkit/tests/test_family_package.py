@@ -96,7 +96,7 @@ def test_a_build_on_a_clean_checkout_makes_the_runs_folder_first(tmp_path, monke
     runs = tmp_path / "runs"
     monkeypatch.setattr(family_package, "RUNS", str(runs))
     package = package_of("connect")
-    monkeypatch.setattr(package.experiment, "data_and_vocab", stop)
+    monkeypatch.setattr(type(package.experiment), "data_and_vocab", stop)  # the class: an instance's would outlive the test
     with pytest.raises(Stop):
         package.build(fresh=True, evaluate=False)
     assert runs.is_dir()
