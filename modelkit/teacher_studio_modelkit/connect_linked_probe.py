@@ -79,6 +79,9 @@ GROUPS = {"joined (linked)": lambda r: r[:, 0] == 1,
           "both unfinished": lambda r: (r[:, 0] == 0) & (r[:, 1] == 0) & (r[:, 2] == 0)}
 
 
+TABLE_HEAD = ["| answerer | videos | n | Yes as drawn | Yes, colours swapped |", "|---|---|---|---|---|"]
+
+
 def table_rows(name, r):
     """The report's rows of one answerer's probe rows r: per group of videos, the share it says Yes to."""
     return [f"| {name} | {group} | {len(m)} | {100 * np.mean(m[:, 3] > 0.5):.1f} % | {100 * np.mean(m[:, 4] > 0.5):.1f} % |"
@@ -103,7 +106,7 @@ def main():
         lines = ["", f"## {a.title} ({time.strftime('%Y-%m-%d')})", "",
                  "`cd modelkit && python -m teacher_studio_modelkit.connect_linked_probe --answerers "
                  f"{' '.join(a.answerers)}`: the same split and seeds, the samples of the reasoner in `{os.path.relpath(PACKAGE.checkpoint, MODELKIT)}`.", "",
-                 "| answerer | videos | n | Yes as drawn | Yes, colours swapped |", "|---|---|---|---|---|"]
+                 *TABLE_HEAD]
         for name, answerer in [(f"the package's ({os.path.basename(PACKAGE.checkpoint)})", shipped.eval())] + [
                 (os.path.basename(f), another_answerer(shipped, f)) for f in a.answerers]:
             lines += table_rows(name, probe(answerer, reasoner, tb, ids, judges))
@@ -116,11 +119,11 @@ def main():
              f"{len(val.instances)} tasks, {SEEDS} reasoner samples each; the share of videos the answerer says Yes to",
              "(P(Yes) > 0.5) as drawn and with the two pairs' colours swapped. An answerer that checks every pair",
              "says No to every unfinished video either way.", "",
-             "| answerer | videos | n | Yes as drawn | Yes, colours swapped |", "|---|---|---|---|---|"]
-    for name, path in ANSWERERS.items():
-        if not os.path.exists(os.path.join(RUNS, path)):
+             *TABLE_HEAD]
+    for name, file in ANSWERERS.items():
+        if not os.path.exists(os.path.join(RUNS, file)):
             continue
-        lines += table_rows(name, probe(load_answerer(reasoner, vocab, path), reasoner, tb, ids, judges))
+        lines += table_rows(name, probe(load_answerer(reasoner, vocab, file), reasoner, tb, ids, judges))
         print(lines[-1], flush=True)
     open(path, "w").write("\n".join(lines) + "\n")
     print(f"wrote {path}")
