@@ -117,8 +117,7 @@ def main():
     a = ap.parse_args()
     a.t_start = time.time()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
-    os.makedirs(RUNS, exist_ok=True)
-    if a.package == "blocks":
+    if a.package == "blocks":  # a FamilyPackage's build makes its runs/ folder itself
         from .blocks_package import build
         return build(a.fresh)
     if a.package == "bars":
@@ -127,6 +126,7 @@ def main():
     if a.package == "connect":
         from .connect_package import build
         return build(a.fresh)
+    os.makedirs(RUNS, exist_ok=True)
     gen_data(a.tasks_root, a.fresh)
     sets = {n: SuiteData(os.path.join(DATA, n)) for n in DATASETS}
     vocab = build_vocab([sets["train_gt"], sets["train_mix"]])

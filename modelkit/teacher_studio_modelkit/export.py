@@ -48,6 +48,7 @@ def export_graph(fn, example, path, input_names, output_names):
     gradients, was still in it after 17 minutes), so onnxruntime's basic optimizations run once here instead
     (preoptimize): otherwise every session creation in the studio pays for them."""
     gm = make_fx(fn, decomposition_table=core_aten_decompositions())(*example)
+    gm.eval()  # the traced ops are fixed already; a new GraphModule starts in training mode, which torch.onnx warns of
     large = len(gm.graph.nodes) > OPTIMIZE_MAX_NODES
     print(f"[export] {os.path.basename(path)}: {len(gm.graph.nodes)} traced nodes"
           + (", onnxruntime's basic optimizations" if large else ", onnxscript's optimizer"), flush=True)
