@@ -220,7 +220,6 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
         again = quick.stage_teacher(False, sets, vocab, reasoner, lambda stage, ran: again_laps.append((stage, ran)))[1]
         return again_laps, again
 
-
     made = set(os.listdir(tmp_path))
     assert {quick.models["writer"], quick.models["answerer"], f"{quick.answerer_name}0.pt", f"{quick.answerer_name}1.pt"} <= made
     assert laps == [("writer and answerer", True)] + ([("answerer refinement", True)] if quick.refine else []) + (
