@@ -274,7 +274,7 @@ def test_teacher_stage_trains_writer_and_answerer_for_every_package(name, tmp_pa
         assert set(choice["trainings"]) == {"refinement, extra videos", "hardening again"}
         again_laps, again = rerun()
         assert again_laps == [("writer and answerer", False), ("answerer refinement", False)], "both cached"
-        assert same(again.state_dict(), answerer.state_dict())
+        assert same(answerer.state_dict(), again.state_dict())
     if quick.round0_starts > 1:  # blocks+tried: round 0 from two initial weights, the better-scored one goes on
         trainings = json.load(open(tmp_path / f"{quick.answerer_name}_choice.json"))["trainings"]
         assert [t["checks"][-1]["score"] for t in (trainings["round 0, start 1"], trainings["round 0, start 2"])] == \
