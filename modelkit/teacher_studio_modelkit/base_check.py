@@ -41,14 +41,19 @@ def test_tasks(package, n=None):
     return r, ans, make_judges(data.appearances, r.C), ev.TaskBatch(data, vocab, range(min(n, len(data.instances))))
 
 
-def split_tasks(package, split, n=None):
+def split_tasks(package, split, n=None, first=0):
     """(reasoner, answerer, judges, tasks) of the package's committed checkpoint on a held-out split: the test split's
     tasks (test_tasks; n default its card's) or the first n of the validation split's (validate.validation_tasks;
-    default 256), where choices are made."""
+    default 256), where choices are made. first: skip the split's first tasks and take the n after them (n is then
+    needed), to measure on tasks no earlier reading took (results/fresh_test_tasks.md); a task keeps its index in the
+    split, so its noise (evaluate.noise_for) is the same as in a reading from the start."""
+    if first and n is None:
+        raise ValueError("split_tasks: skipping the first tasks needs how many to take after them (n)")
     if split == "test":
-        return test_tasks(package, n)
-    r, ans, _, _, judges, tb = validation_tasks(n or 256, package)
-    return r, ans, judges, tb
+        r, ans, judges, tb = test_tasks(package, n and first + n)
+    else:
+        r, ans, _, _, judges, tb = validation_tasks((n or 256) + first, package)
+    return r, ans, judges, tb.take(range(first, len(tb))) if first else tb
 
 
 def pct(x):

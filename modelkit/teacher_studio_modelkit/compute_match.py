@@ -2,7 +2,7 @@
 (every package, held-out test split; --split validation, on its validation tasks, is for choosing between answerers:
 --answerer measures another answerer of the package in its place on the same tasks, after the shipped one):
     cd modelkit && python -m teacher_studio_modelkit.compute_match [--packages bars] [--tasks 1024]
-        [--split validation] [--answerer runs/blocks_pressure_answerer.pt ...] [--max-steps 32] [--lr 0.02] [--slots both]
+        [--first 1024] [--split validation] [--answerer runs/blocks_pressure_answerer.pt ...] [--max-steps 32] [--lr 0.02] [--slots both]
 Run it alone: N comes from timings. It reruns each package's loop (check_base, as the engine runs it) on
 the tasks of its model card's TTO table (base_check.test_tasks; --tasks takes more of the same held-out
 split), times the pieces of a run and of a candidate (experiment.run_costs: the step-0 preview, none for a
@@ -66,11 +66,12 @@ def family_rows(package, answerer, families, s, cands, picks, bon, lo):
     return rows
 
 
-def measured(packages, split, n, answerers):
+def measured(packages, split, n, answerers, first=0):
     """(package, (reasoner, answerer, judges, tasks), the answerer's name) for each package's answerer ("shipped"),
-    then each of `answerers` (paths to a runs/ state or a checkpoint) in its place, on the same tasks of the split."""
+    then each of `answerers` (paths to a runs/ state or a checkpoint) in its place, on the same tasks of the split
+    (its n tasks after the first `first`)."""
     for package in packages:
-        models = split_tasks(package, split, n)
+        models = split_tasks(package, split, n, first)
         yield package, models, "shipped"
         for path in answerers:
             yield package, (models[0], another_answerer(models[1], path), *models[2:]), os.path.basename(path)
@@ -80,6 +81,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--packages", default=",".join(PACKAGES))
     ap.add_argument("--tasks", type=int, default=None, help="held-out tasks per package (default: its card's)")
+    ap.add_argument("--first", type=int, default=0,
+                    help="skip the split's first tasks: measure its --tasks tasks after them (results/fresh_test_tasks.md)")
     ap.add_argument("--split", choices=("test", "validation"), default="test",
                     help="validation: its first --tasks validation tasks (256 by default), to choose between answerers")
     ap.add_argument("--answerer", action="append", default=[],
@@ -92,7 +95,8 @@ def main():
                     help="the objects reasoner's LoRA slots (objects_lora_probe; default: the package's, attention)")
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
-    flags = "".join(f" --{k} {v}" for k, v in (("packages", a.packages), ("tasks", a.tasks), ("split", a.split),
+    flags = "".join(f" --{k} {v}" for k, v in (("packages", a.packages), ("first", a.first or None), ("tasks", a.tasks),
+                                                ("split", a.split),
                                                 ("max-steps", a.max_steps), ("lr", a.lr), ("slots", a.slots))
                     if v is not None and not (k == "packages" and v == ",".join(PACKAGES)) and v != "test")
     flags += "".join(f" --answerer {p}" for p in a.answerer)
@@ -104,7 +108,7 @@ def main():
           "| against best-of-floor(N); best-of-ceil(N): won / lost, p | reading |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     by_family = []
-    for package, (r, ans, judges, tb), answerer in measured(a.packages.split(","), a.split, a.tasks, a.answerer):
+    for package, (r, ans, judges, tb), answerer in measured(a.packages.split(","), a.split, a.tasks, a.answerer, a.first):
         defaults = load_checkpoint(VALIDATION[package][0])[4]["defaults"]
         if a.slots is not None:
             r = with_slots(r, a.slots)
