@@ -11,7 +11,8 @@ and prices the mean run in candidates, a fractional N. Best-of-N at that cost mi
 best-of-ceil(N) (paired.best_of_fractional). Every comparison is paired, on the same tasks: the mean
 difference with a 95 % bootstrap interval over the tasks, and exact sign tests (paired.py), which read the
 verdict: TTO is better than best-of-N when it beats even best-of-ceil(N), which costs more than a run;
-best-of-N is better when even best-of-floor(N), which costs less, beats TTO. A package of several families gets
+best-of-N is better when even best-of-floor(N), which costs less, beats TTO. --first skips the split's first tasks,
+for a reading on tasks no earlier one took (results/fresh_test_tasks.md). A package of several families gets
 the comparison on each family's tasks apart too (family_rows). --max-steps and --lr change the loop's budget and
 learning rate, to choose them on the validation split (results/blocks_step_budget.md); --slots puts the objects
 reasoner's LoRA elsewhere (objects_lora_probe.with_slots; results/blocks_lora_slots.md). Until 2026-12-03 a step was
