@@ -97,8 +97,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
     flags = "".join(f" --{k} {v}" for k, v in (("packages", a.packages), ("first", a.first or None), ("tasks", a.tasks),
-                                                ("split", a.split),
-                                                ("max-steps", a.max_steps), ("lr", a.lr), ("slots", a.slots))
+                                                ("split", a.split), ("max-steps", a.max_steps), ("lr", a.lr), ("slots", a.slots))
                     if v is not None and not (k == "packages" and v == ",".join(PACKAGES)) and v != "test")
     flags += "".join(f" --answerer {p}" for p in a.answerer)
     print(f"# TTO against the base and best-of-N at a run's cost, paired (held-out {a.split} split; "
