@@ -3,6 +3,7 @@
 --answerer measures another answerer of the package in its place on the same tasks, after the shipped one):
     cd modelkit && python -m teacher_studio_modelkit.compute_match [--packages bars] [--tasks 1024]
         [--first 1024] [--split validation] [--answerer runs/blocks_pressure_answerer.pt ...] [--max-steps 32] [--lr 0.02] [--slots both]
+        [--pick 2]
 Run it alone: N comes from timings. It reruns each package's loop (check_base, as the engine runs it) on
 the tasks of its model card's TTO table (base_check.test_tasks; --tasks takes more of the same held-out
 split), times the pieces of a run and of a candidate (experiment.run_costs: the step-0 preview, none for a
@@ -15,9 +16,11 @@ best-of-N is better when even best-of-floor(N), which costs less, beats TTO. --f
 for a reading on tasks no earlier one took (results/fresh_test_tasks.md). A package of several families gets
 the comparison on each family's tasks apart too (family_rows). --max-steps and --lr change the loop's budget and
 learning rate, to choose them on the validation split (results/blocks_step_budget.md); --slots puts the objects
-reasoner's LoRA elsewhere (objects_lora_probe.with_slots; results/blocks_lora_slots.md). Until 2026-12-03 a step was
-priced as a 3-update run's time over 3, which also charged each step a share of the step-0 preview and two
-final videos (results/compute_match.md)."""
+reasoner's LoRA elsewhere (objects_lora_probe.with_slots; results/blocks_lora_slots.md); --pick K starts each run
+from the noise of the teacher's pick among the task's first K candidates, a run then costing those K candidates and
+the loop after its base check (experiment.tto_and_matched_candidates; results/pick_then_teach.md). Until 2026-12-03
+a step was priced as a 3-update run's time over 3, which also charged each step a share of the step-0 preview and
+two final videos (results/compute_match.md)."""
 import argparse
 import math
 import os
@@ -94,10 +97,14 @@ def main():
                     help="the runs' learning rate (default: the package manifest's learningRate), to choose it on validation")
     ap.add_argument("--slots", choices=SLOTS, default=None,
                     help="the objects reasoner's LoRA slots (objects_lora_probe; default: the package's, attention)")
+    ap.add_argument("--pick", type=int, default=1,
+                    help="start each run from the teacher's pick among the task's first PICK candidates (1: the method's "
+                         "loop, from the base sample's noise; results/pick_then_teach.md)")
     a = ap.parse_args()
     torch.set_num_threads(int(os.environ.get("MODELKIT_THREADS", "2")))
     flags = "".join(f" --{k} {v}" for k, v in (("packages", a.packages), ("first", a.first or None), ("tasks", a.tasks),
-                                                ("split", a.split), ("max-steps", a.max_steps), ("lr", a.lr), ("slots", a.slots))
+                                                ("split", a.split), ("max-steps", a.max_steps), ("lr", a.lr), ("slots", a.slots),
+                                                ("pick", a.pick if a.pick > 1 else None))
                     if v is not None and not (k == "packages" and v == ",".join(PACKAGES)) and v != "test")
     flags += "".join(f" --answerer {p}" for p in a.answerer)
     print(f"# TTO against the base and best-of-N at a run's cost, paired (held-out {a.split} split; "
@@ -113,7 +120,8 @@ def main():
         if a.slots is not None:
             r = with_slots(r, a.slots)
         lr = defaults["learningRate"] if a.lr is None else a.lr
-        m = tto_and_matched_candidates(r, ans, judges, tb, lr, defaults["maxSteps"] if a.max_steps is None else a.max_steps)
+        m = tto_and_matched_candidates(r, ans, judges, tb, lr, defaults["maxSteps"] if a.max_steps is None else a.max_steps,
+                                       a.pick)
         res, s, costs, n, cands, picks = m["res"], m["success"], m["costs"], m["n"], m["cands"], m["picks"]
         lo, hi = max(1, math.floor(n)), picks.shape[1]  # picks: [tasks, best-of-1..ceil(N)]
         bon = best_of_fractional(picks, n)

@@ -47,8 +47,10 @@ class TaskBatch:
 
 
 def noise_for(reasoner, task_ids, sample_seed):
-    """z1 per (task, sample seed): deterministic, so base / best-of-N / TTO share noises."""
-    return torch.cat([reasoner.noise(1_000_003 * sample_seed + int(t)) for t in task_ids])
+    """z1 per (task, sample seed): deterministic, so base / best-of-N / TTO share noises. sample_seed: one seed for
+    every task, or a seed per task (aligned with task_ids: a run from the noise the teacher picked)."""
+    seeds = np.broadcast_to(np.asarray(sample_seed), (len(task_ids),))
+    return torch.cat([reasoner.noise(1_000_003 * int(s) + int(t)) for s, t in zip(seeds, task_ids)])
 
 
 @torch.no_grad()
@@ -74,7 +76,7 @@ def one_step_previews(reasoner, tb, sample_seed):
 
 def optimize_tasks(reasoner, answerer, tb, judges=None, sample_seed=0, progress=None, **settings):
     """tto.optimize over every task of tb, CHUNK tasks at a time, from the noise of sample_seed (the
-    base sample's for 0). With judges, also the success curve per step budget. progress(done, total)
+    base sample's for 0; or a seed per task of tb). With judges, also the success curve per step budget. progress(done, total)
     after each chunk. Returns final_cells, stop_step, confident, checks, losses (per task, the teacher's loss on
     the preview at each step its chunk ran: chunks that stop early run fewer) and, with judges, curve [n, steps + 1]."""
     parts = []
@@ -82,7 +84,8 @@ def optimize_tasks(reasoner, answerer, tb, judges=None, sample_seed=0, progress=
         b = tb.sub(slice(s, s + CHUNK))
         jf = None if judges is None else (
             lambda cells, b=b: successes(judges, b.families, cells))
-        parts.append(optimize(reasoner, answerer, noise_for(reasoner, b.idx, sample_seed), b.cells0, b.instr,
+        seed = sample_seed if np.ndim(sample_seed) == 0 else sample_seed[s:s + CHUNK]
+        parts.append(optimize(reasoner, answerer, noise_for(reasoner, b.idx, seed), b.cells0, b.instr,
                               b.queries, b.weights, judge_fn=jf, **settings))
         if progress is not None:
             progress(s + len(b.idx), len(tb))

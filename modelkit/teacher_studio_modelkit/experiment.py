@@ -152,11 +152,11 @@ def matched_candidates(res, costs, check_base=True):
     return run / costs["candidate"]
 
 
-def candidates(reasoner, answerer, judges, tb, n):
-    """n candidates per task (sample seeds 0..n-1; seed 0 is the base sample, the TTO runs' noise): their
-    success by the evaluator and the teacher's loss, both [tasks, n]."""
+def candidates(reasoner, answerer, judges, tb, n, first=0):
+    """n - first candidates per task (sample seeds first..n-1; seed 0 is the base sample, the TTO runs' noise):
+    their success by the evaluator and the teacher's loss, both [tasks, n - first]."""
     cands, losses = [], []
-    for k in range(n):
+    for k in range(first, n):
         c = ev.sample_cells(reasoner, tb, k)
         cands.append(ev.successes(judges, tb.families, c))
         losses.append(teacher_loss(answerer, reasoner, c, tb)[0].numpy())
@@ -168,20 +168,30 @@ def teacher_pick(cands, losses, n):
     return cands[np.arange(len(cands)), losses[:, :n].argmin(1)]
 
 
-def tto_and_matched_candidates(reasoner, answerer, judges, tb, lr, max_steps=TTO_MAX_STEPS):
+def tto_and_matched_candidates(reasoner, answerer, judges, tb, lr, max_steps=TTO_MAX_STEPS, pick=1):
     """The packages' loop (the base video judged first) at lr, at most max_steps updates, on every task of tb, a
     run's cost in candidates (N, fractional) and the teacher's pick among the first 1..ceil(N) candidates: what a
-    comparison of TTO against best-of-N at a run's cost needs (compute_match, preview_steps, sampler_rollout)."""
+    comparison of TTO against best-of-N at a run's cost needs (compute_match, preview_steps, sampler_rollout).
+    pick: the run starts from the noise of the teacher's pick among each task's first `pick` candidates (seeds
+    0..pick-1; 1: the base sample's noise, the method's loop), the best-of-k then optimize that
+    shared/reference/small-model-lessons.md suggests measuring. The loop's base check then judges the picked video
+    (a confident one ends the run with it), so a run costs its `pick` candidates and the loop's cost after that
+    check: pick - 1 + matched_candidates."""
+    pool = candidates(reasoner, answerer, judges, tb, pick) if pick > 1 else None
+    seeds = pool[1].argmin(1) if pick > 1 else np.zeros(len(tb), dtype=np.int64)
     t0 = time.time()
-    res = ev.optimize_tasks(reasoner, answerer, tb, lr=lr, check_base=True, max_steps=max_steps)
+    res = ev.optimize_tasks(reasoner, answerer, tb, sample_seed=seeds, lr=lr, check_base=True, max_steps=max_steps)
     seconds = time.time() - t0
     costs = run_costs(reasoner, answerer, tb)
-    n = matched_candidates(res, costs)
+    n = pick - 1 + matched_candidates(res, costs)
     hi = max(2, math.ceil(n))
-    cands, losses = candidates(reasoner, answerer, judges, tb, hi)
+    first = pick if pool is not None else 0  # n >= pick (a run's base check is a candidate), so hi >= pick
+    rest = candidates(reasoner, answerer, judges, tb, hi, first) if hi > first else None
+    parts = [p for p in (pool, rest) if p is not None]
+    cands, losses = (np.concatenate([p[k] for p in parts], 1) for k in (0, 1))
     picks = np.stack([teacher_pick(cands, losses, k) for k in range(1, hi + 1)], 1)  # [tasks, best-of-1..hi]
     return {"res": res, "success": ev.successes(judges, tb.families, res["final_cells"]), "tto_seconds": seconds,
-            "costs": costs, "n": n, "cands": cands, "picks": picks}
+            "costs": costs, "n": n, "cands": cands, "picks": picks, "seeds": seeds}
 
 
 def compute_matched_best_of_n(reasoner, answerer, judges, tb, res, check_base=True):

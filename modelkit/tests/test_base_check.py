@@ -2,25 +2,6 @@
 import pytest
 import torch
 
-from conftest import generate_suite_data
-
-
-@pytest.fixture
-def small_test_split(blocks_package, tmp_path_factory, monkeypatch):
-    """blocks' test split made 8 tasks at a time (gen-data into a temporary folder, each set once), so that a
-    reading of more than 8 tasks makes the larger set from the same first seed, as 1,024 or 4,096 do."""
-    from teacher_studio_modelkit import base_check, build
-    name, args, families, _ = base_check.TEST["blocks"]
-    monkeypatch.setitem(base_check.TEST, "blocks", (name, args.replace("--n 256", "--n 8"), families, 8))
-    made = {}
-
-    def made_data(name, args, families):
-        if name not in made:
-            made[name] = generate_suite_data(tmp_path_factory, name, f"{args} --families {families}")
-        return made[name]
-    monkeypatch.setattr(build, "made_data", made_data)
-    return base_check, made
-
 
 def test_skipping_the_first_tasks_keeps_each_task_and_its_noise(small_test_split):
     """split_tasks(first=k): the n tasks after the split's first k, each the task a reading from the start has at
