@@ -26,6 +26,12 @@ export const RunSettings = z.object({
   provider: ExecutionProvider,
   /** Number of candidates for best-of-n. */
   candidates: z.number().int().min(1).max(1000).optional(),
+  /**
+   * Teacher runs: the teacher first scores this many samples (seeds seed..seed+k-1) and the loop starts from the
+   * noise of the one it scores best (modelkit/results/pick_then_teach.md); 1 or absent: the seed's own noise, the
+   * method as published.
+   */
+  pickOf: z.number().int().min(1).max(64).optional(),
   /** Clip the LoRA gradient's global L2 norm to this value before each Adam update; 0 or absent: off. */
   gradientClip: z.number().min(0).finite().optional(),
 })

@@ -75,6 +75,21 @@ describe('npm run cli -- run', () => {
     expect(JSON.parse(readFileSync(`${video}.json`, 'utf8')).reproduce).toContain('--task suite:maze:heldout:3 --method base')
   })
 
+  it('starts a teacher run from the teacher\'s pick of --pick-of samples, and its run card says so', async () => {
+    const dir = tempDir()
+    const project = join(dir, 'p.tstudio')
+    const { child, lines, stderr, reader } = cli(['run', '--task', 'suite:maze:heldout:3', '--pick-of', '3', '--seed', '20', '--max-steps', '1', '--tau', '0', '--project', project, '--json'], dir)
+    reader.on('line', (l) => lines.push(JSON.parse(l)))
+    expect(await new Promise((r) => child.on('close', r)), stderr.join('')).toBe(0)
+    const result = lines.at(-1)
+    expect(result.result.candidates.map((c: { seed: number }) => c.seed)).toEqual([20, 21, 22])
+    expect(result.result.chosenIndex).not.toBeNull()
+    const video = join(dir, 'final.gif')
+    const exported = cli(['export', '--run', result.runId, '--format', 'gif', '--out', video, '--project', project], dir)
+    expect(await new Promise((r) => exported.child.on('close', r)), exported.stderr.join('')).toBe(0)
+    expect(JSON.parse(readFileSync(`${video}.json`, 'utf8')).reproduce).toContain('--method teacher --seed 20 --lr 0.02 --lambda 0.5 --tau 0 --max-steps 1 --pick-of 3')
+  })
+
   it('leaves every written step in the project when killed mid-run; reopening marks it interrupted', async () => {
     const dir = tempDir()
     const project = join(dir, 'p.tstudio')

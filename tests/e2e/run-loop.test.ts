@@ -217,6 +217,8 @@ describe('the whole studio loop in a browser', () => {
     await page.getByRole('button', { name: 'Pause queue' }).click()
     await page.getByLabel('Max steps').fill('4')
     await page.getByLabel('Seed', { exact: true }).fill('1')
+    // and from the teacher's pick of 3 samples (seeds 1-3): the run shows them and which one it started from
+    await page.getByLabel('Start from the best of').fill('3')
     // On WebGPU: where no GPU adapter exists the run falls back to CPU and says why.
     await page.getByRole('combobox', { name: 'Provider' }).click()
     await page.getByRole('option', { name: 'webgpu', exact: true }).click()
@@ -226,6 +228,9 @@ describe('the whole studio loop in a browser', () => {
     expect(await page.locator('[data-testid="queued-run"][data-status="queued"]').count()).toBe(1)
     await page.getByRole('button', { name: 'Resume queue' }).click()
     await expect.poll(() => runState(page).then((s) => s.status), { timeout: 120_000 }).toBe('done')
+    await expect.poll(() => page.getByTestId('picked-start').textContent()).toMatch(/scored 3 samples first and the loop started from its pick, (the run's own seed|seed [23])\./)
+    expect(await page.getByTestId('candidates').locator('tbody tr').count()).toBe(3)
+    expect(await page.getByTestId('candidates').getByText('picked').count()).toBe(1)
     const ranOn = (await page.getByTestId('provider-used').textContent())!
     if (ranOn === 'ran on cpu') {
       await expect.poll(() => page.getByRole('alert').filter({ hasText: 'Ran on cpu instead of webgpu' }).textContent()).toMatch(/webgpu could not start|WebGPU|adapter/i)

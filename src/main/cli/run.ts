@@ -36,7 +36,7 @@ const fmt = (p: number[]) => p.map((v) => v.toFixed(3)).join(' ')
 
 registerCommand({
   name: 'run',
-  usage: 'run --task <suite:FAMILY:SEED | suite:FAMILY:heldout:SEED | task.json | image.png --instruction TEXT> [--method teacher|base|best-of-n|solver] [--provider cpu|webgpu|cuda] [--seed N] [--lr X] [--lambda X] [--tau X] [--max-steps N] [--candidates N] [--clip X] [--project FILE] [--json]',
+  usage: 'run --task <suite:FAMILY:SEED | suite:FAMILY:heldout:SEED | task.json | image.png --instruction TEXT> [--method teacher|base|best-of-n|solver] [--provider cpu|webgpu|cuda] [--seed N] [--lr X] [--lambda X] [--tau X] [--max-steps N] [--candidates N] [--pick-of K] [--clip X] [--project FILE] [--json]',
   summary: 'Runs the teacher method or a baseline on one task, printing a line per step; saves the run in the project.',
   async run(args) {
     const method = RunMethod.safeParse(flagString(args, 'method', 'teacher'))
@@ -60,6 +60,7 @@ registerCommand({
         tau: optionalNumber(args, 'tau'),
         maxSteps: args.flags.has('max-steps') ? flagInt(args, 'max-steps') : undefined,
         candidates: args.flags.has('candidates') ? flagInt(args, 'candidates') : undefined,
+        pickOf: args.flags.has('pick-of') ? flagInt(args, 'pick-of') : undefined,
         gradientClip: optionalNumber(args, 'clip'),
         provider,
       }
@@ -89,6 +90,9 @@ registerCommand({
         out(`run ${run.id}: ${run.status}${run.error ? ` (${run.error})` : ''}`)
         if (r) {
           out(`  stop: ${r.stopReason}, ${r.updates} updates, provider ${r.provider.actual}${r.provider.fallbackReason ? ` (${r.provider.fallbackReason})` : ''}, ${(r.wallMs / 1000).toFixed(2)} s${stepMs !== null ? `, ${stepMs.toFixed(1)} ms per step` : ''}`)
+          if (run.method === 'teacher' && r.candidates && r.chosenIndex !== null) {
+            out(`  started from the teacher's pick of ${r.candidates.length} samples: seed ${r.candidates[r.chosenIndex].seed} (losses ${r.candidates.map((c) => c.loss.toFixed(4)).join(' ')})`)
+          }
           if (r.finalPYes) out(`  final P(Yes): ${fmt(r.finalPYes)}  loss ${r.finalLoss?.toFixed(4)}`)
           if (r.baseEvaluator) out(`  evaluator, base sample: score ${r.baseEvaluator.score.toFixed(2)} ${r.baseEvaluator.success ? 'PASS' : 'fail'}`)
           if (r.evaluator) out(`  evaluator, final video: score ${r.evaluator.score.toFixed(2)} ${r.evaluator.success ? 'PASS' : 'fail'}  ${r.evaluator.process.map((p) => `${p.rule}=${p.ok ? 'ok' : 'broken'}`).join(' ')}`)

@@ -158,6 +158,32 @@ describe('runs through the studio API (worker thread, built-in package)', () => 
     await service.close()
   })
 
+  it('a teacher run with pickOf starts the loop from the teacher\'s pick of that many samples and records them', async () => {
+    const { service, events, ok, task, finished } = await studioWithTask(tempDir(), { split: 'heldout', seed: 3 })
+    const picked = await finished((await ok<Run>('startRun', { taskId: task.id, method: 'teacher', settings: { pickOf: 3, seed: 20, maxSteps: 2, tau: 0 } })).id)
+    expect(picked.status).toBe('done')
+    const pool = picked.result!.candidates!
+    expect(pool.map((c) => c.seed)).toEqual([20, 21, 22])
+    const start = pool[picked.result!.chosenIndex!]
+    expect(start.loss).toBe(Math.min(...pool.map((c) => c.loss)))
+    expect(start.seed).not.toBe(20) // this task's pick is another noise than the seed's own, so the test can tell them apart
+    // the loop ran from the picked noise: the same steps as a run of the picked seed alone
+    const alone = await finished((await ok<Run>('startRun', { taskId: task.id, method: 'teacher', settings: { seed: start.seed, maxSteps: 2, tau: 0 } })).id)
+    const losses = async (runId: string) => (await ok<any[]>('listSteps', { runId })).map((s) => s.loss)
+    expect(await losses(picked.id)).toEqual(await losses(alone.id))
+    expect(alone.result!.candidates).toBeNull()
+    // the base sample (before/after) is the run's own seed's, as a base run of that seed draws it
+    const base = await finished((await ok<Run>('startRun', { taskId: task.id, method: 'base', settings: { seed: 20 } })).id)
+    const video = async (runId: string, kind: string) => (await ok<any[]>('listVideos', { runId })).find((v) => v.kind === kind)
+    expect((await video(picked.id, 'base')).frames).toEqual((await video(base.id, 'base')).frames)
+    expect(picked.result!.baseEvaluator).toEqual(base.result!.evaluator)
+    expect((await ok<any[]>('listVideos', { runId: picked.id })).map((v) => v.kind).sort()).toEqual(['base', 'candidate', 'candidate', 'final'])
+    // progress counts the pool's other samples before the loop's steps
+    const progress = events.filter((e) => e.type === 'run-progress' && e.runId === picked.id)
+    expect(progress.at(-1)).toMatchObject({ completedSteps: 5, maxSteps: 5 })
+    await service.close()
+  })
+
   it('refuses to run without rule queries, and explains a missing model package', async () => {
     const dir = tempDir()
     const { service, call, ok } = await studioWithTask(dir, { packageDirs: ['/nonexistent/models/gridworld'] })

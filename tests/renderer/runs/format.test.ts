@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatDuration, formatLoss, formatProbability, keptBaseVideo, queryLabels, weakestPYes } from '../../../src/renderer/src/runs/format'
+import { formatDuration, formatLoss, formatProbability, keptBaseVideo, pickedSeed, queryLabels, weakestPYes } from '../../../src/renderer/src/runs/format'
 import type { Run } from '../../../src/shared'
 
 const run = (finalPYes: number[] | null) => ({ result: finalPYes === null ? null : { finalPYes } }) as unknown as Run
@@ -37,5 +37,15 @@ describe('run formatting', () => {
     expect(keptBaseVideo(teacher('max-steps', 0))).toBe(false)
     expect(keptBaseVideo({ method: 'best-of-n', result: { stopReason: 'picked', updates: 0 } } as unknown as Run)).toBe(false)
     expect(keptBaseVideo({ method: 'teacher', result: null } as unknown as Run)).toBe(false)
+  })
+
+  it('names the seed a teacher run started from only when the teacher picked another sample than the run\'s own', () => {
+    const pool = [{ seed: 7 }, { seed: 8 }, { seed: 9 }]
+    const teacher = (chosenIndex: number | null, candidates: unknown = pool) => ({ method: 'teacher', settings: { seed: 7 }, result: { candidates, chosenIndex } }) as unknown as Run
+    expect(pickedSeed(teacher(2))).toBe(9)
+    expect(pickedSeed(teacher(0))).toBeNull()
+    expect(pickedSeed(teacher(null, null))).toBeNull()
+    expect(pickedSeed({ method: 'best-of-n', settings: { seed: 7 }, result: { candidates: pool, chosenIndex: 2 } } as unknown as Run)).toBeNull()
+    expect(pickedSeed({ method: 'teacher', settings: { seed: 7 }, result: null } as unknown as Run)).toBeNull()
   })
 })

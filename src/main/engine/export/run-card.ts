@@ -18,6 +18,17 @@ export interface RunCard {
   reproduce: string
 }
 
+/** The CLI flags of the settings only some methods read: best-of-n's candidates, the teacher's pick and clipping. */
+function methodFlags(run: Run): string {
+  const { candidates, pickOf, gradientClip } = run.settings
+  const flags = [
+    run.method === 'best-of-n' && candidates !== undefined ? `--candidates ${candidates}` : '',
+    run.method === 'teacher' && pickOf !== undefined && pickOf > 1 ? `--pick-of ${pickOf}` : '',
+    run.method === 'teacher' && gradientClip ? `--clip ${gradientClip}` : '',
+  ].filter(Boolean)
+  return flags.map((f) => ` ${f}`).join('')
+}
+
 export function buildRunCard(run: Run, task: TaskSummary): RunCard {
   const split = task.split === 'heldout' ? 'heldout:' : ''
   const source = task.source === 'suite' && task.family !== null && task.seed !== null ? `suite:${task.family}:${split}${task.seed}` : '<task.json or image>'
@@ -32,6 +43,6 @@ export function buildRunCard(run: Run, task: TaskSummary): RunCard {
     versions: run.versions,
     result: run.result,
     steps: run.stepCount,
-    reproduce: `npm run cli -- run --task ${source} --method ${run.method} --seed ${run.settings.seed} --lr ${run.settings.learningRate} --lambda ${run.settings.lambda} --tau ${run.settings.tau} --max-steps ${run.settings.maxSteps}`,
+    reproduce: `npm run cli -- run --task ${source} --method ${run.method} --seed ${run.settings.seed} --lr ${run.settings.learningRate} --lambda ${run.settings.lambda} --tau ${run.settings.tau} --max-steps ${run.settings.maxSteps}${methodFlags(run)}`,
   }
 }

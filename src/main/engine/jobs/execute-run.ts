@@ -1,6 +1,7 @@
 /**
  * Executes one run request on loaded models: the teacher method (with the base sample from the
- * same noise for before/after) or a baseline, then the teacher's final P(Yes) and, for suite tasks,
+ * same noise for before/after; with settings.pickOf, from the noise of the teacher's pick among that many
+ * samples) or a baseline, then the teacher's final P(Yes) and, for suite tasks,
  * the rule-based evaluator's verdict. Pure engine code: the worker and the CLI both call it.
  */
 import type { EvaluatorVerdict, RunResult, ScoredCandidate } from '../../../shared'
@@ -59,29 +60,45 @@ export async function executeRun(models: StudioModels, request: RunRequest, hook
   }
 
   if (request.method === 'teacher') {
-    hooks.onStarted?.(settings.maxSteps + 1)
-    const baseSample = await sampleBase(models, condition, queries, settings.seed)
-    const baseFrames = baseSample.candidates[0].frames
-    await hooks.onVideo?.('base', baseFrames)
+    // with pickOf k > 1 the teacher first scores k samples (the seed's own first, the base sample) and the loop
+    // starts from the noise of its pick, that sample standing as the loop's base video (pick_then_teach.md)
+    const pickOf = settings.pickOf ?? 1
+    const total = pickOf - 1 + settings.maxSteps + 1
+    hooks.onStarted?.(total)
+    const pool = await bestOfN(models, condition, queries, settings.seed, pickOf, {
+      signal: hooks.signal,
+      onCandidate: async (c, i) => {
+        if (i === 0) await hooks.onVideo?.('base', c.frames)
+        else await hooks.onVideo?.('candidate', c.frames)
+        if (i < pickOf - 1) hooks.onProgress?.(i + 1, total)
+      },
+    })
+    if (pool.chosenIndex < 0 || pool.candidates.length < pickOf) {
+      return { status: 'cancelled', result: { ...base, stopReason: 'cancelled', finalPYes: null, finalLoss: null, evaluator: null, wallMs: performance.now() - started } }
+    }
+    const baseFrames = pool.candidates[0].frames
+    const start = pool.candidates[pool.chosenIndex]
     const loop = await optimizeWithTeacher(
       models,
       condition,
       queries,
-      { seed: settings.seed, learningRate: settings.learningRate, tau: settings.tau, maxSteps: settings.maxSteps, earlyStop: true, clipNorm: settings.gradientClip ?? 0, confirmStop: true, checkBase: true },
+      { seed: start.seed, learningRate: settings.learningRate, tau: settings.tau, maxSteps: settings.maxSteps, earlyStop: true, clipNorm: settings.gradientClip ?? 0, confirmStop: true, checkBase: true },
       {
         signal: hooks.signal,
         onStep: async (s) => {
           await hooks.onStep?.({ index: s.index, loss: s.loss, pYes: s.pYes, learningRate: s.learningRate, gradNorm: s.gradientNorm, durationMs: s.ms, preview: s.preview })
-          hooks.onProgress?.(s.index + 1, settings.maxSteps + 1)
+          hooks.onProgress?.(pickOf - 1 + s.index + 1, total)
         },
       },
-      baseSample.candidates[0],
+      start,
     )
     if (loop.finalFrames) await hooks.onVideo?.('final', loop.finalFrames)
     return {
       status: loop.stopReason === 'cancelled' ? 'cancelled' : 'done',
       result: {
         ...base,
+        candidates: pickOf > 1 ? pool.candidates.map((c) => scored(c, request.family, models)) : null,
+        chosenIndex: pickOf > 1 ? pool.chosenIndex : null,
         stopReason: loop.stopReason,
         updates: loop.updates,
         bestStepIndex: loop.bestStepIndex >= 0 ? loop.bestStepIndex : null,

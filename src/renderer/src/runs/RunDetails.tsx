@@ -3,7 +3,7 @@ import { RunCurves } from '../charts'
 import { ExportPanel } from '../export'
 import { Candidates, StepScrubber, Verdicts, VideoCompare } from '../timeline'
 import { FINISHED_RUN_STATUSES } from '../../../shared'
-import { formatDuration, keptBaseVideo, METHOD_LABELS, shortId } from './format'
+import { formatDuration, keptBaseVideo, METHOD_LABELS, pickedSeed, shortId } from './format'
 import { useRun, useRunSteps, useRunVideos } from './hooks'
 
 /** One run: what ran and how it ended, live curves, the timeline, videos, verdicts and export. */
@@ -15,6 +15,7 @@ export function RunDetails({ runId }: { runId: string }) {
   if (error) return <Alert color="red" role="alert" title="Could not load the run">{error}</Alert>
   if (!run) return <Text c="dimmed">Loading the run…</Text>
   const provider = run.result?.provider
+  const picked = pickedSeed(run)
   return (
     <Stack gap="lg" data-testid="run-details" data-run-id={run.id} data-status={run.status}>
       <Group justify="space-between">
@@ -40,9 +41,15 @@ export function RunDetails({ runId }: { runId: string }) {
       <Text size="sm" c="dimmed">
         seed {run.settings.seed} · lr {run.settings.learningRate} · λ {run.settings.lambda} · tau {run.settings.tau} · max {run.settings.maxSteps} steps · model {run.model.packageId} ({run.model.packageHash.slice(0, 10)})
       </Text>
+      {run.method === 'teacher' && (run.settings.pickOf ?? 1) > 1 && run.result?.candidates && (
+        <Text size="sm" data-testid="picked-start">
+          The teacher scored {run.result.candidates.length} samples first and the loop started from its pick,{' '}
+          {picked === null ? 'the run\'s own seed' : `seed ${picked}`}.
+        </Text>
+      )}
       {keptBaseVideo(run) && (
         <Text size="sm" data-testid="kept-base">
-          The teacher was already confident in the base video, so the run kept it unchanged: no LoRA update was needed.
+          The teacher was already confident in {picked === null ? 'the base video' : 'the sample it picked'}, so the run kept it unchanged: no LoRA update was needed.
         </Text>
       )}
       {run.error && (
@@ -55,18 +62,17 @@ export function RunDetails({ runId }: { runId: string }) {
           {provider.fallbackReason}
         </Alert>
       )}
-      {run.method === 'teacher' ? (
+      {run.method === 'teacher' && (
         <Card withBorder>
           <RunCurves run={run} steps={steps} />
         </Card>
-      ) : (
-        run.result?.candidates?.length ? (
-          <Card withBorder>
-            <Title order={4} mb="sm">Candidates the teacher scored</Title>
-            <Candidates run={run} />
-          </Card>
-        ) : null
       )}
+      {run.result?.candidates?.length ? (
+        <Card withBorder>
+          <Title order={4} mb="sm">{run.method === 'teacher' ? 'Samples the teacher picked the start from' : 'Candidates the teacher scored'}</Title>
+          <Candidates run={run} />
+        </Card>
+      ) : null}
       {run.method === 'teacher' && (
         <Card withBorder data-testid="timeline">
           <Title order={4} mb="sm">Timeline: the teacher's previews, step by step</Title>
@@ -77,7 +83,7 @@ export function RunDetails({ runId }: { runId: string }) {
         <Grid.Col span={{ base: 12, lg: 6 }}>
           <Card withBorder h="100%">
             <Title order={4} mb="sm">Videos</Title>
-            <VideoCompare videos={videos} />
+            <VideoCompare videos={videos} pickedSeed={picked} />
           </Card>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 6 }}>

@@ -48,6 +48,10 @@ export function RunForm({ taskId, runtime, settings, onSettings, onStarted }: {
           {method === 'best-of-n' && (
             <NumberInput label="Candidates" min={1} max={1000} value={settings.candidates ?? 5} onChange={set('candidates')} w={110} />
           )}
+          {method === 'teacher' && (
+            <NumberInput label="Start from the best of" description="samples (1: the seed's own)" min={1} max={64}
+              value={settings.pickOf ?? 1} onChange={set('pickOf')} w={170} />
+          )}
           <Select label="Provider" data={providers} value={settings.provider} allowDeselect={false} w={160}
             onChange={(p) => p && onSettings({ ...settings, provider: p as RunSettings['provider'] })} />
           <Button onClick={() => void start()} loading={busy}>

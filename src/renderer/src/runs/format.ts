@@ -37,6 +37,16 @@ export function keptBaseVideo(run: Pick<Run, 'method' | 'result'>): boolean {
   return run.method === 'teacher' && run.result?.stopReason === 'confident' && run.result.updates === 0
 }
 
+/**
+ * The seed of the sample a teacher run started from when the teacher picked it among several (settings.pickOf)
+ * and it is not the run's own seed; null otherwise (the loop started from the run's own noise).
+ */
+export function pickedSeed(run: Pick<Run, 'method' | 'result' | 'settings'>): number | null {
+  if (run.method !== 'teacher' || !run.result?.candidates || run.result.chosenIndex === null) return null
+  const seed = run.result.candidates[run.result.chosenIndex]?.seed
+  return seed === undefined || seed === run.settings.seed ? null : seed
+}
+
 /** Short label of a run query for legends: "goal", "process 1", ... */
 export function queryLabels(run: Pick<Run, 'queries'>): string[] {
   let process = 0

@@ -3,11 +3,17 @@ import { useEffect, useState } from 'react'
 import type { Video } from '../../../shared'
 import { PixelFrame } from '../frames'
 
-/** The base sample and the optimized (final) video side by side, playing in step at the video's fps. */
-export function VideoCompare({ videos }: { videos: Video[] }) {
+/**
+ * The base sample and the optimized (final) video side by side, playing in step at the video's fps. A teacher run
+ * that started from the teacher's pick of several samples (pickedSeed, when that is not the run's own seed) says so:
+ * its base sample is the seed's own, the optimized video comes from the picked sample's noise.
+ */
+export function VideoCompare({ videos, pickedSeed = null }: { videos: Video[]; pickedSeed?: number | null }) {
   const final = videos.find((v) => v.kind === 'final')
   const base = videos.find((v) => v.kind === 'base')
-  const shown = [base && { title: 'Base sample (same noise)', video: base }, final && { title: 'Optimized video', video: final }].filter(
+  const baseTitle = pickedSeed === null ? 'Base sample (same noise)' : 'Base sample (run seed)'
+  const finalTitle = pickedSeed === null ? 'Optimized video' : `Optimized (seed ${pickedSeed})`
+  const shown = [base && { title: baseTitle, video: base }, final && { title: finalTitle, video: final }].filter(
     (x): x is { title: string; video: Video } => Boolean(x),
   )
   const length = Math.max(0, ...shown.map((s) => s.video.frames.length))
