@@ -177,18 +177,17 @@ def tto_and_matched_candidates(reasoner, answerer, judges, tb, lr, max_steps=TTO
     shared/reference/small-model-lessons.md suggests measuring. The loop's base check then judges the picked video
     (a confident one ends the run with it), so a run costs its `pick` candidates and the loop's cost after that
     check: pick - 1 + matched_candidates."""
-    pool = candidates(reasoner, answerer, judges, tb, pick) if pick > 1 else None
-    seeds = pool[1].argmin(1) if pick > 1 else np.zeros(len(tb), dtype=np.int64)
+    pool = candidates(reasoner, answerer, judges, tb, pick)  # best-of-N's first candidates
+    seeds = pool[1].argmin(1)
     t0 = time.time()
     res = ev.optimize_tasks(reasoner, answerer, tb, sample_seed=seeds, lr=lr, check_base=True, max_steps=max_steps)
     seconds = time.time() - t0
     costs = run_costs(reasoner, answerer, tb)
     n = pick - 1 + matched_candidates(res, costs)
     hi = max(2, math.ceil(n))
-    first = pick if pool is not None else 0  # n >= pick (a run's base check is a candidate), so hi >= pick
-    rest = candidates(reasoner, answerer, judges, tb, hi, first) if hi > first else None
-    parts = [p for p in (pool, rest) if p is not None]
-    cands, losses = (np.concatenate([p[k] for p in parts], 1) for k in (0, 1))
+    if hi > pick:  # n >= pick (a run's base check is a candidate), so hi >= pick
+        pool = tuple(np.concatenate(pair, 1) for pair in zip(pool, candidates(reasoner, answerer, judges, tb, hi, pick)))
+    cands, losses = pool
     picks = np.stack([teacher_pick(cands, losses, k) for k in range(1, hi + 1)], 1)  # [tasks, best-of-1..hi]
     return {"res": res, "success": ev.successes(judges, tb.families, res["final_cells"]), "tto_seconds": seconds,
             "costs": costs, "n": n, "cands": cands, "picks": picks, "seeds": seeds}

@@ -58,6 +58,8 @@ export async function executeRun(models: StudioModels, request: RunRequest, hook
     candidates: null,
     chosenIndex: null,
   }
+  /** A run stopped before it had a video to show (cancelled while sampling). */
+  const cancelled = (): RunOutcome => ({ status: 'cancelled', result: { ...base, stopReason: 'cancelled', finalPYes: null, finalLoss: null, evaluator: null, wallMs: performance.now() - started } })
 
   if (request.method === 'teacher') {
     // with pickOf k > 1 the teacher first scores k samples (the seed's own first, the base sample) and the loop
@@ -74,7 +76,7 @@ export async function executeRun(models: StudioModels, request: RunRequest, hook
       },
     })
     if (pool.chosenIndex < 0 || pool.candidates.length < pickOf) {
-      return { status: 'cancelled', result: { ...base, stopReason: 'cancelled', finalPYes: null, finalLoss: null, evaluator: null, wallMs: performance.now() - started } }
+      return cancelled()
     }
     const baseFrames = pool.candidates[0].frames
     const start = pool.candidates[pool.chosenIndex]
@@ -127,7 +129,7 @@ export async function executeRun(models: StudioModels, request: RunRequest, hook
   else if (request.method === 'best-of-n') search = await bestOfN(models, condition, queries, settings.seed, sampleCount, candidateHooks)
   else search = await solveWithTeacher(models, condition, queries, settings.seed, candidateHooks)
   if (hooks.signal?.aborted || search.chosenIndex < 0) {
-    return { status: 'cancelled', result: { ...base, stopReason: 'cancelled', finalPYes: null, finalLoss: null, evaluator: null, wallMs: performance.now() - started } }
+    return cancelled()
   }
   const chosen = search.candidates[search.chosenIndex]
   await hooks.onVideo?.(request.method === 'base' ? 'base' : 'final', chosen.frames)

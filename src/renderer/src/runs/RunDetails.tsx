@@ -41,7 +41,7 @@ export function RunDetails({ runId }: { runId: string }) {
       <Text size="sm" c="dimmed">
         seed {run.settings.seed} · lr {run.settings.learningRate} · λ {run.settings.lambda} · tau {run.settings.tau} · max {run.settings.maxSteps} steps · model {run.model.packageId} ({run.model.packageHash.slice(0, 10)})
       </Text>
-      {run.method === 'teacher' && (run.settings.pickOf ?? 1) > 1 && run.result?.candidates && (
+      {run.method === 'teacher' && run.result?.candidates && (
         <Text size="sm" data-testid="picked-start">
           The teacher scored {run.result.candidates.length} samples first and the loop started from its pick,{' '}
           {picked === null ? 'the run\'s own seed' : `seed ${picked}`}.
